@@ -1,0 +1,212 @@
+import { UrlsealError } from './errors.js';
+import { decodeBase64url } from './lib/base64url.js';
+import { encodeUtf8 } from './lib/utf8.js';
+
+/** JWS algorithms a keyring can hold; each key has exactly one (SPEC §3). */
+export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'ES256' | 'EdDSA';
+
+/** The public (and, for signing keys, private) JWK members of an asymmetric key. */
+export interface AsymmetricJwk {
+  readonly kty: 'EC' | 'OKP';
+  readonly crv: 'P-256' | 'Ed25519';
+  readonly x: string;
+  readonly y?: string;
+  readonly d?: string;
+}
+
+/**
+ * One key of a keyring. HMAC keys carry `secret`; EC/OKP keys carry `jwk`
+ * (with `d` only when the key can sign). The algorithm is fixed here, never by
+ * a token header.
+ */
+export interface KeyEntry {
+  readonly kid: string;
+  readonly alg: JwtAlgorithm;
+  readonly secret?: Uint8Array;
+  readonly jwk?: AsymmetricJwk;
+  readonly canSign: boolean;
+}
+
+/**
+ * A validated, immutable keyring (SPEC §3). Keys live in a `Map`, so a kid such
+ * as `constructor` or `__proto__` resolves to nothing unless it was defined.
+ */
+export interface Keyring {
+  /** Every JWT key by kid (from `kids` and `keys`). */
+  readonly keys: ReadonlyMap<string, KeyEntry>;
+  /** The JWT key that signs, if the keyring has one. */
+  readonly active: KeyEntry | undefined;
+  /** Legacy secure-token secrets as UTF-8 bytes; the first signs, all verify. */
+  readonly secureToken: readonly Uint8Array[];
+}
+
+/** The JSON form of a keyring (SPEC §3). */
+export interface KeyringJson {
+  active?: string;
+  kids?: Record<string, string>;
+  keys?: Array<Record<string, unknown>>;
+  secureToken?: string[];
+}
+
+/** Shortest secret accepted in any member, in bytes. */
+export const MIN_SECRET_BYTES = 32;
+/** Longest keyring JSON text accepted before parsing. */
+export const MAX_KEYRING_BYTES = 1 << 20;
+/** Most keys one keyring may hold. */
+export const MAX_KEYRING_KEYS = 1000;
+
+const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const MEMBERS = new Set(['active', 'kids', 'keys', 'secureToken']);
+const HMAC_ALGS = new Set(['HS256', 'HS384', 'HS512']);
+const FIX_SECRET = 'use at least 32 bytes (urlseal keygen makes one)';
+
+function fail(member: string, problem: string): never {
+  throw new UrlsealError('ERR_KEYRING_INVALID', `${member}: ${problem}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkKid(member: string, kid: unknown): string {
+  if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) {
+    fail(member, 'kid must be 1 to 64 characters of A-Z a-z 0-9 . _ -');
+  }
+  return kid;
+}
+
+function checkSecret(member: string, secret: unknown): Uint8Array {
+  if (typeof secret !== 'string') fail(member, 'secret must be a string');
+  const bytes = encodeUtf8(secret);
+  if (bytes.length < MIN_SECRET_BYTES) fail(member, `secret is ${bytes.length} bytes; ${FIX_SECRET}`);
+  return bytes;
+}
+
+function checkCoordinate(member: string, jwk: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = jwk[name];
+  if (value === undefined && !required) return undefined;
+  const bytes = typeof value === 'string' ? decodeBase64url(value) : undefined;
+  if (bytes?.length !== 32) fail(`${member}.${name}`, 'must be 32 bytes of unpadded base64url');
+  return value as string;
+}
+
+function parseOct(member: string, kid: string, jwk: Record<string, unknown>): KeyEntry {
+  const alg = jwk.alg ?? 'HS256';
+  if (typeof alg !== 'string' || !HMAC_ALGS.has(alg)) fail(`${member}.alg`, 'an "oct" key takes HS256, HS384 or HS512');
+  const secret = typeof jwk.k === 'string' ? decodeBase64url(jwk.k) : undefined;
+  if (secret === undefined) fail(`${member}.k`, 'must be unpadded base64url');
+  if (secret.length < MIN_SECRET_BYTES) fail(`${member}.k`, `secret is ${secret.length} bytes; ${FIX_SECRET}`);
+  return { kid, alg: alg as JwtAlgorithm, secret, canSign: true };
+}
+
+function parseAsymmetric(member: string, kid: string, jwk: Record<string, unknown>): KeyEntry {
+  const ec = jwk.kty === 'EC';
+  const [crv, alg] = ec ? (['P-256', 'ES256'] as const) : (['Ed25519', 'EdDSA'] as const);
+  if (jwk.crv !== crv) fail(`${member}.crv`, ec ? 'an "EC" key must be P-256' : 'an "OKP" key must be Ed25519');
+  if ((jwk.alg ?? alg) !== alg) fail(`${member}.alg`, `a ${crv} key takes ${alg}`);
+  const x = checkCoordinate(member, jwk, 'x', true) as string;
+  const y = ec ? checkCoordinate(member, jwk, 'y', true) : undefined;
+  const d = checkCoordinate(member, jwk, 'd', false);
+  const key: AsymmetricJwk = ec
+    ? { kty: 'EC', crv: 'P-256', x, y: y as string, ...(d ? { d } : {}) }
+    : { kty: 'OKP', crv: 'Ed25519', x, ...(d ? { d } : {}) };
+  return { kid, alg, jwk: Object.freeze(key), canSign: d !== undefined };
+}
+
+function parseJwk(member: string, jwk: unknown): KeyEntry {
+  if (!isPlainObject(jwk)) fail(member, 'must be a JWK object');
+  const kid = checkKid(`${member}.kid`, jwk.kid);
+  switch (jwk.kty) {
+    case 'oct':
+      return parseOct(member, kid, jwk);
+    case 'EC':
+    case 'OKP':
+      return parseAsymmetric(member, kid, jwk);
+    default:
+      return fail(`${member}.kty`, 'unknown key type; use "oct", "EC" (P-256) or "OKP" (Ed25519)');
+  }
+}
+
+function addKey(keys: Map<string, KeyEntry>, member: string, entry: KeyEntry): void {
+  if (keys.has(entry.kid)) fail(member, `duplicate kid "${entry.kid}"; every kid must be unique across kids and keys`);
+  if (keys.size >= MAX_KEYRING_KEYS) fail(member, `more than ${MAX_KEYRING_KEYS} keys`);
+  keys.set(entry.kid, Object.freeze(entry));
+}
+
+function parseKids(kids: unknown, keys: Map<string, KeyEntry>): void {
+  if (kids === undefined) return;
+  if (!isPlainObject(kids)) fail('keyring.kids', 'must be an object of kid → secret');
+  for (const kid of Object.keys(kids)) {
+    const member = `keyring.kids[${JSON.stringify(kid)}]`;
+    checkKid(member, kid);
+    addKey(keys, member, { kid, alg: 'HS256', secret: checkSecret(member, kids[kid]), canSign: true });
+  }
+}
+
+function parseKeys(list: unknown, keys: Map<string, KeyEntry>): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) fail('keyring.keys', 'must be an array of JWKs (a JWK Set\'s "keys")');
+  list.forEach((jwk, index) => addKey(keys, `keyring.keys[${index}]`, parseJwk(`keyring.keys[${index}]`, jwk)));
+}
+
+function parseSecureToken(list: unknown): Uint8Array[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) fail('keyring.secureToken', 'must be an array of secrets, the signing one first');
+  if (list.length === 0) fail('keyring.secureToken', 'is empty; remove it or add a secret');
+  return list.map((secret, index) => checkSecret(`keyring.secureToken[${index}]`, secret));
+}
+
+function pickActive(active: unknown, keys: Map<string, KeyEntry>): KeyEntry | undefined {
+  if (active === undefined) {
+    for (const entry of keys.values()) if (entry.canSign) return entry;
+    return undefined;
+  }
+  if (typeof active !== 'string') fail('keyring.active', 'must be a kid string');
+  const entry = keys.get(active);
+  if (!entry?.canSign) {
+    fail('keyring.active', `"${active}" names no signing key; name a kid from kids, or a key in keys with its private part`);
+  }
+  return entry;
+}
+
+function parseJsonText(text: string): unknown {
+  if (text.length > MAX_KEYRING_BYTES) fail('keyring', `is larger than ${MAX_KEYRING_BYTES} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fail('keyring', 'is not valid JSON');
+  }
+}
+
+/**
+ * Validates a keyring (SPEC §3), given as parsed JSON or JSON text, and returns
+ * it immutable with its keys in a `Map`. Throws `UrlsealError`
+ * (`ERR_KEYRING_INVALID`) whose message names the member and the fix; the
+ * message never holds a secret.
+ *
+ * @example
+ * ```ts
+ * import { createKeyring } from '@urlseal/edge';
+ * const keyring = createKeyring({
+ *   active: '2026-11',
+ *   kids: { '2026-11': 'a-demo-secret-of-at-least-32-bytes!!' },
+ * });
+ * keyring.active?.kid; // '2026-11'
+ * ```
+ */
+export function createKeyring(input: KeyringJson | string): Keyring {
+  const json = typeof input === 'string' ? parseJsonText(input) : input;
+  if (!isPlainObject(json)) fail('keyring', 'must be a JSON object with "kids", "keys" and/or "secureToken"');
+  for (const member of Object.keys(json)) {
+    if (!MEMBERS.has(member)) fail(`keyring.${member}`, 'unknown member; expected active, kids, keys or secureToken');
+  }
+  const keys = new Map<string, KeyEntry>();
+  parseKids(json.kids, keys);
+  parseKeys(json.keys, keys);
+  const secureToken = Object.freeze(parseSecureToken(json.secureToken));
+  if (keys.size === 0 && secureToken.length === 0) {
+    fail('keyring', 'holds no key; add "kids", "keys" or "secureToken" (urlseal keygen makes one)');
+  }
+  const active = pickActive(json.active, keys);
+  return Object.freeze({ keys, active, secureToken });
+}

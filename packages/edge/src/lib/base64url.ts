@@ -1,0 +1,72 @@
+// Strict base64url (RFC 4648 §5) without padding. Decoding refuses anything a
+// lenient decoder would silently repair: padding, whitespace, a length of 4n+1
+// and non-canonical trailing bits, so one token has exactly one spelling.
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+function sextet(input: string, index: number): number {
+  const code = input.charCodeAt(index);
+  return code < 128 ? (LOOKUP[code] as number) : -1;
+}
+
+/** Decodes strict unpadded base64url; `undefined` for anything non-canonical. */
+export function decodeBase64url(input: string): Uint8Array | undefined {
+  const length = input.length;
+  const tail = length % 4;
+  if (tail === 1) return undefined;
+  const out = new Uint8Array(((length * 3) >> 2));
+  let o = 0;
+  let i = 0;
+  for (const full = length - tail; i < full; i += 4) {
+    const a = sextet(input, i);
+    const b = sextet(input, i + 1);
+    const c = sextet(input, i + 2);
+    const d = sextet(input, i + 3);
+    if ((a | b | c | d) < 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 15) << 4) | (c >> 2);
+    out[o++] = ((c & 3) << 6) | d;
+  }
+  if (tail === 2) {
+    const a = sextet(input, i);
+    const b = sextet(input, i + 1);
+    if ((a | b) < 0 || (b & 15) !== 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+  } else if (tail === 3) {
+    const a = sextet(input, i);
+    const b = sextet(input, i + 1);
+    const c = sextet(input, i + 2);
+    if ((a | b | c) < 0 || (c & 3) !== 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 15) << 4) | (c >> 2);
+  }
+  return out;
+}
+
+/** Encodes bytes as base64url without padding. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  let out = '';
+  const length = bytes.length;
+  let i = 0;
+  for (const full = length - (length % 3); i < full; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
+  }
+  const rest = length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!;
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!;
+  }
+  return out;
+}
+
+/** Whether every character is in the base64url alphabet (no padding, no whitespace). */
+export function isBase64urlAlphabet(input: string): boolean {
+  for (let i = 0; i < input.length; i++) if (sextet(input, i) < 0) return false;
+  return true;
+}

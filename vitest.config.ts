@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests run against the TypeScript sources, so one copy of each module is loaded
+// (the CLI and servers run as subprocesses use the built dist instead).
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@urlseal\/edge$/, replacement: here('./packages/edge/src/node.ts') },
+      { find: /^@urlseal\/edge\/web$/, replacement: here('./packages/edge/src/index.ts') },
+      { find: /^@urlseal\/edge\/express$/, replacement: here('./packages/edge/src/adapters/express.ts') },
+      { find: /^@urlseal\/edge\/node-server$/, replacement: here('./packages/edge/src/adapters/node-server.ts') },
+      { find: /^@urlseal\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
+    ],
+  },
+  test: {
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
