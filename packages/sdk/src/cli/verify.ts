@@ -1,0 +1,5 @@
+/** `urlseal verify`: arrives with the edge verifier. */
+export async function run(_args: string[]): Promise<number> {
+  process.stderr.write('urlseal verify: not available yet (it arrives with @urlseal/edge)\n');
+  return 2;
+}
