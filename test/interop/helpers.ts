@@ -1,0 +1,115 @@
+// Shared helpers for the interop tests: free loopback ports, waiting for a port,
+// a recording origin, and stopping child processes started by a test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { connect, createServer as createNetServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
+export async function waitForPort(port: number, timeoutMs = 20_000, alive?: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    const dead = alive?.();
+    if (dead !== undefined) throw new Error(dead);
+    if (Date.now() > deadline) throw new Error(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What the recording origin saw for one request. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A local origin that records every request and answers from `routes` (path → body). */
+export async function startOrigin(
+  respond: (req: SeenRequest) => { status?: number; headers?: Record<string, string>; body?: string } = () => ({ body: 'hello from origin' }),
+): Promise<{ server: Server; port: number; url: string; seen: SeenRequest[]; close(): Promise<void> }> {
+  const seen: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers };
+    seen.push(entry);
+    req.resume();
+    const out = respond(entry);
+    res.writeHead(out.status ?? 200, { 'content-type': 'text/plain', ...out.headers });
+    res.end(req.method === 'HEAD' ? undefined : (out.body ?? ''));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A child process with captured output that a test stops in afterAll/finally. */
+export interface Child {
+  proc: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited(): string | undefined;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns a command, capturing stdout/stderr. */
+export function startChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Child {
+  const proc = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let exit: string | undefined;
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const done = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code, sig) => {
+      exit = `${cmd} exited (${code ?? sig}): ${err.trim().slice(-2000)}`;
+      resolve(code);
+    }),
+  );
+  return {
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    exited: () => exit,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (exit === undefined && proc.pid !== undefined) {
+        proc.kill(signal);
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        const code = await done;
+        clearTimeout(timer);
+        return code;
+      }
+      return proc.exitCode;
+    },
+  };
+}
