@@ -2,3 +2,11 @@
 export { UrlsealError, canonicalPath, createKeyring, matchesGrant } from '@urlseal/edge';
 export type { Keyring, KeyringJson } from '@urlseal/edge';
 export { KEYRING_ENV, loadKeyring } from './keyring.js';
+export { createSigner } from './signer.js';
+export type { Signer } from './signer.js';
+export type { SignerOptions, Scheme, Transport } from './options.js';
+export type { SignOptions, UrlsealClaims } from './claims.js';
+export { secureToken } from './secure-token.js';
+export { parseTtl } from './ttl.js';
+export type { Ttl } from './ttl.js';
+export { isIpClaim } from './ip.js';

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { isIpClaim, parseTtl } from '@urlseal/sdk';
+
+describe('parseTtl', () => {
+  it.each([[90, 90], ['90', 90], ['90s', 90], ['5m', 300], ['2h', 7200], ['1d', 86400]])('%s → %i s', (ttl, seconds) => {
+    expect(parseTtl(ttl)).toBe(seconds);
+  });
+  it.each([0, -1, 1.5, '', '5 m', '5w', '-5m', '0s', '1d1h', 86401, '25h', NaN])('refuses %s', (ttl) => {
+    expect(() => parseTtl(ttl as number)).toThrow(TypeError);
+  });
+  it('names the option and honours maxTtl', () => {
+    expect(() => parseTtl('2h', 3600, '--ttl')).toThrow(/--ttl .*maxTtl/);
+    expect(parseTtl('2d', 172800)).toBe(172800);
+  });
+});
+
+describe('isIpClaim', () => {
+  it.each(['10.0.0.1', '10.0.0.0/8', '0.0.0.0/0', '2001:db8::1', '2001:db8::/32', '::/0'])('accepts %s', (ip) => {
+    expect(isIpClaim(ip)).toBe(true);
+  });
+  it.each(['10.0.0', '10.0.0.256', '10.0.0.0/33', '10.0.0.0/08', '10.0.0.0/', 'fe80::1%eth0', '2001:db8::/129', 'host', 5])(
+    'refuses %s',
+    (ip) => {
+      expect(isIpClaim(ip)).toBe(false);
+    },
+  );
+});
