@@ -1,6 +1,7 @@
 // Shared helpers for the interop tests: free loopback ports, waiting for a port,
 // a recording origin, and stopping child processes started by a test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 
@@ -112,4 +113,11 @@ export function startChild(cmd: string, args: string[], opts: { cwd?: string; en
       return proc.exitCode;
     },
   };
+}
+
+/** An HS256 compact JWS made with node:crypto only (independent of urlseal's signer). */
+export function hs256(secret: string, kid: string, claims: Record<string, unknown>): string {
+  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const input = `${enc({ alg: 'HS256', kid, typ: 'JWT' })}.${enc(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }

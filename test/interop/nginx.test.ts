@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVerifier } from '@urlseal/edge';
+import { createSigner } from '@urlseal/sdk';
 import { freePort, startChild, waitForPort, type Child } from './helpers.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -99,5 +101,51 @@ describe('nginx secure_link (independent md5, no urlseal code)', () => {
     expect((await nginxGet(signed('/files/hello.txt', e).replace('/hello.txt', '/hello2.txt'))).status).toBe(403);
     expect((await nginxGet(signed('/files/hello.txt', e, 'another-secret-0123456789abcdefXYZ'))).status).toBe(403);
     expect((await nginxGet(signed('/files/hello.txt', now() - 10))).status).toBe(410);
+  });
+});
+
+describe('urlseal and nginx agree', () => {
+  const signer = createSigner({ keyring: { secureToken: [SECRET] }, scheme: 'secure-token', ttl: '5m' });
+
+  it('SDK secure-token URLs open at nginx', async () => {
+    for (const [path, body] of Object.entries(FILES)) {
+      const url = await signer.signUrl(urlPath(path));
+      expect(url).toMatch(/\?st=[A-Za-z0-9_-]{22}&e=\d{10}$/);
+      const res = await nginxGet(url);
+      expect(res.status, url).toBe(200);
+      expect(res.body).toBe(body);
+    }
+    const absolute = await signer.signUrl(`http://127.0.0.1:${port}${urlPath('/files/hello world.txt')}`);
+    expect((await fetch(absolute)).status).toBe(200);
+  });
+
+  it('the edge answers the status nginx answers: valid, tampered st/path/e, expired', async () => {
+    const verifier = createVerifier({ keyring: { secureToken: [SECRET] } });
+    const edgeStatus = async (target: string) => {
+      const r = await verifier.check({ method: 'GET', target, header: () => undefined });
+      return r.ok ? 200 : r.status;
+    };
+    const cases: Array<[string, string, number]> = [];
+    for (const path of Object.keys(FILES)) {
+      const valid = await signer.signUrl(urlPath(path));
+      const [p, q] = valid.split('?') as [string, string];
+      const params = new URLSearchParams(q);
+      const st = params.get('st') as string;
+      const e = params.get('e') as string;
+      const flipped = (st[0] === 'A' ? 'B' : 'A') + st.slice(1);
+      cases.push(
+        ['valid', valid, 200],
+        ['st changed', `${p}?st=${flipped}&e=${e}`, 403],
+        ['path changed', `${p.replace(/\.(txt|mp4)$/, '.$1x')}?st=${st}&e=${e}`, 403],
+        ['e changed', `${p}?st=${st}&e=${Number(e) + 1}`, 403],
+        ['expired', signed(path, now() - 5), 410],
+        ['expired long ago', await signer.signUrl(urlPath(path), { expires: 1_470_055_000 }), 410],
+      );
+    }
+    for (const [what, target, expected] of cases) {
+      const fromNginx = (await nginxGet(target)).status;
+      expect(fromNginx, `nginx, ${what}: ${target}`).toBe(expected);
+      expect(await edgeStatus(target), `edge, ${what}: ${target}`).toBe(fromNginx);
+    }
   });
 });
