@@ -1,1 +1,64 @@
-export {};
+// `npm start`: the LMS demo. Three servers on 127.0.0.1, one line per URL.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startDemo } from './demo.js';
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const EDGE_KEYRING_FILE = fileURLToPath(new URL('../edge-keyring.local.json', import.meta.url));
+
+async function main(): Promise<void> {
+  const quiet = process.env.LMS_QUIET === '1';
+  const demo = await startDemo({
+    port: port('PORT', 3000),
+    mediaPort: port('MEDIA_PORT', 3001),
+    edgePort: port('EDGE_PORT', 8080),
+    // Request lines carry method, path and status: never a token or a query string.
+    log: quiet ? undefined : (line) => (line.includes('ERROR') ? console.error(line) : console.log(line)),
+  });
+  // The edge's verify-only keyring, so `urlseal serve` can be run by hand against the same origin.
+  writeFileSync(EDGE_KEYRING_FILE, `${JSON.stringify(demo.edgeKeyring, null, 2)}\n`, { mode: 0o600 });
+
+  console.log(`urlseal LMS demo (keyring: ${demo.keyringSource})`);
+  console.log(`  app     ${demo.urls.app}/login   (sign in as ada@example.com / lovelace, or alan@example.com / turing)`);
+  console.log(`  edge    ${demo.urls.edge}         (urlseal edge: verifies every media link; same as urlseal serve --origin ${demo.urls.media} --keyring ${EDGE_KEYRING_FILE})`);
+  console.log(`  media   ${demo.urls.media}         (media origin: plain files; only the edge talks to it)`);
+  console.log('Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    // Do not hang forever on a stuck socket.
+    setTimeout(() => process.exit(1), 3000).unref();
+    demo.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const err = error as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE') {
+    console.error(`A port is already in use (${err.message}). Set PORT, MEDIA_PORT or EDGE_PORT to free ports.`);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
+  process.exit(2);
+});

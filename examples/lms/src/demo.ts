@@ -1,0 +1,100 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { KeyringJson } from '@urlseal/sdk';
+import { startEdge } from './edge.js';
+import { loadOrCreateKeyring, verifyOnly } from './keyring.js';
+import { createMediaOrigin, listen, type SeenRequest } from './media.js';
+import { createApp } from './server.js';
+
+export interface DemoOptions {
+  /** LMS app port (0: any free port). Default 3000. */
+  port?: number;
+  /** Media origin port. Default 3001. */
+  mediaPort?: number;
+  /** Edge port. Default 8080. */
+  edgePort?: number;
+  /** Signing keyring; default: env URLSEAL_KEYRING, else examples/lms/keyring.local.json (made on first start). */
+  keyring?: KeyringJson;
+  /** Clock in ms for sessions, link expiry and the edge (tests inject one). */
+  now?: () => number;
+  /** Link lifetime in seconds. Default 300. */
+  ttlSeconds?: number;
+  /** Log sink for request lines; default: silent. */
+  log?: (line: string) => void;
+  /** Sees every request the media origin receives. */
+  onMediaRequest?: (seen: SeenRequest) => void;
+}
+
+export interface Demo {
+  readonly urls: { readonly app: string; readonly media: string; readonly edge: string };
+  /** The keyring the app signs with and the verify-only copy the edge holds. */
+  readonly keyring: KeyringJson;
+  readonly edgeKeyring: KeyringJson;
+  readonly keyringSource: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+function urlOf(server: Server): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP');
+  return `http://${HOST}:${address.port}`;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  // Media responses are streams on keep-alive sockets: end them, or close() waits for the browser.
+  const done = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await done;
+}
+
+/**
+ * Starts the three parts of the demo, all bound to 127.0.0.1: the LMS app
+ * (signs links), the media origin (plain files) and the urlseal edge (verifies
+ * links, proxies to the origin). Returns their URLs and one close().
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const log = options.log ?? (() => {});
+  const loaded = options.keyring ? { json: options.keyring, source: 'options' } : loadOrCreateKeyring();
+  const edgeKeyring = verifyOnly(loaded.json);
+  const started: Server[] = [];
+  try {
+    // The app listens first (its handler set below) because the media origin
+    // needs the app's origin for CORS and the app needs the edge's URL for links.
+    let appHandler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+      res.statusCode = 503;
+      res.end('starting\n');
+    };
+    const appServer = await listen((req, res) => appHandler(req, res), options.port ?? 3000, HOST);
+    started.push(appServer);
+    const appUrl = urlOf(appServer);
+
+    const mediaServer = await listen(
+      createMediaOrigin({ allowOrigin: appUrl, onRequest: options.onMediaRequest, logError: (line) => log(line) }),
+      options.mediaPort ?? 3001,
+      HOST,
+    );
+    started.push(mediaServer);
+    const mediaUrl = urlOf(mediaServer);
+
+    const edgeServer = await startEdge({ origin: mediaUrl, keyring: edgeKeyring, port: options.edgePort ?? 8080, host: HOST, now: options.now, log });
+    started.push(edgeServer);
+    const edgeUrl = urlOf(edgeServer);
+
+    const app = createApp({ keyring: loaded.json, edgeUrl, ttlSeconds: options.ttlSeconds, now: options.now, log });
+    appHandler = app;
+
+    return {
+      urls: { app: appUrl, media: mediaUrl, edge: edgeUrl },
+      keyring: loaded.json,
+      edgeKeyring,
+      keyringSource: loaded.source,
+      close: async () => {
+        await Promise.all(started.map(closeServer));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map(closeServer));
+    throw error;
+  }
+}

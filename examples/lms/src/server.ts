@@ -1,0 +1,222 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { KeyringJson } from '@urlseal/sdk';
+import { authenticate, constantTimeEqual, findUser, isEnrolled, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
+import { COURSES, findCourse, findLesson } from './catalogue.js';
+import { createLinkSigner } from './links.js';
+import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, type PageContext } from './views/courses.js';
+import type { SafeHtml } from './views/html.js';
+import { loginPage } from './views/login.js';
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+// hls.js is served from this app, not a CDN: no third party sees which lesson is watched.
+const HLS_DIST = join(dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist');
+
+export interface AppOptions {
+  /** The origin's signing keyring. */
+  readonly keyring: KeyringJson;
+  /** Public base URL of the edge the links point at. */
+  readonly edgeUrl: string;
+  readonly ttlSeconds?: number;
+  /** Clock in ms, shared by sessions and link expiry (tests inject one). */
+  readonly now?: () => number;
+  /** Request log; lines hold method, path and status only. */
+  readonly log?: (line: string) => void;
+}
+
+interface Locals {
+  sessionId?: string;
+  session?: Session;
+  user?: User;
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (name && !cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+function setSessionCookie(res: Response, id: string): void {
+  // HttpOnly: scripts never read it. SameSite=Lax: not sent on cross-site POSTs.
+  // No `Secure` because the demo runs on plain http://127.0.0.1; add it behind HTTPS.
+  res.append('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`);
+}
+
+function send(res: Response, status: number, page: SafeHtml): void {
+  res.status(status).type('html').send(page.toString());
+}
+
+/** Only same-site relative paths, so `next` cannot bounce a user to another site. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/courses';
+}
+
+/**
+ * The LMS origin app: login, catalogue, lessons. It holds the signing keyring
+ * and mints a fresh media link each time a lesson page is rendered; it never
+ * serves media itself.
+ */
+export function createApp(options: AppOptions): express.Express {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const sessions = new SessionStore(now);
+  const signLink = createLinkSigner({ keyring: options.keyring, edgeUrl: options.edgeUrl, ttlSeconds: options.ttlSeconds, now });
+  const edgeOrigin = new URL(options.edgeUrl).origin;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    // Log the path only: query strings are where tokens and secrets tend to end up.
+    res.on('finish', () => log(`[app] ${req.method} ${req.path} ${res.statusCode}`));
+    res.setHeader(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        `media-src ${edgeOrigin} blob:`, // <video src> and hls.js MediaSource blobs
+        `connect-src 'self' ${edgeOrigin}`, // hls.js XHRs to the edge
+        "worker-src 'self' blob:", // hls.js transmuxes in a blob: worker
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+      ].join('; '),
+    );
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Pages embed signed links; the Referer sent to the edge should not carry page URLs elsewhere.
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
+
+  app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  app.get('/vendor/hls.min.js', (_req, res) => {
+    res.sendFile(join(HLS_DIST, 'hls.min.js'), { maxAge: '1d' });
+  });
+
+  // Session lookup for everything dynamic.
+  app.use((req, res, next) => {
+    const locals = res.locals as Locals;
+    const id = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const session = sessions.get(id);
+    if (id && session) {
+      locals.sessionId = id;
+      locals.session = session;
+      if (session.email) locals.user = findUser(session.email);
+    }
+    // Every dynamic page is per-user and may hold a short-lived link: never cache it.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+
+  function requireUser(req: Request, res: Response, next: NextFunction): void {
+    if ((res.locals as Locals).user) return next();
+    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+  }
+
+  function ctx(res: Response): PageContext {
+    const { user, session } = res.locals as Locals;
+    if (!user || !session) throw new Error('page context without a signed-in user');
+    return { user, csrf: session.csrf };
+  }
+
+  app.get('/', (_req, res) => res.redirect(303, '/courses'));
+
+  app.get('/login', (req, res) => {
+    const locals = res.locals as Locals;
+    if (locals.user) return res.redirect(303, '/courses');
+    let session = locals.session;
+    if (!session) {
+      // An anonymous session just to hold the login form's CSRF token.
+      const created = sessions.create();
+      session = created.session;
+      setSessionCookie(res, created.id);
+    }
+    send(res, 200, loginPage({ csrf: session.csrf, next: typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined }));
+  });
+
+  app.post('/login', form, async (req, res) => {
+    const locals = res.locals as Locals;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const email = typeof body.email === 'string' ? body.email : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const csrf = typeof body.csrf === 'string' ? body.csrf : '';
+    const next = body.next === undefined ? undefined : safeNext(body.next);
+
+    const fresh = () => {
+      sessions.destroy(locals.sessionId);
+      const created = sessions.create();
+      setSessionCookie(res, created.id);
+      return created.session.csrf;
+    };
+
+    if (!locals.session || !constantTimeEqual(csrf, locals.session.csrf)) {
+      return send(res, 403, loginPage({ csrf: fresh(), email, next, error: 'Your sign-in form expired. Please try again.' }));
+    }
+    const user = await authenticate(email, password);
+    if (!user) {
+      return send(res, 401, loginPage({ csrf: locals.session.csrf, email, next, error: 'Email or password is incorrect.' }));
+    }
+    // New session id on login, so an id planted before login is worth nothing.
+    sessions.destroy(locals.sessionId);
+    const created = sessions.create(user.email);
+    setSessionCookie(res, created.id);
+    res.redirect(303, next ?? '/courses');
+  });
+
+  app.post('/logout', form, (req, res) => {
+    const locals = res.locals as Locals;
+    const csrf = typeof req.body?.csrf === 'string' ? (req.body.csrf as string) : '';
+    if (locals.session && constantTimeEqual(csrf, locals.session.csrf)) {
+      sessions.destroy(locals.sessionId);
+      res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+    }
+    res.redirect(303, '/login');
+  });
+
+  app.get('/courses', requireUser, (_req, res) => {
+    const user = (res.locals as Locals).user as User;
+    send(res, 200, cataloguePage(ctx(res), COURSES, (id) => isEnrolled(user, id)));
+  });
+
+  app.get('/courses/:id', requireUser, (req, res) => {
+    const user = (res.locals as Locals).user as User;
+    const course = findCourse(String(req.params.id));
+    if (!course) return send(res, 404, notFoundPage(ctx(res)));
+    send(res, 200, coursePage(ctx(res), course, isEnrolled(user, course.id)));
+  });
+
+  app.get('/courses/:id/lessons/:n', requireUser, async (req, res) => {
+    const user = (res.locals as Locals).user as User;
+    const course = findCourse(String(req.params.id));
+    const lesson = course && findLesson(course, String(req.params.n));
+    if (!course || !lesson) return send(res, 404, notFoundPage(ctx(res)));
+    // The only authorisation decision in the system: no enrolment, no link.
+    if (!isEnrolled(user, course.id)) return send(res, 403, forbiddenPage(ctx(res), course));
+    const link = await signLink(lesson, user.id);
+    send(res, 200, lessonPage(ctx(res), course, lesson, link));
+  });
+
+  app.use((_req, res) => {
+    const locals = res.locals as Locals;
+    send(res, 404, notFoundPage(locals.user && locals.session ? { user: locals.user, csrf: locals.session.csrf } : undefined));
+  });
+
+  // Last resort: a plain 500 without stack traces; the log line names the path, never a query.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    log(`[app] ERROR ${req.method} ${req.path}: ${error instanceof Error ? error.message : String(error)}`);
+    if (res.headersSent) return;
+    res.status(500).type('text/plain').send('Something went wrong. Please try again.\n');
+  });
+
+  return app;
+}
