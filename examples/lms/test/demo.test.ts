@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigner } from '@urlseal/sdk';
+import { startDemo, type Demo } from '../src/demo.js';
+import { generateDemoKeyring } from '../src/keyring.js';
+import { MEDIA_DIR, tokenCarriers, type SeenRequest } from '../src/media.js';
+import { login, mediaLinkOf, type Agent } from './helpers.js';
+
+const file = (path: string) => readFileSync(join(MEDIA_DIR, path));
+
+let demo: Demo;
+let ada: Agent;
+const seen: SeenRequest[] = [];
+const logs: string[] = [];
+const tokens = new Set<string>();
+
+async function lessonLink(n: number): Promise<string> {
+  const page = await ada.get(`/courses/1/lessons/${n}`).expect(200);
+  const link = mediaLinkOf(page.text);
+  if (!link) throw new Error(`lesson ${n} has no media link`);
+  const url = new URL(link);
+  for (const part of [url.searchParams.get('token'), url.searchParams.get('st'), /^\/_token\/([^/]+)/.exec(url.pathname)?.[1]]) {
+    if (part) tokens.add(part);
+  }
+  return link;
+}
+
+/** One character of the JWT's signature changed (mid-segment, so it stays valid base64url). */
+function tamper(link: string): string {
+  const match = /([\w-]+\.[\w-]+\.)([\w-]+)/.exec(link);
+  if (!match?.[2]) throw new Error('no JWT in link');
+  const sig = match[2];
+  const i = Math.floor(sig.length / 2);
+  const swapped = sig.slice(0, i) + (sig[i] === 'A' ? 'B' : 'A') + sig.slice(i + 1);
+  return link.replace(sig, swapped);
+}
+
+async function denial(url: string, init?: RequestInit): Promise<{ status: number; code: string | null; body: unknown }> {
+  const res = await fetch(url, init);
+  return { status: res.status, code: res.headers.get('x-urlseal-error'), body: await res.json() };
+}
+
+beforeAll(async () => {
+  demo = await startDemo({
+    port: 0,
+    mediaPort: 0,
+    edgePort: 0,
+    keyring: generateDemoKeyring(),
+    onMediaRequest: (r) => seen.push(r),
+    log: (line) => logs.push(line),
+  });
+  const signedIn = await login(demo.urls.app, 'ada@example.com', 'lovelace');
+  expect(signedIn.status).toBe(303);
+  ada = signedIn.agent;
+});
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+describe('LMS demo end to end: app → signed link → edge → media origin', () => {
+  it('binds every server to 127.0.0.1', () => {
+    for (const url of Object.values(demo.urls)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('plays lesson 1 (MP4, exact-path query token): 200 with the file bytes, Range gives 206', async () => {
+    const link = await lessonLink(1);
+    expect(link.startsWith(`${demo.urls.edge}/videos/course-1/intro.mp4?token=`)).toBe(true);
+    const whole = await fetch(link);
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(file('videos/course-1/intro.mp4'))).toBe(true);
+
+    const part = await fetch(link, { headers: { Range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 0-99/${file('videos/course-1/intro.mp4').length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(file('videos/course-1/intro.mp4').subarray(0, 100))).toBe(true);
+  });
+
+  it('plays lesson 2 (HLS, prefix grant in the path): playlists and segments inherit the token, with CORS for the app', async () => {
+    const link = await lessonLink(2);
+    expect(link).toMatch(/\/_token\/[\w.-]+\/videos\/course-1\/hls\/master\.m3u8$/);
+    const master = await fetch(link, { headers: { Origin: demo.urls.app } });
+    expect(master.status).toBe(200);
+    expect(master.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
+    expect(await master.text()).toContain('360p/index.m3u8');
+
+    const variant = await fetch(new URL('360p/index.m3u8', link));
+    expect(variant.status).toBe(200);
+    expect(await variant.text()).toContain('seg0.ts');
+    const segment = await fetch(new URL('360p/seg1.ts', link));
+    expect(segment.status).toBe(200);
+    expect(Buffer.from(await segment.arrayBuffer()).equals(file('videos/course-1/hls/360p/seg1.ts'))).toBe(true);
+  });
+
+  it('plays lesson 3 (legacy secure_token ?st=&e=)', async () => {
+    const link = await lessonLink(3);
+    expect(link).toMatch(/\?st=[\w-]{22}&e=\d{10}$/);
+    const res = await fetch(link);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(file('videos/course-1/intro.mp4'))).toBe(true);
+  });
+
+  it('answers 401 without a token, with a JSON denial', async () => {
+    const res = await denial(`${demo.urls.edge}/videos/course-1/intro.mp4`);
+    expect(res).toEqual({ status: 401, code: 'ERR_TOKEN_MISSING', body: { error: 'ERR_TOKEN_MISSING' } });
+  });
+
+  it('answers 403 for a link with one character of the token changed', async () => {
+    expect(await denial(tamper(await lessonLink(1)))).toMatchObject({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    expect(await denial(tamper(await lessonLink(2)))).toMatchObject({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    const legacy = new URL(await lessonLink(3));
+    const st = legacy.searchParams.get('st') ?? '';
+    legacy.searchParams.set('st', (st[0] === 'A' ? 'B' : 'A') + st.slice(1));
+    expect(await denial(legacy.href)).toMatchObject({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+  });
+
+  it('answers 410 for an expired link (signed with a past expiry)', async () => {
+    const signer = createSigner({ keyring: demo.keyring });
+    const past = Math.floor(Date.now() / 1000) - 600;
+    const jwt = await signer.signUrl(`${demo.urls.edge}/videos/course-1/intro.mp4`, { expires: past });
+    expect(await denial(jwt)).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+    const legacy = await signer.signUrl(`${demo.urls.edge}/videos/course-1/intro.mp4`, { expires: past, scheme: 'secure-token' });
+    expect(await denial(legacy)).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+  });
+
+  it('answers 410 for a link the app signed more than its ttl ago (injected clock)', async () => {
+    const past = await startDemo({ port: 0, mediaPort: 0, edgePort: 0, keyring: demo.keyring, now: () => Date.now() - 10 * 60_000 });
+    try {
+      const { agent } = await login(past.urls.app, 'ada@example.com', 'lovelace');
+      const page = await agent.get('/courses/1/lessons/1').expect(200);
+      const link = mediaLinkOf(page.text) ?? '';
+      // Same keyring: the live edge checks the old link against the real clock.
+      expect(await denial(link.replace(past.urls.edge, demo.urls.edge))).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+    } finally {
+      await past.close();
+    }
+  });
+
+  it('does not open a course-2 file with a course-1 link (403)', async () => {
+    const exact = new URL(await lessonLink(1));
+    exact.pathname = '/videos/course-2/welcome.mp4';
+    expect(await denial(exact.href)).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
+
+    const prefix = (await lessonLink(2)).replace('/videos/course-1/hls/master.m3u8', '/videos/course-2/welcome.mp4');
+    expect(await denial(prefix)).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
+
+    const sibling = (await lessonLink(2)).replace('/videos/course-1/hls/master.m3u8', '/videos/course-1/intro.mp4');
+    expect(await denial(sibling)).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
+
+    const legacy = new URL(await lessonLink(3));
+    legacy.pathname = '/videos/course-2/welcome.mp4';
+    expect(await denial(legacy.href)).toMatchObject({ status: 403 });
+  });
+
+  it('keeps tokens away from the media origin and out of every log line', () => {
+    expect(seen.length).toBeGreaterThan(5);
+    expect(tokens.size).toBeGreaterThan(3);
+    for (const request of seen) {
+      expect(tokenCarriers(request.url, request.headers)).toEqual([]);
+      const everything = request.url + JSON.stringify(request.headers);
+      for (const token of tokens) expect(everything).not.toContain(token);
+    }
+    expect(logs.some((line) => line.includes('ERROR'))).toBe(false);
+    for (const line of logs) for (const token of tokens) expect(line).not.toContain(token);
+  });
+});
