@@ -1,0 +1,54 @@
+import { decodeBase64url, encodeBase64url } from './lib/base64url.js';
+import { md5 } from './lib/md5.js';
+import { encodeUtf8 } from './lib/utf8.js';
+
+/** Length of `st`: base64url of a 16-byte md5 digest, unpadded. */
+export const SECURE_TOKEN_LENGTH = 22;
+/** Length of `e`: Unix seconds, exactly 10 digits (SPEC §5). */
+export const SECURE_TOKEN_EXPIRES_LENGTH = 10;
+
+function macInput(secret: Uint8Array, path: string, expires: string): Uint8Array {
+  const tail = encodeUtf8(path + expires);
+  const input = new Uint8Array(secret.length + tail.length);
+  input.set(secret);
+  input.set(tail, secret.length);
+  return input;
+}
+
+/**
+ * The legacy secure-token `st` (SPEC §5): base64url without padding of
+ * `md5(secret + path + e)`, byte-compatible with Azion's and nginx
+ * `secure_link` generators. `path` is the canonical decoded path; it is hashed
+ * as UTF-8. Pure and synchronous; it does not validate its inputs.
+ *
+ * @example
+ * ```ts
+ * import { computeSecureToken } from '@urlseal/edge';
+ * computeSecureToken('mysecret', '/my/uri', 1470055000); // 'm6WCATfRgS_5lcyChCPgrw'
+ * ```
+ */
+export function computeSecureToken(secret: Uint8Array | string, path: string, expires: number | string): string {
+  const key = typeof secret === 'string' ? encodeUtf8(secret) : secret;
+  return encodeBase64url(md5(macInput(key, path, String(expires))));
+}
+
+/** The raw 16-byte MAC (pure JS); the Web backend's secure-token primitive. */
+export function secureTokenMac(secret: Uint8Array, path: string, expires: string): Uint8Array {
+  return md5(macInput(secret, path, expires));
+}
+
+/**
+ * Parses the `st`/`e` pair strictly: `st` exactly 22 canonical base64url
+ * characters, `e` exactly 10 ASCII digits. Returns the decoded MAC and expiry,
+ * or `undefined` (the caller answers `ERR_TOKEN_MALFORMED`).
+ */
+export function parseSecureToken(st: string, e: string): { mac: Uint8Array; expires: number } | undefined {
+  if (st.length !== SECURE_TOKEN_LENGTH || e.length !== SECURE_TOKEN_EXPIRES_LENGTH) return undefined;
+  for (let i = 0; i < SECURE_TOKEN_EXPIRES_LENGTH; i++) {
+    const c = e.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
+  const mac = decodeBase64url(st);
+  if (mac === undefined) return undefined;
+  return { mac, expires: Number(e) };
+}

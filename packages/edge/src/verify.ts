@@ -1,0 +1,503 @@
+// The ordered checks of SPEC §7 and `createVerifier`. Order: method → canonical
+// request path → token presence, size and shape → kid and alg → signature →
+// time → path grant → ip. Every path through here ends in a result: any
+// exception becomes a denial, never a pass and never a 500.
+import type { CryptoBackend, SignatureCheck } from './crypto/backend.js';
+import { DENIAL_STATUS, UrlsealError, isDenialCode, type DenialCode } from './errors.js';
+import { ipInRange, type IpRange } from './ip.js';
+import { SIGNATURE_BYTES, checkClaims, parseJwt, type Claims, type ClaimPolicy } from './jwt.js';
+import { createKeyring, type JwtAlgorithm, type Keyring, type KeyringJson } from './keyring.js';
+import { isCanonicalDecodedPath, matchesGrant, tryCanonicalPath } from './path.js';
+import { parseSecureToken } from './secure-token.js';
+import { DEFAULT_TOKEN_PARAMS, extractToken, type TokenCarrier, type TokenParams } from './token.js';
+import { handleRequest } from './handle.js';
+
+/**
+ * Options of {@link createVerifier}; each is validated once, at creation
+ * (`TypeError` naming the option).
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = { keyring: process.env.URLSEAL_KEYRING!, maxTtl: 3600, audience: 'lms' };
+ * ```
+ */
+export interface VerifierOptions {
+  /** A keyring, its JSON, or its JSON text (SPEC §3). */
+  keyring: Keyring | KeyringJson | string;
+  /** Longest allowed `exp − now`, in seconds. Default 86400. */
+  maxTtl?: number;
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 30. */
+  clockTolerance?: number;
+  /** Accepted `aud` values; `aud` is checked only when this is set. */
+  audience?: string | string[];
+  /** Accepted `iss` values; `iss` is checked only when this is set. */
+  issuer?: string | string[];
+  /** An extra allowlist of JWS algorithms on top of the keyring's own. */
+  algorithms?: JwtAlgorithm[];
+  /** HTTP status per denial code, overriding SPEC §7's. */
+  statuses?: Partial<Record<DenialCode, number>>;
+  /** `cloudfront`: every denial answers 401 (before `statuses`). */
+  preset?: 'cloudfront';
+  /** Carrier names (SPEC §6). */
+  params?: { token?: string; st?: string; e?: string; cookie?: string; pathSegment?: string };
+  /** The clock: a fixed date or a function returning now. Default the system clock. */
+  currentDate?: Date | (() => Date);
+}
+
+/** The token scheme a request was granted by. */
+export type Scheme = 'jwt' | 'secure-token';
+
+/**
+ * The result of {@link Verifier.verify}: granted with the claims and the
+ * carrier-free request to forward, or denied with a code and status.
+ *
+ * @example
+ * ```ts
+ * const result: VerifyResult = await verifier.verify(request);
+ * if (!result.ok) return denialResponse(result.code, result.status);
+ * ```
+ */
+export type VerifyResult =
+  | { readonly ok: true; readonly scheme: Scheme; readonly claims: Claims; readonly forward: Request }
+  | Denial;
+
+/** A denial: the SPEC §7 code and the status it answers with. */
+export interface Denial {
+  readonly ok: false;
+  readonly status: number;
+  readonly code: DenialCode;
+}
+
+/**
+ * The parts of a request the core reads, for Node adapters that never build a
+ * Web `Request`.
+ *
+ * @example
+ * ```ts
+ * const view: RequestView = {
+ *   method: req.method!, target: req.url!,
+ *   header: (name) => { const v = req.headers[name]; return Array.isArray(v) ? v.join(', ') : v; },
+ *   clientIp: req.socket.remoteAddress,
+ * };
+ * ```
+ */
+export interface RequestView {
+  readonly method: string;
+  /** The raw request-target as received: path and optional `?query` (Node's `req.url`). */
+  readonly target: string;
+  /** A header value by lower-case name. */
+  header(name: string): string | undefined;
+  readonly clientIp?: string | undefined;
+}
+
+/**
+ * The result of {@link Verifier.check}: on success the request-target to
+ * forward (every token carrier removed) and the header changes to make.
+ *
+ * @example
+ * ```ts
+ * const result: CheckResult = await verifier.check(view);
+ * if (result.ok && result.deleteAuthorization) delete headers.authorization;
+ * ```
+ */
+export type CheckResult =
+  | {
+      readonly ok: true;
+      readonly scheme: Scheme;
+      readonly claims: Claims;
+      readonly target: string;
+      readonly deleteAuthorization: boolean;
+      /** `undefined`: leave the Cookie header; `null`: delete it; a string: replace it with this. */
+      readonly cookie: string | null | undefined;
+    }
+  | Denial;
+
+/**
+ * The result of {@link Verifier.verifyToken}.
+ *
+ * @example
+ * ```ts
+ * const result: TokenResult = await verifier.verifyToken(jwt, '/videos/a.mp4');
+ * ```
+ */
+export type TokenResult = { readonly ok: true; readonly scheme: 'jwt'; readonly claims: Claims } | Denial;
+
+/** Per-call inputs the request itself cannot tell. */
+export interface VerifyCallOptions {
+  /** The client address for `ip` claims (socket peer, or a trusted proxy's header). */
+  clientIp?: string | undefined;
+  /** The raw path (optionally with `?query`) as received, before WHATWG URL normalisation. */
+  rawPath?: string | undefined;
+}
+
+/**
+ * A verifier made by {@link createVerifier}.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ keyring });
+ * export default { fetch: (request: Request) => verifier.handle(request, (forward) => fetch(forward)) };
+ * ```
+ */
+export interface Verifier {
+  /** Checks a Web `Request`; on success gives the carrier-free request to forward. */
+  verify(request: Request, opts?: VerifyCallOptions): Promise<VerifyResult>;
+  /** Verifies, forwards to the origin and returns its response (or a denial). */
+  handle(
+    request: Request,
+    fetchOrigin: (forward: Request) => Promise<Response>,
+    opts?: VerifyCallOptions,
+  ): Promise<Response>;
+  /** Checks a {@link RequestView}: the same as `verify` without building a `Request`. */
+  check(view: RequestView): Promise<CheckResult>;
+  /** Verifies a JWT for an already-canonical decoded path (token level only; no method or carrier logic). */
+  verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }): Promise<TokenResult>;
+}
+
+/** What `handle` needs beyond the public result: how the token travelled, for HLS rewriting. */
+export type DetailedResult =
+  | {
+      readonly ok: true;
+      readonly scheme: Scheme;
+      readonly claims: Claims;
+      readonly forward: Request;
+      readonly carrier: TokenCarrier;
+      readonly token: string | undefined;
+      readonly grant: readonly string[] | undefined;
+    }
+  | Denial;
+
+type Outcome =
+  | { readonly ok: true; readonly claims: Claims; readonly grant: readonly string[] | undefined }
+  | Denial;
+
+interface PreparedKey {
+  readonly alg: JwtAlgorithm;
+  readonly check: SignatureCheck;
+}
+
+const OPTION_NAMES = new Set([
+  'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
+  'statuses', 'preset', 'params', 'currentDate',
+]);
+const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
+const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
+// A cookie name is an RFC 6265 token; parameter and segment names are
+// unreserved URL characters, so they match their raw spelling.
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+
+function optionError(name: string, problem: string): never {
+  throw new TypeError(`createVerifier: option "${name}" ${problem}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isKeyring(value: unknown): value is Keyring {
+  return isObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
+}
+
+function readKeyring(value: unknown): Keyring {
+  if (isKeyring(value)) return value;
+  if (typeof value !== 'string' && !isObject(value)) {
+    optionError('keyring', 'must be a Keyring, keyring JSON or keyring JSON text');
+  }
+  // An invalid keyring throws UrlsealError ERR_KEYRING_INVALID naming the member.
+  return createKeyring(value as KeyringJson | string);
+}
+
+function readSeconds(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    optionError(name, `must be a finite number of seconds ≥ ${min}`);
+  }
+  return value;
+}
+
+function readStringSet(name: string, value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
+    optionError(name, 'must be a non-empty string or a non-empty array of non-empty strings');
+  }
+  return new Set(list as string[]);
+}
+
+function readAlgorithms(value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && ALGORITHMS.has(v))) {
+    optionError('algorithms', 'must be a non-empty array of HS256, HS384, HS512, ES256, EdDSA');
+  }
+  return new Set(value as string[]);
+}
+
+function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, number> {
+  if (preset !== undefined && preset !== 'cloudfront') optionError('preset', 'must be "cloudfront" or absent');
+  const table: Record<string, number> = { ...DENIAL_STATUS };
+  if (preset === 'cloudfront') for (const code of Object.keys(table)) table[code] = 401;
+  if (statuses === undefined) return table as Record<DenialCode, number>;
+  if (!isObject(statuses)) optionError('statuses', 'must be an object of denial code → HTTP status');
+  for (const [code, status] of Object.entries(statuses)) {
+    if (!isDenialCode(code)) optionError(`statuses.${code}`, 'is not a denial code');
+    if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) {
+      optionError(`statuses.${code}`, 'must be an integer HTTP status from 400 to 599');
+    }
+    table[code] = status as number;
+  }
+  return table as Record<DenialCode, number>;
+}
+
+function readParams(value: unknown): TokenParams {
+  if (value === undefined) return DEFAULT_TOKEN_PARAMS;
+  if (!isObject(value)) optionError('params', 'must be an object');
+  const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
+  for (const [name, given] of Object.entries(value)) {
+    if (!PARAM_NAMES.has(name)) optionError(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
+    if (given === undefined) continue;
+    const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
+    if (typeof given !== 'string' || !pattern.test(given)) optionError(`params.${name}`, 'must be a short name of URL-safe characters');
+    params[name] = given;
+  }
+  const { token, st, e } = params;
+  if (token === st || token === e || st === e) optionError('params', 'token, st and e must be three different names');
+  return params as unknown as TokenParams;
+}
+
+function readClock(value: unknown): () => number {
+  if (value === undefined) return () => Date.now();
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (!Number.isFinite(ms)) optionError('currentDate', 'is an invalid Date');
+    return () => ms;
+  }
+  if (typeof value !== 'function') optionError('currentDate', 'must be a Date or a function returning a Date');
+  return () => (value as () => Date)().getTime();
+}
+
+function prepareKeys(keyring: Keyring, backend: CryptoBackend): Map<string, PreparedKey> {
+  const keys = new Map<string, PreparedKey>();
+  for (const [kid, entry] of keyring.keys) keys.set(kid, { alg: entry.alg, check: backend.importKey(entry) });
+  return keys;
+}
+
+/**
+ * Creates a verifier over a given crypto backend. `createVerifier` (from
+ * `@urlseal/edge`) is this bound to the right backend for the runtime.
+ *
+ * @example
+ * ```ts
+ * import { createVerifierWith, webCrypto } from '@urlseal/edge';
+ * const verifier = createVerifierWith(webCrypto, { keyring });
+ * ```
+ */
+export function createVerifierWith(backend: CryptoBackend, options: VerifierOptions): Verifier {
+  if (!isObject(options)) throw new TypeError('createVerifier: options must be an object with a "keyring"');
+  for (const name of Object.keys(options)) if (!OPTION_NAMES.has(name)) optionError(name, 'is unknown');
+  if (options.keyring === undefined) optionError('keyring', 'is required');
+  const keyring = readKeyring(options.keyring);
+  const maxTtl = readSeconds('maxTtl', options.maxTtl, 86400, 1);
+  const leeway = readSeconds('clockTolerance', options.clockTolerance, 30, 0);
+  const audience = readStringSet('audience', options.audience);
+  const issuer = readStringSet('issuer', options.issuer);
+  const algorithms = readAlgorithms(options.algorithms);
+  const statuses = readStatuses(options.statuses, options.preset);
+  const params = readParams(options.params);
+  const clock = readClock(options.currentDate);
+  const keys = prepareKeys(keyring, backend);
+  const secrets = keyring.secureToken;
+
+  const denials = new Map<DenialCode, Denial>();
+  for (const code of Object.keys(DENIAL_STATUS) as DenialCode[]) {
+    denials.set(code, Object.freeze({ ok: false as const, status: statuses[code], code }));
+  }
+  const deny = (code: DenialCode): Denial => denials.get(code) as Denial;
+  // Fail closed: a coded UrlsealError keeps its code, anything else is malformed input.
+  const failClosed = (error: unknown): Denial =>
+    deny(error instanceof UrlsealError && isDenialCode(error.code) ? error.code : 'ERR_TOKEN_MALFORMED');
+
+  function nowSeconds(): number {
+    const now = Math.floor(clock() / 1000);
+    // An unusable clock must never make every token look unexpired.
+    if (!Number.isSafeInteger(now)) throw new UrlsealError('ERR_TOKEN_MALFORMED', 'the verifier clock gave no valid time');
+    return now;
+  }
+
+  function policy(): ClaimPolicy {
+    return { now: nowSeconds(), leeway, maxTtl, audience, issuer };
+  }
+
+  function afterSignature(valid: boolean, payload: Record<string, unknown>, path: string, clientIp: string | undefined): Outcome {
+    if (!valid) return deny('ERR_SIGNATURE_INVALID');
+    const checked = checkClaims(payload, policy());
+    if (typeof checked === 'string') return deny(checked);
+    if (!matchesGrant(path, checked.grant)) return deny('ERR_PATH_MISMATCH');
+    if (checked.ip !== undefined && !clientInRange(clientIp, checked.ip)) return deny('ERR_IP_MISMATCH');
+    return { ok: true, claims: checked.claims, grant: checked.grant };
+  }
+
+  /** JWT checks after the path is known canonical; synchronous when the backend is. */
+  function verifyJwt(token: string, path: string, clientIp: string | undefined): Outcome | Promise<Outcome> {
+    const parsed = parseJwt(token);
+    if (parsed === undefined) return deny('ERR_TOKEN_MALFORMED');
+    const { header } = parsed;
+    const key = typeof header.kid === 'string' ? keys.get(header.kid) : undefined;
+    if (key === undefined) return deny('ERR_KID_UNKNOWN');
+    if (header.alg !== key.alg || (algorithms !== undefined && !algorithms.has(key.alg))) {
+      return deny('ERR_ALG_NOT_ALLOWED');
+    }
+    if (parsed.signature.length !== SIGNATURE_BYTES[key.alg]) return deny('ERR_SIGNATURE_INVALID');
+    const valid = key.check(parsed.signingInput, parsed.signature);
+    if (typeof valid === 'boolean') return afterSignature(valid, parsed.payload, path, clientIp);
+    return valid.then((ok) => afterSignature(ok, parsed.payload, path, clientIp));
+  }
+
+  function verifySecureToken(st: string, e: string, path: string): Outcome {
+    const parsed = parseSecureToken(st, e);
+    if (parsed === undefined) return deny('ERR_TOKEN_MALFORMED');
+    // No legacy secret configured: this verifier does not accept the md5 scheme at all.
+    if (secrets.length === 0) return deny('ERR_ALG_NOT_ALLOWED');
+    let match = false;
+    // Every secret is tried, even after a match, so timing does not tell which one.
+    for (const secret of secrets) if (backend.secureTokenMatches(secret, path, e, parsed.mac)) match = true;
+    if (!match) return deny('ERR_SIGNATURE_INVALID');
+    const now = nowSeconds();
+    // nginx secure_link semantics: expired strictly after `e`, no leeway.
+    if (parsed.expires < now) return deny('ERR_TOKEN_EXPIRED');
+    if (parsed.expires - now > maxTtl) return deny('ERR_CLAIM_INVALID');
+    return { ok: true, claims: Object.freeze({ exp: parsed.expires }), grant: undefined };
+  }
+
+  interface Granted {
+    readonly ok: true;
+    readonly scheme: Scheme;
+    readonly claims: Claims;
+    readonly grant: readonly string[] | undefined;
+    readonly carrier: TokenCarrier;
+    readonly token: string | undefined;
+    readonly extracted: ReturnType<typeof extractToken>;
+  }
+
+  async function run(view: RequestView): Promise<Granted | Denial> {
+    if (view.method !== 'GET' && view.method !== 'HEAD') return deny('ERR_METHOD_NOT_ALLOWED');
+    if (typeof view.target !== 'string') return deny('ERR_PATH_NONCANONICAL');
+    const extracted = extractToken(view.target, (name) => view.header(name) ?? undefined, params);
+    const path = tryCanonicalPath(extracted.rawPath);
+    if (path === undefined) return deny('ERR_PATH_NONCANONICAL');
+    const source = extracted.source;
+    if (source === 'missing') return deny('ERR_TOKEN_MISSING');
+    if (source === 'malformed') return deny('ERR_TOKEN_MALFORMED');
+    const outcome =
+      source.scheme === 'jwt'
+        ? await verifyJwt(source.token, path, view.clientIp ?? undefined)
+        : verifySecureToken(source.st, source.e, path);
+    if (!outcome.ok) return outcome;
+    return {
+      ok: true,
+      scheme: source.scheme,
+      claims: outcome.claims,
+      grant: outcome.grant,
+      carrier: source.carrier,
+      token: source.scheme === 'jwt' ? source.token : undefined,
+      extracted,
+    };
+  }
+
+  async function safeRun(view: RequestView): Promise<Granted | Denial> {
+    try {
+      return await run(view);
+    } catch (error) {
+      return failClosed(error);
+    }
+  }
+
+  function viewOf(request: Request, opts: VerifyCallOptions | undefined): { view: RequestView; origin: string } {
+    const url = new URL(request.url);
+    const raw = opts?.rawPath;
+    const target = raw === undefined ? url.pathname + url.search : raw.includes('?') ? raw : raw + url.search;
+    const view: RequestView = {
+      method: request.method,
+      target,
+      header: (name) => request.headers.get(name) ?? undefined,
+      clientIp: opts?.clientIp,
+    };
+    return { view, origin: url.origin };
+  }
+
+  function forwardRequest(request: Request, origin: string, granted: Granted): Request {
+    const { extracted } = granted;
+    const headers = new Headers(request.headers);
+    if (extracted.deleteAuthorization) headers.delete('authorization');
+    if (extracted.cookie === null) headers.delete('cookie');
+    else if (extracted.cookie !== undefined) headers.set('cookie', extracted.cookie);
+    // `manual`: a reverse proxy hands redirects to the client instead of following them.
+    return new Request(origin + extracted.target, {
+      method: request.method,
+      headers,
+      redirect: 'manual',
+      signal: request.signal,
+    });
+  }
+
+  async function verifyDetailed(request: Request, opts?: VerifyCallOptions): Promise<DetailedResult> {
+    try {
+      const { view, origin } = viewOf(request, opts);
+      const result = await run(view);
+      if (!result.ok) return result;
+      return {
+        ok: true,
+        scheme: result.scheme,
+        claims: result.claims,
+        forward: forwardRequest(request, origin, result),
+        carrier: result.carrier,
+        token: result.token,
+        grant: result.grant,
+      };
+    } catch (error) {
+      return failClosed(error);
+    }
+  }
+
+  const verifier: Verifier = {
+    async verify(request, opts) {
+      const result = await verifyDetailed(request, opts);
+      return result.ok ? { ok: true, scheme: result.scheme, claims: result.claims, forward: result.forward } : result;
+    },
+    handle(request, fetchOrigin, opts) {
+      return handleRequest(verifyDetailed, request, fetchOrigin, opts, params);
+    },
+    async check(view) {
+      const result = await safeRun(view);
+      if (!result.ok) return result;
+      const { extracted } = result;
+      return {
+        ok: true,
+        scheme: result.scheme,
+        claims: result.claims,
+        target: extracted.target,
+        deleteAuthorization: extracted.deleteAuthorization,
+        cookie: extracted.cookie,
+      };
+    },
+    verifyToken(token, path, opts) {
+      try {
+        if (typeof token !== 'string') return Promise.resolve(deny('ERR_TOKEN_MISSING'));
+        if (!isCanonicalDecodedPath(path)) return Promise.resolve(deny('ERR_PATH_NONCANONICAL'));
+        const outcome = verifyJwt(token, path, opts?.clientIp);
+        return outcome instanceof Promise ? outcome.then(toTokenResult, failClosed) : Promise.resolve(toTokenResult(outcome));
+      } catch (error) {
+        return Promise.resolve(failClosed(error));
+      }
+    },
+  };
+  return Object.freeze(verifier);
+}
+
+function toTokenResult(outcome: Outcome): TokenResult {
+  return outcome.ok ? { ok: true, scheme: 'jwt', claims: outcome.claims } : outcome;
+}
+
+function clientInRange(clientIp: string | undefined, range: IpRange): boolean {
+  return typeof clientIp === 'string' && ipInRange(clientIp, range);
+}
