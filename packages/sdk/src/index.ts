@@ -10,3 +10,4 @@ export { secureToken } from './secure-token.js';
 export { parseTtl } from './ttl.js';
 export type { Ttl } from './ttl.js';
 export { isIpClaim } from './ip.js';
+export { KEYGEN_ALGS, defaultKid, generateKeyring } from './keygen.js';

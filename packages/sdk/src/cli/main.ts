@@ -1,5 +1,60 @@
-/** Runs the urlseal CLI and resolves to its exit code. */
-export async function main(_argv: string[]): Promise<number> {
-  process.stderr.write('urlseal: not built yet\n');
+import { readFileSync } from 'node:fs';
+import { UrlsealError } from '@urlseal/edge';
+import { MAIN_HELP } from './help.js';
+import { UsageError } from './usage.js';
+
+type Run = (args: string[]) => Promise<number>;
+
+// Loaded on demand so `urlseal sign` never pays for the proxy behind `serve`.
+const COMMANDS: Readonly<Record<string, () => Promise<{ run: Run }>>> = {
+  keygen: () => import('./keygen.js'),
+  sign: () => import('./sign.js'),
+  verify: () => import('./verify.js'),
+  inspect: () => import('./inspect.js'),
+  serve: () => import('./serve.js'),
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** One stderr line for any failure: expected errors say what to fix, the rest say what broke. */
+function report(command: string, error: unknown): number {
+  const expected = error instanceof UsageError || error instanceof UrlsealError || error instanceof TypeError || error instanceof RangeError;
+  const message = error instanceof Error ? error.message : String(error);
+  const line = expected ? message : `unexpected error: ${message}`;
+  process.stderr.write(`urlseal${command ? ` ${command}` : ''}: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
   return 2;
+}
+
+/**
+ * Runs the urlseal CLI and resolves to its exit code: 0 done, 1 denied
+ * (`verify`), 2 bad input or failure (one line on stderr, never a stack trace).
+ *
+ * @example
+ * ```ts
+ * // bin/urlseal.js does exactly this:
+ * import { main } from '../dist/cli/main.js';
+ * main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined) return report('', new UsageError('missing command; run urlseal --help'));
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${MAIN_HELP}\n`);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load === undefined) return report('', new UsageError(`unknown command "${command.slice(0, 40)}"; run urlseal --help`));
+  try {
+    return await (await load()).run(args);
+  } catch (error) {
+    return report(command, error);
+  }
 }

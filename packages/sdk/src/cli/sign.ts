@@ -1,0 +1,47 @@
+import { createSigner } from '../signer.js';
+import type { SignOptions } from '../claims.js';
+import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
+import { SIGN_HELP } from './help.js';
+import { KEYRING_FLAG, choiceFlag, keyringFromFlag, printLine, ttlFlag, unixFlag } from './options.js';
+import { UsageError } from './usage.js';
+
+const FLAGS = {
+  ...KEYRING_FLAG,
+  ttl: { type: 'string' },
+  expires: { type: 'string' },
+  grant: { type: 'string', multiple: true },
+  scheme: { type: 'string' },
+  transport: { type: 'string' },
+  sub: { type: 'string' },
+  jti: { type: 'string' },
+  ip: { type: 'string' },
+} as const;
+
+/** `urlseal sign URL …`: prints the signed URL on one line. */
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommand('sign', args, FLAGS, SIGN_HELP, 1);
+  if (parsed === undefined) return 0;
+  const url = onePositional(parsed, 'sign', 'URL to sign');
+  const ttl = ttlFlag(stringFlag(parsed, 'ttl'));
+  const expires = unixFlag(stringFlag(parsed, 'expires'), '--expires');
+  if (ttl !== undefined && expires !== undefined) throw new UsageError('use --ttl or --expires, not both');
+  const scheme = choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token'] as const);
+  const transport = choiceFlag(stringFlag(parsed, 'transport'), '--transport', ['path', 'query'] as const);
+  if (scheme === 'secure-token' && expires !== undefined && !/^[0-9]{10}$/.test(stringFlag(parsed, 'expires') ?? '')) {
+    throw new UsageError('--expires must be exactly 10 digits for --scheme secure-token');
+  }
+  const grant = listFlag(parsed, 'grant');
+  const signer = createSigner({ keyring: keyringFromFlag(stringFlag(parsed, 'keyring')), ...(scheme ? { scheme } : {}) });
+  const options: SignOptions = {
+    ...(grant.length > 0 ? { grant } : {}),
+    ...(ttl === undefined ? {} : { ttl }),
+    ...(expires === undefined ? {} : { expires }),
+    ...(transport ? { transport } : {}),
+  };
+  for (const name of ['sub', 'jti', 'ip'] as const) {
+    const value = stringFlag(parsed, name);
+    if (value !== undefined) options[name] = value;
+  }
+  printLine(await signer.signUrl(url, options));
+  return 0;
+}
