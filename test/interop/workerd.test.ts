@@ -43,7 +43,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'origin.txt'), origin.url);
   writeFileSync(
     join(dir, 'config.capnp'),
-    readFileSync(TEMPLATE, 'utf8').replace('@PORT@', String(port)).replace('@BROKEN_PORT@', String(brokenPort)),
+    readFileSync(TEMPLATE, 'utf8').replaceAll('@PORT@', String(port)).replaceAll('@BROKEN_PORT@', String(brokenPort)),
   );
   workerd = startChild(WORKERD, ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(port, 30_000, () => workerd?.exited());

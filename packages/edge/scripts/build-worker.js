@@ -3,7 +3,7 @@
 // Platform neutral, no `node` condition (so the crypto.subtle backend is used),
 // minified; fails if any `node:` import slipped in. Prints minified and gzipped sizes.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
@@ -39,10 +39,6 @@ export async function buildWorker({ quiet = false } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (!existsSync(`${root}src/adapters/worker.ts`)) {
-    console.log('build-worker: src/adapters/worker.ts not written yet; skipped'); // TEMP until the adapter lands
-    process.exit(0);
-  }
   buildWorker().catch((error) => {
     console.error(`build-worker: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

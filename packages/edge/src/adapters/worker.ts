@@ -1,0 +1,71 @@
+// Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
+// Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only).
+import { createVerifier, denialResponse, type Verifier } from '../index.js';
+
+/** Bindings the Worker reads: keyring JSON text and the origin's base URL. */
+export interface WorkerEnv {
+  URLSEAL_KEYRING?: string;
+  URLSEAL_ORIGIN?: string;
+}
+
+let cache: { text: string; verifier: Verifier | undefined } | undefined;
+
+/** One verifier per keyring text; `undefined` when the keyring is unusable (→ 503). */
+function verifierFor(text: string | undefined): Verifier | undefined {
+  if (text === undefined) return undefined;
+  if (cache?.text !== text) {
+    let verifier: Verifier | undefined;
+    try {
+      verifier = createVerifier({ keyring: text });
+    } catch {
+      verifier = undefined; // never echo the keyring error: it may name key material
+    }
+    cache = { text, verifier };
+  }
+  return cache.verifier;
+}
+
+/** The forward request re-aimed at the origin: same path and query, no Host of the edge. */
+function toOrigin(forward: Request, origin: string): Request {
+  const url = new URL(forward.url);
+  const headers = new Headers(forward.headers);
+  headers.delete('host');
+  return new Request(origin.replace(/\/+$/, '') + url.pathname + url.search, { method: forward.method, headers, redirect: 'manual' });
+}
+
+function originError(): Response {
+  return new Response('{"error":"ERR_ORIGIN_UNAVAILABLE"}', {
+    status: 502,
+    headers: { 'cache-control': 'no-store', 'content-type': 'application/json' },
+  });
+}
+
+/**
+ * The Worker: verifies each request (SPEC §6–7) and streams the origin's answer.
+ * Client address for `ip` claims: `CF-Connecting-IP`.
+ *
+ * @example
+ * ```toml
+ * # wrangler.toml
+ * main = "node_modules/@urlseal/edge/dist/worker.js"
+ * [vars]
+ * URLSEAL_ORIGIN = "https://origin.example.com"
+ * # wrangler secret put URLSEAL_KEYRING   (the keyring JSON)
+ * ```
+ */
+const worker = {
+  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    const verifier = verifierFor(env.URLSEAL_KEYRING);
+    if (verifier === undefined) return denialResponse('ERR_KEYRING_UNAVAILABLE');
+    const origin = env.URLSEAL_ORIGIN;
+    if (!origin || !/^https?:\/\//.test(origin)) return originError();
+    const clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
+    try {
+      return await verifier.handle(request, (forward) => fetch(toOrigin(forward, origin)).catch(originError), { clientIp });
+    } catch {
+      return originError();
+    }
+  },
+};
+
+export default worker;

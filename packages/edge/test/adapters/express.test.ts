@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { urlseal } from '@urlseal/edge/express';
+import { KEYRING, jwt, now, secureQuery, tamper } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-express-'));
+const BODY = '0123456789abcdefghij';
+writeFileSync(join(dir, 'a.mp4'), BODY);
+writeFileSync(join(dir, 'a b.txt'), 'space');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function app(mount = '') {
+  const a = express();
+  const seen: Array<{ url: string; originalUrl: string; headers: Record<string, unknown>; urlseal: unknown; query: unknown }> = [];
+  const guard = urlseal({ keyring: KEYRING });
+  const record: express.RequestHandler = (req, _res, next) => {
+    seen.push({ url: req.url, originalUrl: req.originalUrl, headers: { ...req.headers }, urlseal: req.urlseal, query: { ...(req.query as object) } });
+    next();
+  };
+  if (mount) a.use(mount, guard, record, express.static(dir));
+  else a.use(guard, record, express.static(dir));
+  a.get('/echo', (req, res) => res.json({ urlseal: req.urlseal }));
+  return { app: a, seen };
+}
+
+describe('@urlseal/edge/express', () => {
+  it('serves express.static behind a path token, with the token stripped', async () => {
+    const { app: a, seen } = app();
+    const token = jwt({ path: '/*', sub: 'student-1' });
+    const res = await request(a).get(`/_token/${token}/a.mp4`);
+    expect(res.status).toBe(200);
+    expect(res.text ?? res.body.toString()).toBe(BODY);
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(seen[0]?.url).toBe('/a.mp4');
+    expect(seen[0]?.originalUrl).toBe('/a.mp4');
+    expect(seen[0]?.urlseal).toMatchObject({ scheme: 'jwt', claims: { sub: 'student-1' } });
+  });
+
+  it('keeps Range (206) and HEAD working', async () => {
+    const { app: a } = app();
+    const token = jwt({ path: '/a.mp4' });
+    const ranged = await request(a).get(`/a.mp4?token=${token}`).set('Range', 'bytes=2-5').buffer(true).parse((r, cb) => {
+      let d = '';
+      r.on('data', (c: Buffer) => (d += c.toString()));
+      r.on('end', () => cb(null, d));
+    });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers['content-range']).toBe(`bytes 2-5/${BODY.length}`);
+    expect(ranged.body).toBe('2345');
+    const head = await request(a).head(`/a.mp4?token=${token}`);
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String(BODY.length));
+  });
+
+  it('strips query, Bearer and cookie carriers before next()', async () => {
+    const { app: a, seen } = app();
+    const token = jwt({ path: '/a.mp4' });
+    expect((await request(a).get(`/a.mp4?x=1&token=${token}`)).status).toBe(200);
+    expect(seen.at(-1)?.url).toBe('/a.mp4?x=1');
+    expect(seen.at(-1)?.query).toEqual({ x: '1' });
+    const res = await request(a).get('/a.mp4').set('Authorization', `Bearer ${token}`).set('Cookie', `k=v; urlseal=${token}`);
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)?.headers.authorization).toBeUndefined();
+    expect(seen.at(-1)?.headers.cookie).toBe('k=v');
+    expect(JSON.stringify(seen)).not.toContain(token);
+  });
+
+  it('accepts secure-token URLs for names with a space', async () => {
+    const { app: a } = app();
+    expect((await request(a).get(`/a%20b.txt?${secureQuery('/a b.txt')}`)).status).toBe(200);
+  });
+
+  it('denies with the SPEC §7 status, code, headers and body', async () => {
+    const { app: a, seen } = app();
+    const token = jwt({ path: '/a.mp4' });
+    const missing = await request(a).get('/a.mp4');
+    expect(missing.status).toBe(401);
+    expect(missing.body).toEqual({ error: 'ERR_TOKEN_MISSING' });
+    expect(missing.headers['www-authenticate']).toBe('Bearer');
+    expect(missing.headers['cache-control']).toBe('no-store');
+    expect(missing.headers['content-type']).toMatch(/^application\/json/);
+    expect(missing.headers['x-urlseal-error']).toBe('ERR_TOKEN_MISSING');
+    const cases: Array<[string, number, string, 'get' | 'post']> = [
+      [`/a.mp4?token=${tamper(token)}`, 403, 'ERR_SIGNATURE_INVALID', 'get'],
+      [`/a.mp4?token=${jwt({ path: '/a.mp4', iat: now() - 600, exp: now() - 100 })}`, 410, 'ERR_TOKEN_EXPIRED', 'get'],
+      [`/a%20b.txt?token=${token}`, 403, 'ERR_PATH_MISMATCH', 'get'],
+      [`/x/%2e%2e/a.mp4?token=${token}`, 403, 'ERR_PATH_NONCANONICAL', 'get'],
+      [`/a.mp4?token=${token}`, 405, 'ERR_METHOD_NOT_ALLOWED', 'post'],
+      [`/a.mp4?token=a.b`, 401, 'ERR_TOKEN_MALFORMED', 'get'],
+    ];
+    for (const [target, status, code, method] of cases) {
+      const res = await request(a)[method](target);
+      expect(res.status, target).toBe(status);
+      expect(res.body).toEqual({ error: code });
+      expect(res.headers['x-urlseal-error']).toBe(code);
+    }
+    const bad = await request(a).get(`/a.mp4?token=${tamper(token)}`);
+    expect(bad.headers['www-authenticate']).toBeUndefined();
+    const invalid = await request(a).get(`/a.mp4?token=a.b`);
+    expect(invalid.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(seen).toHaveLength(0);
+  });
+
+  it('works under a mount path: the grant covers the full path', async () => {
+    const { app: a, seen } = app('/media');
+    const res = await request(a).get(`/media/a.mp4?token=${jwt({ path: '/media/*' })}`);
+    expect(res.status).toBe(200);
+    expect(seen[0]?.url).toBe('/a.mp4');
+    expect(seen[0]?.originalUrl).toBe('/media/a.mp4');
+    expect((await request(a).get(`/media/a.mp4?token=${jwt({ path: '/a.mp4' })}`)).status).toBe(403);
+  });
+
+  it('throws at start-up on an unusable keyring', () => {
+    expect(() => urlseal({ keyring: '{"kids":{"a":"short"}}' })).toThrow(/32 bytes|kids/);
+  });
+});
