@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { isCanonicalDecodedPath } from '@urlseal/edge';
+import { computeSecureToken, isCanonicalDecodedPath } from '@urlseal/edge';
 
 /** `e` of the legacy format: exactly 10 decimal digits (SPEC §5). */
 const EXPIRES_PATTERN = /^[0-9]{10}$/;
@@ -18,7 +17,9 @@ export function secureTokenExpires(expires: number | string, option = 'expires')
 
 /**
  * Computes a legacy Azion / nginx `secure_link` token (SPEC §5):
- * `base64url(md5(secret + path + e))` without padding. `path` is the decoded
+ * `base64url(md5(secret + path + e))` without padding. The format itself is
+ * `computeSecureToken` of `@urlseal/edge` (one implementation for both sides);
+ * this adds the input checks a signer owes: canonical path, 10-digit `e`. `path` is the decoded
  * canonical path (the MAC covers what the edge checks). Accepts any secret, so
  * known answers with short secrets such as `mysecret` reproduce exactly; a
  * keyring still demands 32 bytes.
@@ -35,5 +36,5 @@ export function secureToken(secret: string | Uint8Array, path: string, expires: 
   }
   if (!isCanonicalDecodedPath(path)) throw new TypeError('path must be a canonical decoded path (SPEC §2)');
   const e = secureTokenExpires(expires);
-  return createHash('md5').update(secret).update(path, 'utf8').update(e, 'latin1').digest('base64url');
+  return computeSecureToken(secret, path, e);
 }
