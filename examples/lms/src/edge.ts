@@ -21,7 +21,14 @@ export interface EdgeOptions {
  * answer back (Range, HEAD and headers such as CORS pass through).
  */
 export async function startEdge(options: EdgeOptions): Promise<Server> {
-  const server = createEdgeServer({ origin: options.origin, keyring: options.keyring });
+  const { now, log } = options;
+  const server = createEdgeServer({
+    origin: options.origin,
+    keyring: options.keyring,
+    ...(now ? { currentDate: () => new Date(now()) } : {}),
+    // The edge's access log is one JSON line per request; it never holds a token.
+    log: log ? (line: string) => log(`[edge] ${line}`) : false,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

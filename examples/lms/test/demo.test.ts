@@ -28,12 +28,10 @@ async function lessonLink(n: number): Promise<string> {
 
 /** One character of the JWT's signature changed (mid-segment, so it stays valid base64url). */
 function tamper(link: string): string {
-  const match = /([\w-]+\.[\w-]+\.)([\w-]+)/.exec(link);
-  if (!match?.[2]) throw new Error('no JWT in link');
-  const sig = match[2];
-  const i = Math.floor(sig.length / 2);
-  const swapped = sig.slice(0, i) + (sig[i] === 'A' ? 'B' : 'A') + sig.slice(i + 1);
-  return link.replace(sig, swapped);
+  const match = /eyJ[\w-]*\.[\w-]+\.([\w-]+)/.exec(link);
+  if (!match?.[1]) throw new Error('no JWT in link');
+  const at = match.index + match[0].length - match[1].length + Math.floor(match[1].length / 2);
+  return link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
 }
 
 async function denial(url: string, init?: RequestInit): Promise<{ status: number; code: string | null; body: unknown }> {
