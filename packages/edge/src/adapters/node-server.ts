@@ -106,8 +106,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   return createServer((req, res) => {
     const start = performance.now();
     const raw = req.url ?? '/';
+    let code: string | null = null;
     res.once('close', () => {
-      const code = res.getHeader('x-urlseal-error') ?? null;
       const ms = Math.round(performance.now() - start);
       write?.(JSON.stringify({ method: req.method, path: logPath(raw, params), status: res.statusCode, code, ms }));
     });
@@ -119,7 +119,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     const fetchOrigin = (forward: Request): Promise<Response> =>
       new Promise((resolve) => {
         const headers: Record<string, string> = {};
-        const drop = hopByHop(req.headers.connection);
+        const drop = [...hopByHop(req.headers.connection), 'content-length'];
         forward.headers.forEach((value, name) => {
           if (!drop.includes(name)) headers[name] = value;
         });
@@ -139,14 +139,25 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
         res.once('close', () => upstream.destroy()); // the client left: stop pulling from the origin
         upstream.end();
       });
-    const request = new Request(requestUrl(req.headers.host, raw), {
-      method: req.method === 'GET' || req.method === 'HEAD' ? req.method : 'POST',
-      headers: Object.entries(req.headers).flatMap(([n, v]) => (v === undefined || n.startsWith(':') ? [] : [[n, view(n) ?? '']])) as [string, string][],
+    const answer = async (): Promise<Response> => {
+      try {
+        const request = new Request(requestUrl(req.headers.host, raw), {
+          method: req.method === 'GET' || req.method === 'HEAD' ? req.method : 'POST', // others are denied 405 first
+          headers: Object.keys(req.headers).map((name) => [name, view(name) ?? ''] as [string, string]),
+        });
+        return await verifier.handle(request, fetchOrigin, { clientIp: clientIp(req, trustProxy), rawPath: raw });
+      } catch {
+        return originFailure(502); // fail closed: nothing reached the origin unverified
+      }
+    };
+    void answer().then((response) => {
+      code = response.headers.get('x-urlseal-error');
+      try {
+        writeResponse(res, response);
+      } catch {
+        res.destroy();
+      }
     });
-    verifier
-      .handle(request, fetchOrigin, { clientIp: clientIp(req, trustProxy), rawPath: raw })
-      .then((response) => writeResponse(res, response))
-      .catch(() => writeResponse(res, originFailure(502)));
     req.resume(); // GET/HEAD only: a body is never forwarded
   });
 }

@@ -1,0 +1,151 @@
+// `urlseal serve` as a subprocess of the built CLI: start-up line, grants and denials,
+// access log without tokens, exit 2 on an unusable keyring, graceful SIGTERM, and a
+// 256 MiB body streamed through with flat memory (peak RSS of the edge process).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, hs256, startChild, waitForPort, type Child } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../packages/sdk/bin/urlseal.js', import.meta.url));
+const SECRET = 'cli-serve-secret-0123456789abcdefghijk';
+const KEYRING = JSON.stringify({ active: 's1', kids: { s1: SECRET } });
+const BIG = 256 * 1024 * 1024;
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-cli-serve-'));
+const keyringFile = join(dir, 'keyring.json');
+writeFileSync(keyringFile, KEYRING, { mode: 0o600 });
+
+const now = () => Math.floor(Date.now() / 1000);
+const token = (path: string) => hs256(SECRET, 's1', { iat: now(), exp: now() + 300, path });
+
+let origin: Server;
+let originUrl = '';
+let edge: Child | undefined;
+let base = '';
+
+/** Peak resident memory of a process, in bytes (Linux /proc). */
+function peakRss(pid: number): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+beforeAll(async () => {
+  origin = createServer((req, res) => {
+    if (req.url === '/big') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': BIG });
+      const chunk = Buffer.alloc(64 * 1024, 7);
+      let sent = 0;
+      const pump = () => {
+        while (sent < BIG) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      return pump();
+    }
+    if (req.url === '/slow') return void setTimeout(() => res.end('finished'), 500);
+    res.end(`origin saw ${req.url}`);
+  });
+  await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+  originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+  const port = await freePort();
+  edge = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--keyring', keyringFile, '--port', String(port)]);
+  await waitForPort(port, 20_000, () => edge?.exited());
+  base = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await edge?.stop();
+  origin.closeAllConnections();
+  await new Promise((r) => origin.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('urlseal serve', () => {
+  it('prints the listening line, grants, denies, and logs without tokens', async () => {
+    expect(edge?.stdout()).toContain(`urlseal edge listening on ${base}\n`);
+    const t = token('/v/*');
+    const ok = await fetch(`${base}/_token/${t}/v/a.txt?x=1`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('origin saw /v/a.txt?x=1');
+    const missing = await fetch(`${base}/v/a.txt`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('x-urlseal-error')).toBe('ERR_TOKEN_MISSING');
+    const bad = await fetch(`${base}/v/a.txt?token=${t}x`);
+    expect(bad.status).toBe(403);
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = (edge?.stdout() ?? '').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ method: 'GET', path: '/v/a.txt', status: 200, code: null }),
+        expect.objectContaining({ method: 'GET', path: '/v/a.txt', status: 401, code: 'ERR_TOKEN_MISSING' }),
+        expect.objectContaining({ method: 'GET', path: '/v/a.txt', status: 403, code: 'ERR_SIGNATURE_INVALID' }),
+      ]),
+    );
+    expect(edge?.stdout()).not.toContain(t.split('.')[2]);
+  });
+
+  it('streams a 256 MiB body with flat memory', async () => {
+    const pid = edge?.proc.pid as number;
+    await fetch(`${base}/x?token=${token('/x')}`).then((r) => r.text()); // warm up
+    const before = peakRss(pid);
+    const received = await new Promise<number>((resolve, reject) => {
+      httpRequest(`${base}/big?token=${token('/big')}`, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => (n += c.length));
+        res.on('end', () => resolve(n));
+        res.on('error', reject);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(received).toBe(BIG);
+    const growth = peakRss(pid) - before;
+    expect(growth, `peak RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(48 * 2 ** 20);
+  }, 120_000);
+
+  it('exits 2 with one stderr line on an unusable keyring, and reads env URLSEAL_KEYRING', () => {
+    const short = join(dir, 'short.json');
+    writeFileSync(short, '{"kids":{"k":"too-short"}}');
+    const { URLSEAL_KEYRING: _drop, ...env } = process.env;
+    for (const args of [
+      ['--keyring', short],
+      ['--keyring', join(dir, 'missing.json')],
+      [],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0', ...args], { env, encoding: 'utf8', timeout: 15_000 });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    }
+    const envBad = spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0'], {
+      env: { ...env, URLSEAL_KEYRING: '{"kids":{}}' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(envBad.status).toBe(2);
+  });
+
+  it('with env URLSEAL_KEYRING: on SIGTERM finishes in-flight requests and exits 0', async () => {
+    const port = await freePort();
+    const { URLSEAL_KEYRING: _drop, ...env } = process.env;
+    const child = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', String(port), '--host', '127.0.0.1'], {
+      env: { ...env, URLSEAL_KEYRING: KEYRING },
+    });
+    try {
+      await waitForPort(port, 20_000, () => child.exited());
+      const pending = fetch(`http://127.0.0.1:${port}/slow?token=${token('/slow')}`).then(async (r) => [r.status, await r.text()]);
+      await new Promise((r) => setTimeout(r, 150));
+      const code = await child.stop('SIGTERM');
+      expect(await pending).toEqual([200, 'finished']);
+      expect(code).toBe(0);
+    } finally {
+      await child.stop('SIGKILL');
+    }
+  });
+});
