@@ -70,7 +70,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const appUrl = urlOf(appServer);
 
     const mediaServer = await listen(
-      createMediaOrigin({ allowOrigin: appUrl, onRequest: options.onMediaRequest, logError: (line) => log(line) }),
+      createMediaOrigin({ allowOrigin: appUrl, onRequest: options.onMediaRequest, logError: (line) => log(line), log }),
       options.mediaPort ?? 3001,
       HOST,
     );

@@ -25,6 +25,8 @@ export interface MediaOriginOptions {
   onRequest?: (seen: SeenRequest) => void;
   /** Where to report a request that carried a token (default: console.error). */
   logError?: (line: string) => void;
+  /** Access log: method, path (never a query) and status. */
+  log?: (line: string) => void;
 }
 
 const TOKEN_PARAMS = ['token', 'st', 'e'];
@@ -58,9 +60,14 @@ export function createMediaOrigin(options: MediaOriginOptions = {}): express.Exp
   app.use((req, res, next) => {
     const seen: SeenRequest = { method: req.method, url: req.originalUrl, headers: { ...req.headers } };
     options.onRequest?.(seen);
+    const path = new URL(req.originalUrl, 'http://origin.invalid').pathname.replace(/\/_token\/[^/]*/, '/_token/<redacted>');
     const carriers = tokenCarriers(req.originalUrl, req.headers);
     if (carriers.length > 0) {
-      logError(`[media] ERROR: a token reached the origin (${carriers.join(', ')}) on ${req.method} ${new URL(req.originalUrl, 'http://o.invalid').pathname.replace(/\/_token\/[^/]*/, '/_token/<redacted>')}`);
+      logError(`[media] ERROR: a token reached the origin (${carriers.join(', ')}) on ${req.method} ${path}`);
+    }
+    if (options.log) {
+      const log = options.log;
+      res.on('finish', () => log(`[media] ${req.method} ${path} ${res.statusCode}${req.headers.range ? ` (${req.headers.range})` : ''}`));
     }
     if (options.allowOrigin) {
       res.setHeader('Access-Control-Allow-Origin', options.allowOrigin);
