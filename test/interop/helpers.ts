@@ -121,3 +121,14 @@ export function hs256(secret: string, kid: string, claims: Record<string, unknow
   const input = `${enc({ alg: 'HS256', kid, typ: 'JWT' })}.${enc(claims)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
+
+/** Resolves once a child's stdout contains `text`. */
+export async function waitForOutput(child: Child, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!child.stdout().includes(text)) {
+    const dead = child.exited();
+    if (dead !== undefined) throw new Error(dead);
+    if (Date.now() > deadline) throw new Error(`no "${text}" on stdout within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -3,13 +3,27 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createVerifier, type VerifierOptions } from '../node.js';
 import { requestView, sendDenial } from './node-shared.js';
 
-/** Options of {@link urlseal}: the verifier's options plus `trustProxy`. */
+/**
+ * Options of {@link urlseal}: the verifier's options plus `trustProxy`.
+ *
+ * @example
+ * ```ts
+ * const options: UrlsealExpressOptions = { keyring: process.env.URLSEAL_KEYRING!, trustProxy: true };
+ * ```
+ */
 export interface UrlsealExpressOptions extends VerifierOptions {
   /** Take the client address from the first `X-Forwarded-For` hop (only behind a proxy you run). */
   trustProxy?: boolean;
 }
 
-/** What a granted request carries on `req.urlseal`. */
+/**
+ * What a granted request carries on `req.urlseal`.
+ *
+ * @example
+ * ```ts
+ * app.get('/videos/*', urlseal({ keyring }), (req, res) => res.send(`hello ${req.urlseal?.claims.sub}`));
+ * ```
+ */
 export interface UrlsealGrant {
   scheme: 'jwt' | 'secure-token';
   claims: Record<string, unknown>;

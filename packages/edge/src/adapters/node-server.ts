@@ -8,7 +8,14 @@ import { createVerifier, type VerifierOptions } from '../node.js';
 import { DEFAULT_TOKEN_PARAMS, extractToken, type TokenParams } from '../token.js';
 import { clientIp } from './node-shared.js';
 
-/** Options of {@link createEdgeServer}. */
+/**
+ * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
+ *
+ * @example
+ * ```ts
+ * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring, trustProxy: true, originTimeout: 10_000 };
+ * ```
+ */
 export interface EdgeServerOptions extends VerifierOptions {
   /** Base URL of the origin, e.g. `http://127.0.0.1:3000` (a path prefix is kept). */
   origin: string;

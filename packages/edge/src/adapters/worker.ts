@@ -2,7 +2,14 @@
 // Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only).
 import { createVerifier, denialResponse, type Verifier } from '../index.js';
 
-/** Bindings the Worker reads: keyring JSON text and the origin's base URL. */
+/**
+ * Bindings the Worker reads: keyring JSON text and the origin's base URL.
+ *
+ * @example
+ * ```ts
+ * const env: WorkerEnv = { URLSEAL_KEYRING: '{"kids":{"2026-11":"…"}}', URLSEAL_ORIGIN: 'https://origin.example.com' };
+ * ```
+ */
 export interface WorkerEnv {
   URLSEAL_KEYRING?: string;
   URLSEAL_ORIGIN?: string;
