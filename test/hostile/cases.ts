@@ -376,6 +376,7 @@ export const CASES: HostileCase[] = [
   { name: 'missing: Basic Authorization only', build: () => get(VID, { authorization: 'Basic dXNlcjpwYXNz' }), expect: DENY('ERR_TOKEN_MISSING') },
   { name: 'missing [A10]: ?Token= (names are case-sensitive)', build: (c) => get(`${VID}?Token=${c.jwt()}`), expect: DENY('ERR_TOKEN_MISSING') },
   { name: 'missing: another cookie name (urlseal2=)', build: (c) => get(VID, { cookie: `urlseal2=${c.jwt()}` }), expect: DENY('ERR_TOKEN_MISSING') },
+  { name: 'missing [A11]: /_token without a trailing slash is an ordinary path', build: () => get('/_token'), expect: DENY('ERR_TOKEN_MISSING') },
   {
     name: 'missing [A11]: /_token/ not at the start of the path',
     build: (c) => get(`/x/_token/${c.jwt({ claims: { path: PREFIX } })}/videos/a.mp4`),
@@ -497,6 +498,11 @@ export const CASES: HostileCase[] = [
     build: (c) => get(VID, { cookie: `urlseal=${c.secret(mintJwt({ claimsText: `{"path":${'['.repeat(400_000)}` }))}` }),
     expect: DENY('ERR_TOKEN_MALFORMED'),
     oversize: true,
+  },
+  {
+    name: 'malformed: 8 KB token (fits under the HTTP header limit)',
+    build: (c) => get(q(VID, c.secret(`${mintParts().header}.${'A'.repeat(8192)}.${'B'.repeat(43)}`))),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
   },
   { name: 'malformed: two segments', build: (c) => { const p = mintParts(); return get(q(VID, c.secret(`${p.header}.${p.payload}`))); }, expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'malformed: four segments', build: (c) => get(q(VID, c.secret(`${c.jwt()}.${mintParts().signature}`))), expect: DENY('ERR_TOKEN_MALFORMED') },
