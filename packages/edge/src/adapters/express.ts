@@ -1,7 +1,7 @@
 // @urlseal/edge/express: verify urlseal tokens in front of express.static or any handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createVerifier, type VerifierOptions } from '../node.js';
-import { requestView, sendDenial } from './node-shared.js';
+import { createVerifier, extractToken, DEFAULT_TOKEN_PARAMS, type VerifierOptions } from '../node.js';
+import { requestView, rewriteManifestOnEnd, sendDenial } from './node-shared.js';
 
 /**
  * Options of {@link urlseal}: the verifier's options plus `trustProxy`.
@@ -59,17 +59,21 @@ declare global {
 export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => Promise<void> {
   const { trustProxy = false, ...verifierOptions } = options;
   const verifier = createVerifier(verifierOptions);
-  const names = [options.params?.token ?? 'token', options.params?.st ?? 'st', options.params?.e ?? 'e'];
+  const params = { ...DEFAULT_TOKEN_PARAMS, ...JSON.parse(JSON.stringify(options.params ?? {})) } as typeof DEFAULT_TOKEN_PARAMS;
+  const names = [params.token, params.st, params.e];
   return async (req, res, next) => {
     try {
       const raw = req.originalUrl ?? req.url ?? '/';
-      const result = await verifier.check(requestView(req, raw, trustProxy));
+      const view = requestView(req, raw, trustProxy);
+      const result = await verifier.check(view);
       if (!result.ok) return await sendDenial(res, result.code, result.status);
       const base = req.baseUrl ?? '';
-      if (base && !result.target.startsWith(`${base}/`) && result.target !== base) {
+      const path = result.target.split('?')[0] ?? '';
+      if (base && path !== base && !path.startsWith(`${base}/`)) {
         return await sendDenial(res, 'ERR_PATH_MISMATCH'); // the token segment sat before the mount path
       }
-      req.url = result.target.slice(base.length) || '/';
+      const rest = result.target.slice(base.length);
+      req.url = rest.startsWith('/') ? rest : `/${rest}`;
       req.originalUrl = result.target; // loggers downstream never see the token
       if (req.query && typeof req.query === 'object' && Object.hasOwn(req, 'query')) {
         for (const name of names) delete (req.query as Record<string, unknown>)[name]; // Express 4's parsed copy
@@ -79,6 +83,11 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
       else if (result.cookie !== undefined) req.headers.cookie = result.cookie;
       req.urlseal = { scheme: result.scheme, claims: result.claims };
       res.setHeader('Referrer-Policy', 'no-referrer');
+      const source = extractToken(raw, view.header, params).source;
+      if (req.method === 'GET' && typeof source === 'object' && source.scheme === 'jwt' && source.carrier === 'query' && /\.m3u8$/i.test(path)) {
+        const grant = ([] as unknown[]).concat(result.claims.path).filter((p): p is string => typeof p === 'string');
+        rewriteManifestOnEnd(res, { baseUrl: `http://${req.headers.host ?? 'edge.invalid'}${raw}`, grant, param: params.token, token: source.token, carriers: names });
+      }
       next();
     } catch {
       await sendDenial(res, 'ERR_KEYRING_UNAVAILABLE').catch(() => res.destroy());

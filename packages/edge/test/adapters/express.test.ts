@@ -11,6 +11,8 @@ const dir = mkdtempSync(join(tmpdir(), 'urlseal-express-'));
 const BODY = '0123456789abcdefghij';
 writeFileSync(join(dir, 'a.mp4'), BODY);
 writeFileSync(join(dir, 'a b.txt'), 'space');
+const MANIFEST = '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n#EXTINF:4,\nseg-1.ts\n#EXTINF:4,\n/other/seg-2.ts\n';
+writeFileSync(join(dir, 'index.m3u8'), MANIFEST);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function app(mount = '') {
@@ -112,6 +114,37 @@ describe('@urlseal/edge/express', () => {
     expect(seen[0]?.url).toBe('/a.mp4');
     expect(seen[0]?.originalUrl).toBe('/media/a.mp4');
     expect((await request(a).get(`/media/a.mp4?token=${jwt({ path: '/a.mp4' })}`)).status).toBe(403);
+  });
+
+  it('rewrites an HLS manifest for a query token (not for a path token, not for HEAD)', async () => {
+    const { app: a } = app();
+    const token = jwt({ path: '/*' });
+    const res = await request(a).get(`/index.m3u8?token=${token}`).buffer(true).parse((r, cb) => {
+      let d = '';
+      r.on('data', (c: Buffer) => (d += c.toString()));
+      r.on('end', () => cb(null, d));
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(`\nseg-1.ts?token=${token}\n`);
+    expect(res.body).toContain(`URI="key.bin?token=${token}"`);
+    expect(res.body).toContain(`/other/seg-2.ts?token=${token}`);
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
+    expect(res.headers['cache-control']).toBe('no-store');
+    const narrow = jwt({ path: '/index.m3u8' });
+    const kept = await request(a).get(`/index.m3u8?token=${narrow}`).buffer(true).parse((r, cb) => {
+      let d = '';
+      r.on('data', (c: Buffer) => (d += c.toString()));
+      r.on('end', () => cb(null, d));
+    });
+    expect(kept.body).toBe(MANIFEST); // nothing inside the grant but the manifest itself
+    const viaPath = await request(a).get(`/_token/${token}/index.m3u8`).buffer(true).parse((r, cb) => {
+      let d = '';
+      r.on('data', (c: Buffer) => (d += c.toString()));
+      r.on('end', () => cb(null, d));
+    });
+    expect(viaPath.body).toBe(MANIFEST);
+    const head = await request(a).head(`/index.m3u8?token=${token}`);
+    expect(head.headers['content-length']).toBe(String(MANIFEST.length));
   });
 
   it('throws at start-up on an unusable keyring', () => {
