@@ -134,6 +134,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
         const peer = clientIp(req, false);
         if (peer) headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], peer].filter(Boolean).join(', ');
         const path = prefix + extractToken(raw, view, params).target;
+        // A manifest may be rewritten (HLS): ask for it uncompressed, as Node does not decode bodies.
+        if (/\.m3u8$/i.test(path.split('?')[0] ?? '')) delete headers['accept-encoding'];
         const upstream = send({ host: base.hostname, port: base.port, method: forward.method, path, headers, timeout: originTimeout });
         upstream.once('timeout', () => {
           upstream.destroy();
