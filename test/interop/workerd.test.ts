@@ -116,6 +116,14 @@ describe('dist/worker.js in workerd', () => {
     expect(origin.seen.some((r) => r.url.startsWith('/private') || r.method === 'POST')).toBe(false);
   });
 
+  it('takes the client address for ip claims from CF-Connecting-IP', async () => {
+    const token = jwt({ path: '/videos/*', ip: '198.51.100.0/24' });
+    const url = `${base}/_token/${token}/videos/a.mp4`;
+    expect((await fetch(url, { headers: { 'cf-connecting-ip': '198.51.100.9' } })).status).toBe(200);
+    await denied(await fetch(url, { headers: { 'cf-connecting-ip': '203.0.113.9' } }), 403, 'ERR_IP_MISMATCH');
+    await denied(await fetch(url), 403, 'ERR_IP_MISMATCH');
+  });
+
   it('rewrites an HLS manifest served to a query-token request', async () => {
     const token = jwt({ path: '/hls/*' });
     const res = await fetch(`${base}/hls/index.m3u8?token=${token}`);
