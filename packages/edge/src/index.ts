@@ -17,7 +17,7 @@ export {
 } from './path.js';
 export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
 export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from './keyring.js';
-export { MAX_TOKEN_BYTES, checkClaims, parseJwt } from './jwt.js';
+export { MAX_TOKEN_BYTES, checkClaims, createJwtParser, parseJwt } from './jwt.js';
 export type { CheckedClaims, ClaimPolicy, Claims, ParsedJwt } from './jwt.js';
 export { computeSecureToken, parseSecureToken } from './secure-token.js';
 export { DEFAULT_TOKEN_PARAMS, extractToken } from './token.js';
@@ -28,7 +28,7 @@ export { denialResponse } from './handle.js';
 export { isManifest, rewriteManifest } from './hls.js';
 export type { ManifestRewrite } from './hls.js';
 export { webCrypto } from './crypto/web.js';
-export type { CryptoBackend, SignatureCheck } from './crypto/backend.js';
+export type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
 export { createVerifierWith } from './verify.js';
 export type {
   CheckResult,

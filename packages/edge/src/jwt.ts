@@ -3,7 +3,7 @@
 // trusts a single claim.
 import type { DenialCode } from './errors.js';
 import type { JwtAlgorithm } from './keyring.js';
-import { decodeBase64url } from './lib/base64url.js';
+import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { parseIpRange, type IpRange } from './ip.js';
@@ -20,9 +20,20 @@ export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = Object.fr
   EdDSA: 64,
 });
 
+/** Length of the unpadded base64url text of `bytes` bytes. */
+export function base64urlLength(bytes: number): number {
+  return Math.ceil((bytes * 4) / 3);
+}
+
 /**
  * Claims of a granted request: for `jwt` the verified JWT claims as signed;
  * for `secure-token` only `exp` (the `e` parameter).
+ *
+ * @example
+ * ```ts
+ * const result = await verifier.verifyToken(jwt, '/videos/a.mp4');
+ * if (result.ok) console.log(result.claims.sub, result.claims.exp);
+ * ```
  */
 export interface Claims {
   readonly exp: number;
@@ -39,17 +50,29 @@ export interface Claims {
 
 /** A compact JWS split and decoded, not yet verified. */
 export interface ParsedJwt {
-  readonly header: Record<string, unknown>;
+  readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Record<string, unknown>;
   /** `base64url(header) + '.' + base64url(payload)`: the bytes the signature covers. */
   readonly signingInput: string;
-  readonly signature: Uint8Array;
+  /** The signature segment: canonical base64url, not decoded. */
+  readonly signature: string;
 }
 
-function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
+/** Decodes a base64url segment to text; the crypto backend supplies the fastest one. */
+export type TextDecoderFn = (segment: string) => string | undefined;
+
+/** Default segment decoder: strict pure-JS base64url and UTF-8. */
+export const decodeSegmentText: TextDecoderFn = (segment) => {
   const bytes = decodeBase64url(segment);
-  if (bytes === undefined) return undefined;
-  const text = decodeUtf8(bytes);
+  return bytes === undefined ? undefined : decodeUtf8(bytes);
+};
+
+/** Distinct JWS headers remembered per parser; a verifier sees a handful (one per kid). */
+const HEADER_CACHE_SIZE = 32;
+
+function decodeJsonObject(segment: string, decodeText: TextDecoderFn): Record<string, unknown> | undefined {
+  if (!isCanonicalBase64url(segment)) return undefined;
+  const text = decodeText(segment);
   if (text === undefined) return undefined;
   let value: unknown;
   try {
@@ -63,10 +86,70 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
     : undefined;
 }
 
+function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Record<string, unknown>> | undefined {
+  const header = decodeJsonObject(segment, decodeText);
+  if (header === undefined) return undefined;
+  // `crit` and `b64` (RFC 7515 §4.1.11, RFC 7797) change how a token must be
+  // read; we implement neither, so a token that asks for them is malformed.
+  if (Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined;
+  return Object.freeze(header);
+}
+
 /**
- * Splits and decodes a compact JWS strictly: at most 4096 bytes, exactly three
+ * Makes a strict compact-JWS parser: at most 4096 bytes, exactly three
  * segments of canonical unpadded base64url, header and payload JSON objects,
- * no `crit` and no `b64` header. `undefined` means `ERR_TOKEN_MALFORMED`.
+ * no `crit` and no `b64` header. The parser returns `undefined` for
+ * `ERR_TOKEN_MALFORMED`. It remembers up to 32 valid headers by their exact
+ * text (tokens of one kid share a header), so the cache is bounded.
+ *
+ * @example
+ * ```ts
+ * import { createJwtParser } from '@urlseal/edge';
+ * const parse = createJwtParser();
+ * parse('not.a.jwt'); // undefined
+ * ```
+ */
+export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): (token: string) => ParsedJwt | undefined {
+  // Known headers as `<segment>.` with their parsed value. A linear scan with
+  // startsWith beats a Map here: it avoids slicing and hashing the segment,
+  // and a verifier sees one header per kid.
+  const prefixes: string[] = [];
+  const parsedHeaders: Readonly<Record<string, unknown>>[] = [];
+  function header(token: string, first: number): Readonly<Record<string, unknown>> | undefined {
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i] as string;
+      if (prefix.length === first + 1 && token.startsWith(prefix)) return parsedHeaders[i];
+    }
+    const parsed = decodeHeader(token.slice(0, first), decodeText);
+    if (parsed === undefined) return undefined;
+    if (prefixes.length >= HEADER_CACHE_SIZE) {
+      prefixes.length = 0;
+      parsedHeaders.length = 0;
+    }
+    prefixes.push(token.slice(0, first + 1));
+    parsedHeaders.push(parsed);
+    return parsed;
+  }
+  return (token) => {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
+    const first = token.indexOf('.');
+    const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0 || token.indexOf('.', second + 1) >= 0) return undefined;
+    const signature = token.slice(second + 1);
+    if (signature.length === 0 || !isCanonicalBase64url(signature)) return undefined;
+    const parsedHeader = header(token, first);
+    if (parsedHeader === undefined) return undefined;
+    const payload = decodeJsonObject(token.slice(first + 1, second), decodeText);
+    if (payload === undefined) return undefined;
+    return { header: parsedHeader, payload, signingInput: token.slice(0, second), signature };
+  };
+}
+
+const defaultParser = createJwtParser();
+
+/**
+ * Splits and decodes a compact JWS strictly (see {@link createJwtParser});
+ * `undefined` means `ERR_TOKEN_MALFORMED`. Does not verify anything.
  *
  * @example
  * ```ts
@@ -75,25 +158,11 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
  * ```
  */
 export function parseJwt(token: string): ParsedJwt | undefined {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
-  const first = token.indexOf('.');
-  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-  if (second < 0 || token.indexOf('.', second + 1) >= 0) return undefined;
-  const signature = decodeBase64url(token.slice(second + 1));
-  if (signature === undefined || signature.length === 0) return undefined;
-  const header = decodeJsonObject(token.slice(0, first));
-  if (header === undefined) return undefined;
-  // `crit` and `b64` (RFC 7515 §4.1.11, RFC 7797) change how a token must be
-  // read; we implement neither, so a token that asks for them is malformed.
-  if (Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined;
-  const payload = decodeJsonObject(token.slice(first + 1, second));
-  if (payload === undefined) return undefined;
-  return { header, payload, signingInput: token.slice(0, second), signature };
+  return defaultParser(token);
 }
 
 /** What the claim check needs from the verifier's configuration. */
 export interface ClaimPolicy {
-  readonly now: number;
   readonly leeway: number;
   readonly maxTtl: number;
   readonly audience: ReadonlySet<string> | undefined;
@@ -136,10 +205,10 @@ function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
  * ```ts
  * import { checkClaims } from '@urlseal/edge';
  * const now = 1_800_000_000;
- * checkClaims({ exp: now + 60, path: '/a.mp4' }, { now, leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined });
+ * checkClaims({ exp: now + 60, path: '/a.mp4' }, now, { leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined });
  * ```
  */
-export function checkClaims(payload: Record<string, unknown>, policy: ClaimPolicy): CheckedClaims | DenialCode {
+export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | DenialCode {
   const { exp, iat, nbf } = payload;
   if (!Number.isSafeInteger(exp) || !isOptionalSafeInteger(iat) || !isOptionalSafeInteger(nbf)) {
     return 'ERR_CLAIM_INVALID';
@@ -152,7 +221,7 @@ export function checkClaims(payload: Record<string, unknown>, policy: ClaimPolic
     ip = parseIpRange(payload.ip as string);
     if (ip === undefined) return 'ERR_CLAIM_INVALID';
   }
-  const { now, leeway } = policy;
+  const leeway = policy.leeway;
   if (now >= (exp as number) + leeway) return 'ERR_TOKEN_EXPIRED';
   if ((exp as number) - now > policy.maxTtl) return 'ERR_CLAIM_INVALID';
   if (nbf !== undefined && (nbf as number) > now + leeway) return 'ERR_CLAIM_INVALID';

@@ -1,4 +1,4 @@
-import { decodeBase64url, encodeBase64url } from './lib/base64url.js';
+import { encodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { md5 } from './lib/md5.js';
 import { encodeUtf8 } from './lib/utf8.js';
 
@@ -38,17 +38,22 @@ export function secureTokenMac(secret: Uint8Array, path: string, expires: string
 }
 
 /**
- * Parses the `st`/`e` pair strictly: `st` exactly 22 canonical base64url
- * characters, `e` exactly 10 ASCII digits. Returns the decoded MAC and expiry,
- * or `undefined` (the caller answers `ERR_TOKEN_MALFORMED`).
+ * Checks the `st`/`e` pair's shape strictly: `st` exactly 22 canonical
+ * base64url characters, `e` exactly 10 ASCII digits. Returns the expiry in
+ * Unix seconds, or `undefined` (the caller answers `ERR_TOKEN_MALFORMED`).
+ *
+ * @example
+ * ```ts
+ * import { parseSecureToken } from '@urlseal/edge';
+ * parseSecureToken('m6WCATfRgS_5lcyChCPgrw', '1470055000'); // 1470055000
+ * parseSecureToken('m6WCATfRgS_5lcyChCPgrw', '147005500');  // undefined
+ * ```
  */
-export function parseSecureToken(st: string, e: string): { mac: Uint8Array; expires: number } | undefined {
+export function parseSecureToken(st: string, e: string): number | undefined {
   if (st.length !== SECURE_TOKEN_LENGTH || e.length !== SECURE_TOKEN_EXPIRES_LENGTH) return undefined;
   for (let i = 0; i < SECURE_TOKEN_EXPIRES_LENGTH; i++) {
     const c = e.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
   }
-  const mac = decodeBase64url(st);
-  if (mac === undefined) return undefined;
-  return { mac, expires: Number(e) };
+  return isCanonicalBase64url(st) ? Number(e) : undefined;
 }

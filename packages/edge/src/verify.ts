@@ -2,10 +2,10 @@
 // request path → token presence, size and shape → kid and alg → signature →
 // time → path grant → ip. Every path through here ends in a result: any
 // exception becomes a denial, never a pass and never a 500.
-import type { CryptoBackend, SignatureCheck } from './crypto/backend.js';
+import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
 import { DENIAL_STATUS, UrlsealError, isDenialCode, type DenialCode } from './errors.js';
 import { ipInRange, type IpRange } from './ip.js';
-import { SIGNATURE_BYTES, checkClaims, parseJwt, type Claims, type ClaimPolicy } from './jwt.js';
+import { SIGNATURE_BYTES, base64urlLength, checkClaims, createJwtParser, type Claims, type ClaimPolicy } from './jwt.js';
 import { createKeyring, type JwtAlgorithm, type Keyring, type KeyringJson } from './keyring.js';
 import { isCanonicalDecodedPath, matchesGrant, tryCanonicalPath } from './path.js';
 import { parseSecureToken } from './secure-token.js';
@@ -120,7 +120,7 @@ export type CheckResult =
  * const result: TokenResult = await verifier.verifyToken(jwt, '/videos/a.mp4');
  * ```
  */
-export type TokenResult = { readonly ok: true; readonly scheme: 'jwt'; readonly claims: Claims } | Denial;
+export type TokenResult = { readonly ok: true; readonly scheme: Scheme; readonly claims: Claims } | Denial;
 
 /** Per-call inputs the request itself cannot tell. */
 export interface VerifyCallOptions {
@@ -152,6 +152,8 @@ export interface Verifier {
   check(view: RequestView): Promise<CheckResult>;
   /** Verifies a JWT for an already-canonical decoded path (token level only; no method or carrier logic). */
   verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }): Promise<TokenResult>;
+  /** Verifies a secure-token `st`/`e` pair for an already-canonical decoded path (token level only). */
+  verifySecureToken(st: string, e: string, path: string): Promise<TokenResult>;
 }
 
 /** What `handle` needs beyond the public result: how the token travelled, for HLS rewriting. */
@@ -173,6 +175,8 @@ type Outcome =
 
 interface PreparedKey {
   readonly alg: JwtAlgorithm;
+  /** Length of the signature segment this key's algorithm produces. */
+  readonly signatureLength: number;
   readonly check: SignatureCheck;
 }
 
@@ -278,7 +282,10 @@ function readClock(value: unknown): () => number {
 
 function prepareKeys(keyring: Keyring, backend: CryptoBackend): Map<string, PreparedKey> {
   const keys = new Map<string, PreparedKey>();
-  for (const [kid, entry] of keyring.keys) keys.set(kid, { alg: entry.alg, check: backend.importKey(entry) });
+  for (const [kid, entry] of keyring.keys) {
+    const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
+    keys.set(kid, { alg: entry.alg, signatureLength, check: backend.importKey(entry) });
+  }
   return keys;
 }
 
@@ -306,7 +313,8 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
   const params = readParams(options.params);
   const clock = readClock(options.currentDate);
   const keys = prepareKeys(keyring, backend);
-  const secrets = keyring.secureToken;
+  const secureTokenChecks: readonly SecureTokenCheck[] = keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret));
+  const parseJwt = createJwtParser((segment) => backend.decodeText(segment));
 
   const denials = new Map<DenialCode, Denial>();
   for (const code of Object.keys(DENIAL_STATUS) as DenialCode[]) {
@@ -324,13 +332,11 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     return now;
   }
 
-  function policy(): ClaimPolicy {
-    return { now: nowSeconds(), leeway, maxTtl, audience, issuer };
-  }
+  const policy: ClaimPolicy = Object.freeze({ leeway, maxTtl, audience, issuer });
 
   function afterSignature(valid: boolean, payload: Record<string, unknown>, path: string, clientIp: string | undefined): Outcome {
     if (!valid) return deny('ERR_SIGNATURE_INVALID');
-    const checked = checkClaims(payload, policy());
+    const checked = checkClaims(payload, nowSeconds(), policy);
     if (typeof checked === 'string') return deny(checked);
     if (!matchesGrant(path, checked.grant)) return deny('ERR_PATH_MISMATCH');
     if (checked.ip !== undefined && !clientInRange(clientIp, checked.ip)) return deny('ERR_IP_MISMATCH');
@@ -347,26 +353,26 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     if (header.alg !== key.alg || (algorithms !== undefined && !algorithms.has(key.alg))) {
       return deny('ERR_ALG_NOT_ALLOWED');
     }
-    if (parsed.signature.length !== SIGNATURE_BYTES[key.alg]) return deny('ERR_SIGNATURE_INVALID');
+    if (parsed.signature.length !== key.signatureLength) return deny('ERR_SIGNATURE_INVALID');
     const valid = key.check(parsed.signingInput, parsed.signature);
     if (typeof valid === 'boolean') return afterSignature(valid, parsed.payload, path, clientIp);
     return valid.then((ok) => afterSignature(ok, parsed.payload, path, clientIp));
   }
 
   function verifySecureToken(st: string, e: string, path: string): Outcome {
-    const parsed = parseSecureToken(st, e);
-    if (parsed === undefined) return deny('ERR_TOKEN_MALFORMED');
+    const expires = parseSecureToken(st, e);
+    if (expires === undefined) return deny('ERR_TOKEN_MALFORMED');
     // No legacy secret configured: this verifier does not accept the md5 scheme at all.
-    if (secrets.length === 0) return deny('ERR_ALG_NOT_ALLOWED');
+    if (secureTokenChecks.length === 0) return deny('ERR_ALG_NOT_ALLOWED');
     let match = false;
     // Every secret is tried, even after a match, so timing does not tell which one.
-    for (const secret of secrets) if (backend.secureTokenMatches(secret, path, e, parsed.mac)) match = true;
+    for (const matches of secureTokenChecks) if (matches(path, e, st)) match = true;
     if (!match) return deny('ERR_SIGNATURE_INVALID');
     const now = nowSeconds();
     // nginx secure_link semantics: expired strictly after `e`, no leeway.
-    if (parsed.expires < now) return deny('ERR_TOKEN_EXPIRED');
-    if (parsed.expires - now > maxTtl) return deny('ERR_CLAIM_INVALID');
-    return { ok: true, claims: Object.freeze({ exp: parsed.expires }), grant: undefined };
+    if (expires < now) return deny('ERR_TOKEN_EXPIRED');
+    if (expires - now > maxTtl) return deny('ERR_CLAIM_INVALID');
+    return { ok: true, claims: { exp: expires }, grant: undefined };
   }
 
   interface Granted {
@@ -379,7 +385,8 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     readonly extracted: ReturnType<typeof extractToken>;
   }
 
-  async function run(view: RequestView): Promise<Granted | Denial> {
+  /** The ordered checks; synchronous unless the crypto backend is asynchronous. */
+  function run(view: RequestView): Granted | Denial | Promise<Granted | Denial> {
     if (view.method !== 'GET' && view.method !== 'HEAD') return deny('ERR_METHOD_NOT_ALLOWED');
     if (typeof view.target !== 'string') return deny('ERR_PATH_NONCANONICAL');
     const extracted = extractToken(view.target, (name) => view.header(name) ?? undefined, params);
@@ -388,28 +395,37 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     const source = extracted.source;
     if (source === 'missing') return deny('ERR_TOKEN_MISSING');
     if (source === 'malformed') return deny('ERR_TOKEN_MALFORMED');
-    const outcome =
-      source.scheme === 'jwt'
-        ? await verifyJwt(source.token, path, view.clientIp ?? undefined)
-        : verifySecureToken(source.st, source.e, path);
-    if (!outcome.ok) return outcome;
-    return {
-      ok: true,
-      scheme: source.scheme,
-      claims: outcome.claims,
-      grant: outcome.grant,
-      carrier: source.carrier,
-      token: source.scheme === 'jwt' ? source.token : undefined,
-      extracted,
-    };
+    if (source.scheme === 'secure-token') {
+      return granted(verifySecureToken(source.st, source.e, path), 'secure-token', source.carrier, undefined, extracted);
+    }
+    const outcome = verifyJwt(source.token, path, view.clientIp ?? undefined);
+    return outcome instanceof Promise
+      ? outcome.then((o) => granted(o, 'jwt', source.carrier, source.token, extracted))
+      : granted(outcome, 'jwt', source.carrier, source.token, extracted);
   }
 
-  async function safeRun(view: RequestView): Promise<Granted | Denial> {
-    try {
-      return await run(view);
-    } catch (error) {
-      return failClosed(error);
-    }
+  function granted(
+    outcome: Outcome,
+    scheme: Scheme,
+    carrier: TokenCarrier,
+    token: string | undefined,
+    extracted: ReturnType<typeof extractToken>,
+  ): Granted | Denial {
+    if (!outcome.ok) return outcome;
+    return { ok: true, scheme, claims: outcome.claims, grant: outcome.grant, carrier, token, extracted };
+  }
+
+  function toCheckResult(result: Granted | Denial): CheckResult {
+    if (!result.ok) return result;
+    const { extracted } = result;
+    return {
+      ok: true,
+      scheme: result.scheme,
+      claims: result.claims,
+      target: extracted.target,
+      deleteAuthorization: extracted.deleteAuthorization,
+      cookie: extracted.cookie,
+    };
   }
 
   function viewOf(request: Request, opts: VerifyCallOptions | undefined): { view: RequestView; origin: string } {
@@ -467,18 +483,15 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     handle(request, fetchOrigin, opts) {
       return handleRequest(verifyDetailed, request, fetchOrigin, opts, params);
     },
-    async check(view) {
-      const result = await safeRun(view);
-      if (!result.ok) return result;
-      const { extracted } = result;
-      return {
-        ok: true,
-        scheme: result.scheme,
-        claims: result.claims,
-        target: extracted.target,
-        deleteAuthorization: extracted.deleteAuthorization,
-        cookie: extracted.cookie,
-      };
+    check(view) {
+      try {
+        const result = run(view);
+        return result instanceof Promise
+          ? result.then(toCheckResult, failClosed)
+          : Promise.resolve(toCheckResult(result));
+      } catch (error) {
+        return Promise.resolve(failClosed(error));
+      }
     },
     verifyToken(token, path, opts) {
       try {
@@ -490,12 +503,25 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
         return Promise.resolve(failClosed(error));
       }
     },
+    verifySecureToken(st, e, path) {
+      try {
+        if (typeof st !== 'string' || typeof e !== 'string') return Promise.resolve(deny('ERR_TOKEN_MISSING'));
+        if (!isCanonicalDecodedPath(path)) return Promise.resolve(deny('ERR_PATH_NONCANONICAL'));
+        return Promise.resolve(toSecureTokenResult(verifySecureToken(st, e, path)));
+      } catch (error) {
+        return Promise.resolve(failClosed(error));
+      }
+    },
   };
   return Object.freeze(verifier);
 }
 
 function toTokenResult(outcome: Outcome): TokenResult {
   return outcome.ok ? { ok: true, scheme: 'jwt', claims: outcome.claims } : outcome;
+}
+
+function toSecureTokenResult(outcome: Outcome): TokenResult {
+  return outcome.ok ? { ok: true, scheme: 'secure-token', claims: outcome.claims } : outcome;
 }
 
 function clientInRange(clientIp: string | undefined, range: IpRange): boolean {

@@ -1,12 +1,20 @@
-// The seam between the verifier core and a crypto implementation. Keys are
-// prepared once per verifier (`importKey`), never per request.
+// The seam between the verifier core and a crypto implementation. Keys and
+// secrets are prepared once per verifier, never per request.
 import type { KeyEntry } from '../keyring.js';
 
 /**
- * Verifies a JWS signature over its signing input with one prepared key. May
- * answer synchronously (node:crypto) or asynchronously (crypto.subtle).
+ * Verifies a JWS signature (given as its canonical base64url segment) over
+ * the signing input with one prepared key. May answer synchronously
+ * (node:crypto) or asynchronously (crypto.subtle).
  */
-export type SignatureCheck = (signingInput: string, signature: Uint8Array) => boolean | Promise<boolean>;
+export type SignatureCheck = (signingInput: string, signature: string) => boolean | Promise<boolean>;
+
+/**
+ * Whether `st` (22 canonical base64url characters) equals
+ * base64url(md5(secret + path + expires)) for one prepared secret, compared in
+ * constant time.
+ */
+export type SecureTokenCheck = (path: string, expires: string, st: string) => boolean;
 
 /**
  * A crypto implementation for the verifier: the Web one (`crypto.subtle` and
@@ -14,14 +22,16 @@ export type SignatureCheck = (signingInput: string, signature: Uint8Array) => bo
  *
  * @example
  * ```ts
- * import { webCrypto } from '@urlseal/edge';
- * const check = webCrypto.importKey(keyring.active!); // once, at verifier creation
+ * import { createVerifierWith, webCrypto } from '@urlseal/edge';
+ * const verifier = createVerifierWith(webCrypto, { keyring }); // keys imported here, once
  * ```
  */
 export interface CryptoBackend {
   readonly name: 'web' | 'node';
-  /** Prepares one key for verification; called once per key when a verifier is created. */
+  /** Prepares one JWT key for verification. */
   importKey(entry: KeyEntry): SignatureCheck;
-  /** Whether `mac` equals md5(secret + path + expires), compared in constant time. */
-  secureTokenMatches(secret: Uint8Array, path: string, expires: string, mac: Uint8Array): boolean;
+  /** Prepares one legacy secure-token secret. */
+  importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck;
+  /** Decodes an already-validated canonical base64url segment as strict UTF-8; `undefined` if not UTF-8. */
+  decodeText(segment: string): string | undefined;
 }

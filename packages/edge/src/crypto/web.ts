@@ -3,35 +3,54 @@
 // so every request reuses the same CryptoKey.
 import { UrlsealError } from '../errors.js';
 import type { JwtAlgorithm, KeyEntry } from '../keyring.js';
-import { encodeUtf8 } from '../lib/utf8.js';
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.js';
+import { constantTimeEqualString } from '../lib/compare.js';
+import { decodeUtf8, encodeUtf8 } from '../lib/utf8.js';
 import { secureTokenMac } from '../secure-token.js';
-import type { CryptoBackend, SignatureCheck } from './backend.js';
+import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './backend.js';
 
 type ImportParams = Parameters<SubtleCrypto['importKey']>[2];
 type VerifyParams = Parameters<SubtleCrypto['verify']>[0];
 
 const HMAC_HASH: Partial<Record<JwtAlgorithm, string>> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
 
-function importParams(entry: KeyEntry): { format: 'raw' | 'jwk'; data: Uint8Array | JsonWebKey; params: ImportParams; verify: VerifyParams } {
+interface ImportPlan {
+  readonly format: 'raw' | 'jwk';
+  readonly data: Uint8Array<ArrayBuffer> | JsonWebKey;
+  readonly params: ImportParams;
+  readonly verify: VerifyParams;
+}
+
+function importPlan(entry: KeyEntry): ImportPlan {
   const hash = HMAC_HASH[entry.alg];
   if (hash !== undefined) {
-    return { format: 'raw', data: entry.secret as Uint8Array, params: { name: 'HMAC', hash }, verify: 'HMAC' };
+    return { format: 'raw', data: new Uint8Array(entry.secret as Uint8Array), params: { name: 'HMAC', hash }, verify: 'HMAC' };
   }
   const jwk = entry.jwk;
   if (jwk === undefined) throw new TypeError('keyring entry has no key material');
   // Only the public part is imported: an edge never signs.
-  const publicJwk: JsonWebKey = jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: jwk.crv, x: jwk.x };
+  const publicJwk: JsonWebKey =
+    jwk.kty === 'EC' ? { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: jwk.crv, x: jwk.x };
   return entry.alg === 'ES256'
     ? { format: 'jwk', data: publicJwk, params: { name: 'ECDSA', namedCurve: 'P-256' }, verify: { name: 'ECDSA', hash: 'SHA-256' } }
     : { format: 'jwk', data: publicJwk, params: { name: 'Ed25519' }, verify: { name: 'Ed25519' } };
 }
 
+function startImport(plan: ImportPlan): Promise<CryptoKey> {
+  return plan.format === 'raw'
+    ? crypto.subtle.importKey('raw', plan.data as Uint8Array<ArrayBuffer>, plan.params, false, ['verify'])
+    : crypto.subtle.importKey('jwk', plan.data as JsonWebKey, plan.params, false, ['verify']);
+}
+
 function importKey(entry: KeyEntry): SignatureCheck {
-  const { format, data, params, verify } = importParams(entry);
-  const key =
-    format === 'raw'
-      ? crypto.subtle.importKey('raw', new Uint8Array(data as Uint8Array), params, false, ['verify'])
-      : crypto.subtle.importKey('jwk', data as JsonWebKey, params, false, ['verify']);
+  let key: Promise<CryptoKey>;
+  let plan: ImportPlan | undefined;
+  try {
+    plan = importPlan(entry);
+    key = startImport(plan);
+  } catch (error) {
+    key = Promise.reject(error);
+  }
   // A key the runtime cannot import denies its tokens (503) instead of crashing;
   // the no-op catch keeps an unused failing key from an unhandled rejection.
   key.catch(() => undefined);
@@ -42,16 +61,15 @@ function importKey(entry: KeyEntry): SignatureCheck {
     } catch {
       throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'a keyring key could not be imported by this runtime');
     }
-    return crypto.subtle.verify(verify, cryptoKey, signature as Uint8Array<ArrayBuffer>, encodeUtf8(signingInput) as Uint8Array<ArrayBuffer>);
+    const bytes = decodeBase64url(signature);
+    if (bytes === undefined || plan === undefined) return false;
+    return crypto.subtle.verify(
+      plan.verify,
+      cryptoKey,
+      bytes as Uint8Array<ArrayBuffer>,
+      encodeUtf8(signingInput) as Uint8Array<ArrayBuffer>,
+    );
   };
-}
-
-/** Compares two byte arrays in time independent of where they differ. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
 }
 
 /**
@@ -59,13 +77,18 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * import { createVerifier } from '@urlseal/edge'; // the web build uses webCrypto
+ * import { createVerifierWith, webCrypto } from '@urlseal/edge';
+ * const verifier = createVerifierWith(webCrypto, { keyring });
  * ```
  */
 export const webCrypto: CryptoBackend = Object.freeze({
   name: 'web',
   importKey,
-  secureTokenMatches(secret: Uint8Array, path: string, expires: string, mac: Uint8Array): boolean {
-    return constantTimeEqual(secureTokenMac(secret, path, expires), mac);
+  importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck {
+    return (path, expires, st) => constantTimeEqualString(encodeBase64url(secureTokenMac(secret, path, expires)), st);
+  },
+  decodeText(segment: string): string | undefined {
+    const bytes = decodeBase64url(segment);
+    return bytes === undefined ? undefined : decodeUtf8(bytes);
   },
 });

@@ -70,3 +70,19 @@ export function isBase64urlAlphabet(input: string): boolean {
   for (let i = 0; i < input.length; i++) if (sextet(input, i) < 0) return false;
   return true;
 }
+
+/**
+ * Whether `input` is canonical unpadded base64url: only alphabet characters, a
+ * length that is not 4n+1, and zero trailing bits in the final character, so
+ * `decodeBase64url` would accept it. Allocation-free (validation on hot paths
+ * that decode with a faster native decoder afterwards).
+ */
+export function isCanonicalBase64url(input: string): boolean {
+  const length = input.length;
+  const tail = length % 4;
+  if (tail === 1) return false;
+  for (let i = 0; i < length; i++) if (sextet(input, i) < 0) return false;
+  if (tail === 2) return (sextet(input, length - 1) & 15) === 0;
+  if (tail === 3) return (sextet(input, length - 1) & 3) === 0;
+  return true;
+}
