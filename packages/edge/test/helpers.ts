@@ -1,0 +1,49 @@
+// Test helpers: sign tokens by hand with node:crypto (independent of the code
+// under test), and run each suite against both backends.
+import { createHmac, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
+import * as web from '../src/index.js';
+import * as node from '../src/node.js';
+
+export const NOW = 1_800_000_000;
+export const currentDate = new Date(NOW * 1000);
+export const SECRET = 'test-secret-of-at-least-32-bytes-long!!';
+export const ST_SECRET = '0123456789abcdef0123456789abcdef';
+
+export const backends = [
+  ['web', web.createVerifier],
+  ['node', node.createVerifier],
+] as const;
+
+export const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+export function hs256(claims: unknown, header: unknown = { alg: 'HS256', kid: 'k1', typ: 'JWT' }, secret: string | Buffer = SECRET): string {
+  const input = `${b64(header)}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+export function asymmetricKeys(): { es: { priv: KeyObject; jwk: Record<string, unknown> }; ed: { priv: KeyObject; jwk: Record<string, unknown> } } {
+  const es = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ed = generateKeyPairSync('ed25519');
+  return {
+    es: { priv: es.privateKey, jwk: { ...es.publicKey.export({ format: 'jwk' }), kid: 'p1' } },
+    ed: { priv: ed.privateKey, jwk: { ...ed.publicKey.export({ format: 'jwk' }), kid: 'e1' } },
+  };
+}
+
+export function signAsymmetric(alg: 'ES256' | 'EdDSA', kid: string, key: KeyObject, claims: unknown): string {
+  const input = `${b64({ alg, kid, typ: 'JWT' })}.${b64(claims)}`;
+  const sig =
+    alg === 'ES256'
+      ? signBytes('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
+      : signBytes(null, Buffer.from(input), key);
+  return `${input}.${sig.toString('base64url')}`;
+}
+
+export const keyringJson = { kids: { k1: SECRET, k2: `${SECRET}-2` }, secureToken: [ST_SECRET] };
+
+export const claims = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  exp: NOW + 600,
+  iat: NOW,
+  path: '/videos/course-1/*',
+  ...extra,
+});
