@@ -46,7 +46,8 @@ async function cases() {
   fastJwt(token);
 
   return [
-    { group: GROUP_JWT, name: 'urlseal verifyToken', fn: () => verifier.verifyToken(token, PATH) },
+    // urlseal's rows name the peer the goal is stated against; the others name urlseal.
+    { group: GROUP_JWT, name: 'urlseal verifyToken', peerOf: 'fast-jwt (cache: false)', fn: () => verifier.verifyToken(token, PATH) },
     { group: GROUP_JWT, name: 'jose jwtVerify', peerOf: 'urlseal verifyToken', fn: () => jose.jwtVerify(token, joseKey, { currentDate, algorithms: ['HS256'] }) },
     { group: GROUP_JWT, name: 'fast-jwt (cache: false)', peerOf: 'urlseal verifyToken', fn: () => fastJwt(token) },
     { group: GROUP_JWT, name: 'jsonwebtoken verify', peerOf: 'urlseal verifyToken', fn: () => jsonwebtoken.verify(token, SECRET, { algorithms: ['HS256'], clockTimestamp: NOW }) },
@@ -56,12 +57,16 @@ async function cases() {
       peerOf: 'urlseal verifyToken',
       fn: () => timingSafeEqual(createHmac('sha256', secretBuffer).update(input).digest(), signature),
     },
-    { group: GROUP_ST, name: 'urlseal verifySecureToken', fn: () => verifier.verifySecureToken(st, E, PATH) },
-    { group: GROUP_ST, name: 'urlseal check (whole request: carriers, path, st)', peerOf: 'urlseal verifySecureToken', fn: () => verifier.check(stView) },
+    { group: GROUP_ST, name: 'urlseal verifySecureToken', peerOf: 'floor: node:crypto md5 + timingSafeEqual', fn: () => verifier.verifySecureToken(st, E, PATH) },
+    {
+      group: GROUP_ST,
+      name: 'urlseal check (whole request: carriers, path, st)',
+      peerOf: 'floor: node:crypto md5 + timingSafeEqual',
+      fn: () => verifier.check(stView),
+    },
     {
       group: GROUP_ST,
       name: 'floor: node:crypto md5 + timingSafeEqual',
-      peerOf: 'urlseal verifySecureToken',
       fn: () => timingSafeEqual(createHash('md5').update(ST_SECRET).update(PATH).update(E).digest(), stMac),
     },
   ];
