@@ -5,7 +5,16 @@
 // left byte for byte.
 import { matchesGrant, tryCanonicalPath } from './path.js';
 
-/** What a rewrite needs: where the manifest was fetched from, the grant and the token. */
+/**
+ * What a rewrite needs: where the manifest was fetched from, the grant and the token.
+ *
+ * @example
+ * ```ts
+ * const rewrite: ManifestRewrite = {
+ *   baseUrl: request.url, grant: ['/v/c1/*'], param: 'token', token, carriers: ['token', 'st', 'e'],
+ * };
+ * ```
+ */
 export interface ManifestRewrite {
   /** The URL the client requested the manifest at (relative URIs resolve against it). */
   readonly baseUrl: string;

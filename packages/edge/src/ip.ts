@@ -3,7 +3,15 @@
 // per request. Every address is held as 16 bytes: IPv4 as its IPv4-mapped
 // IPv6 form (::ffff:a.b.c.d), so `::ffff:1.2.3.4` and `1.2.3.4` are the same.
 
-/** A parsed address range: 16 address bytes and a prefix length in bits (0–128). */
+/**
+ * A parsed address range: 16 address bytes and a prefix length in bits (0–128).
+ *
+ * @example
+ * ```ts
+ * import { parseIpRange } from '@urlseal/edge';
+ * const range: IpRange | undefined = parseIpRange('2001:db8::/32');
+ * ```
+ */
 export interface IpRange {
   readonly bytes: Uint8Array;
   readonly prefix: number;

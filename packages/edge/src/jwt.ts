@@ -8,7 +8,15 @@ import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { parseIpRange, type IpRange } from './ip.js';
 
-/** Longest compact JWS accepted, in bytes (SPEC §4); checked before any decoding. */
+/**
+ * Longest compact JWS accepted, in bytes (SPEC §4); checked before any decoding.
+ *
+ * @example
+ * ```ts
+ * import { MAX_TOKEN_BYTES } from '@urlseal/edge';
+ * if (token.length > MAX_TOKEN_BYTES) throw new Error('token too long to sign');
+ * ```
+ */
 export const MAX_TOKEN_BYTES = 4096;
 
 /** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s). */
@@ -48,7 +56,16 @@ export interface Claims {
   readonly [claim: string]: unknown;
 }
 
-/** A compact JWS split and decoded, not yet verified. */
+/**
+ * A compact JWS split and decoded, not yet verified.
+ *
+ * @example
+ * ```ts
+ * import { parseJwt } from '@urlseal/edge';
+ * const parsed = parseJwt(token); // ParsedJwt | undefined
+ * parsed?.header.kid;
+ * ```
+ */
 export interface ParsedJwt {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Record<string, unknown>;
@@ -161,7 +178,14 @@ export function parseJwt(token: string): ParsedJwt | undefined {
   return defaultParser(token);
 }
 
-/** What the claim check needs from the verifier's configuration. */
+/**
+ * What the claim check needs from the verifier's configuration.
+ *
+ * @example
+ * ```ts
+ * const policy: ClaimPolicy = { leeway: 30, maxTtl: 86400, audience: undefined, issuer: new Set(['origin']) };
+ * ```
+ */
 export interface ClaimPolicy {
   readonly leeway: number;
   readonly maxTtl: number;
@@ -169,7 +193,15 @@ export interface ClaimPolicy {
   readonly issuer: ReadonlySet<string> | undefined;
 }
 
-/** Claims whose shape was checked: the parsed grant and ip range alongside them. */
+/**
+ * Claims whose shape was checked: the parsed grant and ip range alongside them.
+ *
+ * @example
+ * ```ts
+ * const checked = checkClaims(payload, now, policy);
+ * if (typeof checked !== 'string') matchesGrant(path, checked.grant);
+ * ```
+ */
 export interface CheckedClaims {
   readonly claims: Claims;
   readonly grant: readonly string[];

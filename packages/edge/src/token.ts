@@ -3,7 +3,14 @@
 // token. Pure string work on the raw request-target: no URL parsing, which
 // would normalise the path we must check byte for byte.
 
-/** Names of the token carriers (SPEC §6; configurable). */
+/**
+ * Names of the token carriers (SPEC §6; configurable).
+ *
+ * @example
+ * ```ts
+ * const params: TokenParams = { ...DEFAULT_TOKEN_PARAMS, cookie: 'lms_media' };
+ * ```
+ */
 export interface TokenParams {
   readonly token: string;
   readonly st: string;
@@ -12,7 +19,15 @@ export interface TokenParams {
   readonly pathSegment: string;
 }
 
-/** The default carrier names. */
+/**
+ * The default carrier names.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TOKEN_PARAMS } from '@urlseal/edge';
+ * DEFAULT_TOKEN_PARAMS.pathSegment; // '_token'
+ * ```
+ */
 export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
   token: 'token',
   st: 'st',
@@ -21,17 +36,40 @@ export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
   pathSegment: '_token',
 });
 
-/** Where the token came from. */
+/**
+ * Where the token came from.
+ *
+ * @example
+ * ```ts
+ * const carrier: TokenCarrier = 'query';
+ * ```
+ */
 export type TokenCarrier = 'path' | 'query' | 'header' | 'cookie';
 
-/** The first token source present, or why there is none to verify. */
+/**
+ * The first token source present, or why there is none to verify.
+ *
+ * @example
+ * ```ts
+ * const { source } = extractToken('/a.mp4?st=x&e=1', () => undefined);
+ * if (typeof source === 'object' && source.scheme === 'secure-token') source.e; // '1'
+ * ```
+ */
 export type TokenSource =
   | { readonly scheme: 'jwt'; readonly carrier: TokenCarrier; readonly token: string }
   | { readonly scheme: 'secure-token'; readonly carrier: 'query'; readonly st: string; readonly e: string }
   | 'missing'
   | 'malformed';
 
-/** A request split into what is checked and what is forwarded. */
+/**
+ * A request split into what is checked and what is forwarded.
+ *
+ * @example
+ * ```ts
+ * const extracted: ExtractedRequest = extractToken(req.url!, (name) => req.headers[name] as string | undefined);
+ * extracted.target; // what the origin receives
+ * ```
+ */
 export interface ExtractedRequest {
   readonly source: TokenSource;
   /** The raw path the token must grant (without a `/_token/<jwt>` prefix). */

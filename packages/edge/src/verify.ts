@@ -44,7 +44,14 @@ export interface VerifierOptions {
   currentDate?: Date | (() => Date);
 }
 
-/** The token scheme a request was granted by. */
+/**
+ * The token scheme a request was granted by.
+ *
+ * @example
+ * ```ts
+ * if (result.ok && result.scheme === 'secure-token') console.log('legacy link');
+ * ```
+ */
 export type Scheme = 'jwt' | 'secure-token';
 
 /**
@@ -61,7 +68,15 @@ export type VerifyResult =
   | { readonly ok: true; readonly scheme: Scheme; readonly claims: Claims; readonly forward: Request }
   | Denial;
 
-/** A denial: the SPEC §7 code and the status it answers with. */
+/**
+ * A denial: the SPEC §7 code and the status it answers with.
+ *
+ * @example
+ * ```ts
+ * const denial: Denial = { ok: false, status: 410, code: 'ERR_TOKEN_EXPIRED' };
+ * return denialResponse(denial.code, denial.status);
+ * ```
+ */
 export interface Denial {
   readonly ok: false;
   readonly status: number;
@@ -122,7 +137,14 @@ export type CheckResult =
  */
 export type TokenResult = { readonly ok: true; readonly scheme: Scheme; readonly claims: Claims } | Denial;
 
-/** Per-call inputs the request itself cannot tell. */
+/**
+ * Per-call inputs the request itself cannot tell.
+ *
+ * @example
+ * ```ts
+ * await verifier.verify(request, { clientIp: req.socket.remoteAddress, rawPath: req.url });
+ * ```
+ */
 export interface VerifyCallOptions {
   /** The client address for `ip` claims (socket peer, or a trusted proxy's header). */
   clientIp?: string | undefined;

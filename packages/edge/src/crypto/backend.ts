@@ -6,6 +6,12 @@ import type { KeyEntry } from '../keyring.js';
  * Verifies a JWS signature (given as its canonical base64url segment) over
  * the signing input with one prepared key. May answer synchronously
  * (node:crypto) or asynchronously (crypto.subtle).
+  *
+ * @example
+ * ```ts
+ * const check: SignatureCheck = nodeCrypto.importKey(entry);
+ * await check('header.payload', 'signature-base64url'); // boolean
+ * ```
  */
 export type SignatureCheck = (signingInput: string, signature: string) => boolean | Promise<boolean>;
 
@@ -13,6 +19,12 @@ export type SignatureCheck = (signingInput: string, signature: string) => boolea
  * Whether `st` (22 canonical base64url characters) equals
  * base64url(md5(secret + path + expires)) for one prepared secret, compared in
  * constant time.
+  *
+ * @example
+ * ```ts
+ * const matches: SecureTokenCheck = webCrypto.importSecureTokenSecret(secret);
+ * matches('/my/uri', '1470055000', 'm6WCATfRgS_5lcyChCPgrw');
+ * ```
  */
 export type SecureTokenCheck = (path: string, expires: string, st: string) => boolean;
 
