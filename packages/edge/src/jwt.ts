@@ -153,7 +153,9 @@ export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): 
     const second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (second < 0 || token.indexOf('.', second + 1) >= 0) return undefined;
     const signature = token.slice(second + 1);
-    if (signature.length === 0 || !isCanonicalBase64url(signature)) return undefined;
+    // An empty signature is canonical base64url of zero bytes: the shape is
+    // fine and it fails later, as a wrong-length signature.
+    if (!isCanonicalBase64url(signature)) return undefined;
     const parsedHeader = header(token, first);
     if (parsedHeader === undefined) return undefined;
     const payload = decodeJsonObject(token.slice(first + 1, second), decodeText);

@@ -72,6 +72,8 @@ export type TokenSource =
  */
 export interface ExtractedRequest {
   readonly source: TokenSource;
+  /** The raw request path as received, a `/_token/<jwt>` prefix included. */
+  readonly requestPath: string;
   /** The raw path the token must grant (without a `/_token/<jwt>` prefix). */
   readonly rawPath: string;
   /** The request-target forwarded on success: `rawPath` plus the query without carriers. */
@@ -232,6 +234,7 @@ export function extractToken(
 
   return {
     source,
+    requestPath: path,
     rawPath,
     target: rawPath + forwardQuery,
     deleteAuthorization: bearer !== undefined,

@@ -412,6 +412,11 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     if (view.method !== 'GET' && view.method !== 'HEAD') return deny('ERR_METHOD_NOT_ALLOWED');
     if (typeof view.target !== 'string') return deny('ERR_PATH_NONCANONICAL');
     const extracted = extractToken(view.target, (name) => view.header(name) ?? undefined, params);
+    // The whole request path must be canonical (a `/_token//x` has an empty
+    // segment), and so must what is checked and forwarded after the prefix.
+    if (extracted.requestPath !== extracted.rawPath && tryCanonicalPath(extracted.requestPath) === undefined) {
+      return deny('ERR_PATH_NONCANONICAL');
+    }
     const path = tryCanonicalPath(extracted.rawPath);
     if (path === undefined) return deny('ERR_PATH_NONCANONICAL');
     const source = extracted.source;

@@ -17,11 +17,16 @@ describe('parseJwt', () => {
   it('refuses anything not exactly three strict base64url segments', () => {
     const token = hs256(claims());
     const [h, p, s] = token.split('.') as [string, string, string];
-    for (const bad of ['', 'a', 'a.b', `${h}.${p}`, `${token}.`, `${h}.${p}.${s}.x`, `${h}..${s}`, `${h}.${p}.`,
+    for (const bad of ['', 'a', 'a.b', `${h}.${p}`, `${token}.`, `${h}.${p}.${s}.x`, `${h}..${s}`,
       `${h}=.${p}.${s}`, `${h}.${p}.${s}=`, ` ${token}`, `${token} `, `${h}.${p}.${s.slice(0, -1)}+`, `${h}.${p}\n.${s}`,
       `${h.slice(0, -1)}.${p}.${s}`, `${h}.${p}.${s.slice(0, -1)}B`]) {
       expect(parseJwt(bad), JSON.stringify(bad)).toBeUndefined();
     }
+  });
+
+  it('parses an empty signature (zero bytes of base64url); it fails later as a bad signature', () => {
+    const [h, p] = hs256(claims()).split('.') as [string, string];
+    expect(parseJwt(`${h}.${p}.`)?.signature).toBe('');
   });
 
   it('refuses non-canonical trailing bits', () => {

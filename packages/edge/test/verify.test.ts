@@ -72,6 +72,9 @@ describe.each(backends)('createVerifier (%s backend)', (_name, createVerifier) =
         expect(await verify('/x', {}, { rawPath: raw }), raw).toMatchObject({ code: 'ERR_PATH_NONCANONICAL', status: 403 });
       }
       expect(await verify('/x?token=a&token=b', {}, { rawPath: '/a/../b?token=a&token=b' })).toMatchObject({ code: 'ERR_PATH_NONCANONICAL' });
+      // The whole request path counts: an empty token segment is an empty path segment.
+      expect(await verify('/_token//videos/a.mp4')).toMatchObject({ code: 'ERR_PATH_NONCANONICAL', status: 403 });
+      expect(await verify('/x', {}, { rawPath: `/_token/${token}/videos/%2e%2e/x` })).toMatchObject({ code: 'ERR_PATH_NONCANONICAL' });
     });
 
     it('answers ERR_TOKEN_MISSING with no source', async () => {
@@ -115,6 +118,9 @@ describe.each(backends)('createVerifier (%s backend)', (_name, createVerifier) =
       expect(await verifier.verifyToken(expiredForged, '/videos/course-1/a.ts')).toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
       const badClaimForged = hs256({ exp: '1' }, undefined, 'w'.repeat(40));
       expect(await verifier.verifyToken(badClaimForged, '/x')).toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+      // An empty signature is valid base64url of zero bytes: a bad signature, not a malformed token.
+      expect(await verifier.verifyToken(`${h}.${token.split('.')[1]}.`, '/videos/course-1/a.ts')).toMatchObject({ code: 'ERR_SIGNATURE_INVALID', status: 403 });
+      expect(await verifier.verifyToken(`${b64({ alg: 'none', kid: 'k1' })}.${token.split('.')[1]}.`, '/videos/course-1/a.ts')).toMatchObject({ code: 'ERR_ALG_NOT_ALLOWED' });
       // A signature of the wrong length is a bad signature, not a crash.
       expect(await verifier.verifyToken(`${h}.${token.split('.')[1]}.AAAA`, '/videos/course-1/a.ts')).toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
     });
