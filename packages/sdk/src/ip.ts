@@ -1,9 +1,9 @@
-import { isIP } from 'node:net';
+import { parseIpRange } from '@urlseal/edge';
 
 /**
  * Whether a value is the shape an `ip` claim may hold (SPEC §4): an IPv4 or
- * IPv6 address, optionally with a `/prefix` in range. Zone ids (`%eth0`) are
- * refused: they mean nothing off the host that wrote them.
+ * IPv6 address, optionally with a `/prefix` in range. It asks the edge's own
+ * parser, so the signer never mints a claim the verifier would refuse.
  *
  * @example
  * ```ts
@@ -13,13 +13,5 @@ import { isIP } from 'node:net';
  * ```
  */
 export function isIpClaim(value: unknown): value is string {
-  if (typeof value !== 'string' || value.includes('%')) return false;
-  const slash = value.indexOf('/');
-  const address = slash < 0 ? value : value.slice(0, slash);
-  const version = isIP(address);
-  if (version === 0) return false;
-  if (slash < 0) return true;
-  const prefix = value.slice(slash + 1);
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(prefix)) return false;
-  return Number(prefix) <= (version === 4 ? 32 : 128);
+  return typeof value === 'string' && parseIpRange(value) !== undefined;
 }
