@@ -1,0 +1,169 @@
+// Validates createVerifier's options once, at creation: each problem is a
+// TypeError naming the option, so a typo never silently falls back to a default.
+import { DENIAL_STATUS, isDenialCode, type DenialCode } from './errors.js';
+import { createKeyring, type JwtAlgorithm, type Keyring, type KeyringJson } from './keyring.js';
+import { DEFAULT_TOKEN_PARAMS, type TokenParams } from './token.js';
+
+/**
+ * Options of {@link createVerifier}; each is validated once, at creation
+ * (`TypeError` naming the option).
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = { keyring: process.env.URLSEAL_KEYRING!, maxTtl: 3600, audience: 'lms' };
+ * ```
+ */
+export interface VerifierOptions {
+  /** A keyring, its JSON, or its JSON text (SPEC §3). */
+  keyring: Keyring | KeyringJson | string;
+  /** Longest allowed `exp − now`, in seconds. Default 86400. */
+  maxTtl?: number;
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 30. */
+  clockTolerance?: number;
+  /** Accepted `aud` values; `aud` is checked only when this is set. */
+  audience?: string | string[];
+  /** Accepted `iss` values; `iss` is checked only when this is set. */
+  issuer?: string | string[];
+  /** An extra allowlist of JWS algorithms on top of the keyring's own. */
+  algorithms?: JwtAlgorithm[];
+  /** HTTP status per denial code, overriding SPEC §7's. */
+  statuses?: Partial<Record<DenialCode, number>>;
+  /** `cloudfront`: every denial answers 401 (before `statuses`). */
+  preset?: 'cloudfront';
+  /** Carrier names (SPEC §6). */
+  params?: { token?: string; st?: string; e?: string; cookie?: string; pathSegment?: string };
+  /** The clock: a fixed date or a function returning now. Default the system clock. */
+  currentDate?: Date | (() => Date);
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedOptions {
+  readonly keyring: Keyring;
+  readonly maxTtl: number;
+  readonly leeway: number;
+  readonly audience: ReadonlySet<string> | undefined;
+  readonly issuer: ReadonlySet<string> | undefined;
+  readonly algorithms: ReadonlySet<string> | undefined;
+  readonly statuses: Record<DenialCode, number>;
+  readonly params: TokenParams;
+  /** Now, in milliseconds. */
+  readonly clock: () => number;
+}
+
+const OPTION_NAMES = new Set([
+  'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
+  'statuses', 'preset', 'params', 'currentDate',
+]);
+const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
+const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
+// A cookie name is an RFC 6265 token; parameter and segment names are
+// unreserved URL characters, so they match their raw spelling.
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+
+function optionError(name: string, problem: string): never {
+  throw new TypeError(`createVerifier: option "${name}" ${problem}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isKeyring(value: unknown): value is Keyring {
+  return isObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
+}
+
+function readKeyring(value: unknown): Keyring {
+  if (isKeyring(value)) return value;
+  if (typeof value !== 'string' && !isObject(value)) {
+    optionError('keyring', 'must be a Keyring, keyring JSON or keyring JSON text');
+  }
+  // An invalid keyring throws UrlsealError ERR_KEYRING_INVALID naming the member.
+  return createKeyring(value as KeyringJson | string);
+}
+
+function readSeconds(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    optionError(name, `must be a finite number of seconds ≥ ${min}`);
+  }
+  return value;
+}
+
+function readStringSet(name: string, value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
+    optionError(name, 'must be a non-empty string or a non-empty array of non-empty strings');
+  }
+  return new Set(list as string[]);
+}
+
+function readAlgorithms(value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && ALGORITHMS.has(v))) {
+    optionError('algorithms', 'must be a non-empty array of HS256, HS384, HS512, ES256, EdDSA');
+  }
+  return new Set(value as string[]);
+}
+
+function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, number> {
+  if (preset !== undefined && preset !== 'cloudfront') optionError('preset', 'must be "cloudfront" or absent');
+  const table: Record<string, number> = { ...DENIAL_STATUS };
+  if (preset === 'cloudfront') for (const code of Object.keys(table)) table[code] = 401;
+  if (statuses === undefined) return table as Record<DenialCode, number>;
+  if (!isObject(statuses)) optionError('statuses', 'must be an object of denial code → HTTP status');
+  for (const [code, status] of Object.entries(statuses)) {
+    if (!isDenialCode(code)) optionError(`statuses.${code}`, 'is not a denial code');
+    if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) {
+      optionError(`statuses.${code}`, 'must be an integer HTTP status from 400 to 599');
+    }
+    table[code] = status as number;
+  }
+  return table as Record<DenialCode, number>;
+}
+
+function readParams(value: unknown): TokenParams {
+  if (value === undefined) return DEFAULT_TOKEN_PARAMS;
+  if (!isObject(value)) optionError('params', 'must be an object');
+  const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
+  for (const [name, given] of Object.entries(value)) {
+    if (!PARAM_NAMES.has(name)) optionError(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
+    if (given === undefined) continue;
+    const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
+    if (typeof given !== 'string' || !pattern.test(given)) optionError(`params.${name}`, 'must be a short name of URL-safe characters');
+    params[name] = given;
+  }
+  const { token, st, e } = params;
+  if (token === st || token === e || st === e) optionError('params', 'token, st and e must be three different names');
+  return params as unknown as TokenParams;
+}
+
+function readClock(value: unknown): () => number {
+  if (value === undefined) return () => Date.now();
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (!Number.isFinite(ms)) optionError('currentDate', 'is an invalid Date');
+    return () => ms;
+  }
+  if (typeof value !== 'function') optionError('currentDate', 'must be a Date or a function returning a Date');
+  return () => (value as () => Date)().getTime();
+}
+
+/** Validates every option of createVerifier and fills in the defaults. */
+export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
+  if (!isObject(options)) throw new TypeError('createVerifier: options must be an object with a "keyring"');
+  for (const name of Object.keys(options)) if (!OPTION_NAMES.has(name)) optionError(name, 'is unknown');
+  if (options.keyring === undefined) optionError('keyring', 'is required');
+  return {
+    keyring: readKeyring(options.keyring),
+    maxTtl: readSeconds('maxTtl', options.maxTtl, 86400, 1),
+    leeway: readSeconds('clockTolerance', options.clockTolerance, 30, 0),
+    audience: readStringSet('audience', options.audience),
+    issuer: readStringSet('issuer', options.issuer),
+    algorithms: readAlgorithms(options.algorithms),
+    statuses: readStatuses(options.statuses, options.preset),
+    params: readParams(options.params),
+    clock: readClock(options.currentDate),
+  };
+}
