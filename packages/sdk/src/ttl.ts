@@ -40,6 +40,6 @@ export function parseTtl(ttl: Ttl, maxTtl = 86400, option = 'ttl'): number {
     throw new TypeError(`${option} must be whole seconds or a string like "90s", "5m", "2h", "1d"`);
   }
   if (seconds <= 0) throw new TypeError(`${option} must be more than 0 seconds`);
-  if (seconds > maxTtl) throw new TypeError(`${option} is ${seconds} s, above maxTtl (${maxTtl} s); shorten it or raise maxTtl`);
+  if (seconds > maxTtl) throw new TypeError(`${option} is ${seconds} s, above maxTtl (${maxTtl} s); shorten it, or set an explicit expiry time (expires, --expires)`);
   return seconds;
 }
