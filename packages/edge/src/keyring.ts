@@ -2,10 +2,26 @@ import { UrlsealError } from './errors.js';
 import { decodeBase64url } from './lib/base64url.js';
 import { encodeUtf8 } from './lib/utf8.js';
 
-/** JWS algorithms a keyring can hold; each key has exactly one (SPEC §3). */
+/**
+ * JWS algorithms a keyring can hold; each key has exactly one (SPEC §3).
+ *
+ * @example
+ * ```ts
+ * import type { JwtAlgorithm } from '@urlseal/edge';
+ * const alg: JwtAlgorithm = 'EdDSA';
+ * ```
+ */
 export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'ES256' | 'EdDSA';
 
-/** The public (and, for signing keys, private) JWK members of an asymmetric key. */
+/**
+ * The public (and, for signing keys, private) JWK members of an asymmetric key.
+ *
+ * @example
+ * ```ts
+ * import { createKeyring } from '@urlseal/edge';
+ * const jwk = createKeyring(keyringJson).keys.get('e1')?.jwk; // { kty: 'OKP', crv: 'Ed25519', x }
+ * ```
+ */
 export interface AsymmetricJwk {
   readonly kty: 'EC' | 'OKP';
   readonly crv: 'P-256' | 'Ed25519';
@@ -18,6 +34,13 @@ export interface AsymmetricJwk {
  * One key of a keyring. HMAC keys carry `secret`; EC/OKP keys carry `jwk`
  * (with `d` only when the key can sign). The algorithm is fixed here, never by
  * a token header.
+ *
+ * @example
+ * ```ts
+ * import { createKeyring } from '@urlseal/edge';
+ * const entry = createKeyring(keyringJson).keys.get('2026-11');
+ * if (entry?.canSign) console.log(entry.alg); // 'HS256'
+ * ```
  */
 export interface KeyEntry {
   readonly kid: string;
@@ -30,6 +53,13 @@ export interface KeyEntry {
 /**
  * A validated, immutable keyring (SPEC §3). Keys live in a `Map`, so a kid such
  * as `constructor` or `__proto__` resolves to nothing unless it was defined.
+ *
+ * @example
+ * ```ts
+ * import { createKeyring } from '@urlseal/edge';
+ * const keyring = createKeyring(process.env.URLSEAL_KEYRING!);
+ * keyring.keys.get('constructor'); // undefined unless a key has that kid
+ * ```
  */
 export interface Keyring {
   /** Every JWT key by kid (from `kids` and `keys`). */
@@ -40,7 +70,15 @@ export interface Keyring {
   readonly secureToken: readonly Uint8Array[];
 }
 
-/** The JSON form of a keyring (SPEC §3). */
+/**
+ * The JSON form of a keyring (SPEC §3).
+ *
+ * @example
+ * ```ts
+ * import type { KeyringJson } from '@urlseal/edge';
+ * const json: KeyringJson = { active: '2026-11', kids: { '2026-11': 'a-demo-secret-of-at-least-32-bytes!!' } };
+ * ```
+ */
 export interface KeyringJson {
   active?: string;
   kids?: Record<string, string>;
@@ -48,7 +86,15 @@ export interface KeyringJson {
   secureToken?: string[];
 }
 
-/** Shortest secret accepted in any member, in bytes. */
+/**
+ * Shortest secret accepted in any member, in bytes.
+ *
+ * @example
+ * ```ts
+ * import { MIN_SECRET_BYTES } from '@urlseal/edge';
+ * new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES;
+ * ```
+ */
 export const MIN_SECRET_BYTES = 32;
 /** Longest keyring JSON text accepted before parsing. */
 export const MAX_KEYRING_BYTES = 1 << 20;

@@ -1,10 +1,26 @@
 import { UrlsealError } from './errors.js';
 import { decodeUtf8, isWellFormed } from './lib/utf8.js';
 
-/** Longest raw request path accepted before any parsing (bounded input). */
+/**
+ * Longest raw request path accepted before any parsing (bounded input).
+ *
+ * @example
+ * ```ts
+ * import { MAX_PATH_LENGTH, tryCanonicalPath } from '@urlseal/edge';
+ * tryCanonicalPath('/' + 'a'.repeat(MAX_PATH_LENGTH)); // undefined
+ * ```
+ */
 export const MAX_PATH_LENGTH = 4096;
 
-/** Most patterns one grant may hold (SPEC §2). */
+/**
+ * Most patterns one grant may hold (SPEC §2).
+ *
+ * @example
+ * ```ts
+ * import { MAX_GRANT_PATTERNS, parseGrant } from '@urlseal/edge';
+ * parseGrant(Array.from({ length: MAX_GRANT_PATTERNS + 1 }, (_, i) => `/p${i}`)); // undefined
+ * ```
+ */
 export const MAX_GRANT_PATTERNS = 16;
 
 const SLASH = 0x2f;

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createKeyring, UrlsealError, type Keyring } from '@urlseal/edge';
 
-/** Name of the environment variable holding keyring JSON text. */
+/**
+ * Name of the environment variable holding keyring JSON text.
+ *
+ * @example
+ * ```ts
+ * import { KEYRING_ENV } from '@urlseal/sdk';
+ * process.env[KEYRING_ENV] = JSON.stringify(keyringJson);
+ * ```
+ */
 export const KEYRING_ENV = 'URLSEAL_KEYRING';
 
 /**
