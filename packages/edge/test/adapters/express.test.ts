@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
+import express5 from 'express';
+import express4 from 'express4';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { urlseal } from '@urlseal/edge/express';
@@ -15,11 +16,11 @@ const MANIFEST = '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="key.bin"\n#EXTINF:4,\n
 writeFileSync(join(dir, 'index.m3u8'), MANIFEST);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function app(mount = '') {
+function appWith(express: typeof express5, mount = '') {
   const a = express();
   const seen: Array<{ url: string; originalUrl: string; headers: Record<string, unknown>; urlseal: unknown; query: unknown }> = [];
   const guard = urlseal({ keyring: KEYRING });
-  const record: express.RequestHandler = (req, _res, next) => {
+  const record: express5.RequestHandler = (req, _res, next) => {
     seen.push({ url: req.url, originalUrl: req.originalUrl, headers: { ...req.headers }, urlseal: req.urlseal, query: { ...(req.query as object) } });
     next();
   };
@@ -29,7 +30,11 @@ function app(mount = '') {
   return { app: a, seen };
 }
 
-describe('@urlseal/edge/express', () => {
+describe.each([
+  ['Express 5', express5],
+  ['Express 4', express4 as unknown as typeof express5],
+])('@urlseal/edge/express on %s', (_name, express) => {
+  const app = (mount = '') => appWith(express, mount);
   it('serves express.static behind a path token, with the token stripped', async () => {
     const { app: a, seen } = app();
     const token = jwt({ path: '/*', sub: 'student-1' });
