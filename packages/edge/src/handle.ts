@@ -33,10 +33,22 @@ export function denialResponse(code: DenialCode, status: number = DENIAL_STATUS[
   return new Response(`{"error":"${code}"}`, { status, headers });
 }
 
-function badGateway(): Response {
-  return new Response('{"error":"ERR_ORIGIN_UNAVAILABLE"}', {
-    status: 502,
-    headers: { 'cache-control': 'no-store', 'content-type': 'application/json' },
+/**
+ * An origin failure (not a token denial): 502 `ERR_ORIGIN_UNAVAILABLE` when
+ * the origin cannot be reached, 504 `ERR_ORIGIN_TIMEOUT` when it stays
+ * silent. JSON like a denial, never cached.
+ *
+ * @example
+ * ```ts
+ * import { originFailure } from '@urlseal/edge';
+ * try { return await fetch(forward); } catch { return originFailure(502); }
+ * ```
+ */
+export function originFailure(status: 502 | 504 = 502): Response {
+  const code = status === 504 ? 'ERR_ORIGIN_TIMEOUT' : 'ERR_ORIGIN_UNAVAILABLE';
+  return new Response(`{"error":"${code}"}`, {
+    status,
+    headers: { 'cache-control': 'no-store', 'content-type': 'application/json', 'x-urlseal-error': code },
   });
 }
 
@@ -90,7 +102,7 @@ export async function handleRequest(
   try {
     response = await fetchOrigin(result.forward);
   } catch {
-    return badGateway();
+    return originFailure(502);
   }
   try {
     if (shouldRewrite(request, result, response)) return await rewritten(request, result, response, params);
@@ -98,6 +110,6 @@ export async function handleRequest(
     headers.set('referrer-policy', 'no-referrer');
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   } catch {
-    return badGateway();
+    return originFailure(502);
   }
 }

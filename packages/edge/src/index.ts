@@ -24,7 +24,7 @@ export { DEFAULT_TOKEN_PARAMS, extractToken } from './token.js';
 export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from './token.js';
 export { ipInRange, parseIpRange } from './ip.js';
 export type { IpRange } from './ip.js';
-export { denialResponse } from './handle.js';
+export { denialResponse, originFailure } from './handle.js';
 export { isManifest, rewriteManifest } from './hls.js';
 export type { ManifestRewrite } from './hls.js';
 export { webCrypto } from './crypto/web.js';

@@ -4,7 +4,7 @@
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
-import { createVerifier, type VerifierOptions } from '../node.js';
+import { createVerifier, originFailure, type VerifierOptions } from '../node.js';
 import { DEFAULT_TOKEN_PARAMS, extractToken, type TokenParams } from '../token.js';
 import { clientIp } from './node-shared.js';
 
@@ -31,12 +31,6 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authe
 
 function hopByHop(connection: string | null | undefined): string[] {
   return [...HOP_BY_HOP, ...String(connection ?? '').split(',').map((h) => h.trim().toLowerCase())];
-}
-
-/** An honest origin failure: JSON, never cached. */
-function originFailure(status: 502 | 504): Response {
-  const code = status === 504 ? 'ERR_ORIGIN_TIMEOUT' : 'ERR_ORIGIN_UNAVAILABLE';
-  return new Response(`{"error":"${code}"}`, { status, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', 'x-urlseal-error': code } });
 }
 
 /** The origin's answer as a Web Response whose body streams from the socket. */

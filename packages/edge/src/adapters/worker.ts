@@ -1,6 +1,6 @@
 // Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
 // Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only).
-import { createVerifier, denialResponse, type Verifier } from '../index.js';
+import { createVerifier, denialResponse, originFailure, type Verifier } from '../index.js';
 
 /**
  * Bindings the Worker reads: keyring JSON text and the origin's base URL.
@@ -40,13 +40,6 @@ function toOrigin(forward: Request, origin: string): Request {
   return new Request(origin.replace(/\/+$/, '') + url.pathname + url.search, { method: forward.method, headers, redirect: 'manual' });
 }
 
-function originError(): Response {
-  return new Response('{"error":"ERR_ORIGIN_UNAVAILABLE"}', {
-    status: 502,
-    headers: { 'cache-control': 'no-store', 'content-type': 'application/json' },
-  });
-}
-
 /**
  * The Worker: verifies each request (SPEC §6–7) and streams the origin's answer.
  * Client address for `ip` claims: `CF-Connecting-IP`.
@@ -65,12 +58,12 @@ const worker = {
     const verifier = verifierFor(env.URLSEAL_KEYRING);
     if (verifier === undefined) return denialResponse('ERR_KEYRING_UNAVAILABLE');
     const origin = env.URLSEAL_ORIGIN;
-    if (!origin || !/^https?:\/\//.test(origin)) return originError();
+    if (!origin || !/^https?:\/\//.test(origin)) return originFailure(502);
     const clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
     try {
-      return await verifier.handle(request, (forward) => fetch(toOrigin(forward, origin)).catch(originError), { clientIp });
+      return await verifier.handle(request, (forward) => fetch(toOrigin(forward, origin)), { clientIp });
     } catch {
-      return originError();
+      return originFailure(502);
     }
   },
 };
