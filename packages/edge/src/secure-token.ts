@@ -32,11 +32,6 @@ export function computeSecureToken(secret: Uint8Array | string, path: string, ex
   return encodeBase64url(md5(macInput(key, path, String(expires))));
 }
 
-/** The raw 16-byte MAC (pure JS); the Web backend's secure-token primitive. */
-export function secureTokenMac(secret: Uint8Array, path: string, expires: string): Uint8Array {
-  return md5(macInput(secret, path, expires));
-}
-
 /**
  * Checks the `st`/`e` pair's shape strictly: `st` exactly 22 canonical
  * base64url characters, `e` exactly 10 ASCII digits. Returns the expiry in

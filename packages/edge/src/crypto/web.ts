@@ -3,10 +3,10 @@
 // so every request reuses the same CryptoKey.
 import { UrlsealError } from '../errors.js';
 import type { JwtAlgorithm, KeyEntry } from '../keyring.js';
-import { decodeBase64url, encodeBase64url } from '../lib/base64url.js';
+import { decodeBase64url } from '../lib/base64url.js';
 import { constantTimeEqualString } from '../lib/compare.js';
 import { decodeUtf8, encodeUtf8 } from '../lib/utf8.js';
-import { secureTokenMac } from '../secure-token.js';
+import { computeSecureToken } from '../secure-token.js';
 import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './backend.js';
 
 type ImportParams = Parameters<SubtleCrypto['importKey']>[2];
@@ -85,7 +85,7 @@ export const webCrypto: CryptoBackend = Object.freeze({
   name: 'web',
   importKey,
   importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck {
-    return (path, expires, st) => constantTimeEqualString(encodeBase64url(secureTokenMac(secret, path, expires)), st);
+    return (path, expires, st) => constantTimeEqualString(computeSecureToken(secret, path, expires), st);
   },
   decodeText(segment: string): string | undefined {
     const bytes = decodeBase64url(segment);
