@@ -123,7 +123,8 @@ function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, nu
   return table as Record<DenialCode, number>;
 }
 
-function readParams(value: unknown): TokenParams {
+/** The carrier names of `options.params`, validated, defaults filled in (adapters reuse it). */
+export function readParams(value: unknown): TokenParams {
   if (value === undefined) return DEFAULT_TOKEN_PARAMS;
   if (!isObject(value)) optionError('params', 'must be an object');
   const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };

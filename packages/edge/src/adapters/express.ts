@@ -1,6 +1,7 @@
 // @urlseal/edge/express: verify urlseal tokens in front of express.static or any handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createVerifier, extractToken, DEFAULT_TOKEN_PARAMS, type VerifierOptions } from '../node.js';
+import { createVerifier, extractToken, type VerifierOptions } from '../node.js';
+import { readParams } from '../options.js';
 import { requestView, rewriteManifestOnEnd, sendDenial } from './node-shared.js';
 
 /**
@@ -59,7 +60,7 @@ declare global {
 export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => Promise<void> {
   const { trustProxy = false, ...verifierOptions } = options;
   const verifier = createVerifier(verifierOptions);
-  const params = { ...DEFAULT_TOKEN_PARAMS, ...JSON.parse(JSON.stringify(options.params ?? {})) } as typeof DEFAULT_TOKEN_PARAMS;
+  const params = readParams(options.params);
   const names = [params.token, params.st, params.e];
   return async (req, res, next) => {
     try {

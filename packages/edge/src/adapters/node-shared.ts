@@ -1,6 +1,7 @@
 // Node helpers shared by the Express and node:http adapters: the request view the
 // core checks, the client address, and writing a denial. Not public API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_MANIFEST_BYTES } from '../handle.js';
 import { denialResponse, rewriteManifest } from '../node.js';
 import type { DenialCode, ManifestRewrite, RequestView } from '../node.js';
 
@@ -40,8 +41,6 @@ export async function sendDenial(res: ServerResponse, code: DenialCode, status?:
   denial.headers.forEach((value, name) => res.setHeader(name, value));
   res.end(body);
 }
-
-const MAX_MANIFEST_BYTES = 8 << 20;
 
 /**
  * Buffers what a downstream handler writes and, when it is a whole 200 body of at most
