@@ -65,12 +65,6 @@ export function encodeBase64url(bytes: Uint8Array): string {
   return out;
 }
 
-/** Whether every character is in the base64url alphabet (no padding, no whitespace). */
-export function isBase64urlAlphabet(input: string): boolean {
-  for (let i = 0; i < input.length; i++) if (sextet(input, i) < 0) return false;
-  return true;
-}
-
 // Compiled once at load; V8's regex engine scans a character class about twice
 // as fast as a charCodeAt/lookup loop, and this runs on every token.
 const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/;

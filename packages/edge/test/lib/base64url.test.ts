@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url, encodeBase64url, isBase64urlAlphabet } from '../../src/lib/base64url.js';
+import { decodeBase64url, encodeBase64url, isCanonicalBase64url } from '../../src/lib/base64url.js';
 
 describe('base64url', () => {
   it('round-trips every length against Node', () => {
@@ -9,6 +9,7 @@ describe('base64url', () => {
       const text = encodeBase64url(bytes);
       expect(text).toBe(bytes.toString('base64url'));
       expect(Buffer.from(decodeBase64url(text)!)).toEqual(bytes);
+      expect(isCanonicalBase64url(text)).toBe(true);
     }
   });
 
@@ -23,10 +24,17 @@ describe('base64url', () => {
     ['non-ASCII', 'YWJé'],
   ])('rejects %s', (_name, text) => {
     expect(decodeBase64url(text)).toBeUndefined();
+    expect(isCanonicalBase64url(text)).toBe(false);
   });
 
-  it('knows its alphabet', () => {
-    expect(isBase64urlAlphabet('abc-_09XZ')).toBe(true);
-    expect(isBase64urlAlphabet('ab=')).toBe(false);
+  it('isCanonicalBase64url agrees with decodeBase64url on every 2- and 3-character tail', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const a of alphabet) {
+      for (const b of alphabet) {
+        expect(isCanonicalBase64url(`QUJD${a}${b}`)).toBe(decodeBase64url(`QUJD${a}${b}`) !== undefined);
+        expect(isCanonicalBase64url(`Q${a}${b}`)).toBe(decodeBase64url(`Q${a}${b}`) !== undefined);
+      }
+    }
+    expect(isCanonicalBase64url('')).toBe(true);
   });
 });
