@@ -1,4 +1,4 @@
-import { matchesGrant, tryCanonicalPath } from '@urlseal/edge';
+import { canonicalPath, matchesGrant } from '@urlseal/edge';
 import { buildClaims, checkCallOptions, checkGrant, checkUnixTime, hasPrefix, type SignOptions } from './claims.js';
 import { setCookieValue } from './cookie.js';
 import { createJwsSigner, type JwsSigner } from './jws.js';
@@ -57,14 +57,13 @@ function resolveScheme(config: SignerConfig, options: SignOptions): Scheme {
 }
 
 /** The decoded canonical path of a URL, or a TypeError (the signer never signs a non-canonical path). */
+/** The URL's canonical decoded path; the core's reason, as a TypeError, when it has none. */
 function urlPath(parts: UrlParts): string {
-  const decoded = tryCanonicalPath(parts.path);
-  if (decoded === undefined) {
-    throw new TypeError(
-      'url path is not canonical: use a path starting with "/", valid percent-encoded UTF-8, with no empty, "." or ".." segment, ";", "\\", control character, or %2F/%5C/%25',
-    );
+  try {
+    return canonicalPath(parts.path);
+  } catch (error) {
+    throw new TypeError(`url ${(error as Error).message}`);
   }
-  return decoded;
 }
 
 function checkNoCarrier(config: SignerConfig, parts: UrlParts, decoded: string): void {
