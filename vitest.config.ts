@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@urlseal\/edge$/, replacement: here('./packages/edge/src/node.ts') },
+      { find: /^@urlseal\/edge\/contract$/, replacement: here('./packages/edge/src/contract.ts') },
       { find: /^@urlseal\/edge\/web$/, replacement: here('./packages/edge/src/index.ts') },
       { find: /^@urlseal\/edge\/express$/, replacement: here('./packages/edge/src/adapters/express.ts') },
       { find: /^@urlseal\/edge\/node-server$/, replacement: here('./packages/edge/src/adapters/node-server.ts') },

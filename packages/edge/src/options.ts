@@ -1,8 +1,9 @@
 // Validates createVerifier's options once, at creation: each problem is a
 // TypeError naming the option, so a typo never silently falls back to a default.
 import { DENIAL_STATUS, isDenialCode, type DenialCode } from './errors.js';
+import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from './defaults.js';
 import { createKeyring, type JwtAlgorithm, type Keyring, type KeyringJson } from './keyring.js';
-import { DEFAULT_TOKEN_PARAMS, type TokenParams } from './token.js';
+import { readTokenParams, type TokenParams } from './token.js';
 
 /**
  * Options of {@link createVerifier}; each is validated once, at creation
@@ -55,11 +56,6 @@ const OPTION_NAMES = new Set([
   'statuses', 'preset', 'params', 'currentDate',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
-const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
-// A cookie name is an RFC 6265 token; parameter and segment names are
-// unreserved URL characters, so they match their raw spelling.
-const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
-const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
 
 function optionError(name: string, problem: string): never {
   throw new TypeError(`createVerifier: option "${name}" ${problem}`);
@@ -123,23 +119,6 @@ function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, nu
   return table as Record<DenialCode, number>;
 }
 
-/** The carrier names of `options.params`, validated, defaults filled in (adapters reuse it). */
-export function readParams(value: unknown): TokenParams {
-  if (value === undefined) return DEFAULT_TOKEN_PARAMS;
-  if (!isObject(value)) optionError('params', 'must be an object');
-  const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
-  for (const [name, given] of Object.entries(value)) {
-    if (!PARAM_NAMES.has(name)) optionError(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
-    if (given === undefined) continue;
-    const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
-    if (typeof given !== 'string' || !pattern.test(given)) optionError(`params.${name}`, 'must be a short name of URL-safe characters');
-    params[name] = given;
-  }
-  const { token, st, e } = params;
-  if (token === st || token === e || st === e) optionError('params', 'token, st and e must be three different names');
-  return params as unknown as TokenParams;
-}
-
 function readClock(value: unknown): () => number {
   if (value === undefined) return () => Date.now();
   if (value instanceof Date) {
@@ -158,13 +137,13 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
   if (options.keyring === undefined) optionError('keyring', 'is required');
   return {
     keyring: readKeyring(options.keyring),
-    maxTtl: readSeconds('maxTtl', options.maxTtl, 86400, 1),
-    leeway: readSeconds('clockTolerance', options.clockTolerance, 30, 0),
+    maxTtl: readSeconds('maxTtl', options.maxTtl, DEFAULT_MAX_TTL, 1),
+    leeway: readSeconds('clockTolerance', options.clockTolerance, DEFAULT_LEEWAY, 0),
     audience: readStringSet('audience', options.audience),
     issuer: readStringSet('issuer', options.issuer),
     algorithms: readAlgorithms(options.algorithms),
     statuses: readStatuses(options.statuses, options.preset),
-    params: readParams(options.params),
+    params: readTokenParams(options.params, 'createVerifier'),
     clock: readClock(options.currentDate),
   };
 }

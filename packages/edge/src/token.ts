@@ -36,6 +36,44 @@ export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
   pathSegment: '_token',
 });
 
+const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
+// A cookie name is an RFC 6265 token; parameter and segment names are
+// unreserved URL characters, so they match their raw spelling.
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+
+/**
+ * Validates carrier names (SPEC §6: configurable, on the signer exactly as on
+ * the verifier) and fills in the defaults. Throws a `TypeError` that names the
+ * caller and the option, e.g. `createSigner: option "params.cookie" …`.
+ *
+ * @example
+ * ```ts
+ * import { readTokenParams } from '@urlseal/edge/contract';
+ * readTokenParams({ cookie: 'lms_media' }, 'createSigner').token; // 'token'
+ * ```
+ */
+export function readTokenParams(value: unknown, caller = 'createVerifier'): TokenParams {
+  const fail = (name: string, problem: string): never => {
+    throw new TypeError(`${caller}: option "${name}" ${problem}`);
+  };
+  if (value === undefined) return DEFAULT_TOKEN_PARAMS;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('params', 'must be an object');
+  const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
+  for (const [name, given] of Object.entries(value)) {
+    if (!PARAM_NAMES.has(name)) fail(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
+    if (given === undefined) continue;
+    const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
+    if (typeof given !== 'string' || !pattern.test(given) || given === '.' || given === '..') {
+      fail(`params.${name}`, 'must be a short name of URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+    }
+    params[name] = given as string;
+  }
+  const { token, st, e } = params;
+  if (token === st || token === e || st === e) fail('params', 'token, st and e must be three different names');
+  return Object.freeze(params) as unknown as TokenParams;
+}
+
 /**
  * Where the token came from.
  *

@@ -1,4 +1,4 @@
-import { parseGrant } from '@urlseal/edge';
+import { parseGrant } from '@urlseal/edge/contract';
 import { isIpClaim } from './ip.js';
 import type { Scheme, Transport } from './options.js';
 import type { Ttl } from './ttl.js';

@@ -1,6 +1,6 @@
 // Public API of @urlseal/sdk. Re-exports; no logic here.
-export { UrlsealError, canonicalPath, createKeyring, matchesGrant } from '@urlseal/edge';
-export type { Keyring, KeyringJson } from '@urlseal/edge';
+export { UrlsealError, canonicalPath, createKeyring, matchesGrant } from '@urlseal/edge/contract';
+export type { Keyring, KeyringJson } from '@urlseal/edge/contract';
 export { KEYRING_ENV, loadKeyring } from './keyring.js';
 export { createSigner } from './signer.js';
 export type { Signer } from './signer.js';

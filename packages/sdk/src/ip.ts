@@ -1,4 +1,4 @@
-import { parseIpRange } from '@urlseal/edge';
+import { parseIpRange } from '@urlseal/edge/contract';
 
 /**
  * Whether a value is the shape an `ip` claim may hold (SPEC §4): an IPv4 or

@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { CompactSign, importJWK } from 'jose';
-import type { KeyEntry } from '@urlseal/edge';
+import type { KeyEntry } from '@urlseal/edge/contract';
 
 /** Signs a JWT payload (claims JSON) with one key; `sync` is set for HMAC keys. */
 export interface JwsSigner {

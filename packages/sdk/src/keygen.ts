@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createKeyring, type KeyringJson } from '@urlseal/edge';
+import { createKeyring, type KeyringJson } from '@urlseal/edge/contract';
 
 /** Algorithms keygen can make a key for. */
 export const KEYGEN_ALGS = ['HS256', 'ES256', 'EdDSA'] as const;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createKeyring, UrlsealError, type Keyring } from '@urlseal/edge';
+import { createKeyring, UrlsealError, type Keyring } from '@urlseal/edge/contract';
 
 /**
  * Name of the environment variable holding keyring JSON text.

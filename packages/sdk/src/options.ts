@@ -1,4 +1,4 @@
-import { createKeyring, type Keyring, type KeyringJson } from '@urlseal/edge';
+import { createKeyring, type Keyring, type KeyringJson } from '@urlseal/edge/contract';
 import { parseTtl, type Ttl } from './ttl.js';
 
 /**

@@ -1,4 +1,4 @@
-import { computeSecureToken, isCanonicalDecodedPath } from '@urlseal/edge';
+import { computeSecureToken, isCanonicalDecodedPath } from '@urlseal/edge/contract';
 
 /** `e` of the legacy format: exactly 10 decimal digits (SPEC §5). */
 const EXPIRES_PATTERN = /^[0-9]{10}$/;

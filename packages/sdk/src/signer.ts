@@ -1,4 +1,4 @@
-import { canonicalPath, matchesGrant } from '@urlseal/edge';
+import { canonicalPath, matchesGrant } from '@urlseal/edge/contract';
 import { buildClaims, checkCallOptions, checkGrant, checkUnixTime, hasPrefix, type SignOptions } from './claims.js';
 import { setCookieValue } from './cookie.js';
 import { createJwsSigner, type JwsSigner } from './jws.js';

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { KeyringJson } from '@urlseal/edge';
+import type { KeyringJson } from '@urlseal/edge/contract';
 
 /** A fixed clock for every test: 2025-11-24T16:00:00Z. */
 export const NOW = 1764000000;

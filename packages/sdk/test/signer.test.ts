@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UrlsealError } from '@urlseal/edge';
+import { UrlsealError } from '@urlseal/edge/contract';
 import { createSigner, type SignOptions } from '@urlseal/sdk';
 import { HS_KEYRING, NOW, NOW_DATE, decodeSegment } from './helpers.js';
 

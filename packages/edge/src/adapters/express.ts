@@ -1,7 +1,7 @@
 // @urlseal/edge/express: verify urlseal tokens in front of express.static or any handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createVerifier, extractToken, type VerifierOptions } from '../node.js';
-import { readParams } from '../options.js';
+import { readTokenParams } from '../token.js';
 import { requestView, rewriteManifestOnEnd, sendDenial } from './node-shared.js';
 
 /**
@@ -60,7 +60,7 @@ declare global {
 export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => Promise<void> {
   const { trustProxy = false, ...verifierOptions } = options;
   const verifier = createVerifier(verifierOptions);
-  const params = readParams(options.params);
+  const params = readTokenParams(options.params);
   const names = [params.token, params.st, params.e];
   return async (req, res, next) => {
     try {

@@ -5,7 +5,7 @@ import { request as httpRequest, createServer, type IncomingHttpHeaders, type In
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createVerifier, originFailure, type VerifierOptions } from '../node.js';
-import { readParams } from '../options.js';
+import { readTokenParams } from '../token.js';
 import { extractToken, type TokenParams } from '../token.js';
 import { clientIp } from './node-shared.js';
 
@@ -102,7 +102,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError('createEdgeServer: origin must be an http: or https: URL');
   const prefix = base.pathname.replace(/\/+$/, '');
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-  const params = readParams(options.params);
+  const params = readTokenParams(options.params);
   const write = log === false ? undefined : (log ?? ((line: string) => void process.stdout.write(`${line}\n`)));
 
   return createServer((req, res) => {

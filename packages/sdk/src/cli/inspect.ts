@@ -1,4 +1,4 @@
-import { matchesGrant, tryCanonicalPath } from '@urlseal/edge';
+import { matchesGrant, tryCanonicalPath } from '@urlseal/edge/contract';
 import { splitUrl } from '../url.js';
 import { onePositional, parseCommand, stringFlag } from './args.js';
 import { INSPECT_HELP } from './help.js';

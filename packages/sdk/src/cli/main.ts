@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UrlsealError } from '@urlseal/edge';
+import { UrlsealError } from '@urlseal/edge/contract';
 import { MAIN_HELP } from './help.js';
 import { UsageError } from './usage.js';
 

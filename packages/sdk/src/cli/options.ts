@@ -1,4 +1,4 @@
-import type { Keyring } from '@urlseal/edge';
+import type { Keyring } from '@urlseal/edge/contract';
 import { loadKeyring } from '../keyring.js';
 import { parseTtl } from '../ttl.js';
 import type { Flags } from './args.js';

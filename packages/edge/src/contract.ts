@@ -1,0 +1,25 @@
+// @urlseal/edge/contract: the parts of the contract the signer shares with the
+// verifier, byte for byte (SPEC §2–6). Re-exports only.
+export { DENIAL_STATUS, UrlsealError, isDenialCode } from './errors.js';
+export type { DenialCode, ErrorCode } from './errors.js';
+export { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from './defaults.js';
+export {
+  MAX_GRANT_PATTERNS,
+  MAX_PATH_LENGTH,
+  canonicalPath,
+  isCanonicalDecodedPath,
+  isValidPattern,
+  matchesGrant,
+  parseGrant,
+  tryCanonicalPath,
+} from './path.js';
+export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
+export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from './keyring.js';
+export { MAX_TOKEN_BYTES, parseJwt } from './jwt.js';
+export type { Claims, ParsedJwt } from './jwt.js';
+export { computeSecureToken, parseSecureToken } from './secure-token.js';
+export { DEFAULT_TOKEN_PARAMS, extractToken, readTokenParams } from './token.js';
+export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from './token.js';
+export { ipInRange, parseIpRange } from './ip.js';
+export type { IpRange } from './ip.js';
+export type { Scheme } from './verify.js';
