@@ -39,7 +39,7 @@ async function cases() {
 
   // Sanity: every peer must accept the token, or the comparison is meaningless.
   const check = await verifier.verifyToken(token, PATH);
-  const stCheck = await verifier.check(stView);
+  const stCheck = await verifier.decide(stView);
   const stToken = await verifier.verifySecureToken(st, E, PATH);
   if (!check.ok || !stCheck.ok || !stToken.ok) throw new Error('bench tokens do not verify');
   await jose.jwtVerify(token, joseKey, { currentDate });
@@ -60,9 +60,9 @@ async function cases() {
     { group: GROUP_ST, name: 'urlseal verifySecureToken', peerOf: 'floor: node:crypto md5 + timingSafeEqual', fn: () => verifier.verifySecureToken(st, E, PATH) },
     {
       group: GROUP_ST,
-      name: 'urlseal check (whole request: carriers, path, st)',
+      name: 'urlseal decide (whole request: carriers, path, st)',
       peerOf: 'floor: node:crypto md5 + timingSafeEqual',
-      fn: () => verifier.check(stView),
+      fn: () => verifier.decide(stView),
     },
     {
       group: GROUP_ST,

@@ -1,7 +1,7 @@
 // The hostile table through `handle`, on both crypto backends (node:crypto and crypto.subtle),
 // with a recording fake origin.
 import { describe, expect, test } from 'vitest';
-import { createVerifier as createNodeVerifier } from '@urlseal/edge';
+import { createVerifier as createNodeVerifier, handle } from '@urlseal/edge';
 import { createVerifier as createWebVerifier } from '../../packages/edge/src/index.ts';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
 import { CLIENT_IP, NOW_DATE } from './helpers.js';
@@ -51,7 +51,7 @@ describe.each(backends)('hostile table via handle ($name)', ({ verifier, withQue
     const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: req.headers });
     const rawPath = withQuery ? req.url : req.url.split('?')[0];
     const origin = recordingOrigin();
-    const response = await verifier.handle(request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });
+    const response = await handle(verifier, request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });
     const headers: Record<string, string> = {};
     response.headers.forEach((v, k) => (headers[k] = v));
     const body = await response.text();

@@ -16,7 +16,7 @@
 // allowed no-op (the decoded parts are identical).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createVerifier } from '@urlseal/edge';
+import { createVerifier, handle } from '@urlseal/edge';
 import { KEYRING_JSON, STATUS_OF } from './cases.js';
 import { CLIENT_IP, NOW, NOW_DATE, mintJwt, oracleCanonical, secureToken, ST_SECRET } from './helpers.js';
 
@@ -224,8 +224,7 @@ describe('property: garbage', () => {
           }
           handled++;
           let originCalls = 0;
-          const response = await verifier.handle(
-            request,
+          const response = await handle(verifier, request,
             async () => {
               originCalls++;
               return new Response('origin');

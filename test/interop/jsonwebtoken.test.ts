@@ -20,7 +20,7 @@ async function grantedEverywhere(keyring: object, token: string, path = '/videos
     [path, { authorization: `Bearer ${token}` }],
     [path, { cookie: `urlseal=${token}` }],
   ] as Array<[string, Record<string, string>]>) {
-    results.push(await verifier.check({ method: 'GET', target, header: (n) => headers[n] }));
+    results.push(await verifier.decide({ method: 'GET', target, header: (n) => headers[n] }));
   }
   return results;
 }
@@ -52,7 +52,7 @@ describe('jsonwebtoken → edge', () => {
   it('denies what the keyring does not fix: another alg, unknown kid, expired, other path', async () => {
     const keyring = { kids: { h1: HS_SECRET } };
     const verifier = createVerifier({ keyring });
-    const check = (token: string, path = '/videos/a.mp4') => verifier.check({ method: 'GET', target: `${path}?token=${token}`, header: () => undefined });
+    const check = (token: string, path = '/videos/a.mp4') => verifier.decide({ method: 'GET', target: `${path}?token=${token}`, header: () => undefined });
     const hs512 = jsonwebtoken.sign({ path: '/videos/*', exp: now() + 60 }, HS_SECRET, { algorithm: 'HS512', keyid: 'h1' });
     expect(await check(hs512)).toMatchObject({ ok: false, status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
     const other = jsonwebtoken.sign({ path: '/videos/*', exp: now() + 60 }, HS_SECRET, { algorithm: 'HS256', keyid: 'h2' });
@@ -81,7 +81,7 @@ describe('jose → edge', () => {
       for (const r of await grantedEverywhere({ keys: [{ ...jwk, kid: 'a1' }] }, token)) expect(r.ok, alg).toBe(true);
       const verifier = createVerifier({ keyring: { keys: [{ ...jwk, kid: 'a1' }] } as never });
       const forged = `${token.slice(0, token.lastIndexOf('.'))}.${b64('x'.repeat(64))}`;
-      expect(await verifier.check({ method: 'GET', target: `/videos/a.mp4?token=${forged}`, header: () => undefined })).toMatchObject({
+      expect(await verifier.decide({ method: 'GET', target: `/videos/a.mp4?token=${forged}`, header: () => undefined })).toMatchObject({
         ok: false,
         status: 403,
         code: 'ERR_SIGNATURE_INVALID',

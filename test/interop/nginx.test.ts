@@ -122,7 +122,7 @@ describe('urlseal and nginx agree', () => {
   it('the edge answers the status nginx answers: valid, tampered st/path/e, expired', async () => {
     const verifier = createVerifier({ keyring: { secureToken: [SECRET] } });
     const edgeStatus = async (target: string) => {
-      const r = await verifier.check({ method: 'GET', target, header: () => undefined });
+      const r = await verifier.decide({ method: 'GET', target, header: () => undefined });
       return r.ok ? 200 : r.status;
     };
     const cases: Array<[string, string, number]> = [];

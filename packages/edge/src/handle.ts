@@ -1,114 +1,155 @@
-// Request → Response around an origin fetch, and the SPEC §7 denial response.
-import type { DenialCode } from './errors.js';
-import { DENIAL_STATUS } from './errors.js';
-import { isManifest, rewriteManifest } from './hls.js';
-import { DEFAULT_TOKEN_PARAMS, type TokenParams } from './token.js';
-import type { DetailedResult, VerifyCallOptions } from './verify.js';
+// `handle`: Request → Response around an origin fetch, for fetch-style
+// runtimes (Workers, Deno, Vercel, Bun). Built on `verify`; the relay never
+// lets an origin answer escape as an exception.
+import type { TokenParams } from './carriers.js';
+import { MAX_MANIFEST_BYTES, bodyEncoding, isManifest, rewriteManifest, type BodyEncoding } from './manifest.js';
+import { denialResponse, originFailure } from './respond.js';
+import type { Verifier, VerifyResult } from './verifier.js';
+import type { VerifyOptions } from './web-request.js';
 
-/** Largest manifest rewritten; a bigger one is passed through untouched. */
-export const MAX_MANIFEST_BYTES = 8 << 20;
+type Granted = Extract<VerifyResult, { ok: true }>;
+
+// Statuses whose answers have no body (RFC 9110); a `Response` refuses one.
+const NULL_BODY = new Set([204, 205, 304]);
+
+/** An answer the edge can relay: a status from 200 to 599 (SPEC §7). */
+function isRelayable(answer: unknown): answer is Response {
+  const status = (answer as Response | null)?.status;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599 && typeof (answer as Response).headers?.get === 'function';
+}
+
+function relay(answer: Response, body: BodyInit | null, headers: Headers): Response {
+  headers.set('referrer-policy', 'no-referrer');
+  return new Response(NULL_BODY.has(answer.status) ? null : body, { status: answer.status, statusText: answer.statusText, headers });
+}
+
+/** Reads a whole stream, or stops after `limit` bytes; `undefined` when it ran over. */
+async function readAtMost(stream: ReadableStream<Uint8Array>, limit: number, chunks: Uint8Array[] = []): Promise<Uint8Array[] | undefined> {
+  const reader = stream.getReader();
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return chunks;
+    chunks.push(value);
+    size += value.length;
+    if (size > limit) {
+      reader.releaseLock();
+      return undefined;
+    }
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** Decodes a manifest body, bounded by the bytes actually decoded; `undefined` if it cannot or is too large. */
+async function decodeText(bytes: Uint8Array, encoding: BodyEncoding): Promise<string | undefined> {
+  let decoded = bytes;
+  if (encoding !== 'identity') {
+    if (encoding === 'br' || typeof DecompressionStream !== 'function') return undefined;
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(encoding));
+    const chunks = await readAtMost(stream, MAX_MANIFEST_BYTES);
+    if (chunks === undefined) return undefined;
+    decoded = concat(chunks);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(decoded);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stream of the chunks already read, then the rest of `source`. */
+function replay(chunks: readonly Uint8Array[], source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let index = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (index < chunks.length) return controller.enqueue(chunks[index++] as Uint8Array);
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
 
 /**
- * The SPEC §7 denial response: `{"error":"<code>"}` as JSON, `Cache-Control:
- * no-store`, `x-urlseal-error`, and on 401 `WWW-Authenticate: Bearer` (with
- * `error="invalid_token"` unless the token was missing). Nothing of the
- * request is echoed.
- *
- * @example
- * ```ts
- * import { denialResponse } from '@urlseal/edge';
- * return denialResponse('ERR_KEYRING_UNAVAILABLE'); // 503
- * ```
+ * A manifest answer to a query-token request, rewritten so URIs inside the
+ * grant carry the token (SPEC §7). Too large, undecodable or not a playlist:
+ * the origin's bytes pass untouched, with their own headers.
  */
-export function denialResponse(code: DenialCode, status: number = DENIAL_STATUS[code]): Response {
-  const headers = new Headers({
-    'cache-control': 'no-store',
-    'content-type': 'application/json',
-    'x-urlseal-error': code,
-  });
-  if (status === 401) {
-    headers.set('www-authenticate', code === 'ERR_TOKEN_MISSING' ? 'Bearer' : 'Bearer error="invalid_token"');
-  }
-  if (code === 'ERR_METHOD_NOT_ALLOWED') headers.set('allow', 'GET, HEAD');
-  return new Response(`{"error":"${code}"}`, { status, headers });
-}
-
-/**
- * An origin failure (not a token denial): 502 `ERR_ORIGIN_UNAVAILABLE` when
- * the origin cannot be reached, 504 `ERR_ORIGIN_TIMEOUT` when it stays
- * silent. JSON like a denial, never cached.
- *
- * @example
- * ```ts
- * import { originFailure } from '@urlseal/edge';
- * try { return await fetch(forward); } catch { return originFailure(502); }
- * ```
- */
-export function originFailure(status: 502 | 504 = 502): Response {
-  const code = status === 504 ? 'ERR_ORIGIN_TIMEOUT' : 'ERR_ORIGIN_UNAVAILABLE';
-  return new Response(`{"error":"${code}"}`, {
-    status,
-    headers: { 'cache-control': 'no-store', 'content-type': 'application/json', 'x-urlseal-error': code },
-  });
-}
-
-function shouldRewrite(request: Request, result: DetailedResult & { ok: true }, response: Response): boolean {
-  if (result.scheme !== 'jwt' || result.carrier !== 'query' || result.token === undefined || result.grant === undefined) {
-    return false;
-  }
-  // Only a full 200 body is a whole manifest (not a 206 range or a HEAD).
-  if (request.method !== 'GET' || response.status !== 200 || response.body === null) return false;
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_MANIFEST_BYTES) return false;
-  return isManifest(new URL(result.forward.url).pathname, response.headers.get('content-type'));
-}
-
-async function rewritten(request: Request, result: DetailedResult & { ok: true }, response: Response, params: Pick<TokenParams, 'token' | 'st' | 'e'>): Promise<Response> {
-  const text = await response.text();
-  const body = rewriteManifest(text, {
-    baseUrl: request.url,
-    grant: result.grant as readonly string[],
-    param: params.token,
-    token: result.token as string,
-    carriers: [params.token, params.st, params.e],
-  });
-  const headers = new Headers(response.headers);
-  // The body changed length and is no longer the origin's encoding.
+async function rewritten(request: Request, grant: Granted, answer: Response, params: TokenParams): Promise<Response> {
+  const body = answer.body;
+  if (body === null) return relay(answer, null, new Headers(answer.headers));
+  const chunks: Uint8Array[] = [];
+  const whole = await readAtMost(body, MAX_MANIFEST_BYTES, chunks);
+  const untouched = (): Response =>
+    relay(answer, whole === undefined ? replay(chunks, body) : new Blob(chunks as Uint8Array<ArrayBuffer>[]), new Headers(answer.headers));
+  if (whole === undefined) return untouched();
+  const bytes = concat(whole);
+  const encoding = bodyEncoding(bytes.subarray(0, 16), answer.headers.get('content-encoding'));
+  const text = encoding === undefined ? undefined : await decodeText(bytes, encoding);
+  const manifest = grant.manifest;
+  const out =
+    text === undefined || manifest === undefined
+      ? undefined
+      : await rewriteManifest(text, { url: request.url, grant: manifest.grant, token: manifest.token, params });
+  if (out === undefined) return untouched();
+  const headers = new Headers(answer.headers);
+  // The body changed length and encoding, and it now holds a bearer token: no shared cache may keep it.
   headers.delete('content-length');
   headers.delete('content-encoding');
-  // The rewritten body holds a bearer token: no shared cache may keep it.
   headers.set('cache-control', 'no-store');
-  headers.set('referrer-policy', 'no-referrer');
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  return relay(answer, out, headers);
 }
 
 /**
- * `Verifier.handle`: verify, forward the carrier-free request, return the
- * origin's response streamed with `Referrer-Policy: no-referrer` (so the token
- * in the page URL never leaks to third parties), or a denial; 502 when the
- * origin fetch throws.
+ * Verifies a request, forwards the carrier-free request with `fetchOrigin`
+ * and returns the origin's answer, streamed, with `Referrer-Policy:
+ * no-referrer` (the token in the page URL never leaks to third parties); or
+ * the SPEC §7 denial. An HLS manifest answering a query-token request is
+ * rewritten (SPEC §7). `fetchOrigin` throwing, or an answer that cannot be
+ * relayed (a status outside 200–599), is 502 `ERR_ORIGIN_UNAVAILABLE`.
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, handle } from '@urlseal/edge';
+ * const verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
+ * export default {
+ *   fetch: (request: Request) => handle(verifier, request, (forward) => fetch(forward), { origin: 'https://origin.example.com' }),
+ * };
+ * ```
  */
-export async function handleRequest(
-  verify: (request: Request, opts?: VerifyCallOptions) => Promise<DetailedResult>,
+export async function handle(
+  verifier: Verifier,
   request: Request,
   fetchOrigin: (forward: Request) => Promise<Response>,
-  opts: VerifyCallOptions | undefined,
-  params: Pick<TokenParams, 'token' | 'st' | 'e'> = DEFAULT_TOKEN_PARAMS,
+  opts?: VerifyOptions,
 ): Promise<Response> {
-  // The method is checked inside verify, first, so `statuses` applies to 405 too.
-  const result = await verify(request, opts);
+  const result = await verifier.verify(request, opts);
   if (!result.ok) return denialResponse(result.code, result.status);
-  let response: Response;
+  let answer: unknown;
   try {
-    response = await fetchOrigin(result.forward);
+    answer = await fetchOrigin(result.forward);
   } catch {
     return originFailure(502);
   }
   try {
-    if (shouldRewrite(request, result, response)) return await rewritten(request, result, response, params);
-    const headers = new Headers(response.headers);
-    headers.set('referrer-policy', 'no-referrer');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    if (!isRelayable(answer)) return originFailure(502);
+    if (result.manifest !== undefined && answer.status === 200 && isManifest(result.path, answer.headers.get('content-type'))) {
+      return await rewritten(request, result, answer, verifier.params);
+    }
+    return relay(answer, answer.body, new Headers(answer.headers));
   } catch {
     return originFailure(502);
   }

@@ -1,46 +1,18 @@
-// Public API of @urlseal/edge (Web APIs only). Re-exports; no logic here but
-// binding createVerifier to the Web Crypto backend.
+// Public API of @urlseal/edge (Web APIs only): what docs/edge.md documents.
+// Re-exports, and createVerifier bound to the crypto.subtle backend.
 import { webCrypto } from './crypto/web.js';
-import { createVerifierWith, type Verifier, type VerifierOptions } from './verify.js';
+import type { VerifierOptions } from './options.js';
+import { createVerifierWith, type Verifier } from './verifier.js';
 
-export { DENIAL_STATUS, UrlsealError, isDenialCode } from './errors.js';
+export { DENIAL_STATUS, UrlsealError } from './errors.js';
 export type { DenialCode, ErrorCode } from './errors.js';
-export {
-  MAX_GRANT_PATTERNS,
-  MAX_PATH_LENGTH,
-  canonicalPath,
-  isCanonicalDecodedPath,
-  isValidPattern,
-  matchesGrant,
-  parseGrant,
-  tryCanonicalPath,
-} from './path.js';
-export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
-export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from './keyring.js';
-export { MAX_TOKEN_BYTES, checkClaims, createJwtParser, parseJwt } from './jwt.js';
-export type { CheckedClaims, ClaimPolicy, Claims, ParsedJwt } from './jwt.js';
-export { computeSecureToken, parseSecureToken } from './secure-token.js';
-export { DEFAULT_TOKEN_PARAMS, extractToken } from './token.js';
-export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from './token.js';
-export { ipInRange, parseIpRange } from './ip.js';
-export type { IpRange } from './ip.js';
-export { denialResponse, originFailure } from './handle.js';
-export { isManifest, rewriteManifest } from './hls.js';
-export type { ManifestRewrite } from './hls.js';
-export { webCrypto } from './crypto/web.js';
-export type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
-export { createVerifierWith } from './verify.js';
-export type {
-  CheckResult,
-  Denial,
-  RequestView,
-  Scheme,
-  TokenResult,
-  Verifier,
-  VerifierOptions,
-  VerifyCallOptions,
-  VerifyResult,
-} from './verify.js';
+export type { Claims } from './jwt.js';
+export type { VerifierOptions } from './options.js';
+export type { Decision, Denial, Grant, ManifestGrant, RequestView, Scheme } from './decide.js';
+export type { TokenResult, Verifier, VerifyResult } from './verifier.js';
+export type { VerifyOptions } from './web-request.js';
+export { handle } from './handle.js';
+export { denialResponse, originFailure } from './respond.js';
 
 /**
  * Creates a verifier (SPEC §4–7). Every option is validated once, here
@@ -50,9 +22,10 @@ export type {
  *
  * @example
  * ```ts
- * import { createVerifier } from '@urlseal/edge';
+ * import { createVerifier, handle } from '@urlseal/edge';
  * const verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
- * export default { fetch: (request: Request) => verifier.handle(request, (forward) => fetch(forward)) };
+ * const result = await verifier.verify(request);
+ * if (result.ok) console.log(result.claims.sub, result.target);
  * ```
  */
 export function createVerifier(options: VerifierOptions): Verifier {

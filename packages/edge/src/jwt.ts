@@ -13,7 +13,7 @@ import { parseIpRange, type IpRange } from './ip.js';
  *
  * @example
  * ```ts
- * import { MAX_TOKEN_BYTES } from '@urlseal/edge';
+ * import { MAX_TOKEN_BYTES } from '@urlseal/edge/contract';
  * if (token.length > MAX_TOKEN_BYTES) throw new Error('token too long to sign');
  * ```
  */
@@ -61,7 +61,7 @@ export interface Claims {
  *
  * @example
  * ```ts
- * import { parseJwt } from '@urlseal/edge';
+ * import { parseJwt } from '@urlseal/edge/contract';
  * const parsed = parseJwt(token); // ParsedJwt | undefined
  * parsed?.header.kid;
  * ```
@@ -121,7 +121,7 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
  *
  * @example
  * ```ts
- * import { createJwtParser } from '@urlseal/edge';
+ * import { createJwtParser } from '@urlseal/edge/contract';
  * const parse = createJwtParser();
  * parse('not.a.jwt'); // undefined
  * ```
@@ -172,7 +172,7 @@ const defaultParser = createJwtParser();
  *
  * @example
  * ```ts
- * import { parseJwt } from '@urlseal/edge';
+ * import { parseJwt } from '@urlseal/edge/contract';
  * parseJwt('not.a.jwt'); // undefined
  * ```
  */
@@ -230,39 +230,58 @@ function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
 }
 
 /**
- * Checks the claims of a token whose signature already verified, in SPEC §7
- * order: types and the grant (`ERR_CLAIM_INVALID`), then time (`exp` expired →
- * `ERR_TOKEN_EXPIRED`; beyond `maxTtl`, `nbf`/`iat` in the future →
- * `ERR_CLAIM_INVALID`), then audience and issuer when configured.
+ * Why a claim check failed: the code, and the claim that failed (for logs only;
+ * never echoed to a client).
  *
  * @example
  * ```ts
- * import { checkClaims } from '@urlseal/edge';
+ * const failure: ClaimFailure = { code: 'ERR_TOKEN_EXPIRED', claim: 'exp' };
+ * ```
+ */
+export interface ClaimFailure {
+  readonly code: DenialCode;
+  readonly claim: string;
+}
+
+function failure(code: DenialCode, claim: string): ClaimFailure {
+  return { code, claim };
+}
+
+/**
+ * Checks the claims of a token whose signature already verified, in SPEC §7
+ * order: types and the grant (`ERR_CLAIM_INVALID`), then time (`exp` expired →
+ * `ERR_TOKEN_EXPIRED`; beyond `maxTtl`, `nbf`/`iat` in the future →
+ * `ERR_CLAIM_INVALID`), then audience and issuer when configured. A failure
+ * names the claim.
+ *
+ * @example
+ * ```ts
  * const now = 1_800_000_000;
  * checkClaims({ exp: now + 60, path: '/a.mp4' }, now, { leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined });
  * ```
  */
-export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | DenialCode {
+export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
   const { exp, iat, nbf } = payload;
-  if (!Number.isSafeInteger(exp) || !isOptionalSafeInteger(iat) || !isOptionalSafeInteger(nbf)) {
-    return 'ERR_CLAIM_INVALID';
-  }
-  if (!isOptionalString(payload.sub) || !isOptionalString(payload.jti)) return 'ERR_CLAIM_INVALID';
+  if (!Number.isSafeInteger(exp)) return failure('ERR_CLAIM_INVALID', 'exp');
+  if (!isOptionalSafeInteger(iat)) return failure('ERR_CLAIM_INVALID', 'iat');
+  if (!isOptionalSafeInteger(nbf)) return failure('ERR_CLAIM_INVALID', 'nbf');
+  if (!isOptionalString(payload.sub)) return failure('ERR_CLAIM_INVALID', 'sub');
+  if (!isOptionalString(payload.jti)) return failure('ERR_CLAIM_INVALID', 'jti');
   const grant = parseGrant(payload.path);
-  if (grant === undefined) return 'ERR_CLAIM_INVALID';
+  if (grant === undefined) return failure('ERR_CLAIM_INVALID', 'path');
   let ip: IpRange | undefined;
   if (payload.ip !== undefined) {
     ip = parseIpRange(payload.ip as string);
-    if (ip === undefined) return 'ERR_CLAIM_INVALID';
+    if (ip === undefined) return failure('ERR_CLAIM_INVALID', 'ip');
   }
   const leeway = policy.leeway;
-  if (now >= (exp as number) + leeway) return 'ERR_TOKEN_EXPIRED';
-  if ((exp as number) - now > policy.maxTtl) return 'ERR_CLAIM_INVALID';
-  if (nbf !== undefined && (nbf as number) > now + leeway) return 'ERR_CLAIM_INVALID';
-  if (iat !== undefined && (iat as number) > now + leeway) return 'ERR_CLAIM_INVALID';
-  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return 'ERR_CLAIM_INVALID';
+  if (now >= (exp as number) + leeway) return failure('ERR_TOKEN_EXPIRED', 'exp');
+  if ((exp as number) - now > policy.maxTtl) return failure('ERR_CLAIM_INVALID', 'exp beyond maxTtl');
+  if (nbf !== undefined && (nbf as number) > now + leeway) return failure('ERR_CLAIM_INVALID', 'nbf');
+  if (iat !== undefined && (iat as number) > now + leeway) return failure('ERR_CLAIM_INVALID', 'iat');
+  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure('ERR_CLAIM_INVALID', 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
-    return 'ERR_CLAIM_INVALID';
+    return failure('ERR_CLAIM_INVALID', 'iss');
   }
   return { claims: payload as Claims, grant, ip };
 }

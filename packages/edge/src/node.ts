@@ -1,10 +1,11 @@
-// The "node" export condition: the same API as index.ts, with node:crypto
-// backends swapped in where they beat crypto.subtle's per-call overhead.
+// The "node" export condition: the same API as index.ts, with createVerifier
+// bound to the node:crypto backend (synchronous HMAC, md5 and signatures, so
+// `decide` answers without a promise).
 import { nodeCrypto } from './crypto/node.js';
-import { createVerifierWith, type Verifier, type VerifierOptions } from './verify.js';
+import type { VerifierOptions } from './options.js';
+import { createVerifierWith, type Verifier } from './verifier.js';
 
 export * from './index.js';
-export { nodeCrypto } from './crypto/node.js';
 
 /**
  * Creates a verifier bound to the node:crypto backend (synchronous HMAC and

@@ -3,7 +3,7 @@
 import { DENIAL_STATUS, isDenialCode, type DenialCode } from './errors.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from './defaults.js';
 import { createKeyring, type JwtAlgorithm, type Keyring, type KeyringJson } from './keyring.js';
-import { readTokenParams, type TokenParams } from './token.js';
+import { readTokenParams, type TokenParams } from './carriers.js';
 
 /**
  * Options of {@link createVerifier}; each is validated once, at creation
@@ -47,7 +47,7 @@ export interface ResolvedOptions {
   readonly algorithms: ReadonlySet<string> | undefined;
   readonly statuses: Record<DenialCode, number>;
   readonly params: TokenParams;
-  /** Now, in milliseconds. */
+  /** Now, in Unix milliseconds; NaN when the clock fails. */
   readonly clock: () => number;
 }
 
@@ -119,6 +119,7 @@ function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, nu
   return table as Record<DenialCode, number>;
 }
 
+/** The clock as a function of Unix milliseconds; it returns NaN instead of throwing (decide answers 503). */
 function readClock(value: unknown): () => number {
   if (value === undefined) return () => Date.now();
   if (value instanceof Date) {
@@ -127,7 +128,14 @@ function readClock(value: unknown): () => number {
     return () => ms;
   }
   if (typeof value !== 'function') optionError('currentDate', 'must be a Date or a function returning a Date');
-  return () => (value as () => Date)().getTime();
+  return () => {
+    try {
+      const date: unknown = (value as () => unknown)();
+      return date instanceof Date ? date.getTime() : Number.NaN;
+    } catch {
+      return Number.NaN;
+    }
+  };
 }
 
 /** Validates every option of createVerifier and fills in the defaults. */

@@ -1,13 +1,14 @@
 import { UrlsealError } from './errors.js';
-import { decodeUtf8, isWellFormed } from './lib/utf8.js';
+import { decodeUtf8, isWellFormed, utf8Length } from './lib/utf8.js';
 
 /**
- * Longest raw request path accepted before any parsing (bounded input).
+ * Longest canonical path, in UTF-8 bytes after decoding (SPEC §2). A request
+ * path may carry a `/_token/<jwt>` segment on top of it.
  *
  * @example
  * ```ts
- * import { MAX_PATH_LENGTH, tryCanonicalPath } from '@urlseal/edge';
- * tryCanonicalPath('/' + 'a'.repeat(MAX_PATH_LENGTH)); // undefined
+ * import { MAX_PATH_LENGTH, tryCanonicalPath } from '@urlseal/edge/contract';
+ * tryCanonicalPath('/' + 'a'.repeat(MAX_PATH_LENGTH)); // undefined (4097 bytes)
  * ```
  */
 export const MAX_PATH_LENGTH = 4096;
@@ -17,7 +18,7 @@ export const MAX_PATH_LENGTH = 4096;
  *
  * @example
  * ```ts
- * import { MAX_GRANT_PATTERNS, parseGrant } from '@urlseal/edge';
+ * import { MAX_GRANT_PATTERNS, parseGrant } from '@urlseal/edge/contract';
  * parseGrant(Array.from({ length: MAX_GRANT_PATTERNS + 1 }, (_, i) => `/p${i}`)); // undefined
  * ```
  */
@@ -67,10 +68,12 @@ function hasCanonicalShape(path: string): boolean {
   return true;
 }
 
-function percentDecode(raw: string): string | undefined {
-  const bytes = new Uint8Array(raw.length);
+/** Percent-decodes once into UTF-8 text of at most `maxBytes` bytes; `undefined` if not allowed. */
+function percentDecode(raw: string, maxBytes: number): string | undefined {
+  const bytes = new Uint8Array(Math.min(raw.length, maxBytes + 1));
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
+    if (n > maxBytes) return undefined;
     const code = raw.charCodeAt(i);
     if (code !== PERCENT) {
       if (!isRawAllowed(code)) return undefined;
@@ -86,22 +89,24 @@ function percentDecode(raw: string): string | undefined {
     bytes[n++] = byte;
     i += 2;
   }
-  return decodeUtf8(bytes.subarray(0, n));
+  return n > maxBytes ? undefined : decodeUtf8(bytes.subarray(0, n));
 }
 
 /**
  * Decodes a raw request path exactly once, as nginx's `$uri` holds it, and
- * returns it if it is canonical (SPEC §2), else `undefined`. Never throws.
+ * returns it if it is canonical (SPEC §2) and at most `maxBytes` UTF-8 bytes
+ * long (default {@link MAX_PATH_LENGTH}), else `undefined`. Never throws.
  *
  * @example
  * ```ts
- * import { tryCanonicalPath } from '@urlseal/edge';
+ * import { tryCanonicalPath } from '@urlseal/edge/contract';
  * tryCanonicalPath('/videos/my%20lesson.mp4'); // '/videos/my lesson.mp4'
  * tryCanonicalPath('/videos/%2e%2e/secret');   // undefined
  * ```
  */
-export function tryCanonicalPath(rawPath: string): string | undefined {
-  if (typeof rawPath !== 'string' || rawPath.length > MAX_PATH_LENGTH) return undefined;
+export function tryCanonicalPath(rawPath: string, maxBytes: number = MAX_PATH_LENGTH): string | undefined {
+  // Each decoded byte takes at most three raw characters: a longer input is refused unread.
+  if (typeof rawPath !== 'string' || rawPath.length > maxBytes * 3) return undefined;
   let plain = true;
   for (let i = 0; i < rawPath.length; i++) {
     const code = rawPath.charCodeAt(i);
@@ -111,7 +116,8 @@ export function tryCanonicalPath(rawPath: string): string | undefined {
     }
     if (!isRawAllowed(code)) return undefined;
   }
-  const decoded = plain ? rawPath : percentDecode(rawPath);
+  if (plain && rawPath.length > maxBytes) return undefined;
+  const decoded = plain ? rawPath : percentDecode(rawPath, maxBytes);
   return decoded !== undefined && hasCanonicalShape(decoded) ? decoded : undefined;
 }
 
@@ -121,7 +127,7 @@ export function tryCanonicalPath(rawPath: string): string | undefined {
  *
  * @example
  * ```ts
- * import { canonicalPath } from '@urlseal/edge';
+ * import { canonicalPath } from '@urlseal/edge/contract';
  * canonicalPath('/cursos/aula-%C3%A7%C3%A3o/v%C3%ADdeo.mp4'); // '/cursos/aula-ção/vídeo.mp4'
  * canonicalPath('/a//b'); // throws UrlsealError (ERR_PATH_NONCANONICAL)
  * ```
@@ -143,7 +149,7 @@ export function canonicalPath(rawPath: string): string {
  *
  * @example
  * ```ts
- * import { isCanonicalDecodedPath } from '@urlseal/edge';
+ * import { isCanonicalDecodedPath } from '@urlseal/edge/contract';
  * isCanonicalDecodedPath('/videos/my lesson.mp4'); // true
  * isCanonicalDecodedPath('/videos/../x');          // false
  * ```
@@ -153,6 +159,7 @@ export function isCanonicalDecodedPath(path: string): boolean {
     typeof path === 'string' &&
     path.length <= MAX_PATH_LENGTH &&
     isWellFormed(path) &&
+    utf8Length(path) <= MAX_PATH_LENGTH &&
     hasCanonicalShape(path)
   );
 }
@@ -163,7 +170,7 @@ export function isCanonicalDecodedPath(path: string): boolean {
  *
  * @example
  * ```ts
- * import { isValidPattern } from '@urlseal/edge';
+ * import { isValidPattern } from '@urlseal/edge/contract';
  * isValidPattern('/videos/course-1/*'); // true
  * isValidPattern('/videos/course-1*');  // true (an exact path containing "*")
  * isValidPattern('videos/a.mp4');       // false
@@ -182,7 +189,7 @@ export function isValidPattern(pattern: string): boolean {
  *
  * @example
  * ```ts
- * import { parseGrant } from '@urlseal/edge';
+ * import { parseGrant } from '@urlseal/edge/contract';
  * parseGrant('/videos/a.mp4');   // ['/videos/a.mp4']
  * parseGrant(['/a/*', '/b.mp4']); // ['/a/*', '/b.mp4']
  * parseGrant([]);                // undefined
@@ -210,7 +217,7 @@ function matchesPattern(path: string, pattern: string): boolean {
  *
  * @example
  * ```ts
- * import { matchesGrant } from '@urlseal/edge';
+ * import { matchesGrant } from '@urlseal/edge/contract';
  * matchesGrant('/videos/course-1/hls/seg-1.ts', ['/videos/course-1/*']); // true
  * matchesGrant('/videos/course-10/a.mp4', ['/videos/course-1/*']);      // false
  * matchesGrant('/videos/course-1', ['/videos/course-1/*']);             // false

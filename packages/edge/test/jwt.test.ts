@@ -77,7 +77,18 @@ describe('parseJwt', () => {
 });
 
 describe('checkClaims', () => {
-  const check = (payload: Record<string, unknown>, p = policy) => checkClaims(payload, NOW, p);
+  // The code of a failure, or the checked claims.
+  const check = (payload: Record<string, unknown>, p = policy) => {
+    const result = checkClaims(payload, NOW, p);
+    return 'code' in result ? result.code : result;
+  };
+
+  it('names the claim that failed (for logs)', () => {
+    expect(checkClaims(claims({ exp: NOW - 100 }), NOW, policy)).toEqual({ code: 'ERR_TOKEN_EXPIRED', claim: 'exp' });
+    expect(checkClaims(claims({ nbf: NOW + 100 }), NOW, policy)).toEqual({ code: 'ERR_CLAIM_INVALID', claim: 'nbf' });
+    expect(checkClaims(claims({ path: 7 }), NOW, policy)).toEqual({ code: 'ERR_CLAIM_INVALID', claim: 'path' });
+    expect(checkClaims(claims({ exp: NOW + 90_000 }), NOW, policy)).toEqual({ code: 'ERR_CLAIM_INVALID', claim: 'exp beyond maxTtl' });
+  });
 
   it('accepts a valid payload and returns the grant', () => {
     const result = check(claims({ path: ['/a.mp4', '/b/*'], sub: 's', jti: 'j', ip: '10.0.0.0/8' }));

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { UrlsealError, createKeyring, type KeyringJson } from '../src/index.js';
+import { UrlsealError, createKeyring, type KeyringJson } from '../src/contract.js';
 
 const SECRET = 'an-obviously-fake-test-secret-32b'; // 33 bytes
 const OTHER = 'another-obviously-fake-secret-32b';

@@ -7,7 +7,7 @@ import {
   matchesGrant,
   parseGrant,
   tryCanonicalPath,
-} from '../src/index.js';
+} from '../src/contract.js';
 
 describe('canonicalPath accepts and decodes once', () => {
   it.each([
@@ -165,5 +165,19 @@ describe('matchesGrant', () => {
     expect(matchesGrant('/a*', ['/a*'])).toBe(true);
     expect(matchesGrant('/ab', ['/a*'])).toBe(false);
     expect(matchesGrant('/anything', ['/*'])).toBe(true);
+  });
+});
+
+describe('the 4096-byte bound is on the decoded path (SPEC §2)', () => {
+  it('counts UTF-8 bytes after decoding, not raw characters', () => {
+    expect(tryCanonicalPath(`/${'a'.repeat(4095)}`)).toHaveLength(4096);
+    expect(tryCanonicalPath(`/${'a'.repeat(4096)}`)).toBeUndefined();
+    // "/" + 2047 × "ç" (2 bytes each, 6 raw characters) + "a": 4096 bytes decoded from 12284 raw characters.
+    const raw = `/${'%C3%A7'.repeat(2047)}a`;
+    expect(raw.length).toBeGreaterThan(3 * 4096 - 10);
+    expect(tryCanonicalPath(raw)).toBe(`/${'ç'.repeat(2047)}a`);
+    expect(tryCanonicalPath(`${raw}b`)).toBeUndefined();
+    expect(isCanonicalDecodedPath(`/${'ç'.repeat(2047)}a`)).toBe(true);
+    expect(isCanonicalDecodedPath(`/${'ç'.repeat(2048)}`)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DENIAL_STATUS, UrlsealError, createKeyring } from '../src/index.js';
+import { DENIAL_STATUS, UrlsealError, createKeyring } from '../src/contract.js';
 import { computeSecureToken } from '../src/secure-token.js';
 import { NOW, SECRET, ST_SECRET, asymmetricKeys, b64, backends, claims, currentDate, hs256, keyringJson, signAsymmetric } from './helpers.js';
 
@@ -219,29 +219,52 @@ describe.each(backends)('createVerifier (%s backend)', (_name, createVerifier) =
     });
   });
 
-  describe('check(view)', () => {
-    it('checks the raw target and reports header changes', async () => {
+  describe('decide(view)', () => {
+    it('checks the raw target and gives the carrier-free target to forward', async () => {
       const view = {
         method: 'GET',
         target: `/videos/course-1/a.ts?token=${token}&k=v`,
         header: (name: string) => ({ cookie: 'a=1; urlseal=x', authorization: 'Bearer y' } as Record<string, string>)[name],
       };
-      expect(await verifier.check(view)).toEqual({
-        ok: true, scheme: 'jwt', claims: claims(), target: '/videos/course-1/a.ts?k=v', deleteAuthorization: true, cookie: 'a=1',
+      expect(await verifier.decide(view)).toEqual({
+        ok: true,
+        scheme: 'jwt',
+        claims: claims(),
+        path: '/videos/course-1/a.ts',
+        target: '/videos/course-1/a.ts?k=v',
+        manifest: { token, grant: ['/videos/course-1/*'] },
       });
-      expect(await verifier.check({ ...view, target: '/videos/course-1/../x?token=t' })).toMatchObject({ code: 'ERR_PATH_NONCANONICAL' });
-      expect(await verifier.check({ ...view, method: 'POST' })).toMatchObject({ code: 'ERR_METHOD_NOT_ALLOWED' });
+      expect(await verifier.decide({ ...view, method: 'HEAD' })).toMatchObject({ ok: true, manifest: undefined });
+      expect(await verifier.decide({ ...view, target: '/videos/course-1/../x?token=t' })).toMatchObject({ code: 'ERR_PATH_NONCANONICAL' });
+      expect(await verifier.decide({ ...view, method: 'POST' })).toMatchObject({ code: 'ERR_METHOD_NOT_ALLOWED' });
+    });
+
+    it('reads an absolute-form target as its path and query', async () => {
+      const view = { method: 'GET', target: `http://cdn.test/videos/course-1/a.ts?token=${token}&k=v`, header: () => undefined };
+      expect(await verifier.decide(view)).toMatchObject({ ok: true, path: '/videos/course-1/a.ts', target: '/videos/course-1/a.ts?k=v' });
+    });
+
+    it('names the failed check in detail, for logs only', async () => {
+      const expired = hs256(claims({ exp: NOW - 100 }));
+      const decide = (target: string) => verifier.decide({ method: 'GET', target, header: () => undefined });
+      expect(await decide(`/videos/course-1/a.ts?token=${expired}`)).toMatchObject({ code: 'ERR_TOKEN_EXPIRED', detail: 'exp' });
+      expect(await decide(`/videos/course-1/a.ts?token=${hs256(claims({ nbf: NOW + 999 }))}`)).toMatchObject({ code: 'ERR_CLAIM_INVALID', detail: 'nbf' });
+      expect(await decide(`/videos/other/a.ts?token=${token}`)).toMatchObject({ code: 'ERR_PATH_MISMATCH', detail: 'path' });
     });
   });
 
   describe('fail closed', () => {
-    it('turns a throwing clock or header getter into a denial', async () => {
+    it('answers a broken clock as a server fault (503), a throwing header getter as a denial', async () => {
       const broken = createVerifier({ keyring: keyringJson, currentDate: () => { throw new Error('boom'); } });
-      expect(await broken.verifyToken(token, '/videos/course-1/a.ts')).toMatchObject({ ok: false, code: 'ERR_TOKEN_MALFORMED' });
+      expect(await broken.verifyToken(token, '/videos/course-1/a.ts')).toMatchObject({ ok: false, status: 503, code: 'ERR_KEYRING_UNAVAILABLE', detail: 'clock' });
       const invalid = createVerifier({ keyring: keyringJson, currentDate: () => new Date(Number.NaN) });
-      expect((await invalid.verifyToken(token, '/videos/course-1/a.ts')).ok).toBe(false);
+      expect(await invalid.verifyToken(token, '/videos/course-1/a.ts')).toMatchObject({ ok: false, status: 503, code: 'ERR_KEYRING_UNAVAILABLE' });
+      const notADate = createVerifier({ keyring: keyringJson, currentDate: (() => 'now') as never });
+      expect(await notADate.verify(new Request(url(`/videos/course-1/a.ts?token=${token}`)))).toMatchObject({ status: 503 });
+      const st = computeSecureToken(ST_SECRET, '/videos/a.mp4', NOW + 60);
+      expect(await invalid.verify(new Request(url(`/videos/a.mp4?st=${st}&e=${NOW + 60}`)))).toMatchObject({ status: 503 });
       const view = { method: 'GET', target: '/a', header: () => { throw new Error('boom'); } };
-      expect(await verifier.check(view)).toMatchObject({ ok: false, code: 'ERR_TOKEN_MALFORMED' });
+      expect(await verifier.decide(view)).toMatchObject({ ok: false, code: 'ERR_TOKEN_MALFORMED' });
       expect(await verifier.verifyToken(42 as never, '/a')).toMatchObject({ ok: false });
       expect(await verifier.verifyToken(token, '/a/../b')).toMatchObject({ code: 'ERR_PATH_NONCANONICAL' });
     });

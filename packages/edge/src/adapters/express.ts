@@ -1,37 +1,56 @@
-// @urlseal/edge/express: verify urlseal tokens in front of express.static or any handler.
+// @urlseal/edge/express: verify urlseal tokens in front of express.static or any
+// handler. Translates the Express request into the decision's view and the
+// decision into a denial or a carrier-free request for the next handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createVerifier, extractToken, type VerifierOptions } from '../node.js';
-import { readTokenParams } from '../token.js';
-import { requestView, rewriteManifestOnEnd, sendDenial } from './node-shared.js';
-
-/**
- * Options of {@link urlseal}: the verifier's options plus `trustProxy`.
- *
- * @example
- * ```ts
- * const options: UrlsealExpressOptions = { keyring: process.env.URLSEAL_KEYRING!, trustProxy: true };
- * ```
- */
-export interface UrlsealExpressOptions extends VerifierOptions {
-  /** Take the client address from the first `X-Forwarded-For` hop (only behind a proxy you run). */
-  trustProxy?: boolean;
-}
+import { forwardHeader, type TokenParams } from '../carriers.js';
+import { isThenable, type Decision, type Denial, type Grant, type Scheme } from '../decide.js';
+import { DENIAL_STATUS } from '../errors.js';
+import type { Claims } from '../jwt.js';
+import { isManifest } from '../manifest.js';
+import { createVerifier, type VerifierOptions } from '../node.js';
+import { denialAnswer } from '../respond.js';
+import { BodyBuffer, nodeView, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * What a granted request carries on `req.urlseal`.
  *
  * @example
  * ```ts
- * app.get('/videos/*', urlseal({ keyring }), (req, res) => res.send(`hello ${req.urlseal?.claims.sub}`));
+ * const grant: UrlsealGrant = { scheme: 'jwt', claims: { exp: 1_900_000_000, sub: 'student-42' } };
+ * grant.claims.sub; // string | undefined
  * ```
  */
 export interface UrlsealGrant {
-  scheme: 'jwt' | 'secure-token';
-  claims: Record<string, unknown>;
+  readonly scheme: Scheme;
+  readonly claims: Claims;
 }
 
 type Req = IncomingMessage & { originalUrl?: string; baseUrl?: string; query?: unknown; urlseal?: UrlsealGrant };
 type Next = (err?: unknown) => void;
+
+/**
+ * Options of {@link urlseal}: the verifier's options plus `trustProxy` and `onDenied`.
+ *
+ * @example
+ * ```ts
+ * const options: UrlsealExpressOptions = {
+ *   keyring: process.env.URLSEAL_KEYRING!,
+ *   trustProxy: 1,
+ *   onDenied: (denial, _req, res) => void res.status(denial.status).send(`<h1>Link not valid (${denial.code})</h1>`),
+ * };
+ * ```
+ */
+export interface UrlsealExpressOptions extends VerifierOptions {
+  /** Proxies you run in front of the app: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
+  trustProxy?: boolean | number;
+  /**
+   * Answers a denial yourself (an HTML page, `next(err)`, a redirect). The
+   * denial's `Cache-Control: no-store`, `x-urlseal-error` and (on 401)
+   * `WWW-Authenticate` headers are already set; status and body are yours.
+   * Without it the middleware answers SPEC §7's JSON denial.
+   */
+  onDenied?: (denial: Denial, req: Req, res: ServerResponse, next: Next) => void;
+}
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -43,11 +62,100 @@ declare global {
   }
 }
 
+/** Removes the carriers from the headers downstream handlers and loggers read. */
+function stripHeaders(req: Req, params: TokenParams): void {
+  for (const name of ['authorization', 'cookie'] as const) {
+    const value = req.headers[name];
+    if (value === undefined) continue;
+    const kept = forwardHeader(name, value, params);
+    if (kept === undefined) delete req.headers[name];
+    else req.headers[name] = kept;
+  }
+  const raw = req.rawHeaders;
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const value = forwardHeader((raw[i] as string).toLowerCase(), raw[i + 1] as string, params);
+    if (value !== undefined) kept.push(raw[i] as string, value);
+  }
+  req.rawHeaders.splice(0, raw.length, ...kept);
+}
+
+function toBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
+  if (chunk === undefined || chunk === null || typeof chunk === 'function') return undefined;
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding);
+  return Buffer.from(chunk as Uint8Array);
+}
+
 /**
- * Express 4/5 middleware: denies with the SPEC §7 answer, or strips every token
- * carrier (URL, `Authorization: Bearer`, `urlseal` cookie), sets `req.urlseal`
- * and calls `next()`, so `express.static` serves the real file (Range and HEAD included).
- * The keyring is validated here: a bad keyring throws at start-up.
+ * Holds back what the next handler writes and, when it is a 200 HLS manifest
+ * (the same rule as every adapter), sends it through the shared rewriter
+ * (SPEC §7); anything else, or a manifest over the bound, passes as written.
+ */
+function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, params: TokenParams, trust: number): void {
+  const manifest = grant.manifest!;
+  const original = { writeHead: res.writeHead, write: res.write, end: res.end };
+  const restore = (): void => void Object.assign(res, original);
+  const body = new BodyBuffer();
+  let holding: boolean | undefined;
+  const holds = (): boolean => {
+    holding ??= res.statusCode === 200 && !res.headersSent && isManifest(grant.path, String(res.getHeader('content-type') ?? ''));
+    if (!holding) restore();
+    return holding;
+  };
+  const release = (): void => {
+    restore();
+    for (const chunk of body.chunks) res.write(chunk);
+  };
+  res.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
+    // Keep the head as headers set on `res` so the rewrite can still change them.
+    res.statusCode = status;
+    const headers = rest.find((arg) => typeof arg === 'object' && arg !== null) as Record<string, string> | string[] | undefined;
+    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i] as string, headers[i + 1] as string);
+    else if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    return res;
+  } as typeof res.writeHead;
+  res.write = function write(chunk: unknown, encoding?: unknown, cb?: unknown) {
+    if (!holds()) return res.write(chunk as string, encoding as BufferEncoding, cb as () => void);
+    const buffer = toBuffer(chunk, encoding);
+    if (buffer !== undefined && !body.add(buffer)) {
+      release(); // over the bound: what was held goes out untouched, the rest streams
+      return true;
+    }
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done as () => void);
+    return true;
+  } as typeof res.write;
+  res.end = function end(chunk?: unknown, encoding?: unknown, cb?: unknown) {
+    if (!holds()) return res.end(chunk as string, encoding as BufferEncoding, cb as () => void);
+    const buffer = toBuffer(chunk, encoding);
+    if (buffer !== undefined) body.add(buffer);
+    const done = [chunk, encoding, cb].find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    const rewrite = { url: requestUrl(req, req.originalUrl ?? req.url ?? '/', trust), grant: manifest.grant, token: manifest.token, params };
+    void rewriteManifestBody(body.concat(), res.getHeader('content-encoding'), rewrite).then(
+      (text) => {
+        restore();
+        if (text === undefined) return void res.end(body.concat(), done);
+        res.removeHeader('content-encoding');
+        res.setHeader('content-length', Buffer.byteLength(text));
+        res.setHeader('cache-control', 'no-store'); // the body now holds a bearer token
+        res.end(text, done);
+      },
+      () => {
+        restore();
+        res.destroy();
+      },
+    );
+    return res;
+  } as typeof res.end;
+}
+
+/**
+ * Express 4/5 middleware: denies with the SPEC §7 answer (or your `onDenied`),
+ * or removes every token carrier (the URL's path token and `token`/`st`/`e`,
+ * `Authorization: Bearer`, the token cookie), sets `req.urlseal` and calls
+ * `next()`, so `express.static` serves the real file (Range and HEAD
+ * included). Options are validated here: a bad keyring throws at start-up.
  *
  * @example
  * ```ts
@@ -57,41 +165,51 @@ declare global {
  * app.use('/videos', urlseal({ keyring: process.env.URLSEAL_KEYRING! }), express.static('media/videos'));
  * ```
  */
-export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => Promise<void> {
-  const { trustProxy = false, ...verifierOptions } = options;
+export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => void {
+  const { trustProxy, onDenied, ...verifierOptions } = options;
+  const trust = readTrustProxy(trustProxy, 'urlseal');
+  if (onDenied !== undefined && typeof onDenied !== 'function') throw new TypeError('urlseal: option "onDenied" must be a function');
   const verifier = createVerifier(verifierOptions);
-  const params = readTokenParams(options.params);
-  const names = [params.token, params.st, params.e];
-  return async (req, res, next) => {
-    try {
-      const raw = req.originalUrl ?? req.url ?? '/';
-      const view = requestView(req, raw, trustProxy);
-      const result = await verifier.check(view);
-      if (!result.ok) return await sendDenial(res, result.code, result.status);
-      const base = req.baseUrl ?? '';
-      const path = result.target.split('?')[0] ?? '';
-      if (base && path !== base && !path.startsWith(`${base}/`)) {
-        return await sendDenial(res, 'ERR_PATH_MISMATCH'); // the token segment sat before the mount path
-      }
-      const rest = result.target.slice(base.length);
-      req.url = rest.startsWith('/') ? rest : `/${rest}`;
-      req.originalUrl = result.target; // loggers downstream never see the token
-      if (req.query && typeof req.query === 'object' && Object.hasOwn(req, 'query')) {
-        for (const name of names) delete (req.query as Record<string, unknown>)[name]; // Express 4's parsed copy
-      }
-      if (result.deleteAuthorization) delete req.headers.authorization;
-      if (result.cookie === null) delete req.headers.cookie;
-      else if (result.cookie !== undefined) req.headers.cookie = result.cookie;
-      req.urlseal = { scheme: result.scheme, claims: result.claims };
-      res.setHeader('Referrer-Policy', 'no-referrer');
-      const source = extractToken(raw, view.header, params).source;
-      if (req.method === 'GET' && typeof source === 'object' && source.scheme === 'jwt' && source.carrier === 'query' && /\.m3u8$/i.test(path)) {
-        const grant = ([] as unknown[]).concat(result.claims.path).filter((p): p is string => typeof p === 'string');
-        rewriteManifestOnEnd(res, { baseUrl: `http://${req.headers.host ?? 'edge.invalid'}${raw}`, grant, param: params.token, token: source.token, carriers: names });
-      }
-      next();
-    } catch {
-      await sendDenial(res, 'ERR_KEYRING_UNAVAILABLE').catch(() => res.destroy());
+  const params = verifier.params;
+
+  function deny(req: Req, res: ServerResponse, next: Next, denial: Denial): void {
+    if (onDenied === undefined) return writeAnswer(res, denialAnswer(denial.code, denial.status));
+    const { headers } = denialAnswer(denial.code, denial.status);
+    for (const [name, value] of Object.entries(headers)) if (name !== 'content-type') res.setHeader(name, value);
+    onDenied(denial, req, res, next);
+  }
+
+  function grant(req: Req, res: ServerResponse, next: Next, granted: Grant): void {
+    const base = req.baseUrl ?? '';
+    const path = granted.target.split('?')[0] ?? '';
+    if (base !== '' && path !== base && !path.startsWith(`${base}/`)) {
+      // The path token stood before the mount path: the forwarded path cannot be expressed below it.
+      return deny(req, res, next, { ok: false, status: DENIAL_STATUS.ERR_PATH_MISMATCH, code: 'ERR_PATH_MISMATCH', detail: 'mount path' });
     }
+    const rest = granted.target.slice(base.length);
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    req.originalUrl = granted.target; // loggers downstream never see the token
+    if (req.query !== null && typeof req.query === 'object' && Object.hasOwn(req, 'query')) {
+      for (const name of [params.token, params.st, params.e]) delete (req.query as Record<string, unknown>)[name]; // Express 4's parsed copy
+    }
+    stripHeaders(req, params);
+    req.urlseal = { scheme: granted.scheme, claims: granted.claims };
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (granted.manifest !== undefined) rewriteManifestResponse(req, res, granted, params, trust);
+    next();
+  }
+
+  return function urlsealMiddleware(req, res, next) {
+    const apply = (decision: Decision): void => {
+      if (!decision.ok) return deny(req, res, next, decision);
+      try {
+        grant(req, res, next, decision);
+      } catch {
+        writeAnswer(res, denialAnswer('ERR_KEYRING_UNAVAILABLE')); // fail closed: the handler never runs unverified
+      }
+    };
+    const decision = verifier.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust));
+    if (isThenable(decision)) void decision.then(apply);
+    else apply(decision);
   };
 }

@@ -1,92 +1,120 @@
-// @urlseal/edge/node-server: the verifying edge as a streaming reverse proxy (node:http),
-// the engine of `urlseal serve`. The edge behaviour (denials, GET/HEAD, HLS rewrite,
-// Referrer-Policy) is the core's `handle`; this file only moves bytes between Node and it.
-import { request as httpRequest, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
-import { createVerifier, originFailure, type VerifierOptions } from '../node.js';
-import { readTokenParams } from '../token.js';
-import { extractToken, type TokenParams } from '../token.js';
-import { clientIp } from './node-shared.js';
+// @urlseal/edge/node-server: the verifying edge as a streaming reverse proxy on
+// node:http end to end (the engine of `urlseal serve`). It translates a Node
+// request into the decision's view, and the decision into a denial or a
+// forwarded request; bytes are piped, never converted to Web streams.
+import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { forwardHeader, type TokenParams } from '../carriers.js';
+import { isThenable, type Decision, type Denial, type Grant, type ManifestGrant } from '../decide.js';
+import { isManifest } from '../manifest.js';
+import { createVerifier, type VerifierOptions } from '../node.js';
+import { denialAnswer, originFailureAnswer } from '../respond.js';
+import { BodyBuffer, clientAddress, nodeView, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
  *
  * @example
  * ```ts
- * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring, trustProxy: true, originTimeout: 10_000 };
+ * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring, trustProxy: 1, originTimeout: 10_000 };
  * ```
  */
 export interface EdgeServerOptions extends VerifierOptions {
   /** Base URL of the origin, e.g. `http://127.0.0.1:3000` (a path prefix is kept). */
   origin: string;
-  /** Client address from the first `X-Forwarded-For` hop (only behind a proxy you run). */
-  trustProxy?: boolean;
+  /** Proxies you run in front of the edge: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
+  trustProxy?: boolean | number;
   /** Milliseconds the origin may stay silent before a 504 (default 30 000). */
   originTimeout?: number;
   /** One JSON access-log line per request (default: stdout); `false` for none. Never holds a token. */
   log?: ((line: string) => void) | false;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'];
+// Hop-by-hop headers (RFC 9110 §7.6.1) and what the edge sets itself.
+const NOT_FORWARDED = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'host', 'content-length', 'x-forwarded-for',
+]);
+const NOT_RELAYED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const NULL_BODY = new Set([204, 205, 304]);
+// A rewritten manifest has a new length and no content coding, and is never cached.
+const REWRITTEN_DROPS = new Set(['content-length', 'content-encoding', 'cache-control']);
 
-function hopByHop(connection: string | null | undefined): string[] {
-  return [...HOP_BY_HOP, ...String(connection ?? '').split(',').map((h) => h.trim().toLowerCase())];
+/** Names listed in a Connection header are hop-by-hop too. */
+function connectionNames(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  return new Set(String(value).split(',').map((name) => name.trim().toLowerCase()));
 }
 
-/** The origin's answer as a Web Response whose body streams from the socket. */
-function toResponse(answer: IncomingMessage, head: boolean): Response {
-  const headers = new Headers();
-  const drop = hopByHop(answer.headers.connection as string | undefined);
-  for (const [name, value] of Object.entries(answer.headers as IncomingHttpHeaders)) {
-    if (value === undefined || drop.includes(name)) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+/** The request headers for the origin, as a flat raw list: carriers removed, Host of the origin, X-Forwarded-For appended. */
+function forwardHeaders(req: IncomingMessage, params: TokenParams, host: string, peer: string | undefined): string[] {
+  const raw = req.rawHeaders;
+  const listed = connectionNames(req.headers.connection);
+  const out = ['host', host];
+  let forwardedFor = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    if (name === 'x-forwarded-for') forwardedFor += forwardedFor === '' ? value : `, ${value}`;
+    if (NOT_FORWARDED.has(name) || listed?.has(name)) continue;
+    const kept = forwardHeader(name, value, params);
+    if (kept !== undefined) out.push(raw[i] as string, kept);
   }
-  const status = answer.statusCode ?? 502;
-  const empty = head || status === 204 || status === 304;
-  if (empty) answer.resume();
-  return new Response(empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), { status, headers });
+  if (peer !== undefined) out.push('x-forwarded-for', forwardedFor === '' ? peer : `${forwardedFor}, ${peer}`);
+  return out;
 }
 
-/** Writes a Web Response to Node, streaming the body with backpressure. */
-function writeResponse(res: ServerResponse, response: Response): void {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
-  if (response.body === null) return void res.end();
-  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  body.once('error', () => res.destroy()); // mid-body failure: the client sees a cut, not a short file
-  body.pipe(res);
-}
-
-/** The URL the client asked for (HLS rewriting resolves manifest URIs against it); checks use the raw target. */
-function requestUrl(host: string | undefined, raw: string): string {
-  try {
-    return new URL(raw, `http://${host ?? 'edge.invalid'}`).href;
-  } catch {
-    return 'http://edge.invalid/';
+/** The origin's response headers for the client, as a flat raw list, plus `Referrer-Policy: no-referrer`. */
+function relayHeaders(answer: IncomingMessage, drop?: ReadonlySet<string>): string[] {
+  const raw = answer.rawHeaders;
+  const listed = connectionNames(answer.headers.connection);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (NOT_RELAYED.has(name) || name === 'referrer-policy' || listed?.has(name) || drop?.has(name)) continue;
+    out.push(raw[i] as string, raw[i + 1] as string);
   }
+  out.push('referrer-policy', 'no-referrer');
+  return out;
 }
 
-/** The path for the access log: no query, never the `/_token/<jwt>` segment. */
+/** The path for the access log: no query, no scheme or authority, never the path-token segment. */
 function logPath(raw: string, params: TokenParams): string {
-  const path = raw.split('?')[0] ?? '/';
-  const segment = `/${params.pathSegment}/`;
-  if (!path.startsWith(segment)) return path;
-  const slash = path.indexOf('/', segment.length);
-  return slash < 0 ? '/' : path.slice(slash);
+  let path = raw.split('?')[0] ?? '';
+  if (!path.startsWith('/')) {
+    // absolute-form: the log shows the path only
+    const slash = path.indexOf('/', path.indexOf('://') + 3);
+    path = slash < 0 ? '/' : path.slice(slash);
+  }
+  const prefix = `/${params.pathSegment}/`;
+  if (path.startsWith(prefix)) {
+    const slash = path.indexOf('/', prefix.length);
+    path = slash < 0 ? '/' : path.slice(slash);
+  }
+  return path.length > 1024 ? `${path.slice(0, 1024)}…` : path;
+}
+
+/** Lines written to stdout once per event-loop turn, not once per request. */
+function stdoutLog(): (line: string) => void {
+  let pending: string[] = [];
+  return (line) => {
+    if (pending.length === 0) setImmediate(() => {
+      const lines = pending;
+      pending = [];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+    pending.push(line);
+  };
 }
 
 /**
- * A node:http server that verifies every request (SPEC §6–7) and streams granted ones
- * to `origin` and back without buffering: token carriers removed, the request-target
- * forwarded byte for byte as received (minus carriers), Host set to the origin,
- * hop-by-hop headers dropped; `502`/`504` when the origin refuses or stays silent.
- * Throws on an unusable keyring.
+ * A node:http server that verifies every request (SPEC §6–7) and streams
+ * granted ones to `origin` and back: token carriers removed, the request-target
+ * forwarded byte for byte as received (minus carriers), keep-alive connections
+ * to the origin, hop-by-hop headers dropped, 502 when the origin refuses or
+ * answers what cannot be relayed, 504 when it stays silent; no origin answer
+ * stops the server. HLS manifests answering a query-token request are rewritten
+ * (SPEC §7). Throws on an unusable keyring or option.
  *
  * @example
  * ```ts
@@ -96,74 +124,160 @@ function logPath(raw: string, params: TokenParams): string {
  * ```
  */
 export function createEdgeServer(options: EdgeServerOptions): Server {
-  const { origin, trustProxy = false, originTimeout = 30_000, log, ...verifierOptions } = options;
+  const { origin, trustProxy, originTimeout = 30_000, log, ...verifierOptions } = options;
+  let base: URL;
+  try {
+    base = new URL(origin);
+  } catch {
+    throw new TypeError('createEdgeServer: option "origin" must be an http: or https: URL');
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError('createEdgeServer: option "origin" must be an http: or https: URL');
+  if (typeof originTimeout !== 'number' || !(originTimeout > 0) || !Number.isFinite(originTimeout)) {
+    throw new TypeError('createEdgeServer: option "originTimeout" must be a positive number of milliseconds');
+  }
+  if (log !== undefined && log !== false && typeof log !== 'function') throw new TypeError('createEdgeServer: option "log" must be a function or false');
+  const trust = readTrustProxy(trustProxy, 'createEdgeServer');
   const verifier = createVerifier(verifierOptions);
-  const base = new URL(origin);
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError('createEdgeServer: origin must be an http: or https: URL');
+  const params = verifier.params;
   const prefix = base.pathname.replace(/\/+$/, '');
-  const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-  const params = readTokenParams(options.params);
-  const write = log === false ? undefined : (log ?? ((line: string) => void process.stdout.write(`${line}\n`)));
+  const https = base.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  const agent = https ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
+  const write = log === false ? undefined : (log ?? stdoutLog());
 
-  return createServer((req, res) => {
+  /** One access-log line when the exchange ends; `code` is the edge's own answer, `detail` why it denied. */
+  function logOnClose(req: IncomingMessage, res: ServerResponse, denial?: Denial): void {
+    if (write === undefined) return;
     const start = performance.now();
-    const raw = req.url ?? '/';
-    let code: string | null = null;
     res.once('close', () => {
-      const ms = Math.round(performance.now() - start);
-      write?.(JSON.stringify({ method: req.method, path: logPath(raw, params), status: res.statusCode, code, ms }));
+      const code = res.getHeader('x-urlseal-error');
+      write(
+        JSON.stringify({
+          method: req.method,
+          path: logPath(req.url ?? '', params),
+          status: res.statusCode,
+          code: typeof code === 'string' ? code : null,
+          ...(denial?.detail === undefined ? {} : { detail: denial.detail }),
+          ms: Math.round(performance.now() - start),
+        }),
+      );
     });
-    const view = (name: string) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(name === 'cookie' ? '; ' : ', ') : v;
+  }
+
+  function fail(res: ServerResponse, status: 502 | 504): void {
+    writeAnswer(res, originFailureAnswer(status));
+  }
+
+  /** Relays a manifest, rewritten when it can be (SPEC §7), else the origin's bytes untouched. */
+  function relayManifest(req: IncomingMessage, res: ServerResponse, manifest: ManifestGrant, answer: IncomingMessage): void {
+    const body = new BodyBuffer();
+    const untouched = (): void => {
+      res.writeHead(200, answer.statusMessage, relayHeaders(answer));
+      for (const chunk of body.chunks) res.write(chunk);
     };
-    // Forward exactly the target the core checked: the raw one minus carriers (no WHATWG re-encoding).
-    const fetchOrigin = (forward: Request): Promise<Response> =>
-      new Promise((resolve) => {
-        const headers: Record<string, string> = {};
-        const drop = [...hopByHop(req.headers.connection), 'content-length'];
-        forward.headers.forEach((value, name) => {
-          if (!drop.includes(name)) headers[name] = value;
-        });
-        headers.host = base.host;
-        const peer = clientIp(req, false);
-        if (peer) headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], peer].filter(Boolean).join(', ');
-        const path = prefix + extractToken(raw, view, params).target;
-        // A manifest may be rewritten (HLS): ask for it uncompressed, as Node does not decode bodies.
-        if (/\.m3u8$/i.test(path.split('?')[0] ?? '')) delete headers['accept-encoding'];
-        const upstream = send({ host: base.hostname, port: base.port, method: forward.method, path, headers, timeout: originTimeout });
-        upstream.once('timeout', () => {
-          upstream.destroy();
-          resolve(originFailure(504));
-        });
-        upstream.once('error', () => resolve(originFailure(502)));
-        upstream.once('response', (answer) => {
-          resolve(toResponse(answer, forward.method === 'HEAD'));
-        });
-        res.once('close', () => upstream.destroy()); // the client left: stop pulling from the origin
-        upstream.end();
+    const onData = (chunk: Buffer): void => {
+      if (body.add(chunk)) return;
+      answer.off('data', onData).off('end', onEnd); // over the bound: pass through untouched, streamed
+      untouched();
+      answer.pipe(res);
+    };
+    const onEnd = (): void => {
+      const rewrite = { url: requestUrl(req, req.url ?? '', trust), grant: manifest.grant, token: manifest.token, params };
+      rewriteManifestBody(body.concat(), answer.headers['content-encoding'], rewrite).then(
+        (text) => {
+          if (res.destroyed) return;
+          if (text === undefined) return void (untouched(), res.end());
+          const headers = relayHeaders(answer, REWRITTEN_DROPS);
+          // The body now holds a bearer token: no shared cache may keep it.
+          res.writeHead(200, answer.statusMessage, [...headers, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(text))]);
+          res.end(text);
+        },
+        () => fail(res, 502),
+      );
+    };
+    answer.on('data', onData).once('end', onEnd);
+  }
+
+  function relay(req: IncomingMessage, res: ServerResponse, grant: Grant, answer: IncomingMessage): void {
+    const status = answer.statusCode ?? 0;
+    if (status < 200 || status > 599) {
+      answer.destroy();
+      return fail(res, 502); // a status the edge cannot relay: never crash on it
+    }
+    answer.once('close', () => {
+      if (!answer.complete) res.destroy(); // cut mid-body: the client sees a cut, not a short file
+    });
+    if (grant.manifest !== undefined && status === 200 && isManifest(grant.path, answer.headers['content-type'])) {
+      return relayManifest(req, res, grant.manifest, answer);
+    }
+    res.writeHead(status, answer.statusMessage, relayHeaders(answer));
+    if (req.method === 'HEAD' || NULL_BODY.has(status)) {
+      answer.resume();
+      res.end();
+      return;
+    }
+    answer.pipe(res);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, grant: Grant, retried = false): void {
+    const upstream = send({
+      agent,
+      host: base.hostname,
+      port: base.port,
+      method: req.method,
+      path: prefix + grant.target,
+      headers: forwardHeaders(req, params, base.host, clientAddress(req, 0)),
+      setHost: false,
+    });
+    let answered = false;
+    upstream.setTimeout(originTimeout, () => {
+      upstream.destroy();
+      if (answered) res.destroy();
+      else fail(res, 504);
+    });
+    upstream.once('error', (error: NodeJS.ErrnoException) => {
+      if (answered || res.destroyed) return void res.destroy();
+      // A kept-alive socket the origin closed meanwhile: a GET or HEAD may be sent once more.
+      if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') return forward(req, res, grant, true);
+      fail(res, 502);
+    });
+    upstream.once('response', (answer) => {
+      answered = true;
+      try {
+        relay(req, res, grant, answer);
+      } catch {
+        answer.destroy(); // e.g. a header Node refuses to write: the edge keeps serving
+        fail(res, 502);
+      }
+    });
+    if (!retried) {
+      res.once('close', () => {
+        if (!res.writableFinished) upstream.destroy(); // the client left: stop pulling from the origin
       });
-    const answer = async (): Promise<Response> => {
-      try {
-        const request = new Request(requestUrl(req.headers.host, raw), {
-          method: req.method === 'GET' || req.method === 'HEAD' ? req.method : 'POST', // others are denied 405 first
-          headers: Object.keys(req.headers).map((name) => [name, view(name) ?? ''] as [string, string]),
-        });
-        return await verifier.handle(request, fetchOrigin, { clientIp: clientIp(req, trustProxy), rawPath: raw });
-      } catch {
-        return originFailure(502); // fail closed: nothing reached the origin unverified
-      }
-    };
-    void answer().then((response) => {
-      code = response.headers.get('x-urlseal-error');
-      try {
-        writeResponse(res, response);
-      } catch {
-        res.destroy();
-      }
-    });
-    req.resume(); // GET/HEAD only: a body is never forwarded
+    }
+    upstream.end();
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, decision: Decision): void {
+    logOnClose(req, res, decision.ok ? undefined : decision);
+    if (decision.ok) return forward(req, res, decision);
+    writeAnswer(res, denialAnswer(decision.code, decision.status));
+  }
+
+  const server = createServer((req, res) => {
+    try {
+      const decision = verifier.decide(nodeView(req, req.url ?? '', trust));
+      if (!isThenable(decision)) return answer(req, res, decision);
+      decision.then(
+        (settled) => answer(req, res, settled),
+        () => fail(res, 502),
+      );
+    } catch {
+      fail(res, 502); // an adapter fault: fail closed, nothing reached the origin unverified
+    }
   });
+  server.once('close', () => agent.destroy());
+  return server;
 }
 
 /**

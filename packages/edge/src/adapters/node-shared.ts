@@ -1,90 +1,146 @@
-// Node helpers shared by the Express and node:http adapters: the request view the
-// core checks, the client address, and writing a denial. Not public API.
+// Node helpers shared by the Express and node:http adapters: the request view,
+// the client address, answers the edge makes itself, and reading a manifest
+// body for the shared rewriter. Translation only: nothing here decides.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_MANIFEST_BYTES } from '../handle.js';
-import { denialResponse, rewriteManifest } from '../node.js';
-import type { DenialCode, ManifestRewrite, RequestView } from '../node.js';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate, inflateRaw, type InputType, type ZlibOptions } from 'node:zlib';
+import type { RequestView } from '../decide.js';
+import { parseIpRange } from '../ip.js';
+import { MAX_MANIFEST_BYTES, bodyEncoding, rewriteManifest, type BodyEncoding, type ManifestRewrite } from '../manifest.js';
+import type { EdgeAnswer } from '../respond.js';
 
-/** The client address: the socket peer, or the first `X-Forwarded-For` hop when the proxy is trusted. */
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  let ip: string | undefined;
-  if (trustProxy) {
-    const xff = req.headers['x-forwarded-for'];
-    ip = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim() || undefined;
+/**
+ * How many proxies you run in front of the edge (SPEC §7 `--trust-proxy N`):
+ * `0`/`false` (default) uses the socket peer; `N` uses the N-th
+ * `X-Forwarded-For` entry from the right; `true` means 1.
+ */
+export function readTrustProxy(value: unknown, caller: string): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return 1;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 32) {
+    throw new TypeError(`${caller}: option "trustProxy" must be a whole number of proxies from 0 to 32 (or true for 1)`);
   }
-  ip ??= req.socket.remoteAddress;
-  return ip?.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+  return value;
 }
 
-/** What the core checks: method, the RAW request-target (never a WHATWG-parsed URL), headers, client. */
-export function requestView(req: IncomingMessage, target: string, trustProxy: boolean): RequestView {
+function isAddress(text: string): boolean {
+  return !text.includes('/') && parseIpRange(text) !== undefined;
+}
+
+function unmapped(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/**
+ * The client address for `ip` claims: the socket peer, or with `trustProxy` N
+ * the N-th `X-Forwarded-For` entry counted from the right (the one the nearest
+ * trusted proxy appended); `undefined` when that entry is missing or not an address.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: number): string | undefined {
+  if (trustProxy === 0) {
+    const peer = req.socket.remoteAddress;
+    return peer === undefined ? undefined : unmapped(peer);
+  }
+  const header = req.headers['x-forwarded-for'];
+  if (typeof header !== 'string') return undefined;
+  const entries = header.split(',');
+  const entry = entries[entries.length - trustProxy]?.trim();
+  return entry !== undefined && isAddress(entry) ? unmapped(entry) : undefined;
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The decision's view of a Node request: the raw target, headers by name, the client address when asked. */
+export function nodeView(req: IncomingMessage, target: string, trustProxy: number): RequestView {
   return {
-    method: req.method ?? 'GET',
+    method: req.method ?? '',
     target,
-    header: (name) => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(name === 'cookie' ? '; ' : ', ') : v;
+    header: (name) => headerOf(req, name),
+    get clientIp() {
+      return clientAddress(req, trustProxy);
     },
-    clientIp: clientIp(req, trustProxy),
   };
 }
 
-/** Writes the SPEC §7 denial (status, headers, JSON body) built by the core. */
-export async function sendDenial(res: ServerResponse, code: DenialCode, status?: number): Promise<void> {
-  const denial = denialResponse(code, status);
-  const body = await denial.text();
+/** The scheme a client used: `http`, or behind trusted proxies the last `X-Forwarded-Proto`. */
+export function clientScheme(req: IncomingMessage, trustProxy: number): string {
+  const proto = trustProxy > 0 ? headerOf(req, 'x-forwarded-proto') : undefined;
+  const last = proto?.split(',').pop()?.trim().toLowerCase();
+  return last === 'https' || last === 'http' ? last : 'encrypted' in req.socket ? 'https' : 'http';
+}
+
+/** The manifest URL as the client asked for it (relative URIs resolve against it). */
+export function requestUrl(req: IncomingMessage, target: string, trustProxy: number): string {
+  if (!target.startsWith('/')) return target; // absolute-form: the client named scheme and authority
+  return `${clientScheme(req, trustProxy)}://${headerOf(req, 'host') ?? ''}${target}`;
+}
+
+/** Writes an answer the edge makes itself (a denial or an origin failure). */
+export function writeAnswer(res: ServerResponse, answer: EdgeAnswer): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.statusCode = denial.status;
-  denial.headers.forEach((value, name) => res.setHeader(name, value));
-  res.end(body);
+  // Set one by one (not through writeHead) so the access log can read x-urlseal-error back.
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.writeHead(answer.status);
+  res.end(answer.body);
 }
 
+type Decode = (buffer: InputType, options: ZlibOptions) => Promise<Buffer>;
+const DECODERS: Record<Exclude<BodyEncoding, 'identity'>, Decode> = {
+  gzip: promisify(gunzip) as Decode,
+  deflate: promisify(inflate) as Decode,
+  'deflate-raw': promisify(inflateRaw) as Decode,
+  br: promisify(brotliDecompress) as Decode,
+};
+
 /**
- * Buffers what a downstream handler writes and, when it is a whole 200 body of at most
- * 8 MiB, sends it through `rewriteManifest` (SPEC §7: URIs inside the grant carry the
- * query token). Anything else passes through unchanged.
+ * A manifest body as received (raw, maybe compressed) rewritten by the shared
+ * rewriter: decoded with at most {@link MAX_MANIFEST_BYTES} bytes of output,
+ * off the main thread. `undefined` when it cannot be decoded, is too large, or
+ * is not a playlist: the original then passes untouched.
  */
-export function rewriteManifestOnEnd(res: ServerResponse, rewrite: ManifestRewrite): void {
-  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;
-  let chunks: Buffer[] | undefined = [];
-  let size = 0;
-  const collect = (chunk: unknown, encoding: unknown): void => {
-    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const buf = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding) : Buffer.from(chunk as Uint8Array);
-    chunks?.push(buf);
-    size += buf.length;
-  };
-  const restore = (): Buffer => {
-    res.write = write as typeof res.write;
-    res.end = end as typeof res.end;
-    const body = Buffer.concat(chunks ?? []);
-    chunks = undefined;
-    return body;
-  };
-  res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
-    collect(chunk, encoding);
-    if (size > MAX_MANIFEST_BYTES) return write(restore());
-    if (typeof cb === 'function') process.nextTick(cb as () => void);
-    else if (typeof encoding === 'function') process.nextTick(encoding as () => void);
-    return true;
-  }) as typeof res.write;
-  res.end = ((chunk?: unknown, encoding?: unknown, cb?: unknown) => {
-    collect(chunk, encoding);
-    const done = [chunk, encoding, cb].find((a) => typeof a === 'function');
-    let body = restore();
-    if (res.statusCode === 200 && !res.headersSent) {
-      try {
-        body = Buffer.from(rewriteManifest(body.toString('utf8'), rewrite));
-        res.setHeader('content-length', body.length);
-        res.setHeader('cache-control', 'no-store'); // the body now holds a bearer token
-      } catch {
-        // an unparsable base URL: the manifest goes out as the origin wrote it (it holds no token)
-      }
+export async function rewriteManifestBody(
+  body: Buffer,
+  contentEncoding: unknown,
+  rewrite: ManifestRewrite,
+): Promise<string | undefined> {
+  const encoding = bodyEncoding(body.subarray(0, 16), typeof contentEncoding === 'string' ? contentEncoding : undefined);
+  if (encoding === undefined) return undefined;
+  let decoded = body;
+  if (encoding !== 'identity') {
+    try {
+      decoded = await DECODERS[encoding](body, { maxOutputLength: MAX_MANIFEST_BYTES });
+    } catch {
+      return undefined; // corrupt, or more than the bound once decoded
     }
-    return end(body, done);
-  }) as typeof res.end;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(decoded);
+  } catch {
+    return undefined;
+  }
+  return rewriteManifest(text, rewrite);
+}
+
+/** Collects body chunks up to the manifest bound (bytes actually received). */
+export class BodyBuffer {
+  readonly chunks: Buffer[] = [];
+  size = 0;
+
+  /** Adds a chunk; false once the body is over the bound. */
+  add(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    return this.size <= MAX_MANIFEST_BYTES;
+  }
+
+  concat(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
 }

@@ -1,6 +1,6 @@
 // Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
 // Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only).
-import { createVerifier, denialResponse, originFailure, type Verifier } from '../index.js';
+import { createVerifier, denialResponse, handle, originFailure, type Verifier } from '../index.js';
 
 /**
  * Bindings the Worker reads: keyring JSON text and the origin's base URL.
@@ -32,14 +32,6 @@ function verifierFor(text: string | undefined): Verifier | undefined {
   return cache.verifier;
 }
 
-/** The forward request re-aimed at the origin: same path and query, no Host of the edge. */
-function toOrigin(forward: Request, origin: string): Request {
-  const url = new URL(forward.url);
-  const headers = new Headers(forward.headers);
-  headers.delete('host');
-  return new Request(origin.replace(/\/+$/, '') + url.pathname + url.search, { method: forward.method, headers, redirect: 'manual' });
-}
-
 /**
  * The Worker: verifies each request (SPEC §6–7) and streams the origin's answer.
  * Client address for `ip` claims: `CF-Connecting-IP`.
@@ -59,12 +51,9 @@ const worker = {
     if (verifier === undefined) return denialResponse('ERR_KEYRING_UNAVAILABLE');
     const origin = env.URLSEAL_ORIGIN;
     if (!origin || !/^https?:\/\//.test(origin)) return originFailure(502);
+    // Cloudflare sets CF-Connecting-IP itself (SPEC §7): the one place it is trusted.
     const clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
-    try {
-      return await verifier.handle(request, (forward) => fetch(toOrigin(forward, origin)), { clientIp });
-    } catch {
-      return originFailure(502);
-    }
+    return handle(verifier, request, (forward) => fetch(forward), { clientIp, origin });
   },
 };
 

@@ -31,3 +31,14 @@ export function isWellFormed(text: string): boolean {
   }
   return true;
 }
+
+/** UTF-8 length in bytes of a well-formed string, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Two bytes below U+0800, three up to U+FFFF; a surrogate pair (two units) is four.
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
+}

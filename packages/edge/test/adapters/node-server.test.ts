@@ -117,7 +117,7 @@ describe('@urlseal/edge/node-server', () => {
     expect(res.body).toContain(`seg-1.ts?token=${token}`);
     expect(res.body).toContain('https://other.example/x.ts\n');
     expect(seen.at(-1)?.url).toBe('/hls/index.m3u8');
-    expect(seen.at(-1)?.headers['accept-encoding']).toBeUndefined(); // Node does not decode: ask for identity
+    expect(seen.at(-1)?.headers['accept-encoding']).toBe('gzip, br'); // the edge decodes what the origin compresses
   });
 
   it('denies with SPEC §7 answers and logs the code, never the token', async () => {
@@ -145,11 +145,19 @@ describe('@urlseal/edge/node-server', () => {
     expect(logs.join('\n')).not.toContain(token.split('.')[2] as string);
   });
 
-  it('uses X-Forwarded-For only with trustProxy', async () => {
+  it('uses X-Forwarded-For only with trustProxy N: the N-th entry from the right (SPEC §7)', async () => {
     const token = jwt({ path: '/a.mp4', ip: '203.0.113.0/24' });
-    const headers = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' };
-    expect((await raw(await edge(), `/a.mp4?token=${token}`, headers)).status).toBe(403);
-    expect((await raw(await edge({ trustProxy: true }), `/a.mp4?token=${token}`, headers)).status).toBe(200);
+    const status = async (options: Record<string, unknown>, xff: string) =>
+      (await raw(await edge(options), `/a.mp4?token=${token}`, { 'x-forwarded-for': xff })).status;
+    expect(await status({}, '203.0.113.7')).toBe(403); // not trusted by default: the socket peer counts
+    expect(await status({ trustProxy: 1 }, '203.0.113.7')).toBe(200);
+    expect(await status({ trustProxy: true }, '203.0.113.7')).toBe(200);
+    // The client wrote the first entry; the one trusted proxy appended the last.
+    expect(await status({ trustProxy: 1 }, '203.0.113.7, 10.0.0.1')).toBe(403);
+    expect(await status({ trustProxy: 2 }, '203.0.113.7, 10.0.0.1')).toBe(200);
+    expect(await status({ trustProxy: 2 }, '10.0.0.1')).toBe(403); // fewer entries than proxies: no address
+    expect(await status({ trustProxy: 1 }, '10.0.0.1, not-an-ip')).toBe(403);
+    expect(() => createEdgeServer({ origin: originUrl, keyring: KEYRING, trustProxy: -1 })).toThrow(/trustProxy/);
   });
 
   it('answers an honest 502 when the origin refuses and 504 when it stays silent', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../../src/crypto/node.js';
 import { webCrypto } from '../../src/crypto/web.js';
 import { computeSecureToken } from '../../src/secure-token.js';
-import { createVerifierWith } from '../../src/verify.js';
+import { createVerifierWith } from '../../src/verifier.js';
 import type { KeyEntry } from '../../src/keyring.js';
 import { SECRET, claims, currentDate, hs256 } from '../helpers.js';
 

@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
     keyring: loadKeyring(stringFlag(parsed, 'keyring')),
     ...(nowFlag === undefined ? {} : { currentDate: new Date(Number(nowFlag) * 1000) }),
   });
-  const result = await verifier.check({ method: 'GET', target, header: (name) => headers.get(name), clientIp: stringFlag(parsed, 'ip') });
+  const result = await verifier.decide({ method: 'GET', target, header: (name) => headers.get(name), clientIp: stringFlag(parsed, 'ip') });
   const out = result.ok
     ? { ok: true, status: 200, code: null, claims: result.claims }
     : { ok: false, status: result.status, code: result.code, claims: null };

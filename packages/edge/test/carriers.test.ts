@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_PARAMS, extractToken } from '../src/token.js';
+import { DEFAULT_TOKEN_PARAMS, extractToken, forwardHeader } from '../src/carriers.js';
 
 const headers = (h: Record<string, string> = {}) => (name: string) => h[name];
 const extract = (target: string, h: Record<string, string> = {}) => extractToken(target, headers(h), DEFAULT_TOKEN_PARAMS);
@@ -8,10 +8,8 @@ describe('extractToken: SPEC §6 order, first present wins', () => {
   it('reads the path segment first and forwards /<rest>', () => {
     const r = extract('/_token/a.b.c/videos/x.mp4?token=q.q.q&k=1', { authorization: 'Bearer h.h.h', cookie: 'urlseal=c.c.c' });
     expect(r.source).toEqual({ scheme: 'jwt', carrier: 'path', token: 'a.b.c' });
-    expect(r.rawPath).toBe('/videos/x.mp4');
+    expect(r.path).toBe('/videos/x.mp4');
     expect(r.target).toBe('/videos/x.mp4?k=1');
-    expect(r.deleteAuthorization).toBe(true);
-    expect(r.cookie).toBeNull();
   });
 
   it('then the query, then Bearer, then the cookie', () => {
@@ -28,7 +26,34 @@ describe('extractToken: SPEC §6 order, first present wins', () => {
     expect(extract('/a?token=', { authorization: 'Bearer h.h.h' }).source).toBe('malformed');
     expect(extract('/_token/', { authorization: 'Bearer h.h.h' }).source).toBe('malformed');
     expect(extract('/_token/abc', {}).source).toBe('malformed');
-    expect(extract('/_token//a').source).toBe('malformed');
+    // An empty token segment is an empty path segment: the path is not canonical at all.
+    expect(extract('/_token//a')).toEqual({ source: 'missing', path: undefined, target: undefined });
+  });
+
+  it('refuses a second token segment after the first (SPEC §6)', () => {
+    expect(extract('/_token/a.b.c/_token/d.e.f/videos/x.mp4').source).toBe('malformed');
+    expect(extract('/_token/a.b.c/videos/_token/d.e.f/x.mp4').source).toBe('malformed');
+    expect(extract('/_token/a.b.c/videos/_token').source).toMatchObject({ carrier: 'path' }); // a file named _token
+  });
+
+  it('matches Bearer case-insensitively, followed by any run of spaces or tabs (SPEC §6)', () => {
+    for (const value of ['Bearer\th.h.h', 'Bearer \t  h.h.h', 'BEARER\t\th.h.h', 'bearer h.h.h  ']) {
+      expect(extract('/a', { authorization: value }).source, JSON.stringify(value)).toEqual({ scheme: 'jwt', carrier: 'header', token: 'h.h.h' });
+    }
+    expect(extract('/a', { authorization: 'Bearer\t' }).source).toBe('malformed');
+    expect(extract('/a', { authorization: 'Bearerh.h.h' }).source).toBe('missing'); // another scheme
+  });
+
+  it('reads an absolute-form target as its path and query', () => {
+    const r = extract('http://cdn.test/_token/a.b.c/videos/x.mp4?k=1');
+    expect(r).toEqual({ source: { scheme: 'jwt', carrier: 'path', token: 'a.b.c' }, path: '/videos/x.mp4', target: '/videos/x.mp4?k=1' });
+    expect(extract('https://cdn.test?token=a.b.c')).toMatchObject({ path: '/', target: '/' });
+  });
+
+  it('reports no path for a target with a raw #, a space or non-ASCII (SPEC §2)', () => {
+    for (const target of ['/videos/course-1/..#x', '/a b', '/a\u00e9', '/a?x=#', '/a\x7f']) {
+      expect(extract(target).path, JSON.stringify(target)).toBeUndefined();
+    }
   });
 
   it('refuses duplicated or mixed query carriers', () => {
@@ -43,7 +68,6 @@ describe('extractToken: SPEC §6 order, first present wins', () => {
     expect(extract('/a', { authorization: 'Bearer   ' }).source).toBe('malformed');
     const basic = extract('/a', { authorization: 'Basic dXNlcjpwYXNz' });
     expect(basic.source).toBe('missing');
-    expect(basic.deleteAuthorization).toBe(false);
   });
 
   it('refuses a duplicated cookie or an empty one', () => {
@@ -52,7 +76,7 @@ describe('extractToken: SPEC §6 order, first present wins', () => {
   });
 });
 
-describe('extractToken: stripping every carrier', () => {
+describe('extractToken: the target forwarded without carriers', () => {
   it('keeps other query parameters in order and raw spelling', () => {
     const r = extract('/v/a.mp4?b=%2F1&token=t.t.t&a=x+y&st=1&e=2&z');
     expect(r.target).toBe('/v/a.mp4?b=%2F1&a=x+y&z');
@@ -67,10 +91,18 @@ describe('extractToken: stripping every carrier', () => {
     expect(extract('/v?%74oken=t.t.t&x=1').target).toBe('/v?x=1');
   });
 
-  it('removes only the urlseal cookie', () => {
-    expect(extract('/a?token=t.t.t', { cookie: 'sid=1; urlseal=c.c.c;  theme=dark' }).cookie).toBe('sid=1; theme=dark');
-    expect(extract('/a', { cookie: 'sid=1' }).cookie).toBeUndefined();
-    expect(extract('/a', { cookie: 'urlseal=c.c.c' }).cookie).toBeNull();
+  it('forwardHeader removes only the urlseal cookie and every Bearer Authorization', () => {
+    const forward = (name: string, value: string) => forwardHeader(name, value, DEFAULT_TOKEN_PARAMS);
+    expect(forward('cookie', 'sid=1; urlseal=c.c.c;  theme=dark')).toBe('sid=1; theme=dark');
+    expect(forward('cookie', 'sid=1;urlseal=a; urlseal=b')).toBe('sid=1');
+    expect(forward('cookie', 'sid=1')).toBe('sid=1');
+    expect(forward('cookie', 'urlseal=c.c.c')).toBeUndefined();
+    expect(forward('authorization', 'Bearer a.b.c')).toBeUndefined();
+    expect(forward('authorization', 'bearer\t\ta.b.c')).toBeUndefined();
+    expect(forward('authorization', 'Bearer')).toBeUndefined(); // malformed, still a carrier
+    expect(forward('authorization', 'Basic dTpw')).toBe('Basic dTpw');
+    expect(forward('x-other', 'Bearer a.b.c')).toBe('Bearer a.b.c');
+    expect(forwardHeader('cookie', 'sess=x; urlseal=y', { ...DEFAULT_TOKEN_PARAMS, cookie: 'sess' })).toBe('urlseal=y');
   });
 
   it('honours configured names', () => {

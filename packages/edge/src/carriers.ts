@@ -1,0 +1,294 @@
+// Token carriers (SPEC §6): their names, finding the one token source of a
+// request, and removing every carrier from what is forwarded, so origin logs
+// and cache keys never hold a token. Pure string work on the raw target.
+import { readTarget, type Target } from './target.js';
+
+/**
+ * Names of the token carriers (SPEC §6; configurable).
+ *
+ * @example
+ * ```ts
+ * const params: TokenParams = { ...DEFAULT_TOKEN_PARAMS, cookie: 'lms_media' };
+ * ```
+ */
+export interface TokenParams {
+  readonly token: string;
+  readonly st: string;
+  readonly e: string;
+  readonly cookie: string;
+  readonly pathSegment: string;
+}
+
+/**
+ * The default carrier names.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TOKEN_PARAMS } from '@urlseal/edge';
+ * DEFAULT_TOKEN_PARAMS.pathSegment; // '_token'
+ * ```
+ */
+export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
+  token: 'token',
+  st: 'st',
+  e: 'e',
+  cookie: 'urlseal',
+  pathSegment: '_token',
+});
+
+const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
+// A cookie name is an RFC 6265 token; parameter and segment names are
+// unreserved URL characters, so they match their raw spelling.
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+
+/**
+ * Validates carrier names (SPEC §6: configurable, on the signer exactly as on
+ * the verifier) and fills in the defaults. Throws a `TypeError` that names the
+ * caller and the option, e.g. `createSigner: option "params.cookie" …`.
+ *
+ * @example
+ * ```ts
+ * import { readTokenParams } from '@urlseal/edge/contract';
+ * readTokenParams({ cookie: 'lms_media' }, 'createSigner').token; // 'token'
+ * ```
+ */
+export function readTokenParams(value: unknown, caller = 'createVerifier'): TokenParams {
+  const fail = (name: string, problem: string): never => {
+    throw new TypeError(`${caller}: option "${name}" ${problem}`);
+  };
+  if (value === undefined) return DEFAULT_TOKEN_PARAMS;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('params', 'must be an object');
+  const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
+  for (const [name, given] of Object.entries(value)) {
+    if (!PARAM_NAMES.has(name)) fail(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
+    if (given === undefined) continue;
+    const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
+    if (typeof given !== 'string' || !pattern.test(given) || given === '.' || given === '..') {
+      fail(`params.${name}`, 'must be a short name of URL-safe characters (A-Z a-z 0-9 . _ ~ -)');
+    }
+    params[name] = given as string;
+  }
+  const { token, st, e } = params;
+  if (token === st || token === e || st === e) fail('params', 'token, st and e must be three different names');
+  return Object.freeze(params) as unknown as TokenParams;
+}
+
+/**
+ * Where the token came from.
+ *
+ * @example
+ * ```ts
+ * const carrier: TokenCarrier = 'query';
+ * ```
+ */
+export type TokenCarrier = 'path' | 'query' | 'header' | 'cookie';
+
+/**
+ * The first token source present, or why there is none to verify.
+ *
+ * @example
+ * ```ts
+ * const { source } = extractToken('/a.mp4?st=x&e=1', () => undefined);
+ * if (typeof source === 'object' && source.scheme === 'secure-token') source.e; // '1'
+ * ```
+ */
+export type TokenSource =
+  | { readonly scheme: 'jwt'; readonly carrier: TokenCarrier; readonly token: string }
+  | { readonly scheme: 'secure-token'; readonly carrier: 'query'; readonly st: string; readonly e: string }
+  | 'missing'
+  | 'malformed';
+
+/**
+ * What {@link extractToken} finds in a request.
+ *
+ * @example
+ * ```ts
+ * import { extractToken } from '@urlseal/edge/contract';
+ * const found: ExtractedRequest = extractToken('/v/a.mp4?token=abc.def.ghi&x=1', () => undefined);
+ * found.target; // '/v/a.mp4?x=1'
+ * ```
+ */
+export interface ExtractedRequest {
+  readonly source: TokenSource;
+  /** The canonical decoded path the token must grant; `undefined` when the request path is not canonical. */
+  readonly path: string | undefined;
+  /** The request-target forwarded on success (every carrier removed); `undefined` when not canonical. */
+  readonly target: string | undefined;
+}
+
+const MISSING = 'missing';
+const MALFORMED = 'malformed';
+
+/** Form-decodes a query component (`+` is a space); `undefined` on a bad escape. */
+function decodeComponent(raw: string): string | undefined {
+  if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which carrier a query parameter name is: 0 token, 1 st, 2 e, -1 none. */
+function carrierIndex(part: string, params: TokenParams): number {
+  const eq = part.indexOf('=');
+  const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
+  return name === params.token ? 0 : name === params.st ? 1 : name === params.e ? 2 : -1;
+}
+
+/**
+ * The query source of SPEC §6 (`undefined` when the query holds no carrier),
+ * from one pass over the parameters.
+ */
+function querySource(query: string | undefined, params: TokenParams): TokenSource | undefined {
+  if (query === undefined || query === '') return undefined;
+  const values: [string[], string[], string[]] = [[], [], []];
+  let undecodable = false;
+  let found = false;
+  for (const part of query.split('&')) {
+    const index = carrierIndex(part, params);
+    if (index < 0) continue;
+    found = true;
+    const eq = part.indexOf('=');
+    const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
+    if (value === undefined) undecodable = true;
+    (values[index] as string[]).push(value ?? '');
+  }
+  if (!found) return undefined;
+  const [token, st, e] = values;
+  if (undecodable || token.length > 1 || st.length > 1 || e.length > 1) return MALFORMED;
+  if (token.length === 1) {
+    return st.length === 0 && e.length === 0 && token[0] !== '' ? { scheme: 'jwt', carrier: 'query', token: token[0] as string } : MALFORMED;
+  }
+  if (st.length !== 1 || e.length !== 1) return MALFORMED;
+  return { scheme: 'secure-token', carrier: 'query', st: st[0] as string, e: e[0] as string };
+}
+
+/** The query forwarded to the origin: every `token`/`st`/`e` parameter removed, the rest as received. */
+export function forwardQuery(query: string | undefined, params: TokenParams): string {
+  if (query === undefined) return '';
+  const kept: string[] = [];
+  let removed = false;
+  for (const part of query.split('&')) {
+    if (carrierIndex(part, params) < 0) kept.push(part);
+    else removed = true;
+  }
+  if (!removed) return `?${query}`;
+  return kept.length > 0 ? `?${kept.join('&')}` : '';
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/**
+ * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of
+ * spaces or tabs); `undefined` for another scheme, which is not a source.
+ */
+function bearerSource(authorization: string | undefined): TokenSource | undefined {
+  if (authorization === undefined) return undefined;
+  const value = authorization.trim();
+  if (value.length < 6 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  if (value.length === 6) return MALFORMED;
+  if (!isSpaceOrTab(value.charCodeAt(6))) return undefined; // e.g. `Bearerx`: another scheme
+  let i = 7;
+  while (i < value.length && isSpaceOrTab(value.charCodeAt(i))) i++;
+  return i === value.length ? MALFORMED : { scheme: 'jwt', carrier: 'header', token: value.slice(i) };
+}
+
+/** The cookie pairs of a Cookie header, each as `name` and raw `pair`. */
+function cookiePairs(header: string): { name: string; pair: string }[] {
+  const pairs: { name: string; pair: string }[] = [];
+  for (const raw of header.split(';')) {
+    const pair = raw.trim();
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    pairs.push({ name: eq < 0 ? pair : pair.slice(0, eq).trim(), pair });
+  }
+  return pairs;
+}
+
+function cookieSource(header: string | undefined, name: string): TokenSource | undefined {
+  if (header === undefined) return undefined;
+  let value: string | undefined;
+  for (const cookie of cookiePairs(header)) {
+    if (cookie.name !== name) continue;
+    if (value !== undefined) return MALFORMED; // two token cookies
+    const eq = cookie.pair.indexOf('=');
+    value = eq < 0 ? '' : cookie.pair.slice(eq + 1).trim();
+    // RFC 6265 allows a cookie value wrapped in double quotes.
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  }
+  if (value === undefined) return undefined;
+  return value === '' ? MALFORMED : { scheme: 'jwt', carrier: 'cookie', token: value };
+}
+
+/**
+ * The one token source of a request (SPEC §6): the path token, then the query,
+ * then `Authorization: Bearer`, then the cookie. Headers are read only when no
+ * earlier source is present.
+ */
+export function findSource(target: Target, header: (name: string) => string | undefined, params: TokenParams): TokenSource {
+  if (target.pathToken !== undefined) {
+    return target.pathToken === false ? MALFORMED : { scheme: 'jwt', carrier: 'path', token: target.pathToken };
+  }
+  return (
+    querySource(target.query, params) ??
+    bearerSource(header('authorization')) ??
+    cookieSource(header('cookie'), params.cookie) ??
+    MISSING
+  );
+}
+
+/**
+ * The value of one request header as it may reach the origin (SPEC §7: every
+ * carrier removed, also those not used): a `Bearer` `Authorization` header is
+ * dropped (`undefined`), the token cookie is cut out of a `Cookie` header
+ * (dropped when nothing else is left), any other header passes unchanged.
+ * `name` is lower-case. Apply it to each header line as received.
+ *
+ * @example
+ * ```ts
+ * forwardHeader('cookie', 'theme=dark; urlseal=abc', DEFAULT_TOKEN_PARAMS); // 'theme=dark'
+ * forwardHeader('authorization', 'Bearer abc', DEFAULT_TOKEN_PARAMS);       // undefined
+ * ```
+ */
+export function forwardHeader(name: string, value: string, params: TokenParams): string | undefined {
+  if (name === 'authorization') return bearerSource(value) === undefined ? value : undefined;
+  if (name !== 'cookie') return value;
+  const pairs = cookiePairs(value);
+  const kept = pairs.filter((cookie) => cookie.name !== params.cookie);
+  if (kept.length === pairs.length) return value;
+  return kept.length > 0 ? kept.map((cookie) => cookie.pair).join('; ') : undefined;
+}
+
+/**
+ * Reads the one token source of a raw request-target and its headers the way
+ * the edge does (SPEC §6: path segment, query, `Authorization: Bearer`,
+ * cookie; the first present wins, no fallback), with the canonical path it
+ * must grant and the carrier-free target the edge would forward.
+ *
+ * @example
+ * ```ts
+ * import { extractToken, DEFAULT_TOKEN_PARAMS } from '@urlseal/edge/contract';
+ * const r = extractToken('/v/a.mp4?token=abc.def.ghi&x=1', () => undefined, DEFAULT_TOKEN_PARAMS);
+ * r.source; // { scheme: 'jwt', carrier: 'query', token: 'abc.def.ghi' }
+ * r.target; // '/v/a.mp4?x=1'
+ * ```
+ */
+export function extractToken(
+  target: string,
+  header: (name: string) => string | undefined,
+  params: TokenParams = DEFAULT_TOKEN_PARAMS,
+): ExtractedRequest {
+  const read = readTarget(target, params.pathSegment);
+  if (read === undefined) {
+    // Not canonical: the edge denies before reading a token; report the other carriers all the same.
+    const q = typeof target === 'string' ? target.indexOf('?') : -1;
+    const query = q < 0 ? undefined : target.slice(q + 1);
+    const source = findSource({ path: '', rawPath: '', query, pathToken: undefined }, header, params);
+    return { source, path: undefined, target: undefined };
+  }
+  return { source: findSource(read, header, params), path: read.path, target: read.rawPath + forwardQuery(read.query, params) };
+}

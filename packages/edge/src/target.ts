@@ -1,0 +1,71 @@
+// The request-target as the checks read it (SPEC §2, §6): printable ASCII
+// only, no raw `#`, absolute-form read as its path and query, the whole path
+// canonical, and a leading `/<pathSegment>/<jwt>` split off. Pure string work:
+// a WHATWG URL would normalise the bytes we must check as they are.
+import { MAX_TOKEN_BYTES } from './jwt.js';
+import { MAX_PATH_LENGTH, tryCanonicalPath } from './path.js';
+import { utf8Length } from './lib/utf8.js';
+
+/**
+ * A request-target that passed the path rules, split into what is checked and
+ * what is forwarded.
+ */
+export interface Target {
+  /** The canonical decoded path the grant must cover (without a path token). */
+  readonly path: string;
+  /** The raw path forwarded to the origin, byte for byte (without a path token). */
+  readonly rawPath: string;
+  /** The raw query after `?`, or `undefined` when the target has no `?`. */
+  readonly query: string | undefined;
+  /** The token of a `/<pathSegment>/<jwt>/` prefix; `false` when that prefix is malformed. */
+  readonly pathToken: string | false | undefined;
+}
+
+const SLASH = 0x2f;
+
+/** Where the path starts: 0 for origin-form, after `scheme://authority` for absolute-form, else -1. */
+function pathStart(target: string): number {
+  if (target.charCodeAt(0) === SLASH) return 0;
+  const colon = target.indexOf('://');
+  if (colon < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(target.slice(0, colon))) return -1;
+  let end = colon + 3;
+  while (end < target.length && target.charCodeAt(end) !== SLASH && target.charCodeAt(end) !== 0x3f) end++;
+  return end;
+}
+
+/**
+ * Reads a raw request-target (SPEC §2, §6). Returns `undefined` when it is not
+ * canonical: a byte outside printable ASCII, a raw `#`, neither origin- nor
+ * absolute-form, a non-canonical path, or a path over {@link MAX_PATH_LENGTH}
+ * bytes once the path token is removed.
+ */
+export function readTarget(target: string, pathSegment: string): Target | undefined {
+  // No cap of its own: the runtime's header limit bounds the target; the path
+  // (below) and the token (§4) have theirs, so a huge token is malformed, not a path fault.
+  if (typeof target !== 'string' || target.length === 0) return undefined;
+  for (let i = 0; i < target.length; i++) {
+    const code = target.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e || code === 0x23) return undefined;
+  }
+  const start = pathStart(target);
+  if (start < 0) return undefined;
+  const q = target.indexOf('?', start);
+  const raw = q < 0 ? target.slice(start) : target.slice(start, q);
+  const rawRequestPath = raw === '' ? '/' : raw;
+  const query = q < 0 ? undefined : target.slice(q + 1);
+  const prefix = `/${pathSegment}/`;
+  const decoded = tryCanonicalPath(rawRequestPath, MAX_PATH_LENGTH + MAX_TOKEN_BYTES + prefix.length);
+  if (decoded === undefined) return undefined;
+  if (!decoded.startsWith(prefix)) {
+    return utf8Length(decoded) > MAX_PATH_LENGTH ? undefined : { path: decoded, rawPath: rawRequestPath, query, pathToken: undefined };
+  }
+  const slash = decoded.indexOf('/', prefix.length);
+  if (slash < 0) return { path: decoded, rawPath: rawRequestPath, query, pathToken: false };
+  const path = decoded.slice(slash);
+  if (utf8Length(path) > MAX_PATH_LENGTH) return undefined;
+  // `%2F` never decodes, so raw and decoded slashes stand at the same segment boundaries.
+  const rawSlash = rawRequestPath.indexOf('/', rawRequestPath.indexOf('/', 1) + 1);
+  // A second token segment would reach the origin: it makes the path token malformed.
+  const pathToken = path.includes(prefix) ? false : decoded.slice(prefix.length, slash);
+  return { path, rawPath: rawRequestPath.slice(rawSlash), query, pathToken };
+}

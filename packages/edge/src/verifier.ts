@@ -1,0 +1,128 @@
+// `createVerifier`: prepare once, then decide per request. The Web `verify`
+// wrapper builds nothing it does not need: the forwarded `Request` is made
+// only when someone reads `forward`.
+import type { TokenParams } from './carriers.js';
+import type { CryptoBackend } from './crypto/backend.js';
+import {
+  checkJwt,
+  checkSecureToken,
+  decide,
+  deny,
+  failClosed,
+  isThenable,
+  type Checked,
+  type Decision,
+  type Denial,
+  type Grant,
+  type MaybeAsync,
+  type RequestView,
+  type Scheme,
+} from './decide.js';
+import type { Claims } from './jwt.js';
+import type { VerifierOptions } from './options.js';
+import { isCanonicalDecodedPath } from './path.js';
+import { prepareVerifier, type Prepared } from './prepare.js';
+import { forwardRequest, requestView, type VerifyOptions } from './web-request.js';
+
+/**
+ * The result of {@link Verifier.verify}: a {@link Grant} plus `forward`, the
+ * request for the origin with every token carrier removed (built on first
+ * read), or a {@link Denial}.
+ *
+ * @example
+ * ```ts
+ * const result: VerifyResult = await verifier.verify(request);
+ * if (!result.ok) return denialResponse(result.code, result.status);
+ * return fetch(result.forward);
+ * ```
+ */
+export type VerifyResult = (Grant & { readonly forward: Request }) | Denial;
+
+/**
+ * The result of the token-level checks {@link Verifier.verifyToken} and
+ * {@link Verifier.verifySecureToken}.
+ *
+ * @example
+ * ```ts
+ * const result: TokenResult = await verifier.verifyToken(jwt, '/videos/a.mp4');
+ * ```
+ */
+export type TokenResult = { readonly ok: true; readonly scheme: Scheme; readonly claims: Claims } | Denial;
+
+/**
+ * A verifier made by `createVerifier`: options validated and keys imported once.
+ *
+ * @example
+ * ```ts
+ * const verifier: Verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
+ * const decision = await verifier.decide({ method: 'GET', target: '/v/a.mp4?token=…', header: () => undefined });
+ * ```
+ */
+export interface Verifier {
+  /** Checks a Web `Request`; on success `forward` is the carrier-free request for the origin. */
+  verify(request: Request, opts?: VerifyOptions): Promise<VerifyResult>;
+  /** Decides a {@link RequestView}: synchronous on the node:crypto backend, never throws. */
+  decide(view: RequestView): MaybeAsync<Decision>;
+  /** JWT checks only, for an already canonical decoded path (no method or carrier logic). */
+  verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }): Promise<TokenResult>;
+  /** Secure-token checks only (`st`, `e`), for an already canonical decoded path. */
+  verifySecureToken(st: string, e: string, path: string): Promise<TokenResult>;
+  /** The carrier names in effect (SPEC §6), validated. */
+  readonly params: TokenParams;
+}
+
+function withForward(grant: Grant, request: Request, params: TokenParams, opts: VerifyOptions | undefined): VerifyResult {
+  let forward: Request | undefined;
+  const { scheme, claims, path, target, manifest } = grant;
+  return {
+    ok: true,
+    scheme,
+    claims,
+    path,
+    target,
+    manifest,
+    get forward() {
+      return (forward ??= forwardRequest(request, grant, params, opts));
+    },
+  };
+}
+
+function tokenLevel(p: Prepared, scheme: Scheme, path: string, check: () => MaybeAsync<Checked>): Promise<TokenResult> {
+  const toResult = (checked: Checked): TokenResult => (checked.ok ? { ok: true, scheme, claims: checked.claims } : checked);
+  try {
+    if (!isCanonicalDecodedPath(path)) return Promise.resolve(deny(p, 'ERR_PATH_NONCANONICAL', 'path'));
+    const checked = check();
+    return isThenable(checked) ? checked.then(toResult, (error: unknown) => failClosed(p, error)) : Promise.resolve(toResult(checked));
+  } catch (error) {
+    return Promise.resolve(failClosed(p, error));
+  }
+}
+
+/**
+ * Creates a verifier over a given crypto backend; `createVerifier` is this
+ * bound to the runtime's backend.
+ */
+export function createVerifierWith(backend: CryptoBackend, options: VerifierOptions): Verifier {
+  const p = prepareVerifier(backend, options);
+  return Object.freeze({
+    params: p.params,
+    decide: (view: RequestView) => decide(p, view),
+    async verify(request: Request, opts?: VerifyOptions): Promise<VerifyResult> {
+      let decision: Decision;
+      try {
+        decision = await decide(p, requestView(request, opts));
+      } catch (error) {
+        decision = failClosed(p, error); // a hostile `request` object whose getters throw
+      }
+      return decision.ok ? withForward(decision, request, p.params, opts) : decision;
+    },
+    verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }) {
+      if (typeof token !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));
+      return tokenLevel(p, 'jwt', path, () => checkJwt(p, token, path, { clientIp: opts?.clientIp }));
+    },
+    verifySecureToken(st: string, e: string, path: string) {
+      if (typeof st !== 'string' || typeof e !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));
+      return tokenLevel(p, 'secure-token', path, () => checkSecureToken(p, st, e, path));
+    },
+  });
+}
