@@ -61,6 +61,16 @@
  *  A14 HEAD denials carry the denial headers; a HEAD response has no body to check.
  *  A15 Unicode is compared byte for byte: an NFD request path does not match an NFC grant;
  *     C1 controls and bidi characters are not in SPEC's control list and are not tested.
+ *  A16 SPEC v1.1 §2: the raw request-target holds only printable ASCII and never a raw `#`.
+ *     Over HTTP, Node's parser already answers 400 to a raw space, tab, DEL or non-ASCII
+ *     byte in the request line (the edge never sees it); such cases accept that 400
+ *     (never granted). Through `handle` with the raw target they are ERR_PATH_NONCANONICAL.
+ *  A17 workerd cuts a raw `#fragment` off the URL before the Worker runs, so the Worker
+ *     checks, and forwards, what is left (SPEC §2: "a runtime that hands the function an
+ *     already-normalised URL checks that URL, and forwards exactly that same path").
+ *  A18 A path over 4096 bytes is measured on the decoded path after the path token is
+ *     removed (SPEC §2), so percent-encoding does not count three times; the whole
+ *     request path with a token may be longer.
  */
 import {
   KEYRING_JSON,
@@ -130,6 +140,13 @@ export interface HostileCase {
   expect: Expectation;
   /** Too large for Node's default HTTP header limit (A13). */
   oversize?: boolean;
+  /** Raw bytes an HTTP parser may refuse (400) before the edge sees them (A16). */
+  rawBytes?: boolean;
+  /**
+   * The answer of a runtime that cuts the fragment off the URL before the Worker sees it
+   * (workerd), where it differs (A17): that runtime checks, and forwards, what is left.
+   */
+  worker?: Expectation;
 }
 
 /**
@@ -355,6 +372,85 @@ export const CASES: HostileCase[] = [
   },
   { name: 'control [A8]: lowercase "bearer" scheme', build: (c) => get(VID, { authorization: `bearer ${c.jwt()}` }), expect: OK(VID) },
   { name: 'control [A8]: "Bearer" followed by two spaces', build: (c) => get(VID, { authorization: `Bearer  ${c.jwt()}` }), expect: OK(VID) },
+
+  // ---------------------------------------------------------------- SPEC v1.1: the raw target (§2)
+  {
+    name: 'target [A16]: a raw # after a valid query token',
+    build: (c) => get(`${q(VID, c.jwt())}#frag`),
+    expect: DENY('ERR_PATH_NONCANONICAL'),
+    worker: OK(VID),
+  },
+  {
+    name: 'target [A16]: a raw # that would cut the path at its parent (../#)',
+    build: (c) => get(`/videos/course-1/..#/a.mp4?token=${c.jwt({ claims: { path: '/videos/*' } })}`),
+    expect: DENY('ERR_PATH_NONCANONICAL'),
+  },
+  {
+    name: 'target [A16]: a raw # in the path token prefix',
+    build: (c) => get(`/_token/${c.jwt({ claims: { path: '/videos/*' } })}/videos/#/../../secret.mp4`),
+    expect: DENY('ERR_PATH_NONCANONICAL'),
+    worker: OK('/videos/'), // what is left after the cut, checked and forwarded as it is
+  },
+  {
+    name: 'control [A16]: an encoded %23 is a path character, granted byte for byte',
+    build: (c) => get(q('/videos/a%23b.mp4', c.jwt({ claims: { path: '/videos/a#b.mp4' } }))),
+    expect: OK('/videos/a%23b.mp4'),
+  },
+  { name: 'target [A16]: raw non-ASCII (UTF-8) in the path', build: (c) => get(q('/videos/é.mp4', c.jwt({ claims: { path: PREFIX } }))), expect: DENY('ERR_PATH_NONCANONICAL'), rawBytes: true },
+  { name: 'target [A16]: raw DEL in the path', build: (c) => get(q('/videos/a\x7fb.mp4', c.jwt({ claims: { path: PREFIX } }))), expect: DENY('ERR_PATH_NONCANONICAL'), rawBytes: true },
+  { name: 'target [A16]: raw tab in the path', build: (c) => get(q('/videos/a\tb.mp4', c.jwt({ claims: { path: PREFIX } }))), expect: DENY('ERR_PATH_NONCANONICAL'), rawBytes: true },
+  {
+    name: 'control [A18]: a decoded path of exactly 4096 bytes, percent-encoded to 3× that',
+    build: (c) => get(`/videos/${'%C3%A7'.repeat(2044)}?token=${c.jwt({ claims: { path: PREFIX } })}`),
+    expect: OK(`/videos/${'%C3%A7'.repeat(2044)}`),
+  },
+  {
+    name: 'target [A18]: a decoded path of 4097 bytes',
+    build: (c) => get(`/videos/${'%C3%A7'.repeat(2044)}x?token=${c.jwt({ claims: { path: PREFIX } })}`),
+    expect: DENY('ERR_PATH_NONCANONICAL'),
+  },
+  {
+    name: 'control [A18]: a 4096-byte path after a path token',
+    build: (c) => get(`/_token/${c.jwt({ claims: { path: PREFIX } })}/videos/${'a'.repeat(4088)}`),
+    expect: OK(`/videos/${'a'.repeat(4088)}`),
+  },
+
+  // ---------------------------------------------------------------- SPEC v1.1: carriers (§6)
+  {
+    name: 'malformed: a second /_token/ segment right after the first',
+    build: (c) => get(`/_token/${c.jwt({ claims: { path: '/*' } })}/_token/${c.jwt({ claims: { path: '/*' } })}/videos/a.mp4`),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
+  },
+  {
+    name: 'malformed: a second /_token/ segment deeper in the path',
+    build: (c) => get(`/_token/${c.jwt({ claims: { path: PREFIX } })}/videos/_token/${c.jwt()}/a.mp4`),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
+  },
+  { name: 'control: "Bearer" then a tab', build: (c) => get(VID, { authorization: `Bearer\t${c.jwt()}` }), expect: OK(VID) },
+  { name: 'control: "Bearer" then spaces and tabs', build: (c) => get(VID, { authorization: `BEARER \t \t${c.jwt()}` }), expect: OK(VID) },
+  {
+    name: 'control: a Bearer header is removed even when the query token is used',
+    build: (c) => get(q(VID, c.jwt()), { authorization: `Bearer\t${c.secret('an-unused-bearer-token-value')}` }),
+    expect: OK(VID),
+  },
+  { name: 'malformed: "Bearer" then only a tab', build: () => get(VID, { authorization: 'Bearer\t' }), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'missing: "Bearer" glued to the token is another scheme', build: (c) => get(VID, { authorization: `Bearer${c.jwt()}` }), expect: DENY('ERR_TOKEN_MISSING') },
+  { name: 'control: absolute-form target with a query token', build: (c) => get(`http://edge.test${q(VID, c.jwt())}&x=1`), expect: OK(`${VID}?x=1`) },
+  {
+    name: 'control: absolute-form target with a path token',
+    build: (c) => get(`http://edge.test/_token/${c.jwt({ claims: { path: PREFIX } })}${VID}`),
+    expect: OK(VID),
+  },
+  {
+    name: 'target: absolute-form target with a non-canonical path',
+    build: (c) => get(`http://edge.test/videos/%2e%2e/secret.mp4?token=${c.jwt({ claims: { path: '/*' } })}`),
+    expect: DENY('ERR_PATH_NONCANONICAL'),
+  },
+  {
+    name: 'target: absolute-form target naming another host is still read as path and query',
+    build: (c) => get(`http://other.test:8080${q('/videos/b.mp4', c.jwt())}`),
+    expect: DENY('ERR_PATH_MISMATCH'),
+  },
 
   // ---------------------------------------------------------------- method (first check)
   ...['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'].map<HostileCase>((method) => ({

@@ -12,8 +12,9 @@ import { parseUriReference, resolveReference, type UriParts } from './uri.js';
 export const MAX_MANIFEST_BYTES = 8 << 20;
 /** Largest rewritten manifest (tokens make it grow); beyond it the original passes untouched. */
 export const MAX_REWRITTEN_BYTES = 4 * MAX_MANIFEST_BYTES;
-/** Input characters rewritten between two yields to the event loop. */
-const SLICE = 64 << 10;
+/** Work between two yields to the event loop: at most this many characters or lines (clocks may stand still in a Worker). */
+const SLICE_CHARS = 64 << 10;
+const SLICE_LINES = 1024;
 
 const MANIFEST_TYPES = new Set(['application/vnd.apple.mpegurl', 'audio/mpegurl']);
 
@@ -191,7 +192,8 @@ export async function rewriteManifest(text: string, rewrite: ManifestRewrite): P
   };
   const parts: string[] = [];
   let size = 0;
-  let sliceEnd = SLICE;
+  let sliceEnd = SLICE_CHARS;
+  let lines = 0;
   let start = 0;
   while (start < text.length) {
     let end = start;
@@ -204,8 +206,9 @@ export async function rewriteManifest(text: string, rewrite: ManifestRewrite): P
     size += line.length + (next - end);
     if (size > MAX_REWRITTEN_BYTES) return undefined;
     start = next;
-    if (start >= sliceEnd) {
-      sliceEnd = start + SLICE;
+    if (start >= sliceEnd || ++lines === SLICE_LINES) {
+      sliceEnd = start + SLICE_CHARS;
+      lines = 0;
       await nextTurn();
     }
   }

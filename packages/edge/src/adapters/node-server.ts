@@ -37,6 +37,7 @@ const NOT_FORWARDED = new Set([
 ]);
 const NOT_RELAYED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const NULL_BODY = new Set([204, 205, 304]);
+const NO_LENGTH = new Set(['content-length']);
 // A rewritten manifest has a new length and no content coding, and is never cached.
 const REWRITTEN_DROPS = new Set(['content-length', 'content-encoding', 'cache-control']);
 
@@ -210,7 +211,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     if (grant.manifest !== undefined && status === 200 && isManifest(grant.path, answer.headers['content-type'])) {
       return relayManifest(req, res, grant.manifest, answer);
     }
-    res.writeHead(status, answer.statusMessage, relayHeaders(answer));
+    // 205 must carry no content (RFC 9110 §15.3.6), and clients read a Content-Length after it.
+    res.writeHead(status, answer.statusMessage, status === 205 ? [...relayHeaders(answer, NO_LENGTH), 'content-length', '0'] : relayHeaders(answer));
     if (req.method === 'HEAD' || NULL_BODY.has(status)) {
       answer.resume();
       res.end();

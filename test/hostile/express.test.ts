@@ -1,0 +1,43 @@
+// The hostile table over real HTTP through the Express middleware (Express 5): the
+// handler after `urlseal()` plays the origin and records what reached it.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { urlseal } from '@urlseal/edge/express';
+import type { SeenByOrigin } from './assertions.js';
+import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { NOW_DATE } from './helpers.js';
+import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+
+let server: Server;
+let port = 0;
+const seen: SeenByOrigin[] = [];
+
+beforeAll(async () => {
+  const app = express();
+  app.use(urlseal({ keyring: KEYRING_JSON, currentDate: () => NOW_DATE }));
+  app.use((req, res) => {
+    seen.push({ method: req.method, target: req.url, headers: flat(req.headers) });
+    const answer = originAnswer(req.method, req.headers.range);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('hostile table over HTTP (Express middleware)', () => {
+  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
+    const ctx = new Ctx();
+    const request = hostile.build(ctx);
+    seen.length = 0;
+    checkAnswer(hostile, ctx, request, await sendRaw(port, request), seen);
+  });
+});

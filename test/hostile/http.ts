@@ -1,0 +1,100 @@
+// Running the hostile table over real HTTP: a raw-socket client (the request line goes out
+// byte for byte, so nothing on the client side normalises or refuses a target) and the
+// checks every HTTP runner shares (serve, Express, the Worker in workerd).
+import type { IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
+import { expect } from 'vitest';
+import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
+import type { Ctx, Expectation, HostileCase, HostileRequest } from './cases.js';
+
+export const ORIGIN_BODY = 'origin-body-0123456789';
+
+export interface Sent extends EdgeAnswer {
+  /** The server cut the connection without an answer. */
+  reset: boolean;
+}
+
+function parseResponse(raw: Buffer, method: string): Sent {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return { status: 0, headers: {}, body: '', method, reset: true };
+  const [statusLine = '', ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  let body = raw.subarray(end + 4);
+  if (/\bchunked\b/i.test(headers['transfer-encoding'] ?? '')) {
+    const chunks: Buffer[] = [];
+    let at = 0;
+    for (;;) {
+      const eol = body.indexOf('\r\n', at);
+      const size = Number.parseInt(body.subarray(at, eol).toString('latin1'), 16);
+      if (!(size > 0)) break;
+      chunks.push(body.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    body = Buffer.concat(chunks);
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: body.toString('utf8'), method, reset: false };
+}
+
+/** Sends one request over a fresh TCP connection, the target written exactly as given. */
+export function sendRaw(port: number, request: HostileRequest, extraHeaders: Record<string, string> = {}): Promise<Sent> {
+  const { method, url, headers } = request;
+  const lines = [`${method} ${url} HTTP/1.1`, 'Host: edge.test'];
+  for (const [name, value] of Object.entries({ ...headers, ...extraHeaders })) lines.push(`${name}: ${value}`);
+  lines.push('Connection: close', '', '');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    // write, not end: a half-closed client makes some servers drop the answer still in flight
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(lines.join('\r\n'), 'utf8')));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // Node's parser may cut an oversize or unparsable request before answering (A13).
+    socket.on('error', () => resolve({ status: 0, headers: {}, body: '', method, reset: true }));
+    socket.on('close', () => resolve(parseResponse(Buffer.concat(chunks), method)));
+  });
+}
+
+/**
+ * The answer an HTTP runner got, checked against the table. `expectation` overrides the
+ * case's own when a runtime legitimately differs (documented at the override).
+ */
+export function checkAnswer(hostile: HostileCase, ctx: Ctx, request: HostileRequest, answer: Sent, seen: SeenByOrigin[], expectation: Expectation = hostile.expect): void {
+  const refusedByParser = answer.reset || answer.status === 431 || (hostile.rawBytes === true && answer.status === 400);
+  if ((hostile.oversize || hostile.rawBytes) && refusedByParser) {
+    // refused by the HTTP parser before the edge (A13, A16): acceptable, but never granted
+    expect(seen).toHaveLength(0);
+    return;
+  }
+  expect(answer.reset, 'connection reset').toBe(false);
+  if (expectation.code === null) {
+    expect({ status: answer.status, code: answer.headers['x-urlseal-error'] ?? null }).toEqual({ status: expectation.status, code: null });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.method).toBe(request.method);
+    if (request.method !== 'HEAD') expect(answer.body).toBe(expectation.status === 206 ? ORIGIN_BODY.slice(0, 4) : ORIGIN_BODY);
+    if (expectation.status === 206) expect(answer.headers['content-range']).toBe(`bytes 0-3/${ORIGIN_BODY.length}`);
+    if (expectation.forward) assertForward(seen[0]!, expectation.forward);
+  } else {
+    assertDenial(answer, expectation, ctx.secrets);
+    expect(seen, 'a denied request must never reach the origin').toHaveLength(0);
+  }
+  for (const s of seen) assertNoCarrier(s, ctx.secrets);
+}
+
+/** The recording origin's answer: Range gives 206, HEAD no body. */
+export function originAnswer(method: string, range: string | undefined): { status: number; headers: Record<string, string>; body: string | undefined } {
+  if (range) {
+    return { status: 206, headers: { 'content-range': `bytes 0-3/${ORIGIN_BODY.length}`, 'content-type': 'video/mp4', 'content-length': '4' }, body: ORIGIN_BODY.slice(0, 4) };
+  }
+  return { status: 200, headers: { 'content-type': 'video/mp4', 'content-length': String(ORIGIN_BODY.length) }, body: method === 'HEAD' ? undefined : ORIGIN_BODY };
+}
+
+/** Node's parsed headers as one string each. */
+export function flat(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
