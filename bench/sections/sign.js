@@ -34,6 +34,8 @@ export async function run(bench) {
     { group: GROUP, peerOf: 'urlseal signToken' },
   );
 
+  bench.goal({ name: 'signUrl HS256 ≥ 1.0× fast-jwt createSigner', group: GROUP, row: 'urlseal signUrl', peer: 'fast-jwt createSigner', atLeast: 1.0 });
+
   await bench('urlseal secureToken', () => secureToken(SECRET, PATH, 1893456000), { group: GROUP_ST });
   await bench('urlseal signUrl (secure-token)', () => signer.signUrl(PATH, { scheme: 'secure-token' }), { group: GROUP_ST });
 }

@@ -133,6 +133,28 @@ describe('urlseal serve', () => {
     expect(envBad.status).toBe(2);
   });
 
+  it('--trust-proxy N takes the N-th X-Forwarded-For entry from the right; bare --trust-proxy is 1', async () => {
+    const ipToken = hs256(SECRET, 's1', { iat: now(), exp: now() + 300, path: '/ip', ip: '203.0.113.0/24' });
+    const status = async (flags: string[], xff: string) => {
+      const port = await freePort();
+      const child = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--keyring', keyringFile, '--port', String(port), ...flags]);
+      try {
+        await waitForPort(port, 20_000, () => child.exited());
+        return (await fetch(`http://127.0.0.1:${port}/ip?token=${ipToken}`, { headers: { 'x-forwarded-for': xff } })).status;
+      } finally {
+        await child.stop();
+      }
+    };
+    expect(await status([], '203.0.113.9')).toBe(403); // untrusted: the socket peer (127.0.0.1) counts
+    expect(await status(['--trust-proxy'], '203.0.113.9')).toBe(200);
+    expect(await status(['--trust-proxy', '--host', '127.0.0.1'], '198.51.100.1, 203.0.113.9')).toBe(200);
+    expect(await status(['--trust-proxy', '2'], '203.0.113.9, 10.0.0.1')).toBe(200);
+    expect(await status(['--trust-proxy=1'], '203.0.113.9, 10.0.0.1')).toBe(403); // the client wrote the first entry
+    const bad = spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--keyring', keyringFile, '--trust-proxy=x'], { encoding: 'utf8', timeout: 15_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--trust-proxy takes/);
+  }, 60_000);
+
   it('with env URLSEAL_KEYRING: on SIGTERM finishes in-flight requests and exits 0', async () => {
     const port = await freePort();
     const { URLSEAL_KEYRING: _drop, ...env } = process.env;

@@ -137,45 +137,55 @@ function carrierIndex(part: string, params: TokenParams): number {
   return name === params.token ? 0 : name === params.st ? 1 : name === params.e ? 2 : -1;
 }
 
-/**
- * The query source of SPEC §6 (`undefined` when the query holds no carrier),
- * from one pass over the parameters.
- */
-function querySource(query: string | undefined, params: TokenParams): TokenSource | undefined {
-  if (query === undefined || query === '') return undefined;
-  const values: [string[], string[], string[]] = [[], [], []];
-  let undecodable = false;
-  let found = false;
-  for (const part of query.split('&')) {
-    const index = carrierIndex(part, params);
-    if (index < 0) continue;
-    found = true;
-    const eq = part.indexOf('=');
-    const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
-    if (value === undefined) undecodable = true;
-    (values[index] as string[]).push(value ?? '');
+/** A query read once: its token source (SPEC §6) and the query forwarded without any carrier. */
+export interface QueryScan {
+  /** `undefined` when the query holds no carrier. */
+  readonly source: TokenSource | undefined;
+  /** `?…` without `token`/`st`/`e` parameters, or '' when nothing is left. */
+  readonly forward: string;
+}
+
+const NO_QUERY: QueryScan = { source: undefined, forward: '' };
+
+/** One pass over the query parameters: the carriers found, and what the origin may see. */
+export function scanQuery(query: string | undefined, params: TokenParams): QueryScan {
+  if (query === undefined) return NO_QUERY;
+  let token: string | undefined;
+  let st: string | undefined;
+  let e: string | undefined;
+  let malformed = false;
+  let kept: string | undefined; // built only once a carrier is found
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    const part = query.slice(start, end);
+    const index = part === '' ? -1 : carrierIndex(part, params);
+    if (index < 0) {
+      if (kept !== undefined) kept = kept === '' ? part : `${kept}&${part}`;
+    } else {
+      kept ??= start === 0 ? '' : query.slice(0, start - 1);
+      const eq = part.indexOf('=');
+      const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
+      if (value === undefined || (index === 0 ? token : index === 1 ? st : e) !== undefined) malformed = true;
+      if (index === 0) token = value ?? '';
+      else if (index === 1) st = value ?? '';
+      else e = value ?? '';
+    }
+    start = end + 1;
   }
-  if (!found) return undefined;
-  const [token, st, e] = values;
-  if (undecodable || token.length > 1 || st.length > 1 || e.length > 1) return MALFORMED;
-  if (token.length === 1) {
-    return st.length === 0 && e.length === 0 && token[0] !== '' ? { scheme: 'jwt', carrier: 'query', token: token[0] as string } : MALFORMED;
-  }
-  if (st.length !== 1 || e.length !== 1) return MALFORMED;
-  return { scheme: 'secure-token', carrier: 'query', st: st[0] as string, e: e[0] as string };
+  if (kept === undefined) return { source: undefined, forward: `?${query}` };
+  const forward = kept === '' ? '' : `?${kept}`;
+  let source: TokenSource = MALFORMED;
+  if (malformed) source = MALFORMED;
+  else if (token !== undefined) source = st === undefined && e === undefined && token !== '' ? { scheme: 'jwt', carrier: 'query', token } : MALFORMED;
+  else if (st !== undefined && e !== undefined) source = { scheme: 'secure-token', carrier: 'query', st, e };
+  return { source, forward };
 }
 
 /** The query forwarded to the origin: every `token`/`st`/`e` parameter removed, the rest as received. */
 export function forwardQuery(query: string | undefined, params: TokenParams): string {
-  if (query === undefined) return '';
-  const kept: string[] = [];
-  let removed = false;
-  for (const part of query.split('&')) {
-    if (carrierIndex(part, params) < 0) kept.push(part);
-    else removed = true;
-  }
-  if (!removed) return `?${query}`;
-  return kept.length > 0 ? `?${kept.join('&')}` : '';
+  return scanQuery(query, params).forward;
 }
 
 function isSpaceOrTab(code: number): boolean {
@@ -229,16 +239,11 @@ function cookieSource(header: string | undefined, name: string): TokenSource | u
  * then `Authorization: Bearer`, then the cookie. Headers are read only when no
  * earlier source is present.
  */
-export function findSource(target: Target, header: (name: string) => string | undefined, params: TokenParams): TokenSource {
+export function findSource(target: Target, query: QueryScan, header: (name: string) => string | undefined, params: TokenParams): TokenSource {
   if (target.pathToken !== undefined) {
     return target.pathToken === false ? MALFORMED : { scheme: 'jwt', carrier: 'path', token: target.pathToken };
   }
-  return (
-    querySource(target.query, params) ??
-    bearerSource(header('authorization')) ??
-    cookieSource(header('cookie'), params.cookie) ??
-    MISSING
-  );
+  return query.source ?? bearerSource(header('authorization')) ?? cookieSource(header('cookie'), params.cookie) ?? MISSING;
 }
 
 /**
@@ -287,8 +292,9 @@ export function extractToken(
     // Not canonical: the edge denies before reading a token; report the other carriers all the same.
     const q = typeof target === 'string' ? target.indexOf('?') : -1;
     const query = q < 0 ? undefined : target.slice(q + 1);
-    const source = findSource({ path: '', rawPath: '', query, pathToken: undefined }, header, params);
+    const source = findSource({ path: '', rawPath: '', query, pathToken: undefined }, scanQuery(query, params), header, params);
     return { source, path: undefined, target: undefined };
   }
-  return { source: findSource(read, header, params), path: read.path, target: read.rawPath + forwardQuery(read.query, params) };
+  const query = scanQuery(read.query, params);
+  return { source: findSource(read, query, header, params), path: read.path, target: read.rawPath + query.forward };
 }

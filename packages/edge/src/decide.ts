@@ -2,7 +2,7 @@
 // Order: method → canonical request path → token presence, size and shape →
 // kid and alg → signature → time → path grant → ip. Every path ends in a
 // Decision: any exception is a denial, never a pass and never a 500.
-import { findSource, forwardQuery, type TokenSource } from './carriers.js';
+import { findSource, scanQuery, type QueryScan, type TokenSource } from './carriers.js';
 import { UrlsealError, isDenialCode, type DenialCode } from './errors.js';
 import { ipInRange } from './ip.js';
 import { checkClaims, type Claims } from './jwt.js';
@@ -145,16 +145,17 @@ export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
     if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, 'ERR_METHOD_NOT_ALLOWED', 'method');
     const target = readTarget(view.target, p.params.pathSegment);
     if (target === undefined) return deny(p, 'ERR_PATH_NONCANONICAL', 'target');
-    const source = findSource(target, (name) => view.header(name), p.params);
+    const query = scanQuery(target.query, p.params);
+    const source = findSource(target, query, (name) => view.header(name), p.params);
     if (source === 'missing') return deny(p, 'ERR_TOKEN_MISSING');
     if (source === 'malformed') return deny(p, 'ERR_TOKEN_MALFORMED', 'carrier');
     const checked =
       source.scheme === 'jwt'
         ? checkJwt(p, source.token, target.path, view)
         : checkSecureToken(p, source.st, source.e, target.path);
-    if (!isThenable(checked)) return toDecision(p, view, target, source, checked);
+    if (!isThenable(checked)) return toDecision(view, target, query, source, checked);
     return checked.then(
-      (outcome) => toDecision(p, view, target, source, outcome),
+      (outcome) => toDecision(view, target, query, source, outcome),
       (error: unknown) => failClosed(p, error),
     );
   } catch (error) {
@@ -162,7 +163,7 @@ export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   }
 }
 
-function toDecision(p: Prepared, view: RequestView, target: Target, source: Exclude<TokenSource, string>, checked: Checked): Decision {
+function toDecision(view: RequestView, target: Target, query: QueryScan, source: Exclude<TokenSource, string>, checked: Checked): Decision {
   if (!checked.ok) return checked;
   const manifest =
     source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined
@@ -173,7 +174,7 @@ function toDecision(p: Prepared, view: RequestView, target: Target, source: Excl
     scheme: source.scheme,
     claims: checked.claims,
     path: target.path,
-    target: target.rawPath + forwardQuery(target.query, p.params),
+    target: target.rawPath + query.forward,
     manifest,
   };
 }

@@ -183,6 +183,19 @@ export function isValidPattern(pattern: string): boolean {
     : isCanonicalDecodedPath(pattern);
 }
 
+// Patterns already found valid: a verifier sees the same few grants on every
+// request. Bounded: emptied when full, so hostile claims cannot grow it.
+const validPatterns = new Set<string>();
+const MAX_REMEMBERED_PATTERNS = 256;
+
+function isKnownPattern(pattern: string): boolean {
+  if (validPatterns.has(pattern)) return true;
+  if (!isValidPattern(pattern)) return false;
+  if (validPatterns.size >= MAX_REMEMBERED_PATTERNS) validPatterns.clear();
+  validPatterns.add(pattern);
+  return true;
+}
+
 /**
  * Normalises a grant (one pattern or an array) to a validated array of 1 to
  * 16 patterns, or `undefined` if any part is invalid.
@@ -196,9 +209,9 @@ export function isValidPattern(pattern: string): boolean {
  * ```
  */
 export function parseGrant(grant: unknown): readonly string[] | undefined {
-  if (typeof grant === 'string') return isValidPattern(grant) ? [grant] : undefined;
+  if (typeof grant === 'string') return isKnownPattern(grant) ? [grant] : undefined;
   if (!Array.isArray(grant) || grant.length < 1 || grant.length > MAX_GRANT_PATTERNS) return undefined;
-  for (const pattern of grant) if (!isValidPattern(pattern as string)) return undefined;
+  for (const pattern of grant) if (!isKnownPattern(pattern as string)) return undefined;
   return grant as string[];
 }
 

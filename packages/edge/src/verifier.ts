@@ -71,20 +71,37 @@ export interface Verifier {
   readonly params: TokenParams;
 }
 
-function withForward(grant: Grant, request: Request, params: TokenParams, opts: VerifyOptions | undefined): VerifyResult {
-  let forward: Request | undefined;
-  const { scheme, claims, path, target, manifest } = grant;
-  return {
-    ok: true,
-    scheme,
-    claims,
-    path,
-    target,
-    manifest,
-    get forward() {
-      return (forward ??= forwardRequest(request, grant, params, opts));
-    },
-  };
+/**
+ * A grant from `verify`: the decision's fields, and `forward` built on first
+ * read (a class, because an object literal with a getter is slow to create).
+ */
+class VerifiedGrant implements Grant {
+  readonly ok = true as const;
+  readonly scheme: Grant['scheme'];
+  readonly claims: Grant['claims'];
+  readonly path: string;
+  readonly target: string;
+  readonly manifest: Grant['manifest'];
+  readonly #request: Request;
+  readonly #params: TokenParams;
+  readonly #opts: VerifyOptions | undefined;
+  #forward: Request | undefined;
+
+  constructor(grant: Grant, request: Request, params: TokenParams, opts: VerifyOptions | undefined) {
+    this.scheme = grant.scheme;
+    this.claims = grant.claims;
+    this.path = grant.path;
+    this.target = grant.target;
+    this.manifest = grant.manifest;
+    this.#request = request;
+    this.#params = params;
+    this.#opts = opts;
+  }
+
+  /** The request for the origin, every token carrier removed. */
+  get forward(): Request {
+    return (this.#forward ??= forwardRequest(this.#request, this, this.#params, this.#opts));
+  }
 }
 
 function tokenLevel(p: Prepared, scheme: Scheme, path: string, check: () => MaybeAsync<Checked>): Promise<TokenResult> {
@@ -107,14 +124,16 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
   return Object.freeze({
     params: p.params,
     decide: (view: RequestView) => decide(p, view),
-    async verify(request: Request, opts?: VerifyOptions): Promise<VerifyResult> {
-      let decision: Decision;
+    verify(request: Request, opts?: VerifyOptions): Promise<VerifyResult> {
+      const result = (decision: Decision): VerifyResult => (decision.ok ? new VerifiedGrant(decision, request, p.params, opts) : decision);
+      let decided: MaybeAsync<Decision>;
       try {
-        decision = await decide(p, requestView(request, opts));
+        decided = decide(p, requestView(request, opts));
       } catch (error) {
-        decision = failClosed(p, error); // a hostile `request` object whose getters throw
+        decided = failClosed(p, error); // a hostile `request` object whose getters throw
       }
-      return decision.ok ? withForward(decision, request, p.params, opts) : decision;
+      // Settled now on the node:crypto backend: no extra turn through an async function.
+      return isThenable(decided) ? decided.then(result) : Promise.resolve(result(decided));
     },
     verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }) {
       if (typeof token !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));

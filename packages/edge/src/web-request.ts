@@ -27,9 +27,12 @@ export interface VerifyOptions {
 
 /** Index where the path of an absolute URL string starts (after `scheme://authority`). */
 function pathIndex(url: string): number {
-  const authority = url.indexOf('//') + 2;
-  const end = url.slice(authority).search(/[/?#]/);
-  return end < 0 ? url.length : authority + end;
+  let i = url.indexOf('//') + 2;
+  for (; i < url.length; i++) {
+    const code = url.charCodeAt(i);
+    if (code === 0x2f || code === 0x3f || code === 0x23) return i;
+  }
+  return i;
 }
 
 /** The request-target of `request.url`, plus the raw one when an adapter has it. */
@@ -46,11 +49,10 @@ function targetOf(url: string, rawPath: string | undefined): string {
 
 /** The decision's view of a Web `Request`; headers are read only if the decision asks. */
 export function requestView(request: Request, opts: VerifyOptions | undefined): RequestView {
-  const headers = request.headers;
   return {
     method: request.method,
     target: targetOf(request.url, opts?.rawPath),
-    header: (name) => headers.get(name) ?? undefined,
+    header: (name) => request.headers.get(name) ?? undefined,
     clientIp: opts?.clientIp,
   };
 }

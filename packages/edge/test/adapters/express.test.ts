@@ -152,7 +152,70 @@ describe.each([
     expect(head.headers['content-length']).toBe(String(MANIFEST.length));
   });
 
-  it('throws at start-up on an unusable keyring', () => {
+  it('throws at start-up on an unusable keyring or option', () => {
     expect(() => urlseal({ keyring: '{"kids":{"a":"short"}}' })).toThrow(/32 bytes|kids/);
+    expect(() => urlseal({ keyring: KEYRING, trustProxy: 1.5 })).toThrow(/trustProxy/);
+    expect(() => urlseal({ keyring: KEYRING, onDenied: 'html' as never })).toThrow(/onDenied/);
+  });
+
+  it('takes the client address from the N-th X-Forwarded-For entry from the right with trustProxy N', async () => {
+    const token = jwt({ path: '/a.mp4', ip: '203.0.113.0/24' });
+    const status = async (trustProxy: number | boolean | undefined, xff: string) => {
+      const a = express();
+      a.use(urlseal({ keyring: KEYRING, trustProxy }), express.static(dir));
+      return (await request(a).get(`/a.mp4?token=${token}`).set('x-forwarded-for', xff)).status;
+    };
+    expect(await status(undefined, '203.0.113.7')).toBe(403);
+    expect(await status(1, '203.0.113.7')).toBe(200);
+    expect(await status(true, '203.0.113.7')).toBe(200);
+    expect(await status(1, '203.0.113.7, 10.0.0.1')).toBe(403);
+    expect(await status(2, '203.0.113.7, 10.0.0.1')).toBe(200);
+  });
+
+  it('hands a denial to onDenied with the denial headers set, so an app can render its own page', async () => {
+    const a = express();
+    a.use(
+      urlseal({
+        keyring: KEYRING,
+        onDenied: (denial, _req, res) => {
+          res.statusCode = denial.status;
+          res.setHeader('content-type', 'text/html');
+          res.end(`<h1>This link is not valid (${denial.code})</h1>`);
+        },
+      }),
+      express.static(dir),
+    );
+    const expired = await request(a).get(`/a.mp4?token=${jwt({ path: '/a.mp4', iat: now() - 900, exp: now() - 300 })}`);
+    expect(expired.status).toBe(410);
+    expect(expired.headers['content-type']).toMatch(/text\/html/);
+    expect(expired.headers['cache-control']).toBe('no-store');
+    expect(expired.headers['x-urlseal-error']).toBe('ERR_TOKEN_EXPIRED');
+    expect(expired.text).toBe('<h1>This link is not valid (ERR_TOKEN_EXPIRED)</h1>');
+    const missing = await request(a).get('/a.mp4');
+    expect(missing.status).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer');
+    // next(err) mode: the app's error handler renders it.
+    const b = express();
+    b.use(urlseal({ keyring: KEYRING, onDenied: (denial, _req, _res, next) => next(Object.assign(new Error(denial.code), { status: denial.status })) }));
+    b.use((err: Error & { status: number }, _req: express5.Request, res: express5.Response, _next: express5.NextFunction) => {
+      res.status(err.status).send(`error page: ${err.message}`);
+    });
+    const viaNext = await request(b).get('/a.mp4');
+    expect(viaNext.status).toBe(401);
+    expect(viaNext.text).toBe('error page: ERR_TOKEN_MISSING');
+  });
+
+  it('types req.urlseal.claims for handlers after it', async () => {
+    const a = express();
+    a.use(urlseal({ keyring: KEYRING }));
+    a.get('/a.mp4', (req, res) => {
+      const sub: string | undefined = req.urlseal?.claims.sub; // typed: Claims, not Record<string, unknown>
+      const exp: number | undefined = req.urlseal?.claims.exp;
+      res.json({ sub, exp, scheme: req.urlseal?.scheme });
+    });
+    const token = jwt({ path: '/a.mp4', sub: 'student-9' });
+    const res = await request(a).get(`/a.mp4?token=${token}`);
+    expect(res.body).toMatchObject({ sub: 'student-9', scheme: 'jwt' });
+    expect(typeof res.body.exp).toBe('number');
   });
 });

@@ -1,0 +1,139 @@
+// HTTP section of `npm run bench`: whole requests on loopback, driven by wrk, every server
+// in its own process in front of the same static origin (nginx serving a 1 KB file):
+// `urlseal serve` (JWT path token, and secure-token) beside a bare Node keep-alive proxy
+// and nginx `secure_link` + `proxy_pass`; and the Express middleware in front of
+// express.static beside the same app without it. Goals (issue 7): serve ≥ 0.8× the bare
+// proxy and ≥ 0.4× nginx, p99 ≤ 2× the bare proxy's; Express overhead ≤ 10%.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const GROUP = 'HTTP: 1 KB file through a proxy (wrk -t1 -c32, loopback)';
+const GROUP_EXPRESS = 'HTTP: Express, 1 KB file from express.static (wrk -t1 -c32)';
+const SECRET = 'http-bench-secret-of-at-least-32-bytes!';
+const ST_SECRET = 'http-bench-legacy-secret-of-32-bytes!!!';
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
+const FILE = '/files/1k.bin';
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, child) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`a bench server exited early (${child.spawnargs.join(' ')})`);
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listened on 127.0.0.1:${port}`);
+}
+
+function nginxConfig(dir, name, server) {
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp-${name}-${t};`).join(' ');
+  return `worker_processes 1; error_log ${dir}/${name}.error.log warn; pid ${dir}/${name}.pid;
+events { worker_connections 1024; }
+http { access_log off; ${temp} keepalive_requests 1000000; default_type application/octet-stream; ${server} }\n`;
+}
+
+/** Parses wrk --latency output into requests/s and the p99 latency in ms. */
+function parseWrk(output) {
+  const rps = Number(/Requests\/sec:\s*([\d.]+)/.exec(output)?.[1]);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(output);
+  const scale = { us: 0.001, ms: 1, s: 1000 };
+  const errors = /Non-2xx or 3xx responses:\s*(\d+)/.exec(output)?.[1];
+  if (errors !== undefined) throw new Error(`wrk saw ${errors} non-2xx answers: the bench URL is wrong`);
+  if (!Number.isFinite(rps) || p99 === null) throw new Error(`cannot read wrk output:\n${output}`);
+  return { rps, p99: Number(p99[1]) * scale[p99[2]] };
+}
+
+function wrk(url) {
+  return async () => {
+    const result = spawnSync('wrk', ['-t1', '-c32', `-d${SECONDS}s`, '--latency', url], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr || result.stdout}`);
+    const { rps, p99 } = parseWrk(result.stdout);
+    return { value: rps, extra: { 'p99 ms': p99 } };
+  };
+}
+
+export async function run(bench) {
+  if (spawnSync('wrk', ['--version']).error || spawnSync('nginx', ['-v']).error) {
+    throw new Error('the HTTP section needs wrk and nginx: run `bash scripts/bench-deps.sh` as root (npm run bench does), or apt-get install -y wrk nginx');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'urlseal-bench-http-'));
+  chmodSync(dir, 0o755); // nginx workers run as nobody
+  mkdirSync(join(dir, 'www/files'), { recursive: true, mode: 0o755 });
+  writeFileSync(join(dir, `www${FILE}`), Buffer.alloc(1024, 'x'), { mode: 0o644 });
+  const children = [];
+  bench.cleanup(async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = async (command, args, port, env = {}) => {
+    const child = spawn(command, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+    children.push(child);
+    await waitForPort(port, child);
+  };
+  const nginx = (name, server) => {
+    writeFileSync(join(dir, `${name}.conf`), nginxConfig(dir, name, server));
+    return ['-p', dir, '-e', join(dir, `${name}.error.log`), '-c', join(dir, `${name}.conf`), '-g', 'daemon off;'];
+  };
+
+  const [origin, bare, serve, nginxProxy, plainExpress, sealedExpress] = await Promise.all(Array.from({ length: 6 }, freePort));
+  await start('nginx', nginx('origin', `server { listen 127.0.0.1:${origin}; root ${dir}/www; }`), origin);
+  await start(
+    'nginx',
+    nginx(
+      'proxy',
+      `upstream origin { server 127.0.0.1:${origin}; keepalive 64; }
+server { listen 127.0.0.1:${nginxProxy};
+  location / {
+    secure_link $arg_st,$arg_e; secure_link_md5 "${ST_SECRET}$uri$secure_link_expires";
+    if ($secure_link = "") { return 403; } if ($secure_link = "0") { return 410; }
+    proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
+  } }`,
+    ),
+    nginxProxy,
+  );
+  const keyring = JSON.stringify({ kids: { b1: SECRET }, secureToken: [ST_SECRET] });
+  await start(process.execPath, [join(ROOT, 'bench/http/bare-proxy.mjs'), String(bare), String(origin)], bare);
+  await start(process.execPath, [join(ROOT, 'packages/sdk/bin/urlseal.js'), 'serve', '--origin', `http://127.0.0.1:${origin}`, '--port', String(serve)], serve, { URLSEAL_KEYRING: keyring });
+  await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(plainExpress), join(dir, 'www')], plainExpress);
+  await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(sealedExpress), join(dir, 'www'), '--urlseal'], sealedExpress, { URLSEAL_KEYRING: keyring });
+
+  const now = Math.floor(Date.now() / 1000);
+  const enc = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${enc({ alg: 'HS256', kid: 'b1', typ: 'JWT' })}.${enc({ exp: now + 3600, iat: now, path: '/files/*' })}`;
+  const jwt = `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+  const e = now + 3600;
+  const st = createHash('md5').update(`${ST_SECRET}${FILE}${e}`).digest('base64url');
+  const base = (port) => `http://127.0.0.1:${port}`;
+
+  await bench.measure('bare Node keep-alive proxy', wrk(`${base(bare)}${FILE}`), { group: GROUP, unit: 'req/s' });
+  await bench.measure('urlseal serve, JWT path token', wrk(`${base(serve)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
+  await bench.measure('urlseal serve, secure-token', wrk(`${base(serve)}${FILE}?st=${st}&e=${e}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
+  await bench.measure('nginx secure_link + proxy_pass', wrk(`${base(nginxProxy)}${FILE}?st=${st}&e=${e}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
+  for (const row of ['urlseal serve, JWT path token', 'urlseal serve, secure-token']) {
+    bench.goal({ name: `${row} ≥ 0.8× bare proxy`, group: GROUP, row, peer: 'bare Node keep-alive proxy', atLeast: 0.8 });
+    bench.goal({ name: `${row} ≥ 0.4× nginx`, group: GROUP, row, peer: 'nginx secure_link + proxy_pass', atLeast: 0.4 });
+    bench.goal({ name: `${row}: p99 ≤ 2× bare proxy's`, group: GROUP, row, peer: 'bare Node keep-alive proxy', of: 'extra:p99 ms', atMost: 2 });
+  }
+
+  await bench.measure('express.static', wrk(`${base(plainExpress)}${FILE}`), { group: GROUP_EXPRESS, unit: 'req/s' });
+  await bench.measure('urlseal() + express.static, JWT query token', wrk(`${base(sealedExpress)}${FILE}?token=${jwt}`), { group: GROUP_EXPRESS, unit: 'req/s', peerOf: 'express.static' });
+  bench.goal({ name: 'Express middleware overhead ≤ 10% (≥ 0.9×)', group: GROUP_EXPRESS, row: 'urlseal() + express.static, JWT query token', peer: 'express.static', atLeast: 0.9 });
+}
