@@ -9,7 +9,9 @@ describe('parseTtl', () => {
     expect(() => parseTtl(ttl as number)).toThrow(TypeError);
   });
   it('names the option and honours maxTtl', () => {
-    expect(() => parseTtl('2h', 3600, '--ttl')).toThrow(/--ttl .*maxTtl/);
+    expect(() => parseTtl('2h', 3600)).toThrow(/^parseTtl: option "ttl" is 7200 s, above maxTtl \(3600 s\)/);
+    expect(() => parseTtl('5m', 3600, 'createSigner', 'ttl')).not.toThrow();
+    expect(() => parseTtl('-5m')).toThrow(/must be more than 0 seconds/);
     expect(parseTtl('2d', 172800)).toBe(172800);
   });
 });
