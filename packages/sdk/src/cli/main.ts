@@ -33,10 +33,9 @@ function report(command: string, error: unknown): number {
  * (`verify`), 2 bad input or failure (one line on stderr, never a stack trace).
  *
  * @example
- * ```ts
- * // bin/urlseal.js does exactly this:
- * import { main } from '../dist/cli/main.js';
- * main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+ * ```sh
+ * urlseal sign /videos/a.mp4 -k keyring.local.json; echo "exit $?"   # the signed URL, then: exit 0
+ * urlseal sign /videos/a.mp4; echo "exit $?"                         # urlseal sign: no keyring: …, then: exit 2
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
