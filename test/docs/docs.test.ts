@@ -1,18 +1,37 @@
 // Docs that are true: every TypeScript example in the READMEs, docs/ and the public TSDoc
 // compiles against the packages as built (run after `npm run build`; `npm test` does).
 // ENFORCED lists what is checked; add a file or folder here to hold it to the same rule.
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, isCheckedTypeScript, markdownSnippets, sourceFiles, tsdocSnippets, typeCheck, type Snippet } from './snippets.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  REPO_ROOT,
+  isCheckedTypeScript,
+  markdownSnippets,
+  matchesPromise,
+  outputExamples,
+  sourceFiles,
+  tsdocSnippets,
+  typeCheck,
+  type Snippet,
+} from './snippets.js';
 
 const ENFORCED = {
   markdown: ['README.md', 'packages/sdk/README.md', 'docs/sdk.md', 'docs/cli.md', 'docs/key-rotation.md', 'docs/spec.md'],
   tsdoc: ['packages/sdk/src'],
+  // sh blocks whose `# <output>` lines are run and compared (README.md's quick start, whose
+  // comments explain as well as show, has its own test: quickstart.test.ts).
+  shell: ['packages/sdk/README.md', 'docs/sdk.md', 'docs/cli.md', 'docs/key-rotation.md'],
 };
 
-const snippets: Snippet[] = [
+const blocks: Snippet[] = [
   ...ENFORCED.markdown.flatMap((file) => markdownSnippets(REPO_ROOT, file)),
   ...ENFORCED.tsdoc.flatMap((folder) => sourceFiles(REPO_ROOT, folder)).flatMap((file) => tsdocSnippets(REPO_ROOT, file)),
-].filter(isCheckedTypeScript);
+];
+const snippets = blocks.filter(isCheckedTypeScript);
+const shellExamples = blocks.filter((b) => ENFORCED.shell.includes(b.file)).flatMap(outputExamples);
 
 describe('documentation examples', () => {
   it('finds the examples it is meant to check', () => {
@@ -40,4 +59,30 @@ describe('documentation examples', () => {
     const errors = typeCheck(REPO_ROOT, snippets).map((e) => `${e.file}:${e.line}: ${e.message}`);
     expect(errors).toEqual([]);
   }, 60_000);
+});
+
+describe('shell examples that show their output', () => {
+  // A fresh project using this repo's node_modules, with the keyring the docs assume.
+  const dir = mkdtempSync(join(tmpdir(), 'urlseal-doc-examples-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { URLSEAL_KEYRING: _none, ...base } = process.env;
+  const env = { ...base, PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}` };
+
+  it('finds them', () => {
+    expect(shellExamples.map((e) => e.file)).toContain('docs/cli.md');
+  });
+
+  it.each(shellExamples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s prints what the doc says', (_where, example) => {
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    try {
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+      execFileSync('urlseal', ['keygen', '-k', 'keyring.local.json'], { cwd: dir, env });
+    } catch {
+      // made by an earlier example
+    }
+    const run = spawnSync('bash', ['-e', '-c', example.command], { cwd: dir, env, encoding: 'utf8', timeout: 15_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const first = run.stdout.split('\n')[0] ?? '';
+    expect(matchesPromise(first, example.expected), `${example.command}\nprinted: ${first}\ndoc says: ${example.expected}`).toBe(true);
+  });
 });

@@ -126,6 +126,41 @@ export function typeCheck(root: string, snippets: readonly Snippet[], prelude = 
   return errors;
 }
 
+/** A shell command in the docs followed by a `# <output>` line: what it prints. */
+export interface OutputExample {
+  readonly file: string;
+  readonly line: number;
+  readonly command: string;
+  /** The promised first line of stdout; `…` or `...` stands for any text. */
+  readonly expected: string;
+}
+
+/**
+ * The commands of a `sh` block that are followed by a comment line showing their output
+ * (`# https://…`), with `\`-continued lines joined. Lines that are not followed by such a
+ * comment (synopses, setup) are not examples.
+ */
+export function outputExamples(snippet: Snippet): OutputExample[] {
+  if (snippet.lang !== 'sh' && snippet.lang !== 'bash') return [];
+  const lines = snippet.code.split('\n');
+  const examples: OutputExample[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if ((lines[i] as string).startsWith('#') || (lines[i] as string).trim() === '') continue;
+    const start = i;
+    let command = lines[i] as string;
+    while (command.endsWith('\\') && i + 1 < lines.length) command = `${command.slice(0, -1)} ${(lines[++i] as string).trim()}`;
+    const next = lines[i + 1];
+    if (next?.startsWith('# ')) examples.push({ file: snippet.file, line: snippet.line + start, command, expected: next.slice(2) });
+  }
+  return examples;
+}
+
+/** Whether a line of output is what a doc promised (`…`/`...` match any text). */
+export function matchesPromise(line: string, promise: string): boolean {
+  const parts = promise.split(/\.\.\.|…/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 's').test(line);
+}
+
 /** Every `.ts` file under a folder (relative to root), for tsdocSnippets. */
 export function sourceFiles(root: string, folder: string): string[] {
   return ts.sys.readDirectory(join(root, folder), ['.ts'], ['**/*.d.ts']).map((file) => relative(root, file));
