@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isIpClaim, parseTtl } from '@urlseal/sdk';
+import { isIpClaim, parseTtl, type Ttl } from '@urlseal/sdk';
 
 describe('parseTtl', () => {
-  it.each([[90, 90], ['90', 90], ['90s', 90], ['5m', 300], ['2h', 7200], ['1d', 86400]])('%s → %i s', (ttl, seconds) => {
+  it.each([[90, 90], ['90', 90], ['90s', 90], ['5m', 300], ['2h', 7200], ['1d', 86400]] as Array<[Ttl, number]>)('%s → %i s', (ttl, seconds) => {
     expect(parseTtl(ttl)).toBe(seconds);
   });
   it.each([0, -1, 1.5, '', '5 m', '5w', '-5m', '0s', '1d1h', 86401, '25h', NaN])('refuses %s', (ttl) => {
