@@ -27,3 +27,16 @@ describe('isIpClaim', () => {
     },
   );
 });
+
+describe('Ttl (the type)', () => {
+  it('accepts seconds and the four units, and rejects other units at compile time', () => {
+    const ok: Ttl[] = [90, '90', '90s', '5m', '2h', '1d'];
+    // @ts-expect-error: "y" is not a unit (tsc over this file fails if this ever compiles)
+    const tenYears: Ttl = '10y';
+    // @ts-expect-error: a unit needs digits before it
+    const noDigits: Ttl = 'm';
+    expect(ok.map((ttl) => parseTtl(ttl, 172800))).toEqual([90, 90, 90, 300, 7200, 86400]);
+    expect(() => parseTtl(tenYears)).toThrow(TypeError);
+    expect(() => parseTtl(noDigits)).toThrow(TypeError);
+  });
+});
