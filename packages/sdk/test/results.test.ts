@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createVerifier } from '@urlseal/edge';
 import { UrlsealError } from '@urlseal/edge/contract';
 import { createSigner, loadKeyring } from '@urlseal/sdk';
-import { HS_KEYRING, NOW, NOW_DATE, decodeSegment } from './helpers.js';
+import { HS_KEYRING, NOW, NOW_DATE, decodeSegment, privateJwk } from './helpers.js';
 
 const LEGACY = 'legacy-secret-0123456789abcdefghijkl';
 const signer = createSigner({ keyring: { ...HS_KEYRING, secureToken: [LEGACY] }, currentDate: NOW_DATE });
@@ -121,5 +121,19 @@ describe('the error rule', () => {
     expect(messages).toHaveLength(5);
     for (const message of messages) expect(message).not.toMatch(/--|\burlseal (sign|verify|serve)\b/);
     expect(messages[0]).toBe('loadKeyring: no file given and env URLSEAL_KEYRING is not set; pass a keyring file path or set URLSEAL_KEYRING to the keyring JSON');
+  });
+});
+
+describe('asymmetric keyrings are checked once, at createSigner', () => {
+  it('refuses a JWK whose private part belongs to another key', () => {
+    const one = privateJwk('EdDSA', 'e1');
+    const other = privateJwk('EdDSA', 'e1');
+    expect(() => createSigner({ keyring: { keys: [{ ...one, d: other.d }] } })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEYRING_INVALID', message: 'keyring: key "e1" is not a usable EdDSA key pair: its "d" does not match its public part' }) as Error,
+    );
+    const p1 = privateJwk('ES256', 'p1');
+    const p2 = privateJwk('ES256', 'p1');
+    expect(() => createSigner({ keyring: { keys: [{ ...p1, d: p2.d }] } })).toThrow(expect.objectContaining({ code: 'ERR_KEYRING_INVALID' }) as Error);
+    expect(createSigner({ keyring: { keys: [p1] } }).signToken('/a')).toMatch(/^[\w-]+\.[\w-]+\.[\w-]{86}$/);
   });
 });
