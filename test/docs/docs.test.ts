@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   REPO_ROOT,
+  exportsWithoutExample,
   isCheckedTypeScript,
   markdownSnippets,
   matchesPromise,
@@ -21,6 +22,11 @@ import {
 const ENFORCED = {
   markdown: ['README.md', 'packages/sdk/README.md', 'docs/sdk.md', 'docs/cli.md', 'docs/key-rotation.md', 'docs/spec.md'],
   tsdoc: ['packages/sdk/src'],
+  // Entry points whose exports (declared under the folder given) must each have an @example.
+  entries: [
+    ['packages/sdk/src/index.ts', 'packages/sdk/src'],
+    ['packages/sdk/src/web.ts', 'packages/sdk/src'],
+  ] as Array<[string, string]>,
   // sh blocks whose `# <output>` lines are run and compared (README.md's quick start, whose
   // comments explain as well as show, has its own test: quickstart.test.ts).
   shell: ['packages/sdk/README.md', 'docs/sdk.md', 'docs/cli.md', 'docs/key-rotation.md'],
@@ -54,6 +60,10 @@ describe('documentation examples', () => {
       { file: 'example.md', line: 11, message: expect.stringContaining("Type 'string' is not assignable to type 'Promise<string>'") },
     ]);
   });
+
+  it.each(ENFORCED.entries)('every export of %s declared in its package has an @example', (entry, within) => {
+    expect(exportsWithoutExample(REPO_ROOT, entry, within)).toEqual([]);
+  }, 30_000);
 
   it('every TypeScript example compiles', () => {
     const errors = typeCheck(REPO_ROOT, snippets).map((e) => `${e.file}:${e.line}: ${e.message}`);

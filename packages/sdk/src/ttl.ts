@@ -1,7 +1,16 @@
 import { DEFAULT_MAX_TTL } from '@urlseal/edge/contract';
 import { optionError } from './misuse.js';
 
-/** A unit of a ttl string: seconds, minutes, hours, days. */
+/**
+ * A unit of a ttl string: seconds, minutes, hours, days.
+ *
+ * @example
+ * ```ts
+ * import type { Ttl, TtlUnit } from '@urlseal/sdk';
+ * const unit: TtlUnit = 'h';
+ * const ttl: Ttl = `2${unit}`;
+ * ```
+ */
 export type TtlUnit = 's' | 'm' | 'h' | 'd';
 
 /**
