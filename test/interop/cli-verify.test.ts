@@ -71,6 +71,17 @@ describe('urlseal verify', () => {
     expect(urlseal(['verify', legacy.stdout.trim()], { URLSEAL_KEYRING: KEYRING }).code).toBe(0);
   });
 
+  it('accepts the URL as typed, unencoded, just as sign does; -k names the keyring', () => {
+    const signed = urlseal(['sign', 'https://cdn.example/v/a b ção.mp4', '-k', keyringFile, '--ttl', '5m']);
+    expect(signed.stdout).toMatch(/^https:\/\/cdn\.example\/v\/a%20b%20%C3%A7%C3%A3o\.mp4\?token=/);
+    const token = signed.stdout.trim().split('token=')[1] as string;
+    const typed = urlseal(['verify', `https://cdn.example/v/a b ção.mp4?token=${token}`, '-k', keyringFile]);
+    expect(typed.code, typed.stdout + typed.stderr).toBe(0);
+    expect(JSON.parse(typed.stdout)).toMatchObject({ ok: true, claims: { path: '/v/a b ção.mp4' } });
+    const dotted = urlseal(['verify', `https://cdn.example/v/x/%2e%2e/a b ção.mp4?token=${token}`, '-k', keyringFile]);
+    expect(JSON.parse(dotted.stdout)).toMatchObject({ ok: false, code: 'ERR_PATH_NONCANONICAL' });
+  });
+
   it('exits 2 with one stderr line on bad input', () => {
     for (const args of [
       ['verify'],

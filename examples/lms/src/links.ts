@@ -59,18 +59,18 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
     const target = base + lesson.mediaPath;
     switch (lesson.kind) {
       case 'mp4-exact': {
-        const url = await signer.signUrl(target, { expires, sub, transport: 'query' });
+        const url = signer.signUrl(target, { expires, sub, transport: 'query' });
         const jwt = jwtOf(url);
         return { url, scheme: 'jwt', transport: 'query', grant: lesson.mediaPath, expires, header: decodeSegment(jwt?.split('.')[0]), claims: decodeSegment(jwt?.split('.')[1]) };
       }
       case 'hls-prefix': {
         const grant = lesson.grant ?? lesson.mediaPath;
-        const url = await signer.signUrl(target, { expires, sub, grant, transport: 'path' });
+        const url = signer.signUrl(target, { expires, sub, grant, transport: 'path' });
         const jwt = jwtOf(url);
         return { url, scheme: 'jwt', transport: 'path', grant, expires, header: decodeSegment(jwt?.split('.')[0]), claims: decodeSegment(jwt?.split('.')[1]) };
       }
       case 'mp4-secure-token': {
-        const url = await signer.signUrl(target, { expires, scheme: 'secure-token' });
+        const url = signer.signUrl(target, { expires, scheme: 'secure-token' });
         return { url, scheme: 'secure-token', transport: 'query', grant: lesson.mediaPath, expires };
       }
     }

@@ -1,10 +1,11 @@
-import { parseGrant } from '@urlseal/edge/contract';
+import { parseGrant, type Scheme } from '@urlseal/edge/contract';
 import { isIpClaim } from './ip.js';
-import type { Scheme, Transport } from './options.js';
+import { optionError } from './misuse.js';
+import type { Transport } from './options.js';
 import type { Ttl } from './ttl.js';
 
 /**
- * Per-call options of `signUrl`, `signToken` and `signCookie`.
+ * Per-call options of `sign`, `signUrl`, `signToken` and `signCookie`.
  *
  * @example
  * ```ts
@@ -29,9 +30,21 @@ export interface SignOptions {
   ip?: string;
   /** Scheme for this call; default from `createSigner`. */
   scheme?: Scheme;
-  /** Transport for this call (signUrl, jwt only). */
+  /** Transport for this call (`sign`/`signUrl`, jwt only). */
   transport?: Transport;
 }
+
+/**
+ * Per-call options of `signToken` and `signCookie`: the grant is their first argument,
+ * and they make JWTs that travel in a header or a cookie, not in a URL.
+ *
+ * @example
+ * ```ts
+ * import type { TokenOptions } from '@urlseal/sdk';
+ * const options: TokenOptions = { ttl: '1h', sub: 'student-42' };
+ * ```
+ */
+export type TokenOptions = Omit<SignOptions, 'grant' | 'transport'>;
 
 /**
  * The claims urlseal puts in a JWT (SPEC §4).
@@ -56,16 +69,18 @@ const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'i
 const MAX_TEXT_CLAIM = 1024;
 
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */
-export function checkCallOptions(options: SignOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  for (const name in options) if (!CALL_OPTIONS.has(name)) throw new TypeError(`unknown option "${name}"`);
+export function checkCallOptions(options: SignOptions, fn: string): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object`);
+  for (const name in options) {
+    if (!CALL_OPTIONS.has(name)) throw optionError(fn, name, `is unknown; expected one of ${[...CALL_OPTIONS].join(', ')}`);
+  }
 }
 
-/** Validates a grant into 1–16 patterns; TypeError otherwise. */
-export function checkGrant(grant: unknown): readonly string[] {
+/** Validates a grant into 1–16 patterns. */
+export function checkGrant(grant: unknown, fn: string): readonly string[] {
   const patterns = parseGrant(grant);
   if (patterns === undefined) {
-    throw new TypeError('grant must be 1 to 16 patterns, each a canonical decoded path or a "/dir/*" prefix');
+    throw optionError(fn, 'grant', 'must be 1 to 16 patterns, each a canonical decoded path or a "/dir/*" prefix');
   }
   return patterns;
 }
@@ -76,35 +91,35 @@ export function hasPrefix(patterns: readonly string[]): boolean {
 }
 
 /** Checks a Unix time option: a non-negative safe integer. */
-export function checkUnixTime(value: unknown, option: string): number {
+export function checkUnixTime(value: unknown, fn: string, option: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`${option} must be a Unix time in whole seconds`);
+    throw optionError(fn, option, 'must be a Unix time in whole seconds');
   }
   return value;
 }
 
-function checkText(value: unknown, option: string): string {
+function checkText(value: unknown, fn: string, option: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT_CLAIM) {
-    throw new TypeError(`${option} must be a string of 1 to ${MAX_TEXT_CLAIM} characters`);
+    throw optionError(fn, option, `must be a string of 1 to ${MAX_TEXT_CLAIM} characters`);
   }
   return value;
 }
 
 /**
- * Builds the claims of one JWT. `exp` is the precomputed expiry, `now` the
- * signer's clock; optional claims are set only when given.
+ * Builds the claims of one JWT. `exp` is the precomputed expiry, `now` the signer's
+ * clock; optional claims are set only when given.
  */
-export function buildClaims(patterns: readonly string[], exp: number, now: number, options: SignOptions): UrlsealClaims {
+export function buildClaims(patterns: readonly string[], exp: number, now: number, options: SignOptions, fn: string): UrlsealClaims {
   const claims: UrlsealClaims = {
     path: patterns.length === 1 ? (patterns[0] as string) : [...patterns],
     exp,
     iat: now,
   };
-  if (options.nbf !== undefined) claims.nbf = checkUnixTime(options.nbf, 'nbf');
-  if (options.sub !== undefined) claims.sub = checkText(options.sub, 'sub');
-  if (options.jti !== undefined) claims.jti = checkText(options.jti, 'jti');
+  if (options.nbf !== undefined) claims.nbf = checkUnixTime(options.nbf, fn, 'nbf');
+  if (options.sub !== undefined) claims.sub = checkText(options.sub, fn, 'sub');
+  if (options.jti !== undefined) claims.jti = checkText(options.jti, fn, 'jti');
   if (options.ip !== undefined) {
-    if (!isIpClaim(options.ip)) throw new TypeError('ip must be an IPv4/IPv6 address or CIDR such as 203.0.113.0/24');
+    if (!isIpClaim(options.ip)) throw optionError(fn, 'ip', 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.0/24');
     claims.ip = options.ip;
   }
   return claims;

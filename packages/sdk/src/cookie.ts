@@ -1,3 +1,5 @@
+import type { UrlsealClaims } from './claims.js';
+import type { SignedCookie } from './results.js';
 import { encodePath } from './url.js';
 
 /** The directory part of a pattern: `/dir/*` → `/dir/`, an exact path stays itself. */
@@ -6,9 +8,9 @@ function patternScope(pattern: string): string {
 }
 
 /**
- * The narrowest cookie `Path` covering every pattern: the pattern itself for
- * one, else the longest common prefix cut back to a `/` (cookie paths match
- * on segment boundaries, like grants).
+ * The narrowest cookie `Path` covering every pattern: the pattern itself for one, else
+ * the longest common prefix cut back to a `/` (cookie paths match on segment
+ * boundaries, like grants).
  */
 export function cookiePath(patterns: readonly string[]): string {
   const scopes = patterns.map(patternScope);
@@ -24,7 +26,20 @@ export function cookiePath(patterns: readonly string[]): string {
   return encodePath(common);
 }
 
-/** A `Set-Cookie` value carrying the token, scoped to the grant and its lifetime. */
-export function setCookieValue(name: string, token: string, patterns: readonly string[], maxAge: number): string {
-  return `${name}=${token}; Path=${cookiePath(patterns)}; Max-Age=${Math.max(0, maxAge)}; HttpOnly; Secure; SameSite=Lax`;
+/** The cookie carrying `token`, scoped to the grant and to the token's remaining lifetime. */
+export function signedCookie(name: string, token: string, patterns: readonly string[], claims: UrlsealClaims): SignedCookie {
+  const path = cookiePath(patterns);
+  const maxAge = Math.max(0, claims.exp - claims.iat);
+  return Object.freeze({
+    name,
+    value: token,
+    path,
+    maxAge,
+    expires: claims.exp,
+    claims,
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    serialize: () => `${name}=${token}; Path=${path}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Lax`,
+  });
 }

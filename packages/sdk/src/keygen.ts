@@ -1,7 +1,15 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createKeyring, type KeyringJson } from '@urlseal/edge/contract';
 
-/** Algorithms keygen can make a key for. */
+/**
+ * Algorithms keygen can make a key for.
+ *
+ * @example
+ * ```ts
+ * import { KEYGEN_ALGS, generateKeyring } from '@urlseal/sdk';
+ * const keyrings = KEYGEN_ALGS.map((alg) => generateKeyring({ kid: `k-${alg}`, alg }));
+ * ```
+ */
 export const KEYGEN_ALGS = ['HS256', 'ES256', 'EdDSA'] as const;
 
 /** A new secret: 32 random bytes as base64url (43 characters, so 43 bytes of key). */

@@ -1,21 +1,19 @@
-import { createKeyring, type Keyring, type KeyringJson } from '@urlseal/edge/contract';
+import {
+  DEFAULT_MAX_TTL,
+  UrlsealError,
+  createKeyring,
+  readTokenParams,
+  type Keyring,
+  type KeyringJson,
+  type Scheme,
+  type TokenParams,
+} from '@urlseal/edge/contract';
+import { optionError } from './misuse.js';
 import { parseTtl, type Ttl } from './ttl.js';
 
 /**
- * How a token is signed: `jwt` (default) or the legacy `secure-token` md5
- * format (SPEC §5).
- *
- * @example
- * ```ts
- * import type { Scheme } from '@urlseal/sdk';
- * const scheme: Scheme = 'secure-token';
- * ```
- */
-export type Scheme = 'jwt' | 'secure-token';
-
-/**
- * Where `signUrl` puts a JWT: `path` (`/_token/<jwt>/…`, inherited by relative
- * URLs in HLS/DASH manifests) or `query` (`?token=<jwt>`).
+ * Where `signUrl` puts a JWT: `path` (`/_token/<jwt>/…`, inherited by relative URLs in
+ * HLS/DASH manifests) or `query` (`?token=<jwt>`).
  *
  * @example
  * ```ts
@@ -26,12 +24,13 @@ export type Scheme = 'jwt' | 'secure-token';
 export type Transport = 'path' | 'query';
 
 /**
- * Options of `createSigner`, validated once when the signer is made.
+ * Options of `createSigner`, validated once when the signer is made. The names are the
+ * verifier's (`maxTtl`, `currentDate`, `params`), so one object can describe both sides.
  *
  * @example
  * ```ts
- * import type { SignerOptions } from '@urlseal/sdk';
- * const options: SignerOptions = { keyring: process.env.URLSEAL_KEYRING!, ttl: '10m' };
+ * import { loadKeyring, type SignerOptions } from '@urlseal/sdk';
+ * const options: SignerOptions = { keyring: loadKeyring(), ttl: '10m', params: { cookie: 'media' } };
  * ```
  */
 export interface SignerOptions {
@@ -39,18 +38,18 @@ export interface SignerOptions {
   keyring: Keyring | KeyringJson | string;
   /** Default lifetime: seconds or `'90s'`, `'5m'`, `'2h'`, `'1d'`. Default `'5m'`. */
   ttl?: Ttl;
+  /** Longest ttl accepted, in seconds; match the verifier's. Default 86400. */
+  maxTtl?: number;
   /** Default scheme. Default `'jwt'`. */
   scheme?: Scheme;
   /** Default JWT transport for `signUrl`; unset: `path` for prefix grants, else `query`. */
   transport?: Transport;
-  /** Query parameter that carries a JWT. Default `'token'`. */
-  param?: string;
-  /** Path segment before a JWT in the path transport. Default `'_token'`. */
-  pathSegment?: string;
-  /** Cookie name for `signCookie`. Default `'urlseal'`. */
-  cookieName?: string;
-  /** Longest ttl accepted, in seconds; match the verifier's. Default 86400. */
-  maxTtl?: number;
+  /**
+   * Carrier names (SPEC §6), exactly as the verifier's `params`: the query parameters
+   * `token`, `st` and `e`, the `cookie` of `signCookie` and the `pathSegment` of the path
+   * transport. Defaults `token`, `st`, `e`, `urlseal`, `_token`.
+   */
+  params?: Partial<TokenParams>;
   /** The clock: a fixed `Date` or a function returning one. Default: now. */
   currentDate?: Date | (() => Date);
 }
@@ -59,51 +58,46 @@ export interface SignerOptions {
 export interface SignerConfig {
   readonly keyring: Keyring;
   readonly ttl: number;
+  readonly maxTtl: number;
   readonly scheme: Scheme;
   readonly transport: Transport | undefined;
-  readonly param: string;
-  readonly pathSegment: string;
-  readonly cookieName: string;
-  readonly maxTtl: number;
+  readonly params: TokenParams;
+  /** Now, in Unix seconds. */
   readonly now: () => number;
 }
 
-const OPTION_NAMES = new Set([
-  'keyring', 'ttl', 'scheme', 'transport', 'param', 'pathSegment', 'cookieName', 'maxTtl', 'currentDate',
-]);
-const NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Query parameters the secure-token scheme owns; a JWT parameter must not shadow them. */
-const RESERVED_PARAMS = new Set(['st', 'e']);
+const OPTION_NAMES = new Set(['keyring', 'ttl', 'maxTtl', 'scheme', 'transport', 'params', 'currentDate']);
 
-/** Checks a scheme value; `option` names it in the error. */
-export function checkScheme(value: unknown, option: string): Scheme {
-  if (value === 'jwt' || value === 'secure-token') return value;
-  throw new TypeError(`${option} must be "jwt" or "secure-token"`);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks a transport value; `option` names it in the error. */
-export function checkTransport(value: unknown, option: string): Transport {
-  if (value === 'path' || value === 'query') return value;
-  throw new TypeError(`${option} must be "path" or "query"`);
+function isKeyring(value: unknown): value is Keyring {
+  return isObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
 }
 
-function checkName(value: unknown, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw new TypeError(`${option} must be 1 to 64 characters of A-Z a-z 0-9 _ -`);
+/**
+ * The one reader of a `keyring` option: a `Keyring`, its JSON object, or its JSON text.
+ * Text that is not JSON at all (a file path, most often) gets its own message, without
+ * echoing the text, which could be a secret.
+ */
+export function readKeyring(value: unknown, fn: string): Keyring {
+  if (isKeyring(value)) return value;
+  if (typeof value === 'string') {
+    if (!value.trimStart().startsWith('{')) {
+      throw new UrlsealError(
+        'ERR_KEYRING_INVALID',
+        `${fn}: option "keyring" is text that is not keyring JSON; to read a keyring file, pass loadKeyring(path)`,
+      );
+    }
+    return createKeyring(value);
   }
-  return value;
+  if (isObject(value)) return createKeyring(value as KeyringJson);
+  throw optionError(fn, 'keyring', 'is required: a keyring, its JSON object or its JSON text (urlseal keygen makes one)');
 }
 
-function toKeyring(value: unknown): Keyring {
-  if (typeof value === 'object' && value !== null && (value as Keyring).keys instanceof Map) return value as Keyring;
-  if (typeof value === 'string' || (typeof value === 'object' && value !== null)) {
-    return createKeyring(value as KeyringJson | string);
-  }
-  throw new TypeError('keyring is required: a keyring, its JSON object or its JSON text (urlseal keygen makes one)');
-}
-
-function toClock(value: unknown): () => number {
+/** The one reader of a `currentDate` option, as a clock in Unix seconds. */
+export function readClock(value: unknown, fn: string): () => number {
   if (value === undefined) return () => Math.floor(Date.now() / 1000);
   if (value instanceof Date && !Number.isNaN(value.getTime())) {
     const seconds = Math.floor(value.getTime() / 1000);
@@ -112,56 +106,65 @@ function toClock(value: unknown): () => number {
   if (typeof value === 'function') {
     return () => {
       const date: unknown = value();
-      if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('currentDate must return a valid Date');
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw optionError(fn, 'currentDate', 'must return a valid Date');
       return Math.floor(date.getTime() / 1000);
     };
   }
-  throw new TypeError('currentDate must be a Date or a function returning a Date');
+  throw optionError(fn, 'currentDate', 'must be a valid Date or a function returning a Date');
 }
 
-function checkMaxTtl(value: unknown): number {
-  if (value === undefined) return 86400;
+/** Checks a scheme value. */
+export function checkScheme(value: unknown, fn: string): Scheme {
+  if (value === 'jwt' || value === 'secure-token') return value;
+  throw optionError(fn, 'scheme', 'must be "jwt" or "secure-token"');
+}
+
+/** Checks a transport value. */
+export function checkTransport(value: unknown, fn: string): Transport {
+  if (value === 'path' || value === 'query') return value;
+  throw optionError(fn, 'transport', 'must be "path" or "query"');
+}
+
+function readMaxTtl(value: unknown, fn: string): number {
+  if (value === undefined) return DEFAULT_MAX_TTL;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError('maxTtl must be a positive whole number of seconds');
+    throw optionError(fn, 'maxTtl', 'must be a positive whole number of seconds');
   }
   return value;
 }
 
-/** Throws a TypeError when the keyring cannot sign with `scheme`; `option` names where the scheme came from. */
-export function checkSchemeKey(keyring: Keyring, scheme: Scheme, option: string): void {
+/** Throws a TypeError when the keyring cannot sign with `scheme`. */
+export function checkSchemeKey(keyring: Keyring, scheme: Scheme, fn: string): void {
   if (scheme === 'jwt' && keyring.active === undefined) {
-    throw new TypeError(`${option}: the keyring has no JWT signing key; add one (urlseal keygen) or use scheme "secure-token"`);
+    throw optionError(fn, 'scheme', 'is "jwt" but the keyring has no JWT signing key; add one (urlseal keygen) or use scheme "secure-token"');
   }
   if (scheme === 'secure-token' && keyring.secureToken.length === 0) {
-    throw new TypeError(`${option}: the keyring has no "secureToken" secret to sign the legacy scheme with`);
+    throw optionError(fn, 'scheme', 'is "secure-token" but the keyring has no "secureToken" secret to sign the legacy scheme with');
   }
 }
 
 /**
- * Validates every option of `createSigner` once and resolves defaults. Throws
- * a `TypeError` naming the option (or `UrlsealError` `ERR_KEYRING_INVALID`
- * from keyring validation).
+ * Validates every option of `createSigner` once and resolves defaults. Throws a
+ * `TypeError` naming the option, or `UrlsealError` `ERR_KEYRING_INVALID` for the keyring.
  */
-export function resolveSignerOptions(options: SignerOptions): SignerConfig {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createSigner needs an options object with a keyring');
+export function resolveSignerOptions(options: SignerOptions, fn = 'createSigner'): SignerConfig {
+  if (!isObject(options)) throw new TypeError(`${fn}: options must be an object with a "keyring"`);
   for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) throw new TypeError(`unknown option "${name}"`);
+    if (!OPTION_NAMES.has(name)) {
+      throw optionError(fn, name, `is unknown; expected one of ${[...OPTION_NAMES].join(', ')}`);
+    }
   }
-  const keyring = toKeyring(options.keyring);
-  const maxTtl = checkMaxTtl(options.maxTtl);
-  const scheme = options.scheme === undefined ? 'jwt' : checkScheme(options.scheme, 'scheme');
-  checkSchemeKey(keyring, scheme, 'scheme');
-  const param = checkName(options.param, 'param', 'token');
-  if (RESERVED_PARAMS.has(param)) throw new TypeError('param must not be "st" or "e": the secure-token scheme uses them');
+  const keyring = readKeyring(options.keyring, fn);
+  const maxTtl = readMaxTtl(options.maxTtl, fn);
+  const scheme = options.scheme === undefined ? 'jwt' : checkScheme(options.scheme, fn);
+  checkSchemeKey(keyring, scheme, fn);
   return Object.freeze({
     keyring,
-    ttl: parseTtl(options.ttl ?? '5m', maxTtl),
-    scheme,
-    transport: options.transport === undefined ? undefined : checkTransport(options.transport, 'transport'),
-    param,
-    pathSegment: checkName(options.pathSegment, 'pathSegment', '_token'),
-    cookieName: checkName(options.cookieName, 'cookieName', 'urlseal'),
+    ttl: parseTtl(options.ttl ?? '5m', maxTtl, fn),
     maxTtl,
-    now: toClock(options.currentDate),
+    scheme,
+    transport: options.transport === undefined ? undefined : checkTransport(options.transport, fn),
+    params: readTokenParams(options.params, fn),
+    now: readClock(options.currentDate, fn),
   });
 }

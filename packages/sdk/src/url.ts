@@ -1,3 +1,5 @@
+import { argumentError } from './misuse.js';
+
 /**
  * A URL split into the pieces signing touches, kept as raw text: re-serialising
  * through WHATWG `URL` would resolve `%2e%2e` or re-encode the path, and the
@@ -18,26 +20,30 @@ const ORIGIN_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 
 // Characters a browser would percent-encode in a path before sending it.
 // `%` is left alone: the path may already be encoded, and decoding happens once, at the check.
-const UNENCODED = /[^\x21-\x7e]|["<>`{}|^]/gu;
+const UNENCODED_PATH = /[^\x21-\x7e]|["<>`{}|^]/gu;
+// In the query only what cannot travel raw at all: spaces, controls, non-ASCII.
+const UNENCODED_QUERY = /[^\x21-\x7e]/gu;
 
-function encodeLoose(path: string): string {
+function encodeLoose(text: string, unencoded: RegExp, fn: string): string {
   try {
-    return path.replace(UNENCODED, (c) => encodeURIComponent(c));
+    return text.replace(unencoded, (c) => encodeURIComponent(c));
   } catch {
-    throw new TypeError('url holds a lone surrogate; it is not valid UTF-8');
+    throw argumentError(fn, 'url', 'holds a lone surrogate; it is not valid UTF-8');
   }
 }
 
 /**
- * Splits an absolute URL (`https://cdn.example/a.mp4?x=1`) or a path
- * (`/a.mp4?x=1`). Spaces and non-ASCII characters in the path are
- * percent-encoded as a browser would send them; `%XX` is kept as written.
+ * Splits an absolute URL (`https://cdn.example/a.mp4?x=1`) or a path (`/a.mp4?x=1`).
+ * Spaces and non-ASCII characters are percent-encoded as a browser would send them
+ * (in the path also `"<>` and the like); `%XX` is kept as written. `fn` names the
+ * caller in errors.
  */
-export function splitUrl(url: string): UrlParts {
-  if (typeof url !== 'string' || url.length === 0) throw new TypeError('url must be an absolute URL or a path starting with "/"');
+export function splitUrl(url: string, fn: string): UrlParts {
+  const shape = 'must be an absolute URL or a path starting with "/"';
+  if (typeof url !== 'string' || url.length === 0) throw argumentError(fn, 'url', shape);
   const origin = ORIGIN_PATTERN.exec(url)?.[0] ?? '';
-  if (origin === '' && !url.startsWith('/')) throw new TypeError('url must be an absolute URL or a path starting with "/"');
-  if (origin !== '' && !URL.canParse(url)) throw new TypeError('url is not a valid absolute URL');
+  if (origin === '' && !url.startsWith('/')) throw argumentError(fn, 'url', shape);
+  if (origin !== '' && !URL.canParse(url)) throw argumentError(fn, 'url', 'is not a valid absolute URL');
   let rest = url.slice(origin.length);
   let hash = '';
   const hashAt = rest.indexOf('#');
@@ -45,7 +51,22 @@ export function splitUrl(url: string): UrlParts {
   let query = '';
   const queryAt = rest.indexOf('?');
   if (queryAt >= 0) [rest, query] = [rest.slice(0, queryAt), rest.slice(queryAt + 1)];
-  return { origin, path: encodeLoose(rest === '' ? '/' : rest), query, hash };
+  return {
+    origin,
+    path: encodeLoose(rest === '' ? '/' : rest, UNENCODED_PATH, fn),
+    query: encodeLoose(query, UNENCODED_QUERY, fn),
+    hash,
+  };
+}
+
+/**
+ * The request-target a browser sends for a URL: its path and query, encoded as
+ * `splitUrl` encodes them, without the fragment. No other normalisation: `%2e%2e`
+ * stays as written, so the edge's checks see what a client could send.
+ */
+export function requestTarget(url: string, fn: string): string {
+  const parts = splitUrl(url, fn);
+  return parts.query === '' ? parts.path : `${parts.path}?${parts.query}`;
 }
 
 /** The names of the query parameters, decoded, as the edge will read them. */

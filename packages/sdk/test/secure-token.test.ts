@@ -28,20 +28,20 @@ describe('secureToken (pure)', () => {
 describe('signUrl with scheme secure-token', () => {
   const keyable = vectors.filter((v) => Buffer.byteLength(v.secret) >= 32);
 
-  it.each(keyable)('is byte-identical to vector $path', async (v) => {
+  it.each(keyable)('is byte-identical to vector $path', (v) => {
     const signer = createSigner({ keyring: { secureToken: [v.secret] }, scheme: 'secure-token' });
-    const url = await signer.signUrl(`https://cdn.example${v.url_path}`, { expires: Number(v.e) });
+    const url = signer.signUrl(`https://cdn.example${v.url_path}`, { expires: Number(v.e) });
     expect(url).toBe(`https://cdn.example${v.url_path}?st=${v.st}&e=${v.e}`);
-    expect(await signer.signUrl(v.path, { expires: Number(v.e) })).toBe(`${v.url_path}?st=${v.st}&e=${v.e}`);
+    expect(signer.signUrl(v.path, { expires: Number(v.e) })).toBe(`${v.url_path}?st=${v.st}&e=${v.e}`);
   });
 
-  it('signs with the first secret, keeps query parameters, and uses ttl by default', async () => {
+  it('signs with the first secret, keeps query parameters, and uses ttl by default', () => {
     const signer = createSigner({
       keyring: { secureToken: ['0123456789abcdef0123456789abcdef', 'z'.repeat(32)] },
       scheme: 'secure-token',
       currentDate: new Date(1799999700 * 1000),
     });
-    expect(await signer.signUrl('/videos/my%20lesson.mp4?q=1')).toBe('/videos/my%20lesson.mp4?q=1&st=-PukUhOIveDDpnVWnDRs5Q&e=1800000000');
+    expect(signer.signUrl('/videos/my%20lesson.mp4?q=1')).toBe('/videos/my%20lesson.mp4?q=1&st=-PukUhOIveDDpnVWnDRs5Q&e=1800000000');
   });
 
   const signer = createSigner({ keyring: { secureToken: ['x'.repeat(32)] }, scheme: 'secure-token', currentDate: NOW_DATE });
@@ -55,7 +55,7 @@ describe('signUrl with scheme secure-token', () => {
     ['an e of 11 digits', { expires: 10000000000 }],
     ['an e of 9 digits', { expires: 999999999 }],
   ];
-  it.each(cases)('refuses %s', async (_name, options) => {
-    await expect(signer.signUrl('/a/b', options)).rejects.toThrow(TypeError);
+  it.each(cases)('refuses %s', (_name, options) => {
+    expect(() => signer.signUrl('/a/b', options)).toThrow(TypeError);
   });
 });

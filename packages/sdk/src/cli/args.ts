@@ -11,16 +11,20 @@ export interface ParsedArgs {
 }
 
 // parseArgs messages are long and mention flags in several styles; pull out the flag
-// so the user gets one short line that says what to do.
+// (its long name when it has one) so the user gets one short line that says what to do.
 function explain(command: string, error: unknown): UsageError {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? 'a flag';
+  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
+  const flag = /--[A-Za-z0-9-]+/.exec(quoted)?.[0] ?? /-[A-Za-z0-9]/.exec(quoted)?.[0] ?? 'a flag';
   const hint = `run urlseal ${command} --help`;
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return new UsageError(`unknown flag ${flag}; ${hint}`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (message.includes('ambiguous')) {
+        return new UsageError(`${flag} needs a value, and the next argument starts with "-"; to pass a value starting with "-", write ${flag}=VALUE`);
+      }
       return new UsageError(`${flag} ${message.includes('argument missing') ? 'needs a value' : 'takes no value'}; ${hint}`);
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new UsageError(`unexpected argument; ${hint}`);

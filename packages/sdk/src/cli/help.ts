@@ -5,34 +5,38 @@ export const MAIN_HELP = `urlseal: short-lived, path-bound signed URLs
 Usage: urlseal <command> [flags]
 
 Commands:
-  keygen    print a new keyring JSON
+  keygen    print (or write) a new keyring JSON
   sign      sign a URL and print it
   verify    check a signed URL as the edge would
   inspect   decode a signed URL or token without verifying it
-  serve     run the verifying edge as a reverse proxy
+  serve     run the verifying edge in front of an origin or a folder
 
-Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE
+Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE (-k)
 or from env URLSEAL_KEYRING (the JSON text).`;
 
-export const KEYGEN_HELP = `Usage: urlseal keygen [--kid ID] [--alg HS256|ES256|EdDSA] [--secure-token]
+export const KEYGEN_HELP = `Usage: urlseal keygen [--kid ID] [--alg HS256|ES256|EdDSA] [--secure-token] [-k FILE]
 
-Prints a new keyring JSON on stdout. Save it with mode 0600, e.g.
-  urlseal keygen > keyring.local.json && chmod 600 keyring.local.json
+Prints a new keyring JSON on stdout, or writes it to FILE (mode 0600, never over an
+existing file):
+  urlseal keygen -k keyring.local.json
 
-  --kid ID          key id (default: the current year-month, e.g. 2026-11)
-  --alg ALG         HS256 (default: a random 32-byte secret under "kids"),
-                    ES256 or EdDSA (a key pair under "keys", private part "d" included)
-  --secure-token    also add a random "secureToken" secret for the legacy md5 scheme
-                    (off by default: an edge holding one accepts legacy tokens)`;
+  --kid ID              key id (default: the current year-month, e.g. 2026-11)
+  --alg ALG             HS256 (default: a random 32-byte secret under "kids"),
+                        ES256 or EdDSA (a key pair under "keys", private part "d" included)
+  --secure-token        also add a random "secureToken" secret for the legacy md5 scheme
+                        (off by default: an edge holding one accepts legacy tokens)
+  --keyring, -k FILE    write the keyring to FILE instead of stdout`;
 
-export const SIGN_HELP = `Usage: urlseal sign URL [--keyring FILE] [flags]
+export const SIGN_HELP = `Usage: urlseal sign URL [-k FILE] [flags]
 
-Signs URL (absolute, or a path such as /videos/a.mp4) and prints the signed URL on one line.
+Signs URL (absolute, or a path such as /videos/a.mp4) and prints the signed URL on one
+line. Spaces and non-ASCII characters are percent-encoded as a browser sends them.
 
   --keyring, -k FILE     keyring JSON file (default: env URLSEAL_KEYRING)
   --ttl TTL              lifetime: seconds or 90s, 5m, 2h, 1d (default 5m, at most 1d)
-  --expires UNIX         expiry as a Unix time instead of --ttl, any time
-                         (exactly 10 digits for secure-token)
+  --expires UNIX         expiry as a Unix time instead of --ttl, any time (a warning on
+                         stderr when the edge would refuse it; exactly 10 digits for
+                         secure-token)
   --grant PATTERN        grant pattern, repeatable: a decoded path or a /dir/* prefix
                          (default: the URL's own path)
   --scheme SCHEME        jwt (default) or secure-token
@@ -42,10 +46,43 @@ Signs URL (absolute, or a path such as /videos/a.mp4) and prints the signed URL 
   --jti ID               token id claim
   --ip CIDR              client address or CIDR the token is bound to`;
 
-export const INSPECT_HELP = `Usage: urlseal inspect URL|TOKEN [--now UNIX]
+export const VERIFY_HELP = `Usage: urlseal verify URL [-k FILE] [--now UNIX] [--header 'Name: v']… [--ip ADDR]
 
-Decodes a signed URL (token in the path, ?token=, or ?st=&e=) or a bare JWT and
-explains it: scheme, kid, alg, grant, claims and times in words.
+Runs the edge's checks (SPEC §6–7) on one URL, as a GET, and prints one JSON line:
+  {"ok":true,"status":200,"code":null,"claims":{…}}   exit 0
+  {"ok":false,"status":403,"code":"ERR_…","claims":null}   exit 1
+URL is read as urlseal sign reads it: spaces and non-ASCII characters are
+percent-encoded as a browser sends them; nothing else is normalised.
+
+  --keyring, -k FILE  keyring JSON file (default: env URLSEAL_KEYRING)
+  --now UNIX          the time to verify at (default: now)
+  --header 'N: v'     a request header, e.g. 'Authorization: Bearer …' or 'Cookie: urlseal=…'
+  --ip ADDR           the client address for tokens with an ip claim`;
+
+export const INSPECT_HELP = `Usage: urlseal inspect URL|TOKEN [--now UNIX] [--header 'Name: v']… [-k FILE]
+
+Decodes a signed URL or a bare JWT and explains it: scheme, kid, alg, grant, claims,
+and times in words with the edge's 30 s leeway. It finds the token as the edge does
+(path /_token/…, ?token=, ?st=&e=, Authorization: Bearer, cookie urlseal).
 It does NOT verify the signature; use urlseal verify for that.
 
-  --now UNIX    the time to describe against (default: now)`;
+  --now UNIX          the time to describe against (default: now)
+  --header 'N: v'     a request header carrying the token (Bearer or cookie)
+  --keyring, -k FILE  also tell whether the keyring holds the token's kid`;
+
+export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k FILE] [--port 8080] [--host 127.0.0.1]
+                     [--trust-proxy [N]] [--origin-timeout SECS]
+
+Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
+without any token; denials answer as SPEC §7 says. One JSON access-log line per request
+on stdout (never the token). SIGTERM/SIGINT: finish in-flight requests, then exit 0.
+
+  --origin URL            the server to protect (http:// or https://)
+  --root DIR              serve the files in DIR instead (GET/HEAD, Range, ETag), through
+                          a file origin only the edge can reach
+  --keyring, -k FILE      keyring JSON file (default: env URLSEAL_KEYRING)
+  --port N                port to listen on (default 8080; 0 picks a free one)
+  --host ADDR             address to bind (default 127.0.0.1)
+  --trust-proxy [N]       N proxies you run stand in front (default 0; alone: 1): the client
+                          address for ip claims is the N-th X-Forwarded-For entry from the right
+  --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)`;

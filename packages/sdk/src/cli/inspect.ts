@@ -1,36 +1,40 @@
-import { matchesGrant, tryCanonicalPath } from '@urlseal/edge/contract';
-import { splitUrl } from '../url.js';
-import { onePositional, parseCommand, stringFlag } from './args.js';
+import { DEFAULT_LEEWAY, extractToken, matchesGrant, type Keyring, type TokenSource } from '@urlseal/edge/contract';
+import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
+import { expiryVerdict } from './expiry.js';
 import { INSPECT_HELP } from './help.js';
-import { printLine, unixFlag } from './options.js';
+import { KEYRING_FLAG, keyringFromFlag, nowFlag, printLine } from './options.js';
+import { cliRequest } from './request.js';
 import { relativeWords } from './time-words.js';
 import { UsageError } from './usage.js';
 
+const FLAGS = { ...KEYRING_FLAG, now: { type: 'string' }, header: { type: 'string', multiple: true } } as const;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const NOT_VERIFIED = 'NOT VERIFIED: decoded only, the signature was not checked (use urlseal verify)';
+const CARRIER_WORDS = { path: 'the path (/_token/…)', query: 'the query (?token=)', header: 'the Authorization: Bearer header', cookie: 'the urlseal cookie' };
 
-/** What inspect found: a JWT (and where it travelled) or a secure-token pair. */
-type Found =
-  | { scheme: 'jwt'; where: string; token: string; path?: string }
-  | { scheme: 'secure-token'; st: string; e: string; path: string };
+/** What inspect found: a token source as the edge reads it, and the path it must grant. */
+interface Found {
+  readonly source: Exclude<TokenSource, 'missing' | 'malformed'>;
+  readonly where: string;
+  /** The canonical path the token must grant; `false` when not canonical; absent for a bare token. */
+  readonly path?: string | false;
+}
 
-function findToken(input: string): Found {
-  if (!input.includes('/') && JWT_SHAPE.test(input)) return { scheme: 'jwt', where: 'bare token', token: input };
-  let parts;
-  try {
-    parts = splitUrl(input);
-  } catch {
-    throw new UsageError('expected a signed URL (absolute or starting with "/") or a JWT');
+function findToken(input: string, headers: readonly string[]): Found {
+  if (!input.includes('/') && JWT_SHAPE.test(input)) {
+    return { source: { scheme: 'jwt', carrier: 'query', token: input }, where: 'a bare token' };
   }
-  const inPath = /^\/_token\/([^/]+)(\/.*)$/.exec(parts.path);
-  if (inPath) return { scheme: 'jwt', where: 'the path (/_token/…)', token: inPath[1] as string, path: inPath[2] as string };
-  const query = new URLSearchParams(parts.query);
-  const token = query.get('token');
-  if (token !== null) return { scheme: 'jwt', where: 'the query (?token=)', token, path: parts.path };
-  const st = query.get('st');
-  const e = query.get('e');
-  if (st !== null && e !== null) return { scheme: 'secure-token', st, e, path: parts.path };
-  throw new UsageError(`no token found: expected /_token/<jwt>/…, ?token=<jwt> or ?st=…&e=…`);
+  const request = cliRequest(input, 'inspect', headers);
+  // The edge's own extraction (SPEC §6): the first source present, no fallback.
+  const { source, path } = extractToken(request.target, request.header);
+  if (source === 'missing') {
+    throw new UsageError('no token found: expected /_token/<jwt>/…, ?token=<jwt>, ?st=…&e=…, or --header with a Bearer token or urlseal cookie');
+  }
+  if (source === 'malformed') {
+    throw new UsageError('the token source is malformed (a duplicate or empty carrier, st without e, …): the edge answers 401 ERR_TOKEN_MALFORMED');
+  }
+  const where = source.scheme === 'jwt' ? CARRIER_WORDS[source.carrier] : 'the query (?st=&e=)';
+  return { source, where, path: path ?? false };
 }
 
 function decodeJson(segment: string, what: string): Record<string, unknown> {
@@ -47,30 +51,50 @@ function row(label: string, value: string): string {
   return `${`${label}:`.padEnd(12)}${value}`;
 }
 
-function timeRows(claims: Record<string, unknown>, now: number): string[] {
-  const rows: string[] = [];
-  const time = (name: string, label: string, future: string, past: string): void => {
-    const value = claims[name];
-    if (value === undefined) return;
-    rows.push(row(label, typeof value === 'number' ? relativeWords(value, now, future, past) : `not a number (${JSON.stringify(value)})`));
-  };
-  time('iat', 'issued', 'in the future, in', 'issued');
-  time('nbf', 'not before', 'valid from in', 'valid since');
-  time('exp', 'expires', 'expires in', 'expired');
-  return rows;
+const CLAIM_INVALID = 'the edge answers 401 ERR_CLAIM_INVALID';
+
+function notWholeNumber(value: unknown): string {
+  return `not a whole number (${JSON.stringify(value)}): ${CLAIM_INVALID}`;
 }
 
-function resourceRows(path: string | undefined, patterns: string[]): string[] {
-  if (path === undefined) return [];
-  const decoded = tryCanonicalPath(path);
-  if (decoded === undefined) return [row('resource', 'path is NOT canonical: the edge denies it (ERR_PATH_NONCANONICAL)')];
-  const covered = matchesGrant(decoded, patterns) ? 'covered by the grant' : 'NOT covered by the grant';
+/** `iat` and `nbf`: either may be ahead of now by at most the leeway. */
+function startRow(claims: Record<string, unknown>, name: 'iat' | 'nbf', now: number): string[] {
+  const value = claims[name];
+  if (value === undefined) return [];
+  const label = name === 'iat' ? 'issued' : 'not before';
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) return [row(label, notWholeNumber(value))];
+  const words = name === 'iat' ? relativeWords(value, now, 'in the future, in', 'issued') : relativeWords(value, now, 'valid from in', 'valid since');
+  return [row(label, value > now + DEFAULT_LEEWAY ? `${words}: beyond the edge's ${DEFAULT_LEEWAY} s leeway, ${CLAIM_INVALID}` : words)];
+}
+
+function timeRows(claims: Record<string, unknown>, now: number): string[] {
+  const exp = claims.exp;
+  const expires =
+    exp === undefined ? `(no exp claim: ${CLAIM_INVALID})`
+    : typeof exp !== 'number' || !Number.isSafeInteger(exp) ? notWholeNumber(exp)
+    : expiryVerdict('jwt', exp, now).words;
+  return [...startRow(claims, 'iat', now), ...startRow(claims, 'nbf', now), row('expires', expires)];
+}
+
+function resourceRows(decoded: string | false | undefined, patterns: string[]): string[] {
+  if (decoded === undefined) return [];
+  if (decoded === false) return [row('resource', 'path is NOT canonical: the edge answers 403 ERR_PATH_NONCANONICAL')];
+  const covered = matchesGrant(decoded, patterns) ? 'covered by the grant' : 'NOT covered by the grant: the edge answers 403 ERR_PATH_MISMATCH';
   return [row('resource', `${decoded} (${covered})`)];
 }
 
-function describeJwt(found: Extract<Found, { scheme: 'jwt' }>, now: number): string[] {
-  if (!JWT_SHAPE.test(found.token)) throw new UsageError('the token is not a compact JWT (three base64url segments)');
-  const [head, body] = found.token.split('.') as [string, string];
+function kidWords(kid: unknown, alg: unknown, keyring: Keyring | undefined): string {
+  if (typeof kid !== 'string') return '(none: the edge answers 401 ERR_KID_UNKNOWN)';
+  if (keyring === undefined) return kid;
+  const entry = keyring.keys.get(kid);
+  if (entry === undefined) return `${kid} (NOT in the keyring: the edge answers 401 ERR_KID_UNKNOWN)`;
+  if (entry.alg !== alg) return `${kid} (the keyring's key is ${entry.alg}: the edge answers 401 ERR_ALG_NOT_ALLOWED)`;
+  return `${kid} (in the keyring, ${entry.alg})`;
+}
+
+function describeJwt(token: string, found: Found, now: number, keyring: Keyring | undefined): string[] {
+  if (!JWT_SHAPE.test(token)) throw new UsageError('the token is not a compact JWT (three base64url segments): the edge answers 401 ERR_TOKEN_MALFORMED');
+  const [head, body] = token.split('.') as [string, string];
   const header = decodeJson(head, 'header');
   const claims = decodeJson(body, 'claims');
   const grant = claims.path;
@@ -80,9 +104,9 @@ function describeJwt(found: Extract<Found, { scheme: 'jwt' }>, now: number): str
     .map((name) => row(name, JSON.stringify(claims[name])));
   return [
     row('scheme', `jwt, in ${found.where}`),
-    row('kid', typeof header.kid === 'string' ? header.kid : '(none: the edge denies it)'),
+    row('kid', kidWords(header.kid, header.alg, keyring)),
     row('alg', typeof header.alg === 'string' ? header.alg : '(none)'),
-    row('grant', patterns.length ? patterns.join(', ') : '(no path claim: the edge denies it)'),
+    row('grant', patterns.length ? patterns.join(', ') : '(no path claim: the edge answers 401 ERR_CLAIM_INVALID)'),
     ...resourceRows(found.path, patterns),
     ...timeRows(claims, now),
     ...optional,
@@ -90,24 +114,24 @@ function describeJwt(found: Extract<Found, { scheme: 'jwt' }>, now: number): str
   ];
 }
 
-function describeSecureToken(found: Extract<Found, { scheme: 'secure-token' }>, now: number): string[] {
-  const decoded = tryCanonicalPath(found.path);
-  const e = /^[0-9]{10}$/.test(found.e) ? Number(found.e) : undefined;
+function describeSecureToken(e: string, found: Found, now: number): string[] {
   return [
-    row('scheme', 'secure-token (legacy md5: st and e in the query)'),
-    row('path', decoded ?? 'NOT canonical: the edge denies it (ERR_PATH_NONCANONICAL)'),
-    row('expires', e === undefined ? 'e is not 10 digits: the edge denies it' : relativeWords(e, now, 'expires in', 'expired')),
+    row('scheme', `secure-token (legacy md5), in ${found.where}`),
+    row('path', typeof found.path === 'string' ? found.path : 'NOT canonical: the edge answers 403 ERR_PATH_NONCANONICAL'),
+    row('expires', /^[0-9]{10}$/.test(e) ? expiryVerdict('secure-token', Number(e), now).words : 'e is not 10 digits: the edge answers 401 ERR_TOKEN_MALFORMED'),
     row('note', 'the legacy format holds only the expiry: no kid, subject or prefix'),
   ];
 }
 
 /** `urlseal inspect URL|TOKEN`: decodes and explains without verifying. */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand('inspect', args, { now: { type: 'string' } }, INSPECT_HELP, 1);
+  const parsed = parseCommand('inspect', args, FLAGS, INSPECT_HELP, 1);
   if (parsed === undefined) return 0;
-  const found = findToken(onePositional(parsed, 'inspect', 'URL or token to inspect'));
-  const now = unixFlag(stringFlag(parsed, 'now'), '--now') ?? Math.floor(Date.now() / 1000);
-  const rows = found.scheme === 'jwt' ? describeJwt(found, now) : describeSecureToken(found, now);
+  const found = findToken(onePositional(parsed, 'inspect', 'URL or token to inspect'), listFlag(parsed, 'header'));
+  const now = nowFlag(parsed);
+  const keyring = stringFlag(parsed, 'keyring') === undefined ? undefined : keyringFromFlag(parsed);
+  const { source } = found;
+  const rows = source.scheme === 'jwt' ? describeJwt(source.token, found, now, keyring) : describeSecureToken(source.e, found, now);
   printLine([NOT_VERIFIED, ...rows].join('\n'));
   return 0;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UrlsealError } from '@urlseal/edge/contract';
 import { MAIN_HELP } from './help.js';
-import { UsageError } from './usage.js';
+import { UsageError, cliMessage } from './usage.js';
 
 type Run = (args: string[]) => Promise<number>;
 
@@ -23,7 +23,7 @@ function version(): string {
 function report(command: string, error: unknown): number {
   const expected = error instanceof UsageError || error instanceof UrlsealError || error instanceof TypeError || error instanceof RangeError;
   const message = error instanceof Error ? error.message : String(error);
-  const line = expected ? message : `unexpected error: ${message}`;
+  const line = expected ? cliMessage(message) : `unexpected error: ${message}`;
   process.stderr.write(`urlseal${command ? ` ${command}` : ''}: ${line.replace(/\s*\n\s*/g, ' ')}\n`);
   return 2;
 }
@@ -33,10 +33,9 @@ function report(command: string, error: unknown): number {
  * (`verify`), 2 bad input or failure (one line on stderr, never a stack trace).
  *
  * @example
- * ```ts
- * // bin/urlseal.js does exactly this:
- * import { main } from '../dist/cli/main.js';
- * main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+ * ```sh
+ * urlseal sign /videos/a.mp4 -k keyring.local.json; echo "exit $?"   # the signed URL, then: exit 0
+ * urlseal sign /videos/a.mp4; echo "exit $?"                         # urlseal sign: no keyring: …, then: exit 2
  * ```
  */
 export async function main(argv: string[]): Promise<number> {

@@ -1,32 +1,32 @@
-import type { Keyring } from '@urlseal/edge/contract';
-import { loadKeyring } from '../keyring.js';
-import { parseTtl } from '../ttl.js';
-import type { Flags } from './args.js';
+import { DEFAULT_MAX_TTL, type Keyring } from '@urlseal/edge/contract';
+import { KEYRING_ENV, loadKeyring } from '../keyring.js';
+import { parseTtl, type Ttl } from '../ttl.js';
+import type { Flags, ParsedArgs } from './args.js';
+import { stringFlag } from './args.js';
 import { UsageError } from './usage.js';
 
 /**
- * The `--keyring FILE` flag shared by sign, verify and serve; env
+ * The `--keyring FILE` flag (`-k`) every command that uses a keyring takes; env
  * `URLSEAL_KEYRING` (the JSON text) stands in when it is absent.
  */
-export const KEYRING_FLAG: Flags = { keyring: { type: 'string', short: 'k' } };
+export const KEYRING_FLAG = { keyring: { type: 'string', short: 'k' } } as const satisfies Flags;
 
 /**
- * Loads the keyring named by `--keyring`, else from env `URLSEAL_KEYRING`.
- * Throws `UrlsealError` (`ERR_KEYRING_INVALID`) with one line naming the
- * problem and the fix.
+ * Loads the keyring named by `--keyring`, else from env `URLSEAL_KEYRING`. Throws
+ * `UsageError` when there is neither, `UrlsealError` (`ERR_KEYRING_INVALID`) naming the
+ * problem otherwise.
  */
-export function keyringFromFlag(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Keyring {
+export function keyringFromFlag(parsed: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Keyring {
+  const file = stringFlag(parsed, 'keyring');
+  if (file === undefined && (env[KEYRING_ENV] ?? '').trim() === '') {
+    throw new UsageError(`no keyring: pass --keyring FILE (-k FILE), or set env ${KEYRING_ENV} to the keyring JSON (urlseal keygen makes one)`);
+  }
   return loadKeyring(file, env);
 }
 
-/** `--ttl` as whole seconds within `maxTtl`; a UsageError for a bad value. */
-export function ttlFlag(value: string | undefined, maxTtl = 86400): number | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parseTtl(value, maxTtl, '--ttl');
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+/** `--ttl` as whole seconds within `maxTtl` (library errors name the flag via cliMessage). */
+export function ttlFlag(value: string | undefined, command: string, maxTtl = DEFAULT_MAX_TTL): number | undefined {
+  return value === undefined ? undefined : parseTtl(value as Ttl, maxTtl, command, 'ttl');
 }
 
 /** A Unix-time flag (`--expires`, `--now`): decimal digits only. */
@@ -43,7 +43,17 @@ export function choiceFlag<T extends string>(value: string | undefined, flag: st
   return value as T;
 }
 
+/** Now, in Unix seconds: `--now` when given, else the system clock. */
+export function nowFlag(parsed: ParsedArgs): number {
+  return unixFlag(stringFlag(parsed, 'now'), '--now') ?? Math.floor(Date.now() / 1000);
+}
+
 /** Writes one line to stdout. */
 export function printLine(text: string): void {
   process.stdout.write(`${text}\n`);
+}
+
+/** Writes one warning line to stderr (the command still succeeds). */
+export function warn(command: string, text: string): void {
+  process.stderr.write(`urlseal ${command}: warning: ${text}\n`);
 }

@@ -1,8 +1,10 @@
-import { createSigner } from '../signer.js';
+import { DEFAULT_MAX_TTL } from '@urlseal/edge/contract';
 import type { SignOptions } from '../claims.js';
+import { createSigner } from '../signer.js';
 import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
+import { expiryVerdict } from './expiry.js';
 import { SIGN_HELP } from './help.js';
-import { KEYRING_FLAG, choiceFlag, keyringFromFlag, printLine, ttlFlag, unixFlag } from './options.js';
+import { KEYRING_FLAG, choiceFlag, keyringFromFlag, printLine, ttlFlag, unixFlag, warn } from './options.js';
 import { UsageError } from './usage.js';
 
 const FLAGS = {
@@ -22,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('sign', args, FLAGS, SIGN_HELP, 1);
   if (parsed === undefined) return 0;
   const url = onePositional(parsed, 'sign', 'URL to sign');
-  const ttl = ttlFlag(stringFlag(parsed, 'ttl'));
+  const ttl = ttlFlag(stringFlag(parsed, 'ttl'), 'sign');
   const expires = unixFlag(stringFlag(parsed, 'expires'), '--expires');
   if (ttl !== undefined && expires !== undefined) throw new UsageError('use --ttl or --expires, not both');
   const scheme = choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token'] as const);
@@ -31,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError('--expires must be exactly 10 digits for --scheme secure-token');
   }
   const grant = listFlag(parsed, 'grant');
-  const signer = createSigner({ keyring: keyringFromFlag(stringFlag(parsed, 'keyring')), ...(scheme ? { scheme } : {}) });
+  const signer = createSigner({ keyring: keyringFromFlag(parsed), ...(scheme ? { scheme } : {}) });
   const options: SignOptions = {
     ...(grant.length > 0 ? { grant } : {}),
     ...(ttl === undefined ? {} : { ttl }),
@@ -42,6 +44,12 @@ export async function run(args: string[]): Promise<number> {
     const value = stringFlag(parsed, name);
     if (value !== undefined) options[name] = value;
   }
-  printLine(await signer.signUrl(url, options));
+  const signed = signer.sign(url, options);
+  const now = Math.floor(Date.now() / 1000);
+  if (expires !== undefined && (expires <= now || expires - now > DEFAULT_MAX_TTL)) {
+    // Allowed on purpose (tests, vectors), but say what the edge will do with it.
+    warn('sign', `the link ${expiryVerdict(signed.scheme, signed.expires, now).words}`);
+  }
+  printLine(signed.url);
   return 0;
 }

@@ -5,3 +5,17 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+const LIBRARY_CALLER = /^(?:createSigner|signUrl|sign|signToken|signCookie|parseTtl|loadKeyring|secureToken): /;
+
+/**
+ * A library message in the CLI's words. The library names options (`signUrl: option
+ * "expires" must be …`); each CLI flag is its option's name in kebab case, so the
+ * message becomes `--expires must be …`, and `url` becomes `URL`.
+ */
+export function cliMessage(message: string): string {
+  return message
+    .replace(LIBRARY_CALLER, '')
+    .replace(/option "([A-Za-z]+)"/g, (_match, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+    .replace(/^url /, 'URL ');
+}

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,14 +72,99 @@ describe('urlseal CLI', () => {
   it.each(vectors.filter((v) => Buffer.byteLength(v.secret) >= 32))('sign --scheme secure-token prints vector $path exactly', (v) => {
     const file = keyringFile(`st-${v.st}.json`, { secureToken: [v.secret] });
     const { stdout, stderr, code } = urlseal(['sign', v.url_path, '--keyring', file, '--scheme', 'secure-token', '--expires', v.e]);
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(code).toBe(0);
     expect(stdout).toBe(`${v.url_path}?st=${v.st}&e=${v.e}\n`);
+    // Every vector's e is long past or more than a day away: sign says what the edge will answer.
+    expect(stderr).toMatch(/^urlseal sign: warning: the link (expired .* 410 ERR_TOKEN_EXPIRED|expires .* 401 ERR_CLAIM_INVALID)\n$/);
   });
 
   it.each([['--help'], ['keygen', '--help'], ['sign', '--help'], ['inspect', '-h'], ['sign', '--bogus', '--help']])('%s prints help, exit 0', (...args) => {
     const { code, stdout } = urlseal(args);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Usage: urlseal/);
+  });
+
+  it('keygen -k writes the keyring with mode 0600 and never overwrites one', () => {
+    const file = join(dir, 'written.json');
+    expect(urlseal(['keygen', '--kid', 'w1', '-k', file])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ active: 'w1' });
+    const again = urlseal(['keygen', '--keyring', file]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^urlseal keygen: cannot write .*written\.json: it exists; keygen never overwrites a keyring/);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ active: 'w1' });
+  });
+
+  it('warns on stderr when --expires makes a link the edge refuses, and only then', () => {
+    const env = { URLSEAL_KEYRING: JSON.stringify({ kids: { k: 'k'.repeat(32) } }) };
+    const now = Math.floor(Date.now() / 1000);
+    const past = urlseal(['sign', '/a', '--expires', String(now - 3600)], env);
+    expect(past.code).toBe(0);
+    expect(past.stdout).toMatch(/^\/a\?token=/);
+    expect(past.stderr).toMatch(/^urlseal sign: warning: the link expired 1 hour ago \(.*\): the edge answers 410 ERR_TOKEN_EXPIRED\n$/);
+    const far = urlseal(['sign', '/a', '--expires', String(now + 7 * 86400)], env);
+    expect(far.stderr).toMatch(/^urlseal sign: warning: the link expires in 7 days .*more than maxTtl \(86400 s\) away, so the edge answers 401 ERR_CLAIM_INVALID\n$/);
+    expect(urlseal(['sign', '/a', '--expires', String(now + 3600)], env).stderr).toBe('');
+  });
+
+  it('inspect and verify agree on expiry: both apply the edge\'s 30 s leeway', () => {
+    const keyring = keyringFile('agree.json', { kids: { k: 'k'.repeat(32) } });
+    const exp = 1_800_000_000;
+    const url = urlseal(['sign', 'https://cdn.example/v/a.mp4', '-k', keyring, '--expires', String(exp)]).stdout.trim();
+    const at = (now: number) => ({
+      inspect: urlseal(['inspect', url, '--now', String(now)]).stdout,
+      verify: JSON.parse(urlseal(['verify', url, '-k', keyring, '--now', String(now)]).stdout) as { ok: boolean; code: string | null },
+    });
+    const before = at(exp - 60);
+    expect(before.inspect).toMatch(/expires: +expires in 1 minute \(/);
+    expect(before.verify.ok).toBe(true);
+    const inLeeway = at(exp + 10);
+    expect(inLeeway.inspect).toMatch(/expires: +expired 10 seconds ago \(.*\), within the edge's 30 s leeway: accepted until .* \(20 s more\)/);
+    expect(inLeeway.verify.ok).toBe(true);
+    const lastSecond = at(exp + 29);
+    expect(lastSecond.inspect).toMatch(/within the edge's 30 s leeway: .*\(1 s more\)/);
+    expect(lastSecond.verify.ok).toBe(true);
+    const after = at(exp + 30);
+    expect(after.inspect).toMatch(/expired 30 seconds ago \(.*\): the edge answers 410 ERR_TOKEN_EXPIRED/);
+    expect(after.verify).toMatchObject({ ok: false, code: 'ERR_TOKEN_EXPIRED' });
+  });
+
+  it('inspect finds the token as the edge does: header carriers, the first source only, malformed sources', () => {
+    const env = { URLSEAL_KEYRING: JSON.stringify({ active: 'k', kids: { k: 'k'.repeat(32) } }) };
+    const url = urlseal(['sign', '/v/a.mp4', '--expires', '1800000000'], env).stdout.trim();
+    const token = url.split('token=')[1] as string;
+    const bearer = urlseal(['inspect', 'https://cdn.example/v/a.mp4', '--header', `Authorization: Bearer ${token}`, '--now', '1799999000']);
+    expect(bearer.stdout).toMatch(/scheme: +jwt, in the Authorization: Bearer header/);
+    expect(bearer.stdout).toMatch(/resource: +\/v\/a\.mp4 \(covered by the grant\)/);
+    const cookie = urlseal(['inspect', '/v/b.mp4', '--header', `Cookie: a=1; urlseal=${token}`, '--now', '1799999000']);
+    expect(cookie.stdout).toMatch(/scheme: +jwt, in the urlseal cookie/);
+    expect(cookie.stdout).toMatch(/NOT covered by the grant: the edge answers 403 ERR_PATH_MISMATCH/);
+    const unencoded = urlseal(['inspect', `https://cdn.example/v/a b.mp4?token=${token}`, '--now', '1799999000']);
+    expect(unencoded.stdout).toMatch(/resource: +\/v\/a b\.mp4 \(NOT covered/);
+    const twice = urlseal(['inspect', `/v/a.mp4?token=${token}&token=${token}`]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/401 ERR_TOKEN_MALFORMED/);
+    const known = urlseal(['inspect', url, '-k', keyringFile('known.json', { kids: { k: 'k'.repeat(32) } })]);
+    expect(known.stdout).toMatch(/kid: +k \(in the keyring, HS256\)/);
+    const unknown = urlseal(['inspect', url, '-k', keyringFile('other.json', { kids: { other: 'o'.repeat(32) } })]);
+    expect(unknown.stdout).toMatch(/kid: +k \(NOT in the keyring: the edge answers 401 ERR_KID_UNKNOWN\)/);
+  });
+
+  it.each([
+    [['sign', '/a', '-k', 'K', '--ttl', '-5'], '--ttl needs a value, and the next argument starts with "-"; to pass a value starting with "-", write --ttl=VALUE'],
+    [['sign', '/a', '-k', 'K', '--ttl=-5'], '--ttl must be more than 0 seconds'],
+    [['sign', '/a', '-k', 'K', '--ttl', '2d'], '--ttl is 172800 s, above maxTtl (86400 s); shorten it, or set --expires to an explicit Unix time'],
+    [['sign', '/a', '-k', 'K', '--ip', '10.0.0'], '--ip must be an IPv4/IPv6 address or CIDR such as 203.0.113.0/24'],
+    [['sign', '/a', '-k', 'K', '--grant', '/b/*'], '--grant does not cover the URL\'s path; the edge would deny it'],
+    [['sign', '/a', '-k', 'K', '--scheme', 'secure-token'], '--scheme is "secure-token" but the keyring has no "secureToken" secret to sign the legacy scheme with'],
+    [['sign', '/a/%2e%2e/b', '-k', 'K'], 'URL path is not canonical'],
+    [['sign', '/a'], 'no keyring: pass --keyring FILE (-k FILE), or set env URLSEAL_KEYRING to the keyring JSON (urlseal keygen makes one)'],
+    [['verify', '/a', '--now', '-1', '-k', 'K'], '--now needs a value, and the next argument starts with "-"'],
+  ])('%j says what to fix, in flags', (args, message) => {
+    const file = keyringFile('flags.json', { kids: { k: 'k'.repeat(32) } });
+    const { code, stderr } = urlseal(args.map((a) => (a === 'K' ? file : a)));
+    expect(code).toBe(2);
+    expect(stderr.startsWith(`urlseal ${args[0]}: ${message}`), stderr).toBe(true);
   });
 
   const good = () => keyringFile('good.json', { kids: { k: 'k'.repeat(32) } });

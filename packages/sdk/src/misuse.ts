@@ -1,0 +1,15 @@
+// The SDK's one error rule: misuse (a wrong option, argument or URL) is a TypeError whose
+// message starts with the function and names the option; a keyring that fails SPEC §3 or
+// cannot be read is a UrlsealError with code ERR_KEYRING_INVALID (from the contract).
+// Messages name options, never CLI flags (the CLI translates `option "ttl"` to `--ttl`), and
+// never hold a token, secret, claim or path.
+
+/** A TypeError `<fn>: option "<name>" <problem>`, e.g. `signUrl: option "ttl" must be …`. */
+export function optionError(fn: string, name: string, problem: string): TypeError {
+  return new TypeError(`${fn}: option "${name}" ${problem}`);
+}
+
+/** A TypeError about a positional argument: `<fn>: <what> <problem>`, e.g. `signUrl: url …`. */
+export function argumentError(fn: string, what: string, problem: string): TypeError {
+  return new TypeError(`${fn}: ${what} ${problem}`);
+}
