@@ -1,6 +1,7 @@
 // Token carriers (SPEC §6): their names, finding the one token source of a
 // request, and removing every carrier from what is forwarded, so origin logs
-// and cache keys never hold a token. Pure string work on the raw target.
+// and cache keys never hold a token. Pure string work on the raw target, on
+// the JavaScript floor (scripts/floor.js).
 import { readTarget, type Target } from './target.js';
 
 /**
@@ -36,7 +37,7 @@ export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
   pathSegment: '_token',
 });
 
-const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
+const PARAM_NAMES = ['token', 'st', 'e', 'cookie', 'pathSegment'];
 // A cookie name is an RFC 6265 token; parameter and segment names are
 // unreserved URL characters, so they match their raw spelling.
 const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
@@ -53,15 +54,18 @@ const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
  * readTokenParams({ cookie: 'lms_media' }, 'createSigner').token; // 'token'
  * ```
  */
-export function readTokenParams(value: unknown, caller = 'createVerifier'): TokenParams {
+export function readTokenParams(value: unknown, caller?: string): TokenParams {
   const fail = (name: string, problem: string): never => {
-    throw new TypeError(`${caller}: option "${name}" ${problem}`);
+    throw new TypeError(`${caller ?? 'createVerifier'}: option "${name}" ${problem}`);
   };
   if (value === undefined) return DEFAULT_TOKEN_PARAMS;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('params', 'must be an object');
   const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
-  for (const [name, given] of Object.entries(value)) {
-    if (!PARAM_NAMES.has(name)) fail(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
+  const names = Object.keys(value);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const given: unknown = (value as Record<string, unknown>)[name];
+    if (PARAM_NAMES.indexOf(name) < 0) fail(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
     if (given === undefined) continue;
     const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
     if (typeof given !== 'string' || !pattern.test(given) || given === '.' || given === '..') {
@@ -69,8 +73,9 @@ export function readTokenParams(value: unknown, caller = 'createVerifier'): Toke
     }
     params[name] = given as string;
   }
-  const { token, st, e } = params;
-  if (token === st || token === e || st === e) fail('params', 'token, st and e must be three different names');
+  if (params.token === params.st || params.token === params.e || params.st === params.e) {
+    fail('params', 'token, st and e must be three different names');
+  }
   return Object.freeze(params) as unknown as TokenParams;
 }
 
@@ -120,11 +125,13 @@ export interface ExtractedRequest {
 const MISSING = 'missing';
 const MALFORMED = 'malformed';
 
+const PLUS = /\+/g;
+
 /** Form-decodes a query component (`+` is a space); `undefined` on a bad escape. */
 function decodeComponent(raw: string): string | undefined {
   if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
   try {
-    return decodeURIComponent(raw.replaceAll('+', ' '));
+    return decodeURIComponent(raw.replace(PLUS, ' '));
   } catch {
     return undefined;
   }
@@ -135,6 +142,15 @@ function carrierIndex(part: string, params: TokenParams): number {
   const eq = part.indexOf('=');
   const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
   return name === params.token ? 0 : name === params.st ? 1 : name === params.e ? 2 : -1;
+}
+
+/**
+ * Whether a raw (still percent-encoded) query parameter name is a token
+ * carrier, for runtimes that hand over the query already split into names
+ * (CloudFront Functions). The same test `scanQuery` applies to each part.
+ */
+export function isCarrierParam(rawName: string, params: TokenParams): boolean {
+  return carrierIndex(rawName, params) >= 0;
 }
 
 /** A query read once: its token source (SPEC §6) and the query forwarded without any carrier. */
@@ -210,8 +226,9 @@ function bearerSource(authorization: string | undefined): TokenSource | undefine
 /** The cookie pairs of a Cookie header, each as `name` and raw `pair`. */
 function cookiePairs(header: string): { name: string; pair: string }[] {
   const pairs: { name: string; pair: string }[] = [];
-  for (const raw of header.split(';')) {
-    const pair = raw.trim();
+  const parts = header.split(';');
+  for (let i = 0; i < parts.length; i++) {
+    const pair = (parts[i] as string).trim();
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     pairs.push({ name: eq < 0 ? pair : pair.slice(0, eq).trim(), pair });
@@ -222,7 +239,9 @@ function cookiePairs(header: string): { name: string; pair: string }[] {
 function cookieSource(header: string | undefined, name: string): TokenSource | undefined {
   if (header === undefined) return undefined;
   let value: string | undefined;
-  for (const cookie of cookiePairs(header)) {
+  const pairs = cookiePairs(header);
+  for (let i = 0; i < pairs.length; i++) {
+    const cookie = pairs[i] as { name: string; pair: string };
     if (cookie.name !== name) continue;
     if (value !== undefined) return MALFORMED; // two token cookies
     const eq = cookie.pair.indexOf('=');
@@ -285,8 +304,9 @@ export function forwardHeader(name: string, value: string, params: TokenParams):
 export function extractToken(
   target: string,
   header: (name: string) => string | undefined,
-  params: TokenParams = DEFAULT_TOKEN_PARAMS,
+  names?: TokenParams,
 ): ExtractedRequest {
+  const params = names ?? DEFAULT_TOKEN_PARAMS;
   const read = readTarget(target, params.pathSegment);
   if (read === undefined) {
     // Not canonical: the edge denies before reading a token; report the other carriers all the same.

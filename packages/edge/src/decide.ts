@@ -1,13 +1,15 @@
 // The one decision (SPEC §7), made once per request over a minimal view of it.
 // Order: method → canonical request path → token presence, size and shape →
 // kid and alg → signature → time → path grant → ip. Every path ends in a
-// Decision: any exception is a denial, never a pass and never a 500.
+// Decision: any exception is a denial, never a pass and never a 500. On the
+// JavaScript floor (scripts/floor.js): CloudFront Functions and njs run it too.
 import { findSource, scanQuery, type QueryScan, type TokenSource } from './carriers.js';
-import { UrlsealError, isDenialCode, type DenialCode } from './errors.js';
+import { isDenialCode, type DenialCode } from './codes.js';
 import { ipInRange } from './ip.js';
-import { checkClaims, type Claims } from './jwt.js';
+import { checkClaims, type Claims, type ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
-import type { Prepared } from './prepare.js';
+import type { Prepared, PreparedKey } from './prepare.js';
+import type { SecureTokenCheck } from './crypto/backend.js';
 import { parseSecureToken } from './secure-token.js';
 import { readTarget, type Target } from './target.js';
 
@@ -122,19 +124,27 @@ export function deny(p: Prepared, code: DenialCode, detail?: string): Denial {
   return { ok: false, status: p.statuses[code], code, detail };
 }
 
-/** Fail closed: a coded UrlsealError keeps its code, anything else is malformed input. */
+/**
+ * Fail closed: an error carrying a denial code (a `UrlsealError` from a crypto
+ * backend, e.g. a key this runtime cannot import) keeps its code; anything
+ * else is malformed input. Read by shape, not `instanceof`: the class is not
+ * on the JavaScript floor, and either way the answer is a denial.
+ */
 export function failClosed(p: Prepared, error: unknown): Denial {
-  return error instanceof UrlsealError && isDenialCode(error.code)
-    ? deny(p, error.code, error.message)
+  const coded = error as { code?: unknown; message?: unknown } | null | undefined;
+  const code = coded?.code;
+  return isDenialCode(code)
+    ? deny(p, code, typeof coded?.message === 'string' ? coded.message : code)
     : deny(p, 'ERR_TOKEN_MALFORMED', 'exception');
 }
 
-/** Now in whole Unix seconds; an unusable clock is the server's fault (503), not the client's. */
-function nowSeconds(p: Prepared): number {
+/** Now in whole Unix seconds; `undefined` when the clock fails (the server's fault: 503, not the client's). */
+function nowSeconds(p: Prepared): number | undefined {
   const now = Math.floor(p.clock() / 1000);
-  if (!Number.isSafeInteger(now)) throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'clock');
-  return now;
+  return Number.isSafeInteger(now) ? now : undefined;
 }
+
+const CLOCK_FAILED = 'clock';
 
 /**
  * Decides one request. Synchronous on the node:crypto backend; a promise when
@@ -183,10 +193,17 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
 export function checkJwt(p: Prepared, token: string, path: string, client: { readonly clientIp?: string | undefined }): MaybeAsync<Checked> {
   const parsed = p.parseJwt(token);
   if (parsed === undefined) return deny(p, 'ERR_TOKEN_MALFORMED', 'jws');
-  const { header } = parsed;
-  const key = typeof header.kid === 'string' ? p.keys.get(header.kid) : undefined;
+  const kid = parsed.header.kid;
+  if (typeof kid !== 'string') return deny(p, 'ERR_KID_UNKNOWN', 'kid');
+  // A key source may answer later (a key-value store read at the edge).
+  const key = p.keys.get(kid);
+  if (!isThenable(key)) return withKey(p, parsed, key, path, client);
+  return key.then((found) => withKey(p, parsed, found, path, client));
+}
+
+function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, path: string, client: { readonly clientIp?: string | undefined }): MaybeAsync<Checked> {
   if (key === undefined) return deny(p, 'ERR_KID_UNKNOWN', 'kid');
-  if (header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
+  if (parsed.header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
     return deny(p, 'ERR_ALG_NOT_ALLOWED', 'alg');
   }
   if (parsed.signature.length !== key.signatureLength) return deny(p, 'ERR_SIGNATURE_INVALID', 'signature length');
@@ -197,7 +214,9 @@ export function checkJwt(p: Prepared, token: string, path: string, client: { rea
 
 function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: { readonly clientIp?: string | undefined }): Checked {
   if (!valid) return deny(p, 'ERR_SIGNATURE_INVALID', 'signature');
-  const checked = checkClaims(payload, nowSeconds(p), p.policy);
+  const now = nowSeconds(p);
+  if (now === undefined) return deny(p, 'ERR_KEYRING_UNAVAILABLE', CLOCK_FAILED);
+  const checked = checkClaims(payload, now, p.policy);
   if ('code' in checked) return deny(p, checked.code, checked.claim);
   if (!matchesGrant(path, checked.grant)) return deny(p, 'ERR_PATH_MISMATCH', 'path');
   if (checked.ip !== undefined) {
@@ -208,16 +227,23 @@ function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unk
 }
 
 /** Secure-token checks for a canonical decoded path (SPEC §5): shape, MAC, then time. */
-export function checkSecureToken(p: Prepared, st: string, e: string, path: string): Checked {
+export function checkSecureToken(p: Prepared, st: string, e: string, path: string): MaybeAsync<Checked> {
   const expires = parseSecureToken(st, e);
   if (expires === undefined) return deny(p, 'ERR_TOKEN_MALFORMED', 'st/e');
+  const checks = p.secureToken();
+  if (!isThenable(checks)) return matchSecureToken(p, checks, st, e, expires, path);
+  return checks.then((found) => matchSecureToken(p, found, st, e, expires, path));
+}
+
+function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: string, e: string, expires: number, path: string): Checked {
   // No legacy secret configured: this verifier does not accept the md5 scheme at all.
-  if (p.secureToken.length === 0) return deny(p, 'ERR_ALG_NOT_ALLOWED', 'secure-token disabled');
+  if (checks.length === 0) return deny(p, 'ERR_ALG_NOT_ALLOWED', 'secure-token disabled');
   let match = false;
   // Every secret is tried, even after a match, so timing does not tell which one.
-  for (const matches of p.secureToken) if (matches(path, e, st)) match = true;
+  for (let i = 0; i < checks.length; i++) if ((checks[i] as SecureTokenCheck)(path, e, st)) match = true;
   if (!match) return deny(p, 'ERR_SIGNATURE_INVALID', 'st');
   const now = nowSeconds(p);
+  if (now === undefined) return deny(p, 'ERR_KEYRING_UNAVAILABLE', CLOCK_FAILED);
   // nginx secure_link semantics: expired strictly after `e`, no leeway.
   if (expires < now) return deny(p, 'ERR_TOKEN_EXPIRED', 'e');
   if (expires - now > p.policy.maxTtl) return deny(p, 'ERR_CLAIM_INVALID', 'e beyond maxTtl');

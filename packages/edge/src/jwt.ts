@@ -1,9 +1,10 @@
 // Strict compact-JWS parsing and claim checks (SPEC §4). Parsing is split from
 // verification so the verifier can check kid/alg and the signature before it
-// trusts a single claim.
-import type { DenialCode } from './errors.js';
+// trusts a single claim. On the JavaScript floor (scripts/floor.js).
+import type { DenialCode } from './codes.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
+import { hasOwn } from './lib/own.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { parseIpRange, type IpRange } from './ip.js';
@@ -108,7 +109,7 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
   if (header === undefined) return undefined;
   // `crit` and `b64` (RFC 7515 §4.1.11, RFC 7797) change how a token must be
   // read; we implement neither, so a token that asks for them is malformed.
-  if (Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined;
+  if (hasOwn(header, 'crit') || hasOwn(header, 'b64')) return undefined;
   return Object.freeze(header);
 }
 
@@ -116,17 +117,18 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
  * Makes a strict compact-JWS parser: at most 4096 bytes, exactly three
  * segments of canonical unpadded base64url, header and payload JSON objects,
  * no `crit` and no `b64` header. The parser returns `undefined` for
- * `ERR_TOKEN_MALFORMED`. It remembers up to 32 valid headers by their exact
- * text (tokens of one kid share a header), so the cache is bounded.
+ * `ERR_TOKEN_MALFORMED`. `decode` turns a checked segment into strict UTF-8
+ * text (each crypto backend brings its fastest one). It remembers up to 32
+ * valid headers by their exact text (tokens of one kid share a header), so the
+ * cache is bounded.
  *
  * @example
  * ```ts
- * import { createJwtParser } from '@urlseal/edge/contract';
- * const parse = createJwtParser();
+ * const parse = createJwtParser(decodeSegmentText);
  * parse('not.a.jwt'); // undefined
  * ```
  */
-export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): (token: string) => ParsedJwt | undefined {
+export function createJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
   // Known headers as `<segment>.` with their parsed value. A linear scan with
   // startsWith beats a Map here: it avoids slicing and hashing the segment,
   // and a verifier sees one header per kid.
@@ -137,7 +139,7 @@ export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): 
       const prefix = prefixes[i] as string;
       if (prefix.length === first + 1 && token.startsWith(prefix)) return parsedHeaders[i];
     }
-    const parsed = decodeHeader(token.slice(0, first), decodeText);
+    const parsed = decodeHeader(token.slice(0, first), decode);
     if (parsed === undefined) return undefined;
     if (prefixes.length >= HEADER_CACHE_SIZE) {
       prefixes.length = 0;
@@ -158,13 +160,13 @@ export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): 
     if (!isCanonicalBase64url(signature)) return undefined;
     const parsedHeader = header(token, first);
     if (parsedHeader === undefined) return undefined;
-    const payload = decodeJsonObject(token.slice(first + 1, second), decodeText);
+    const payload = decodeJsonObject(token.slice(first + 1, second), decode);
     if (payload === undefined) return undefined;
     return { header: parsedHeader, payload, signingInput: token.slice(0, second), signature };
   };
 }
 
-const defaultParser = createJwtParser();
+const defaultParser = /* @__PURE__ */ createJwtParser(decodeSegmentText);
 
 /**
  * Splits and decodes a compact JWS strictly (see {@link createJwtParser});
@@ -181,6 +183,19 @@ export function parseJwt(token: string): ParsedJwt | undefined {
 }
 
 /**
+ * A set of accepted strings, as the checks read it: a `Set`, or anything with
+ * `has` (the JavaScript floor has no `Set`).
+ *
+ * @example
+ * ```ts
+ * const issuers: Allowlist = new Set(['https://origin.example.com']);
+ * ```
+ */
+export interface Allowlist {
+  has(value: string): boolean;
+}
+
+/**
  * What the claim check needs from the verifier's configuration.
  *
  * @example
@@ -191,8 +206,8 @@ export function parseJwt(token: string): ParsedJwt | undefined {
 export interface ClaimPolicy {
   readonly leeway: number;
   readonly maxTtl: number;
-  readonly audience: ReadonlySet<string> | undefined;
-  readonly issuer: ReadonlySet<string> | undefined;
+  readonly audience: Allowlist | undefined;
+  readonly issuer: Allowlist | undefined;
 }
 
 /**
@@ -218,11 +233,12 @@ function isOptionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string';
 }
 
-function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
+function audienceMatches(aud: unknown, allowed: Allowlist): boolean {
   if (typeof aud === 'string') return allowed.has(aud);
   if (!Array.isArray(aud) || aud.length === 0 || aud.length > 16) return false;
   let match = false;
-  for (const item of aud) {
+  for (let i = 0; i < aud.length; i++) {
+    const item: unknown = aud[i];
     if (typeof item !== 'string') return false;
     if (allowed.has(item)) match = true;
   }
@@ -261,7 +277,9 @@ function failure(code: DenialCode, claim: string): ClaimFailure {
  * ```
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const { exp, iat, nbf } = payload;
+  const exp = payload.exp;
+  const iat = payload.iat;
+  const nbf = payload.nbf;
   if (!Number.isSafeInteger(exp)) return failure('ERR_CLAIM_INVALID', 'exp');
   if (!isOptionalSafeInteger(iat)) return failure('ERR_CLAIM_INVALID', 'iat');
   if (!isOptionalSafeInteger(nbf)) return failure('ERR_CLAIM_INVALID', 'nbf');

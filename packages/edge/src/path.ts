@@ -1,5 +1,6 @@
-import { UrlsealError } from './errors.js';
-import { decodeUtf8, isWellFormed, utf8Length } from './lib/utf8.js';
+// Canonical paths and grant patterns (SPEC §2). On the JavaScript floor
+// (scripts/floor.js): CloudFront Functions and njs run this module as it is.
+import { isWellFormed, utf8Length } from './lib/utf8.js';
 
 /**
  * Longest canonical path, in UTF-8 bytes after decoding (SPEC §2). A request
@@ -68,16 +69,18 @@ function hasCanonicalShape(path: string): boolean {
   return true;
 }
 
-/** Percent-decodes once into UTF-8 text of at most `maxBytes` bytes; `undefined` if not allowed. */
+/**
+ * Percent-decodes once into UTF-8 text of at most `maxBytes` bytes; `undefined`
+ * if not allowed. The escapes are checked here; decodeURIComponent then decodes
+ * them and refuses invalid UTF-8 (overlong forms, surrogates, beyond U+10FFFF)
+ * exactly as a fatal TextDecoder does, on every runtime, TextDecoder or not.
+ */
 function percentDecode(raw: string, maxBytes: number): string | undefined {
-  const bytes = new Uint8Array(Math.min(raw.length, maxBytes + 1));
-  let n = 0;
+  let escapes = 0;
   for (let i = 0; i < raw.length; i++) {
-    if (n > maxBytes) return undefined;
     const code = raw.charCodeAt(i);
     if (code !== PERCENT) {
       if (!isRawAllowed(code)) return undefined;
-      bytes[n++] = code;
       continue;
     }
     const hi = hexValue(raw.charCodeAt(i + 1));
@@ -86,10 +89,16 @@ function percentDecode(raw: string, maxBytes: number): string | undefined {
     const byte = (hi << 4) | lo;
     // A decoded `/`, `\` or `%` is never trusted: it would change meaning on a second decode.
     if (byte === SLASH || byte === BACKSLASH || byte === PERCENT) return undefined;
-    bytes[n++] = byte;
+    escapes++;
     i += 2;
   }
-  return n > maxBytes ? undefined : decodeUtf8(bytes.subarray(0, n));
+  // Every escape is one byte and every other character one ASCII byte.
+  if (raw.length - 2 * escapes > maxBytes) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -104,9 +113,10 @@ function percentDecode(raw: string, maxBytes: number): string | undefined {
  * tryCanonicalPath('/videos/%2e%2e/secret');   // undefined
  * ```
  */
-export function tryCanonicalPath(rawPath: string, maxBytes: number = MAX_PATH_LENGTH): string | undefined {
+export function tryCanonicalPath(rawPath: string, maxBytes?: number): string | undefined {
+  const limit = maxBytes ?? MAX_PATH_LENGTH;
   // Each decoded byte takes at most three raw characters: a longer input is refused unread.
-  if (typeof rawPath !== 'string' || rawPath.length > maxBytes * 3) return undefined;
+  if (typeof rawPath !== 'string' || rawPath.length > limit * 3) return undefined;
   let plain = true;
   for (let i = 0; i < rawPath.length; i++) {
     const code = rawPath.charCodeAt(i);
@@ -116,31 +126,9 @@ export function tryCanonicalPath(rawPath: string, maxBytes: number = MAX_PATH_LE
     }
     if (!isRawAllowed(code)) return undefined;
   }
-  if (plain && rawPath.length > maxBytes) return undefined;
-  const decoded = plain ? rawPath : percentDecode(rawPath, maxBytes);
+  if (plain && rawPath.length > limit) return undefined;
+  const decoded = plain ? rawPath : percentDecode(rawPath, limit);
   return decoded !== undefined && hasCanonicalShape(decoded) ? decoded : undefined;
-}
-
-/**
- * Decodes a raw (percent-encoded) request path and checks it is canonical
- * (SPEC §2). Throws `UrlsealError` with code `ERR_PATH_NONCANONICAL` otherwise.
- *
- * @example
- * ```ts
- * import { canonicalPath } from '@urlseal/edge/contract';
- * canonicalPath('/cursos/aula-%C3%A7%C3%A3o/v%C3%ADdeo.mp4'); // '/cursos/aula-ção/vídeo.mp4'
- * canonicalPath('/a//b'); // throws UrlsealError (ERR_PATH_NONCANONICAL)
- * ```
- */
-export function canonicalPath(rawPath: string): string {
-  const decoded = tryCanonicalPath(rawPath);
-  if (decoded === undefined) {
-    throw new UrlsealError(
-      'ERR_PATH_NONCANONICAL',
-      'path is not canonical: it must start with "/", be valid percent-encoded UTF-8, and hold no empty, "." or ".." segment, ";", "\\", control character, or %2F/%5C/%25',
-    );
-  }
-  return decoded;
 }
 
 /**
@@ -184,15 +172,22 @@ export function isValidPattern(pattern: string): boolean {
 }
 
 // Patterns already found valid: a verifier sees the same few grants on every
-// request. Bounded: emptied when full, so hostile claims cannot grow it.
-const validPatterns = new Set<string>();
+// request. Bounded: emptied when full, so hostile claims cannot grow it. A
+// prototype-less object rather than a Set, which the JavaScript floor lacks.
+let validPatterns: Record<string, true> = Object.create(null);
+let rememberedPatterns = 0;
 const MAX_REMEMBERED_PATTERNS = 256;
 
 function isKnownPattern(pattern: string): boolean {
-  if (validPatterns.has(pattern)) return true;
+  if (typeof pattern !== 'string') return false;
+  if (validPatterns[pattern] === true) return true;
   if (!isValidPattern(pattern)) return false;
-  if (validPatterns.size >= MAX_REMEMBERED_PATTERNS) validPatterns.clear();
-  validPatterns.add(pattern);
+  if (rememberedPatterns >= MAX_REMEMBERED_PATTERNS) {
+    validPatterns = Object.create(null);
+    rememberedPatterns = 0;
+  }
+  validPatterns[pattern] = true;
+  rememberedPatterns++;
   return true;
 }
 
@@ -211,7 +206,7 @@ function isKnownPattern(pattern: string): boolean {
 export function parseGrant(grant: unknown): readonly string[] | undefined {
   if (typeof grant === 'string') return isKnownPattern(grant) ? [grant] : undefined;
   if (!Array.isArray(grant) || grant.length < 1 || grant.length > MAX_GRANT_PATTERNS) return undefined;
-  for (const pattern of grant) if (!isKnownPattern(pattern as string)) return undefined;
+  for (let i = 0; i < grant.length; i++) if (!isKnownPattern(grant[i] as string)) return undefined;
   return grant as string[];
 }
 

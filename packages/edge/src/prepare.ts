@@ -2,8 +2,9 @@
 // defaults filled in) into the plain data `decide` reads on every request.
 import type { TokenParams } from './carriers.js';
 import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
-import type { DenialCode } from './errors.js';
-import { SIGNATURE_BYTES, base64urlLength, createJwtParser, type ClaimPolicy, type ParsedJwt } from './jwt.js';
+import type { DenialCode } from './codes.js';
+import type { MaybeAsync } from './decide.js';
+import { SIGNATURE_BYTES, base64urlLength, createJwtParser, type Allowlist, type ClaimPolicy, type ParsedJwt } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
 
@@ -15,16 +16,24 @@ export interface PreparedKey {
   readonly check: SignatureCheck;
 }
 
+/**
+ * Where `decide` finds the key for a kid: a `Map` here; elsewhere anything
+ * with `get` that never resolves a kid through a prototype (`constructor`,
+ * `__proto__`). It may answer with a promise (a key-value store read at the edge).
+ */
+export interface KeySource {
+  get(kid: string): MaybeAsync<PreparedKey | undefined>;
+}
+
 /** Everything `decide` needs, prepared once per verifier. */
 export interface Prepared {
-  /** JWT keys by kid (a `Map`: `constructor` or `__proto__` resolve to nothing). */
-  readonly keys: ReadonlyMap<string, PreparedKey>;
-  /** One check per legacy secure-token secret (rotation). */
-  readonly secureToken: readonly SecureTokenCheck[];
+  readonly keys: KeySource;
+  /** One check per legacy secure-token secret (rotation); a promise where the secrets are read per request. */
+  readonly secureToken: () => MaybeAsync<readonly SecureTokenCheck[]>;
   readonly parseJwt: (token: string) => ParsedJwt | undefined;
   readonly policy: ClaimPolicy;
   /** The optional extra allowlist of algorithms. */
-  readonly algorithms: ReadonlySet<string> | undefined;
+  readonly algorithms: Allowlist | undefined;
   readonly params: TokenParams;
   readonly statuses: Readonly<Record<DenialCode, number>>;
   /** Now in Unix milliseconds; NaN when the clock fails. */
@@ -42,9 +51,11 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
     keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry) }));
   }
+  const secureToken = Object.freeze(keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret)));
   return Object.freeze({
+    // A Map: a kid such as `constructor` or `__proto__` resolves to nothing.
     keys,
-    secureToken: Object.freeze(keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret))),
+    secureToken: () => secureToken,
     parseJwt: createJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
     algorithms,

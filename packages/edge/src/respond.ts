@@ -1,6 +1,6 @@
 // The answers the edge makes itself: a SPEC §7 denial and an origin failure.
 // Headers as plain data first, so Node adapters write them without a `Response`.
-import { DENIAL_STATUS, type DenialCode } from './errors.js';
+import { DENIAL_STATUS, type DenialCode } from './codes.js';
 
 /**
  * Codes of answers that are not token denials: the origin could not be
@@ -26,7 +26,8 @@ export interface EdgeAnswer {
  * `error="invalid_token"` unless the token was missing), on 405 `Allow`.
  * Nothing of the request is echoed.
  */
-export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[code]): EdgeAnswer {
+export function denialAnswer(code: DenialCode, statusOverride?: number): EdgeAnswer {
+  const status = statusOverride ?? DENIAL_STATUS[code];
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
     'content-type': 'application/json',
@@ -38,7 +39,7 @@ export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[co
 }
 
 /** An origin failure as plain data: 502 `ERR_ORIGIN_UNAVAILABLE` or 504 `ERR_ORIGIN_TIMEOUT`, never cached. */
-export function originFailureAnswer(status: 502 | 504 = 502): EdgeAnswer {
+export function originFailureAnswer(status: 502 | 504): EdgeAnswer {
   const code: OriginFailureCode = status === 504 ? 'ERR_ORIGIN_TIMEOUT' : 'ERR_ORIGIN_UNAVAILABLE';
   return { status, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', 'x-urlseal-error': code }, body: `{"error":"${code}"}` };
 }
@@ -71,6 +72,6 @@ export function denialResponse(code: DenialCode, status?: number): Response {
  * try { return await fetch(forward); } catch { return originFailure(502); }
  * ```
  */
-export function originFailure(status: 502 | 504 = 502): Response {
-  return toResponse(originFailureAnswer(status));
+export function originFailure(status?: 502 | 504): Response {
+  return toResponse(originFailureAnswer(status ?? 502));
 }

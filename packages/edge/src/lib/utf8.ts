@@ -2,8 +2,9 @@
 // overlong sequences and encoded surrogates an error instead of U+FFFD, and
 // `ignoreBOM` keeps a leading BOM as data rather than silently dropping it.
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
+// Pure: a bundle that never decodes (CloudFront Functions, which has no TextDecoder) drops them.
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Decodes strict UTF-8; `undefined` for invalid input. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
