@@ -29,7 +29,7 @@ export interface TokenParams {
  * DEFAULT_TOKEN_PARAMS.pathSegment; // '_token'
  * ```
  */
-export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
+export const DEFAULT_TOKEN_PARAMS: TokenParams = /* @__PURE__ */ Object.freeze({
   token: 'token',
   st: 'st',
   e: 'e',
@@ -166,37 +166,33 @@ const NO_QUERY: QueryScan = { source: undefined, forward: '' };
 /** One pass over the query parameters: the carriers found, and what the origin may see. */
 export function scanQuery(query: string | undefined, params: TokenParams): QueryScan {
   if (query === undefined) return NO_QUERY;
-  let token: string | undefined;
-  let st: string | undefined;
-  let e: string | undefined;
+  const parts = query.split('&');
+  const found: (string | undefined)[] = []; // token, st, e by carrierIndex
   let malformed = false;
   let kept: string | undefined; // built only once a carrier is found
-  let start = 0;
-  while (start <= query.length) {
-    let end = query.indexOf('&', start);
-    if (end < 0) end = query.length;
-    const part = query.slice(start, end);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
     const index = part === '' ? -1 : carrierIndex(part, params);
     if (index < 0) {
       if (kept !== undefined) kept = kept === '' ? part : `${kept}&${part}`;
-    } else {
-      kept ??= start === 0 ? '' : query.slice(0, start - 1);
-      const eq = part.indexOf('=');
-      const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
-      if (value === undefined || (index === 0 ? token : index === 1 ? st : e) !== undefined) malformed = true;
-      if (index === 0) token = value ?? '';
-      else if (index === 1) st = value ?? '';
-      else e = value ?? '';
+      continue;
     }
-    start = end + 1;
+    // What precedes the first carrier goes on byte for byte.
+    if (kept === undefined) kept = parts.slice(0, i).join('&');
+    const eq = part.indexOf('=');
+    const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
+    if (value === undefined || found[index] !== undefined) malformed = true;
+    found[index] = value ?? '';
   }
   if (kept === undefined) return { source: undefined, forward: `?${query}` };
-  const forward = kept === '' ? '' : `?${kept}`;
+  const token = found[0];
+  const st = found[1];
+  const e = found[2];
   let source: TokenSource = MALFORMED;
   if (malformed) source = MALFORMED;
   else if (token !== undefined) source = st === undefined && e === undefined && token !== '' ? { scheme: 'jwt', carrier: 'query', token } : MALFORMED;
   else if (st !== undefined && e !== undefined) source = { scheme: 'secure-token', carrier: 'query', st, e };
-  return { source, forward };
+  return { source, forward: kept === '' ? '' : `?${kept}` };
 }
 
 /** The query forwarded to the origin: every `token`/`st`/`e` parameter removed, the rest as received. */
@@ -204,53 +200,46 @@ export function forwardQuery(query: string | undefined, params: TokenParams): st
   return scanQuery(query, params).forward;
 }
 
-function isSpaceOrTab(code: number): boolean {
-  return code === 0x20 || code === 0x09;
-}
+// `Bearer`, case-insensitive, then a run of spaces or tabs or the end (SPEC §6).
+const BEARER = /^bearer(?:[ \t]+|$)/i;
 
 /**
  * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of
- * spaces or tabs); `undefined` for another scheme, which is not a source.
+ * spaces or tabs); `undefined` for another scheme (`Basic`, or `Bearerx`),
+ * which is not a source.
  */
 function bearerSource(authorization: string | undefined): TokenSource | undefined {
   if (authorization === undefined) return undefined;
   const value = authorization.trim();
-  if (value.length < 6 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
-  if (value.length === 6) return MALFORMED;
-  if (!isSpaceOrTab(value.charCodeAt(6))) return undefined; // e.g. `Bearerx`: another scheme
-  let i = 7;
-  while (i < value.length && isSpaceOrTab(value.charCodeAt(i))) i++;
-  return i === value.length ? MALFORMED : { scheme: 'jwt', carrier: 'header', token: value.slice(i) };
+  const scheme = BEARER.exec(value);
+  if (scheme === null) return undefined;
+  const token = value.slice(scheme[0].length);
+  return token === '' ? MALFORMED : { scheme: 'jwt', carrier: 'header', token };
 }
 
-/** The cookie pairs of a Cookie header, each as `name` and raw `pair`. */
-function cookiePairs(header: string): { name: string; pair: string }[] {
-  const pairs: { name: string; pair: string }[] = [];
+/** A Cookie header's pairs: the raw `pair`, its `name` and its `value` (unquoted, RFC 6265). */
+function cookiePairs(header: string): { name: string; value: string; pair: string }[] {
+  const pairs: { name: string; value: string; pair: string }[] = [];
   const parts = header.split(';');
   for (let i = 0; i < parts.length; i++) {
     const pair = (parts[i] as string).trim();
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    pairs.push({ name: eq < 0 ? pair : pair.slice(0, eq).trim(), pair });
+    let value = eq < 0 ? '' : pair.slice(eq + 1).trim();
+    // RFC 6265 allows a cookie value wrapped in double quotes.
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    pairs.push({ name: eq < 0 ? pair : pair.slice(0, eq).trim(), value, pair });
   }
   return pairs;
 }
 
 function cookieSource(header: string | undefined, name: string): TokenSource | undefined {
   if (header === undefined) return undefined;
-  let value: string | undefined;
-  const pairs = cookiePairs(header);
-  for (let i = 0; i < pairs.length; i++) {
-    const cookie = pairs[i] as { name: string; pair: string };
-    if (cookie.name !== name) continue;
-    if (value !== undefined) return MALFORMED; // two token cookies
-    const eq = cookie.pair.indexOf('=');
-    value = eq < 0 ? '' : cookie.pair.slice(eq + 1).trim();
-    // RFC 6265 allows a cookie value wrapped in double quotes.
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-  }
-  if (value === undefined) return undefined;
-  return value === '' ? MALFORMED : { scheme: 'jwt', carrier: 'cookie', token: value };
+  const values = cookiePairs(header).filter((cookie) => cookie.name === name);
+  if (values.length === 0) return undefined;
+  const token = (values[0] as { value: string }).value;
+  // Two token cookies are a duplicated source; an empty one is malformed.
+  return values.length > 1 || token === '' ? MALFORMED : { scheme: 'jwt', carrier: 'cookie', token };
 }
 
 /**
@@ -259,10 +248,9 @@ function cookieSource(header: string | undefined, name: string): TokenSource | u
  * earlier source is present.
  */
 export function findSource(target: Target, query: QueryScan, header: (name: string) => string | undefined, params: TokenParams): TokenSource {
-  if (target.pathToken !== undefined) {
-    return target.pathToken === false ? MALFORMED : { scheme: 'jwt', carrier: 'path', token: target.pathToken };
-  }
-  return query.source ?? bearerSource(header('authorization')) ?? cookieSource(header('cookie'), params.cookie) ?? MISSING;
+  const pathToken = target.pathToken;
+  if (pathToken !== undefined) return pathToken === false ? MALFORMED : { scheme: 'jwt', carrier: 'path', token: pathToken };
+  return query.source || bearerSource(header('authorization')) || cookieSource(header('cookie'), params.cookie) || MISSING;
 }
 
 /**

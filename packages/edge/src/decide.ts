@@ -4,9 +4,23 @@
 // Decision: any exception is a denial, never a pass and never a 500. On the
 // JavaScript floor (scripts/floor.js): CloudFront Functions and njs run it too.
 import { findSource, scanQuery, type QueryScan, type TokenSource } from './carriers.js';
-import { isDenialCode, type DenialCode } from './codes.js';
-import { ipInRange } from './ip.js';
-import { checkClaims, type Claims, type ParsedJwt } from './jwt.js';
+import {
+  ERR_ALG_NOT_ALLOWED,
+  ERR_IP_MISMATCH,
+  ERR_KEYRING_UNAVAILABLE,
+  ERR_KID_UNKNOWN,
+  ERR_METHOD_NOT_ALLOWED,
+  ERR_PATH_MISMATCH,
+  ERR_PATH_NONCANONICAL,
+  ERR_SIGNATURE_INVALID,
+  ERR_TOKEN_EXPIRED,
+  ERR_TOKEN_MALFORMED,
+  ERR_TOKEN_MISSING,
+  ERR_CLAIM_INVALID,
+  isDenialCode,
+  type DenialCode,
+} from './codes.js';
+import type { Claims, ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
 import type { Prepared, PreparedKey } from './prepare.js';
 import type { SecureTokenCheck } from './crypto/backend.js';
@@ -120,6 +134,11 @@ export function isThenable<T>(value: MaybeAsync<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
+/** `next(value)`, now when `value` is settled, else when it settles: sync backends pay no promise. */
+function then<T, R>(value: MaybeAsync<T>, next: (settled: T) => MaybeAsync<R>): MaybeAsync<R> {
+  return isThenable(value) ? value.then(next) : next(value);
+}
+
 export function deny(p: Prepared, code: DenialCode, detail?: string): Denial {
   return { ok: false, status: p.statuses[code], code, detail };
 }
@@ -135,7 +154,7 @@ export function failClosed(p: Prepared, error: unknown): Denial {
   const code = coded?.code;
   return isDenialCode(code)
     ? deny(p, code, typeof coded?.message === 'string' ? coded.message : code)
-    : deny(p, 'ERR_TOKEN_MALFORMED', 'exception');
+    : deny(p, ERR_TOKEN_MALFORMED, 'exception');
 }
 
 /** Now in whole Unix seconds; `undefined` when the clock fails (the server's fault: 503, not the client's). */
@@ -152,17 +171,17 @@ const CLOCK_FAILED = 'clock';
  */
 export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   try {
-    if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, 'ERR_METHOD_NOT_ALLOWED', 'method');
+    if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, ERR_METHOD_NOT_ALLOWED, 'method');
     const target = readTarget(view.target, p.params.pathSegment);
-    if (target === undefined) return deny(p, 'ERR_PATH_NONCANONICAL', 'target');
+    if (target === undefined) return deny(p, ERR_PATH_NONCANONICAL, 'target');
     const query = scanQuery(target.query, p.params);
     const source = findSource(target, query, (name) => view.header(name), p.params);
-    if (source === 'missing') return deny(p, 'ERR_TOKEN_MISSING');
-    if (source === 'malformed') return deny(p, 'ERR_TOKEN_MALFORMED', 'carrier');
+    if (source === 'missing') return deny(p, ERR_TOKEN_MISSING);
+    if (source === 'malformed') return deny(p, ERR_TOKEN_MALFORMED, 'carrier');
     const checked =
       source.scheme === 'jwt'
-        ? checkJwt(p, source.token, target.path, view)
-        : checkSecureToken(p, source.st, source.e, target.path);
+        ? p.checkJwt(p, source.token, target.path, view)
+        : p.checkSecureToken(p, source.st, source.e, target.path);
     if (!isThenable(checked)) return toDecision(view, target, query, source, checked);
     return checked.then(
       (outcome) => toDecision(view, target, query, source, outcome),
@@ -189,63 +208,92 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
   };
 }
 
-/** JWT checks for a canonical decoded path: shape, kid and alg, signature, then the claims. */
-export function checkJwt(p: Prepared, token: string, path: string, client: { readonly clientIp?: string | undefined }): MaybeAsync<Checked> {
+/** Who asks: the client address, for `ip` claims. */
+export interface Client {
+  readonly clientIp?: string | undefined;
+}
+
+/** A JWT's shape, then its kid (SPEC §7 order): the parsed token, whose `kid` is a string, or the denial. */
+function readJwt(p: Prepared, token: string): ParsedJwt | Denial {
   const parsed = p.parseJwt(token);
-  if (parsed === undefined) return deny(p, 'ERR_TOKEN_MALFORMED', 'jws');
-  const kid = parsed.header.kid;
-  if (typeof kid !== 'string') return deny(p, 'ERR_KID_UNKNOWN', 'kid');
+  if (parsed === undefined) return deny(p, ERR_TOKEN_MALFORMED, 'jws');
+  return typeof parsed.header.kid === 'string' ? parsed : deny(p, ERR_KID_UNKNOWN, 'kid');
+}
+
+/** JWT checks for a canonical decoded path: shape, kid and alg, signature, then the claims. */
+export function checkJwt(p: Prepared, token: string, path: string, client: Client): MaybeAsync<Checked> {
+  const parsed = readJwt(p, token);
+  if ('code' in parsed) return parsed;
   // A key source may answer later (a key-value store read at the edge).
-  const key = p.keys.get(kid);
-  if (!isThenable(key)) return withKey(p, parsed, key, path, client);
-  return key.then((found) => withKey(p, parsed, found, path, client));
+  return then(p.keys.get(parsed.header.kid as string), (key) => withKey(p, parsed, key, path, client));
 }
 
-function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, path: string, client: { readonly clientIp?: string | undefined }): MaybeAsync<Checked> {
-  if (key === undefined) return deny(p, 'ERR_KID_UNKNOWN', 'kid');
+/**
+ * The JWT answer of an edge that holds no JWT key (built for secure-token
+ * only): `checkJwt` over an empty keyring, without the code it cannot reach.
+ */
+export function refuseJwt(p: Prepared, token: string): Checked {
+  const parsed = readJwt(p, token);
+  return 'code' in parsed ? parsed : deny(p, ERR_KID_UNKNOWN, 'kid');
+}
+
+function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, path: string, client: Client): MaybeAsync<Checked> {
+  if (key === undefined) return deny(p, ERR_KID_UNKNOWN, 'kid');
   if (parsed.header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
-    return deny(p, 'ERR_ALG_NOT_ALLOWED', 'alg');
+    return deny(p, ERR_ALG_NOT_ALLOWED, 'alg');
   }
-  if (parsed.signature.length !== key.signatureLength) return deny(p, 'ERR_SIGNATURE_INVALID', 'signature length');
-  const valid = key.check(parsed.signingInput, parsed.signature);
-  if (!isThenable(valid)) return afterSignature(p, valid, parsed.payload, path, client);
-  return valid.then((ok) => afterSignature(p, ok, parsed.payload, path, client));
+  if (parsed.signature.length !== key.signatureLength) return deny(p, ERR_SIGNATURE_INVALID, 'signature length');
+  return then(key.check(parsed.signingInput, parsed.signature), (valid) => afterSignature(p, valid, parsed.payload, path, client));
 }
 
-function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: { readonly clientIp?: string | undefined }): Checked {
-  if (!valid) return deny(p, 'ERR_SIGNATURE_INVALID', 'signature');
+function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
+  if (!valid) return deny(p, ERR_SIGNATURE_INVALID, 'signature');
   const now = nowSeconds(p);
-  if (now === undefined) return deny(p, 'ERR_KEYRING_UNAVAILABLE', CLOCK_FAILED);
-  const checked = checkClaims(payload, now, p.policy);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, CLOCK_FAILED);
+  const checked = p.checkClaims(payload, now, p.policy);
   if ('code' in checked) return deny(p, checked.code, checked.claim);
-  if (!matchesGrant(path, checked.grant)) return deny(p, 'ERR_PATH_MISMATCH', 'path');
-  if (checked.ip !== undefined) {
-    const clientIp = client.clientIp;
-    if (typeof clientIp !== 'string' || !ipInRange(clientIp, checked.ip)) return deny(p, 'ERR_IP_MISMATCH', 'ip');
-  }
+  if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, 'path');
+  if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, 'ip');
   return { ok: true, claims: checked.claims, grant: checked.grant };
+}
+
+/** The expiry of a well-shaped `st`/`e` pair (SPEC §5), or the denial. */
+function readSecureToken(p: Prepared, st: string, e: string): number | Denial {
+  const expires = parseSecureToken(st, e);
+  return expires === undefined ? deny(p, ERR_TOKEN_MALFORMED, 'st/e') : expires;
+}
+
+/** No legacy secret configured: this verifier does not accept the md5 scheme at all. */
+function secureTokenDisabled(p: Prepared): Denial {
+  return deny(p, ERR_ALG_NOT_ALLOWED, 'secure-token disabled');
 }
 
 /** Secure-token checks for a canonical decoded path (SPEC §5): shape, MAC, then time. */
 export function checkSecureToken(p: Prepared, st: string, e: string, path: string): MaybeAsync<Checked> {
-  const expires = parseSecureToken(st, e);
-  if (expires === undefined) return deny(p, 'ERR_TOKEN_MALFORMED', 'st/e');
-  const checks = p.secureToken();
-  if (!isThenable(checks)) return matchSecureToken(p, checks, st, e, expires, path);
-  return checks.then((found) => matchSecureToken(p, found, st, e, expires, path));
+  const expires = readSecureToken(p, st, e);
+  if (typeof expires !== 'number') return expires;
+  return then(p.secureToken(), (checks) => matchSecureToken(p, checks, st, e, expires, path));
+}
+
+/**
+ * The secure-token answer of an edge built for JWT only: `checkSecureToken`
+ * with no secret, without the code it cannot reach.
+ */
+export function refuseSecureToken(p: Prepared, st: string, e: string): Checked {
+  const expires = readSecureToken(p, st, e);
+  return typeof expires !== 'number' ? expires : secureTokenDisabled(p);
 }
 
 function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: string, e: string, expires: number, path: string): Checked {
-  // No legacy secret configured: this verifier does not accept the md5 scheme at all.
-  if (checks.length === 0) return deny(p, 'ERR_ALG_NOT_ALLOWED', 'secure-token disabled');
+  if (checks.length === 0) return secureTokenDisabled(p);
   let match = false;
   // Every secret is tried, even after a match, so timing does not tell which one.
   for (let i = 0; i < checks.length; i++) if ((checks[i] as SecureTokenCheck)(path, e, st)) match = true;
-  if (!match) return deny(p, 'ERR_SIGNATURE_INVALID', 'st');
+  if (!match) return deny(p, ERR_SIGNATURE_INVALID, 'st');
   const now = nowSeconds(p);
-  if (now === undefined) return deny(p, 'ERR_KEYRING_UNAVAILABLE', CLOCK_FAILED);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, CLOCK_FAILED);
   // nginx secure_link semantics: expired strictly after `e`, no leeway.
-  if (expires < now) return deny(p, 'ERR_TOKEN_EXPIRED', 'e');
-  if (expires - now > p.policy.maxTtl) return deny(p, 'ERR_CLAIM_INVALID', 'e beyond maxTtl');
+  if (expires < now) return deny(p, ERR_TOKEN_EXPIRED, 'e');
+  if (expires - now > p.policy.maxTtl) return deny(p, ERR_CLAIM_INVALID, 'e beyond maxTtl');
   return { ok: true, claims: { exp: expires }, grant: undefined };
 }

@@ -1,13 +1,13 @@
 // Strict compact-JWS parsing and claim checks (SPEC §4). Parsing is split from
 // verification so the verifier can check kid/alg and the signature before it
 // trusts a single claim. On the JavaScript floor (scripts/floor.js).
-import type { DenialCode } from './codes.js';
+import { ERR_CLAIM_INVALID, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { hasOwn } from './lib/own.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
-import { parseIpRange, type IpRange } from './ip.js';
+import { ipClaim, type IpCheck } from './ip.js';
 
 /**
  * Longest compact JWS accepted, in bytes (SPEC §4); checked before any decoding.
@@ -21,7 +21,7 @@ import { parseIpRange, type IpRange } from './ip.js';
 export const MAX_TOKEN_BYTES = 4096;
 
 /** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s). */
-export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = Object.freeze({
+export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = /* @__PURE__ */ Object.freeze({
   HS256: 32,
   HS384: 48,
   HS512: 64,
@@ -113,14 +113,32 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
   return Object.freeze(header);
 }
 
+type HeaderReader = (token: string, first: number) => Readonly<Record<string, unknown>> | undefined;
+
+function parser(decode: TextDecoderFn, readHeader: HeaderReader): (token: string) => ParsedJwt | undefined {
+  return (token) => {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
+    const first = token.indexOf('.');
+    const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0 || token.indexOf('.', second + 1) >= 0) return undefined;
+    const signature = token.slice(second + 1);
+    // An empty signature is canonical base64url of zero bytes: the shape is
+    // fine and it fails later, as a wrong-length signature.
+    if (!isCanonicalBase64url(signature)) return undefined;
+    const parsedHeader = readHeader(token, first);
+    if (parsedHeader === undefined) return undefined;
+    const payload = decodeJsonObject(token.slice(first + 1, second), decode);
+    if (payload === undefined) return undefined;
+    return { header: parsedHeader, payload, signingInput: token.slice(0, second), signature };
+  };
+}
+
 /**
  * Makes a strict compact-JWS parser: at most 4096 bytes, exactly three
  * segments of canonical unpadded base64url, header and payload JSON objects,
  * no `crit` and no `b64` header. The parser returns `undefined` for
  * `ERR_TOKEN_MALFORMED`. `decode` turns a checked segment into strict UTF-8
- * text (each crypto backend brings its fastest one). It remembers up to 32
- * valid headers by their exact text (tokens of one kid share a header), so the
- * cache is bounded.
+ * text (each crypto backend brings its fastest one).
  *
  * @example
  * ```ts
@@ -129,12 +147,27 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
  * ```
  */
 export function createJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
+  return parser(decode, (token, first) => decodeHeader(token.slice(0, first), decode));
+}
+
+/**
+ * {@link createJwtParser} for a long-lived verifier: it remembers up to 32
+ * valid headers by their exact text (tokens of one kid share a header), so the
+ * cache is bounded. An edge function that starts afresh for every request
+ * (CloudFront Functions) has nothing to remember and uses the plain parser.
+ *
+ * @example
+ * ```ts
+ * const parse = createCachingJwtParser(decodeSegmentText);
+ * ```
+ */
+export function createCachingJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
   // Known headers as `<segment>.` with their parsed value. A linear scan with
   // startsWith beats a Map here: it avoids slicing and hashing the segment,
   // and a verifier sees one header per kid.
   const prefixes: string[] = [];
   const parsedHeaders: Readonly<Record<string, unknown>>[] = [];
-  function header(token: string, first: number): Readonly<Record<string, unknown>> | undefined {
+  return parser(decode, (token, first) => {
     for (let i = 0; i < prefixes.length; i++) {
       const prefix = prefixes[i] as string;
       if (prefix.length === first + 1 && token.startsWith(prefix)) return parsedHeaders[i];
@@ -148,25 +181,10 @@ export function createJwtParser(decode: TextDecoderFn): (token: string) => Parse
     prefixes.push(token.slice(0, first + 1));
     parsedHeaders.push(parsed);
     return parsed;
-  }
-  return (token) => {
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
-    const first = token.indexOf('.');
-    const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-    if (second < 0 || token.indexOf('.', second + 1) >= 0) return undefined;
-    const signature = token.slice(second + 1);
-    // An empty signature is canonical base64url of zero bytes: the shape is
-    // fine and it fails later, as a wrong-length signature.
-    if (!isCanonicalBase64url(signature)) return undefined;
-    const parsedHeader = header(token, first);
-    if (parsedHeader === undefined) return undefined;
-    const payload = decodeJsonObject(token.slice(first + 1, second), decode);
-    if (payload === undefined) return undefined;
-    return { header: parsedHeader, payload, signingInput: token.slice(0, second), signature };
-  };
+  });
 }
 
-const defaultParser = /* @__PURE__ */ createJwtParser(decodeSegmentText);
+const defaultParser = /* @__PURE__ */ createCachingJwtParser(decodeSegmentText);
 
 /**
  * Splits and decodes a compact JWS strictly (see {@link createJwtParser});
@@ -206,8 +224,8 @@ export interface Allowlist {
 export interface ClaimPolicy {
   readonly leeway: number;
   readonly maxTtl: number;
-  readonly audience: Allowlist | undefined;
-  readonly issuer: Allowlist | undefined;
+  readonly audience?: Allowlist | undefined;
+  readonly issuer?: Allowlist | undefined;
 }
 
 /**
@@ -222,7 +240,8 @@ export interface ClaimPolicy {
 export interface CheckedClaims {
   readonly claims: Claims;
   readonly grant: readonly string[];
-  readonly ip: IpRange | undefined;
+  /** The `ip` claim as a check of the client address; `undefined` when the token has none. */
+  readonly ip: IpCheck | undefined;
 }
 
 function isOptionalSafeInteger(value: unknown): boolean {
@@ -263,12 +282,56 @@ function failure(code: DenialCode, claim: string): ClaimFailure {
   return { code, claim };
 }
 
+// An `ip` claim on an edge built without address matching: it cannot be met,
+// so the token is denied at the ip step (fail closed).
+const UNCHECKABLE_IP: IpCheck = () => false;
+
+/**
+ * The claims every JWT edge checks, in SPEC §7 order: types and the grant
+ * (`ERR_CLAIM_INVALID`), then time (`exp` expired → `ERR_TOKEN_EXPIRED`;
+ * beyond `maxTtl`, `nbf`/`iat` in the future → `ERR_CLAIM_INVALID`). `readIp`
+ * turns an `ip` claim into a check (`undefined`: malformed); an edge built
+ * without it (CloudFront Functions, for size) denies any token with an `ip`
+ * claim. `aud`/`iss` are left to {@link checkClaims}.
+ *
+ * @example
+ * ```ts
+ * checkCoreClaims({ exp: now + 60, path: '/a.mp4' }, now, policy);
+ * ```
+ */
+export function checkCoreClaims(
+  payload: Record<string, unknown>,
+  now: number,
+  policy: ClaimPolicy,
+  readIp?: (claim: unknown) => IpCheck | undefined,
+): CheckedClaims | ClaimFailure {
+  const exp = payload.exp;
+  const iat = payload.iat;
+  const nbf = payload.nbf;
+  if (!Number.isSafeInteger(exp)) return failure(ERR_CLAIM_INVALID, 'exp');
+  if (!isOptionalSafeInteger(iat)) return failure(ERR_CLAIM_INVALID, 'iat');
+  if (!isOptionalSafeInteger(nbf)) return failure(ERR_CLAIM_INVALID, 'nbf');
+  if (!isOptionalString(payload.sub)) return failure(ERR_CLAIM_INVALID, 'sub');
+  if (!isOptionalString(payload.jti)) return failure(ERR_CLAIM_INVALID, 'jti');
+  const grant = parseGrant(payload.path);
+  if (grant === undefined) return failure(ERR_CLAIM_INVALID, 'path');
+  let ip: IpCheck | undefined;
+  if (payload.ip !== undefined) {
+    ip = readIp === undefined ? UNCHECKABLE_IP : readIp(payload.ip);
+    if (ip === undefined) return failure(ERR_CLAIM_INVALID, 'ip');
+  }
+  const leeway = policy.leeway;
+  if (now >= (exp as number) + leeway) return failure(ERR_TOKEN_EXPIRED, 'exp');
+  if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, 'exp beyond maxTtl');
+  if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, 'nbf');
+  if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, 'iat');
+  return { claims: payload as Claims, grant, ip };
+}
+
 /**
  * Checks the claims of a token whose signature already verified, in SPEC §7
- * order: types and the grant (`ERR_CLAIM_INVALID`), then time (`exp` expired →
- * `ERR_TOKEN_EXPIRED`; beyond `maxTtl`, `nbf`/`iat` in the future →
- * `ERR_CLAIM_INVALID`), then audience and issuer when configured. A failure
- * names the claim.
+ * order: {@link checkCoreClaims} with `ip` claims read, then audience and
+ * issuer when configured. A failure names the claim.
  *
  * @example
  * ```ts
@@ -277,29 +340,11 @@ function failure(code: DenialCode, claim: string): ClaimFailure {
  * ```
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const exp = payload.exp;
-  const iat = payload.iat;
-  const nbf = payload.nbf;
-  if (!Number.isSafeInteger(exp)) return failure('ERR_CLAIM_INVALID', 'exp');
-  if (!isOptionalSafeInteger(iat)) return failure('ERR_CLAIM_INVALID', 'iat');
-  if (!isOptionalSafeInteger(nbf)) return failure('ERR_CLAIM_INVALID', 'nbf');
-  if (!isOptionalString(payload.sub)) return failure('ERR_CLAIM_INVALID', 'sub');
-  if (!isOptionalString(payload.jti)) return failure('ERR_CLAIM_INVALID', 'jti');
-  const grant = parseGrant(payload.path);
-  if (grant === undefined) return failure('ERR_CLAIM_INVALID', 'path');
-  let ip: IpRange | undefined;
-  if (payload.ip !== undefined) {
-    ip = parseIpRange(payload.ip as string);
-    if (ip === undefined) return failure('ERR_CLAIM_INVALID', 'ip');
-  }
-  const leeway = policy.leeway;
-  if (now >= (exp as number) + leeway) return failure('ERR_TOKEN_EXPIRED', 'exp');
-  if ((exp as number) - now > policy.maxTtl) return failure('ERR_CLAIM_INVALID', 'exp beyond maxTtl');
-  if (nbf !== undefined && (nbf as number) > now + leeway) return failure('ERR_CLAIM_INVALID', 'nbf');
-  if (iat !== undefined && (iat as number) > now + leeway) return failure('ERR_CLAIM_INVALID', 'iat');
-  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure('ERR_CLAIM_INVALID', 'aud');
+  const checked = checkCoreClaims(payload, now, policy, ipClaim);
+  if ('code' in checked) return checked;
+  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
-    return failure('ERR_CLAIM_INVALID', 'iss');
+    return failure(ERR_CLAIM_INVALID, 'iss');
   }
-  return { claims: payload as Claims, grant, ip };
+  return checked;
 }

@@ -3,8 +3,18 @@
 import type { TokenParams } from './carriers.js';
 import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
 import type { DenialCode } from './codes.js';
-import type { MaybeAsync } from './decide.js';
-import { SIGNATURE_BYTES, base64urlLength, createJwtParser, type Allowlist, type ClaimPolicy, type ParsedJwt } from './jwt.js';
+import { checkJwt, checkSecureToken, type Checked, type Client, type MaybeAsync } from './decide.js';
+import {
+  SIGNATURE_BYTES,
+  base64urlLength,
+  checkClaims,
+  createCachingJwtParser,
+  type Allowlist,
+  type CheckedClaims,
+  type ClaimFailure,
+  type ClaimPolicy,
+  type ParsedJwt,
+} from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
 
@@ -32,6 +42,16 @@ export interface Prepared {
   readonly secureToken: () => MaybeAsync<readonly SecureTokenCheck[]>;
   readonly parseJwt: (token: string) => ParsedJwt | undefined;
   readonly policy: ClaimPolicy;
+  /**
+   * The checks per scheme and of JWT claims: `checkJwt`, `checkSecureToken`
+   * and `checkClaims` here. An edge built for one scheme, or without `ip` and
+   * `aud`/`iss` claims (CloudFront Functions, for its 10 KB), wires the core's
+   * smaller answers instead (`refuseJwt`, `refuseSecureToken`,
+   * `checkCoreClaims`), so the code it cannot reach is not in its bundle.
+   */
+  readonly checkJwt: (p: Prepared, token: string, path: string, client: Client) => MaybeAsync<Checked>;
+  readonly checkSecureToken: (p: Prepared, st: string, e: string, path: string) => MaybeAsync<Checked>;
+  readonly checkClaims: (payload: Record<string, unknown>, now: number, policy: ClaimPolicy) => CheckedClaims | ClaimFailure;
   /** The optional extra allowlist of algorithms. */
   readonly algorithms: Allowlist | undefined;
   readonly params: TokenParams;
@@ -56,8 +76,11 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     // A Map: a kid such as `constructor` or `__proto__` resolves to nothing.
     keys,
     secureToken: () => secureToken,
-    parseJwt: createJwtParser((segment) => backend.decodeText(segment)),
+    parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
+    checkJwt,
+    checkSecureToken,
+    checkClaims,
     algorithms,
     params,
     statuses: Object.freeze(statuses),

@@ -1,6 +1,6 @@
 // The answers the edge makes itself: a SPEC §7 denial and an origin failure.
 // Headers as plain data first, so Node adapters write them without a `Response`.
-import { DENIAL_STATUS, type DenialCode } from './codes.js';
+import { DENIAL_STATUS, ERR_METHOD_NOT_ALLOWED, ERR_TOKEN_MISSING, type DenialCode } from './codes.js';
 
 /**
  * Codes of answers that are not token denials: the origin could not be
@@ -33,8 +33,8 @@ export function denialAnswer(code: DenialCode, statusOverride?: number): EdgeAns
     'content-type': 'application/json',
     'x-urlseal-error': code,
   };
-  if (status === 401) headers['www-authenticate'] = code === 'ERR_TOKEN_MISSING' ? 'Bearer' : 'Bearer error="invalid_token"';
-  if (code === 'ERR_METHOD_NOT_ALLOWED') headers.allow = 'GET, HEAD';
+  if (status === 401) headers['www-authenticate'] = code === ERR_TOKEN_MISSING ? 'Bearer' : 'Bearer error="invalid_token"';
+  if (code === ERR_METHOD_NOT_ALLOWED) headers.allow = 'GET, HEAD';
   return { status, headers, body: `{"error":"${code}"}` };
 }
 

@@ -3,8 +3,7 @@
 // canonical, and a leading `/<pathSegment>/<jwt>` split off. Pure string work:
 // a WHATWG URL would normalise the bytes we must check as they are.
 import { MAX_TOKEN_BYTES } from './jwt.js';
-import { MAX_PATH_LENGTH, tryCanonicalPath } from './path.js';
-import { utf8Length } from './lib/utf8.js';
+import { MAX_PATH_LENGTH, decodedLength, tryCanonicalPath } from './path.js';
 
 /**
  * A request-target that passed the path rules, split into what is checked and
@@ -21,19 +20,11 @@ export interface Target {
   readonly pathToken: string | false | undefined;
 }
 
-const SLASH = 0x2f;
 // Anything but printable ASCII 0x21–0x7E, and `#` (a regex scans a target faster than a loop).
 const NOT_PRINTABLE = /[^\x21\x22\x24-\x7e]/;
-
-/** Where the path starts: 0 for origin-form, after `scheme://authority` for absolute-form, else -1. */
-function pathStart(target: string): number {
-  if (target.charCodeAt(0) === SLASH) return 0;
-  const colon = target.indexOf('://');
-  if (colon < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(target.slice(0, colon))) return -1;
-  let end = colon + 3;
-  while (end < target.length && target.charCodeAt(end) !== SLASH && target.charCodeAt(end) !== 0x3f) end++;
-  return end;
-}
+// Origin-form `/path?query`, or absolute-form `scheme://authority/path?query`
+// read as its path and query (RFC 9112 §3.2.2), where the path may be empty (`/`).
+const TARGET = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*|(?=\/))([^?]*)(?:\?(.*))?$/;
 
 /**
  * Reads a raw request-target (SPEC §2, §6). Returns `undefined` when it is not
@@ -45,27 +36,23 @@ export function readTarget(target: string, pathSegment: string): Target | undefi
   // No cap of its own: the runtime's header limit bounds the target; the path
   // (below) and the token (§4) have theirs, so a huge token is malformed, not a path fault.
   if (typeof target !== 'string' || target.length === 0 || NOT_PRINTABLE.test(target)) return undefined;
-  const start = pathStart(target);
-  if (start < 0) return undefined;
-  const q = target.indexOf('?', start);
-  const raw = q < 0 ? target.slice(start) : target.slice(start, q);
-  const rawRequestPath = raw === '' ? '/' : raw;
-  const query = q < 0 ? undefined : target.slice(q + 1);
+  const parts = TARGET.exec(target);
+  if (parts === null) return undefined;
+  const rawRequestPath = parts[1] === '' ? '/' : (parts[1] as string);
+  const query = parts[2];
   const prefix = `/${pathSegment}/`;
   const decoded = tryCanonicalPath(rawRequestPath, MAX_PATH_LENGTH + MAX_TOKEN_BYTES + prefix.length);
   if (decoded === undefined) return undefined;
   if (!decoded.startsWith(prefix)) {
-    // A path without `%` decoded to itself: its length is its byte count.
-    const bytes = decoded === rawRequestPath ? decoded.length : utf8Length(decoded);
-    return bytes > MAX_PATH_LENGTH ? undefined : { path: decoded, rawPath: rawRequestPath, query, pathToken: undefined };
+    return decodedLength(rawRequestPath) > MAX_PATH_LENGTH ? undefined : { path: decoded, rawPath: rawRequestPath, query, pathToken: undefined };
   }
   const slash = decoded.indexOf('/', prefix.length);
   if (slash < 0) return { path: decoded, rawPath: rawRequestPath, query, pathToken: false };
   const path = decoded.slice(slash);
-  if (utf8Length(path) > MAX_PATH_LENGTH) return undefined;
   // `%2F` never decodes, so raw and decoded slashes stand at the same segment boundaries.
-  const rawSlash = rawRequestPath.indexOf('/', rawRequestPath.indexOf('/', 1) + 1);
+  const rawPath = rawRequestPath.slice(rawRequestPath.indexOf('/', rawRequestPath.indexOf('/', 1) + 1));
+  if (decodedLength(rawPath) > MAX_PATH_LENGTH) return undefined;
   // A second token segment would reach the origin: it makes the path token malformed.
   const pathToken = path.includes(prefix) ? false : decoded.slice(prefix.length, slash);
-  return { path, rawPath: rawRequestPath.slice(rawSlash), query, pathToken };
+  return { path, rawPath, query, pathToken };
 }
