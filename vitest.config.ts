@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@urlseal\/edge\/web$/, replacement: here('./packages/edge/src/index.ts') },
       { find: /^@urlseal\/edge\/express$/, replacement: here('./packages/edge/src/adapters/express.ts') },
       { find: /^@urlseal\/edge\/node-server$/, replacement: here('./packages/edge/src/adapters/node-server.ts') },
+      { find: /^@urlseal\/edge\/build$/, replacement: here('./packages/edge/src/build/index.ts') },
       { find: /^@urlseal\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
     ],
   },

@@ -5,7 +5,7 @@ import { checkJwt, refuseSecureToken } from '../decide.js';
 import { createHandler, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
 import { kvsKeys, type CloudFrontKeyValueStore } from './cloudfront-kvs.js';
 
-(globalThis as { urlsealCloudFront?: unknown }).urlsealCloudFront = (config: CloudFrontConfig, crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore) =>
+(globalThis as { urlseal?: unknown }).urlseal = (config: CloudFrontConfig, crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore) =>
   createHandler(config, {
     keys: kvsKeys(crypto, kvs),
     secureToken: () => [],

@@ -6,7 +6,7 @@ import { checkCoreClaims } from '../jwt.js';
 import { checkJwt, refuseSecureToken } from '../decide.js';
 import { createHandler, inlineKeys, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
 
-(globalThis as { urlsealCloudFront?: unknown }).urlsealCloudFront = (config: CloudFrontConfig, crypto: CloudFrontCrypto) =>
+(globalThis as { urlseal?: unknown }).urlseal = (config: CloudFrontConfig, crypto: CloudFrontCrypto) =>
   createHandler(config, {
     keys: inlineKeys(config, crypto),
     secureToken: () => [],

@@ -5,7 +5,7 @@ import { checkSecureToken, refuseJwt } from '../decide.js';
 import { createHandler, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
 import { kvsSecureToken, type CloudFrontKeyValueStore } from './cloudfront-kvs.js';
 
-(globalThis as { urlsealCloudFront?: unknown }).urlsealCloudFront = (config: CloudFrontConfig, crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore) =>
+(globalThis as { urlseal?: unknown }).urlseal = (config: CloudFrontConfig, crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore) =>
   createHandler(config, {
     keys: { get: () => undefined },
     secureToken: kvsSecureToken(crypto, kvs),

@@ -5,7 +5,7 @@ import { ERR_KID_UNKNOWN } from '../codes.js';
 import { checkSecureToken, refuseJwt } from '../decide.js';
 import { createHandler, inlineSecureToken, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
 
-(globalThis as { urlsealCloudFront?: unknown }).urlsealCloudFront = (config: CloudFrontConfig, crypto: CloudFrontCrypto) =>
+(globalThis as { urlseal?: unknown }).urlseal = (config: CloudFrontConfig, crypto: CloudFrontCrypto) =>
   createHandler(config, {
     keys: { get: () => undefined },
     secureToken: inlineSecureToken(config, crypto),

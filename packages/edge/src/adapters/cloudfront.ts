@@ -10,10 +10,10 @@
 // Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
 // (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
 import { forwardHeader, isCarrierParam, type TokenParams } from '../carriers.js';
-import type { DenialCode } from '../codes.js';
+import { DENIAL_STATUS, type DenialCode } from '../codes.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
-import { decide, failClosed, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
-import { createJwtParser, type Allowlist } from '../jwt.js';
+import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
+import { createJwtParser } from '../jwt.js';
 import { constantTimeEqualString } from '../lib/compare.js';
 import { hasOwn } from '../lib/own.js';
 import type { KeySource, Prepared, PreparedKey } from '../prepare.js';
@@ -36,7 +36,8 @@ export interface CloudFrontConfig {
   readonly secureToken: readonly string[];
   readonly maxTtl: number;
   readonly leeway: number;
-  readonly statuses: Readonly<Record<DenialCode, number>>;
+  /** Statuses that differ from SPEC §7 (the `cloudfront` preset, `statuses`); the rest are SPEC's. */
+  readonly statuses?: Readonly<Partial<Record<DenialCode, number>>>;
   readonly params: TokenParams;
 }
 
@@ -148,19 +149,15 @@ export function inlineSecureToken(config: CloudFrontConfig, crypto: CloudFrontCr
   return () => checks;
 }
 
-function allowlist(values: readonly string[] | undefined): Allowlist | undefined {
-  return values === undefined ? undefined : { has: (value) => values.indexOf(value) >= 0 };
-}
-
 function prepare(config: CloudFrontConfig, wiring: Wiring): Prepared {
   return Object.assign(wiring, {
     parseJwt: createJwtParser(decodeSegmentText),
     // aud/iss are not checked here, as SPEC §4 says of a verifier not configured with them.
     policy: { leeway: config.leeway, maxTtl: config.maxTtl },
     // Only HMAC-SHA256 can be checked here; other keys answer ERR_ALG_NOT_ALLOWED, as `algorithms: ['HS256']` does.
-    algorithms: allowlist([HS256]),
+    algorithms: { has: (alg: string) => alg === HS256 },
     params: config.params,
-    statuses: config.statuses,
+    statuses: Object.assign({}, DENIAL_STATUS, config.statuses),
     // CloudFront freezes Date for the run: every check of one request sees one instant.
     clock: () => Date.now(),
   });
@@ -243,13 +240,10 @@ export function createHandler(config: CloudFrontConfig, wiring: Wiring): CloudFr
   const prepared = prepare(config, wiring);
   const answer = (request: CloudFrontRequest, decision: Decision): CloudFrontRequest | CloudFrontResponse =>
     decision.ok ? forward(request, decision.target, config.params) : denial(decision);
+  // `decide` never throws. An event without the fields CloudFront always sends
+  // would throw here, and CloudFront answers a failed function 503: still closed.
   return (event) => {
-    let decided: MaybeAsync<Decision>;
-    try {
-      decided = decide(prepared, view(event));
-    } catch (error) {
-      decided = failClosed(prepared, error); // an event without the fields CloudFront always sends
-    }
+    const decided = decide(prepared, view(event));
     return isThenable(decided) ? decided.then((decision) => answer(event.request, decision)) : answer(event.request, decided);
   };
 }
