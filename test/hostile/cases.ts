@@ -71,6 +71,21 @@
  *  A18 A path over 4096 bytes is measured on the decoded path after the path token is
  *     removed (SPEC §2), so percent-encoding does not count three times; the whole
  *     request path with a token may be longer.
+ *  A19 `hs256Only`: edges whose runtime has HMAC-SHA256 (and md5) but no SHA-384/512 or
+ *     public-key verify (CloudFront Functions, nginx njs) keep every kid with its alg, so a
+ *     token for an HS384, HS512, ES256 or EdDSA kid answers 401 ERR_ALG_NOT_ALLOWED (kid and
+ *     alg come before the signature): exactly the core's answer with `algorithms: ['HS256']`,
+ *     which handle.test.ts checks over the whole table.
+ *  A20 `noIpClaims`: a CloudFront Function (10 KB) carries no address matching. A token with
+ *     an `ip` claim cannot be honoured there, so it is denied 403 ERR_IP_MISMATCH at the ip
+ *     step (after time and grant), whatever the claim holds; the other claims and steps
+ *     answer as the table says. Where both apply, `noIpClaims` wins.
+ *  A21 CloudFront runners: CloudFront hands a function the path (`uri`) and the query
+ *     (`querystring`, one name per parameter, repeats as `multiValue`) as the viewer sent
+ *     them, percent-encoding kept, and lifts cookies out of the Cookie header; the runners
+ *     build each event from the raw target that way (an absolute-form target as its path and
+ *     query). One function verifies one scheme (10 KB), so they send a case that carries
+ *     `st` or `e` to the secure-token function and every other case to the JWT function.
  */
 import {
   KEYRING_JSON,
@@ -147,6 +162,10 @@ export interface HostileCase {
    * (workerd), where it differs (A17): that runtime checks, and forwards, what is left.
    */
   worker?: Expectation;
+  /** The answer of an edge that verifies HS256 (and secure-token) only, where it differs (A19). */
+  hs256Only?: Expectation;
+  /** The answer of an edge built without `ip` claims (CloudFront Functions), where it differs (A20). */
+  noIpClaims?: Expectation;
 }
 
 /**
@@ -284,10 +303,10 @@ export const CASES: HostileCase[] = [
   },
   { name: 'control: Authorization: Bearer', build: (c) => get(VID, { authorization: `Bearer ${c.jwt()}` }), expect: OK(VID) },
   { name: 'control: cookie urlseal=', build: (c) => get(VID, { cookie: `theme=dark; urlseal=${c.jwt()}` }), expect: OK(VID) },
-  { name: 'control: HS384 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h384' }))), expect: OK(VID) },
-  { name: 'control: HS512 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h512' }))), expect: OK(VID) },
-  { name: 'control: ES256 (EC P-256 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'p1' }))), expect: OK(VID) },
-  { name: 'control: EdDSA (Ed25519 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'e1' }))), expect: OK(VID) },
+  { name: 'control: HS384 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h384' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'control: HS512 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h512' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'control: ES256 (EC P-256 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'p1' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'control: EdDSA (Ed25519 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'e1' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
   {
     name: 'control: secure-token, current secret',
     build: (c) => get(`${VID}?st=${c.st(VID, E)}&e=${E}&x=1`),
@@ -341,8 +360,8 @@ export const CASES: HostileCase[] = [
   },
   { name: 'control: sub and jti strings', build: claim({ sub: 'student-42', jti: 'abc-123' }), expect: OK(VID) },
   { name: 'control: a 4096-byte token (the maximum size)', build: (c) => get(q(VID, c.secret(mintJwtOfLength(4096)))), expect: OK(VID) },
-  { name: 'control: ip claim equal to the client address', build: claim({ ip: '127.0.0.1' }), expect: OK(VID) },
-  { name: 'control: ip claim CIDR containing the client', build: claim({ ip: '127.0.0.0/8' }), expect: OK(VID) },
+  { name: 'control: ip claim equal to the client address', build: claim({ ip: '127.0.0.1' }), expect: OK(VID), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'control: ip claim CIDR containing the client', build: claim({ ip: '127.0.0.0/8' }), expect: OK(VID), noIpClaims: DENY('ERR_IP_MISMATCH') },
   {
     name: 'control: secure-token with e == now is not expired (e < now expires)',
     build: (c) => get(`${VID}?st=${c.st(VID, NOW)}&e=${NOW}`),
@@ -766,23 +785,23 @@ export const CASES: HostileCase[] = [
     build: (c) => get(q(VID, c.secret(withSegment(c.jwt(), 2, (s) => b64u(Buffer.from(s, 'base64url').subarray(0, 16)))))),
     expect: DENY('ERR_SIGNATURE_INVALID'),
   },
-  { name: 'signature [A2]: ES256 signature DER-encoded', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'p1-der' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
-  { name: 'signature: ES256 by an attacker key, kid p1', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'attacker-ec' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
+  { name: 'signature [A2]: ES256 signature DER-encoded', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'p1-der' }))), expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'signature: ES256 by an attacker key, kid p1', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'attacker-ec' }))), expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
   {
     name: 'signature [A4]: attacker key embedded in the jwk header',
     build: (c) => get(q(VID, c.jwt({ kid: 'p1', header: { jwk: { kty: 'EC', crv: 'P-256', x: '', y: '' } }, signer: 'attacker-ec' }))),
-    expect: DENY('ERR_SIGNATURE_INVALID'),
+    expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED'),
   },
   {
     name: 'signature [A4]: x5c header with an attacker signature',
     build: (c) => get(q(VID, c.jwt({ kid: 'p1', header: { x5c: ['MIIBszCCAVmgAwIBAgIU'] }, signer: 'attacker-ec' }))),
-    expect: DENY('ERR_SIGNATURE_INVALID'),
+    expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED'),
   },
-  { name: 'signature: EdDSA by an attacker key, kid e1', build: (c) => get(q(VID, c.jwt({ kid: 'e1', signer: 'attacker-ed' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
+  { name: 'signature: EdDSA by an attacker key, kid e1', build: (c) => get(q(VID, c.jwt({ kid: 'e1', signer: 'attacker-ed' }))), expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
   {
     name: 'signature [A2]: EdDSA signature truncated to 63 bytes',
     build: (c) => get(q(VID, c.secret(withSegment(c.jwt({ kid: 'e1' }), 2, (s) => b64u(Buffer.from(s, 'base64url').subarray(0, 63)))))),
-    expect: DENY('ERR_SIGNATURE_INVALID'),
+    expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED'),
   },
   {
     name: 'signature [A12]: expired token with a bad signature is 403, not 410',
@@ -855,9 +874,9 @@ export const CASES: HostileCase[] = [
     build: (c) => get(q(VID, c.jwt({ claims: { ip: '10.0.0.1' } })), { 'x-forwarded-for': '10.0.0.1' }),
     expect: DENY('ERR_IP_MISMATCH'),
   },
-  { name: 'claim [A5]: ip not an address', build: claim({ ip: 'not-an-ip' }), expect: DENY('ERR_CLAIM_INVALID') },
-  { name: 'claim [A5]: ip with a prefix out of range (/33)', build: claim({ ip: '10.0.0.0/33' }), expect: DENY('ERR_CLAIM_INVALID') },
-  { name: 'claim [A5]: ip as a number', build: claim({ ip: 2130706433 }), expect: DENY('ERR_CLAIM_INVALID') },
+  { name: 'claim [A5]: ip not an address', build: claim({ ip: 'not-an-ip' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'claim [A5]: ip with a prefix out of range (/33)', build: claim({ ip: '10.0.0.0/33' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'claim [A5]: ip as a number', build: claim({ ip: 2130706433 }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
   { name: 'path mismatch [A12]: grant checked before ip', build: claim({ ip: '10.0.0.1', path: '/videos/b.mp4' }), expect: DENY('ERR_PATH_MISMATCH') },
 
   // ---------------------------------------------------------------- secure-token

@@ -1,15 +1,16 @@
 // CloudFront Functions with a KeyValueStore: the secrets are read per request
 // from the store associated with the function (`import cf from 'cloudfront'`),
 // so keys rotate without redeploying. One key per kid (a value holds at most
-// 1 KB): `urlseal.kid.<kid>` → the HS256 secret, base64url; `urlseal.st.0`,
-// `urlseal.st.1`, … → the secure-token secrets, base64url, the signing one
-// first. On the JavaScript floor (scripts/floor.js): promise chains, no async
-// closures (CloudFront allows `async` only on the top-level handler).
-import type { DenialCode } from '../codes.js';
+// 1 KB): `urlseal.kid.<kid>` → `HS256:<secret, base64url>`, or the bare alg of
+// a kid this runtime cannot verify (`ES256`); `urlseal.st.0`, `urlseal.st.1`,
+// … → the secure-token secrets, base64url, the signing one first. On the
+// JavaScript floor (scripts/floor.js): promise chains, no async closures
+// (CloudFront allows `async` only on the top-level handler).
+import { ERR_KEYRING_UNAVAILABLE, type DenialCode } from '../codes.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
-import type { KeySource } from '../prepare.js';
 import type { MaybeAsync } from '../decide.js';
-import { bytes, hs256Key, secureTokenCheck, type CloudFrontCrypto } from './cloudfront.js';
+import type { KeySource, PreparedKey } from '../prepare.js';
+import { bytes, hs256Key, secureTokenCheck, unverifiableKey, type CloudFrontCrypto } from './cloudfront.js';
 
 /** `cf.kvs()` of `import cf from 'cloudfront'`: reads of the KeyValueStore associated with the function. */
 export interface CloudFrontKeyValueStore {
@@ -25,9 +26,9 @@ export const KVS_MAX_SECURE_TOKEN_SECRETS = 8;
 
 const MIN_SECRET_BYTES = 32;
 
-/** An error `decide` turns into its code (503): the key store misbehaved, not the client. */
+/** An error `decide` turns into its code (503): the key store holds a bad key, not the client's fault. */
 function unavailable(detail: string): { code: DenialCode; message: string } {
-  return { code: 'ERR_KEYRING_UNAVAILABLE', message: detail };
+  return { code: ERR_KEYRING_UNAVAILABLE, message: detail };
 }
 
 /**
@@ -45,8 +46,18 @@ function kvsRead(kvs: CloudFrontKeyValueStore, key: string): Promise<string | un
 function kvsSecret(value: string): Uint8Array {
   const secret = bytes(value);
   // A short secret in the store is a setup fault: fail closed with 503.
-  if (secret.length < MIN_SECRET_BYTES) throw unavailable('short secret in the key value store');
+  if (secret.length < MIN_SECRET_BYTES) throw unavailable('short secret');
   return secret;
+}
+
+const HS256_VALUE = 'HS256:';
+
+/**
+ * `HS256:<secret>`; any other value names the alg of a kid this runtime cannot
+ * verify (`ES256`), whose tokens answer ERR_ALG_NOT_ALLOWED, never a grant.
+ */
+function kvsKey(crypto: CloudFrontCrypto, value: string): PreparedKey {
+  return value.startsWith(HS256_VALUE) ? hs256Key(crypto, kvsSecret(value.slice(HS256_VALUE.length))) : unverifiableKey(value);
 }
 
 /**
@@ -56,7 +67,7 @@ function kvsSecret(value: string): Uint8Array {
  */
 export function kvsKeys(crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore): KeySource {
   return {
-    get: (kid) => kvsRead(kvs, KVS_KID_PREFIX + kid).then((value) => (value === undefined ? undefined : hs256Key(crypto, kvsSecret(value)))),
+    get: (kid) => kvsRead(kvs, KVS_KID_PREFIX + kid).then((value) => (value === undefined ? undefined : kvsKey(crypto, value))),
   };
 }
 

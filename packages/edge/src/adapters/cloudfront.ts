@@ -29,11 +29,11 @@ export interface CloudFrontConfig {
    * JWT keys as `[kid, alg, base64url secret]`. Only HS256 carries a secret:
    * a key of another algorithm is listed without one, so its tokens answer
    * `ERR_ALG_NOT_ALLOWED` (CloudFront has no public-key or SHA-384/512 verify).
-   * Empty when the keys are read from a KeyValueStore, one per kid.
+   * Absent when the keys are read from a KeyValueStore, one per kid.
    */
-  readonly keys: readonly (readonly string[])[];
-  /** Secure-token secrets, base64url, the signing one first. Empty with a KeyValueStore. */
-  readonly secureToken: readonly string[];
+  readonly keys?: readonly (readonly string[])[];
+  /** Secure-token secrets, base64url, the signing one first. Absent with a KeyValueStore. */
+  readonly secureToken?: readonly string[];
   readonly maxTtl: number;
   readonly leeway: number;
   /** Statuses that differ from SPEC §7 (the `cloudfront` preset, `statuses`); the rest are SPEC's. */
@@ -128,6 +128,11 @@ export function secureTokenCheck(crypto: CloudFrontCrypto, secret: Uint8Array): 
  */
 export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'checkSecureToken' | 'checkClaims'>;
 
+/** A kid whose algorithm this runtime cannot verify: known, so its tokens answer ERR_ALG_NOT_ALLOWED. */
+export function unverifiableKey(alg: string): PreparedKey {
+  return { alg: alg as PreparedKey['alg'], signatureLength: 0, check: () => false };
+}
+
 /**
  * The JWT keys inlined by `urlseal build cloudfront`, in a prototype-less
  * table read by own property only, so a kid such as `constructor` or
@@ -135,17 +140,17 @@ export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'check
  */
 export function inlineKeys(config: CloudFrontConfig, crypto: CloudFrontCrypto): KeySource {
   const table: Record<string, PreparedKey> = Object.create(null);
-  config.keys.forEach((entry) => {
+  (config.keys as readonly (readonly string[])[]).forEach((entry) => {
     const secret = entry[2];
     table[entry[0] as string] =
-      secret === undefined ? { alg: entry[1] as PreparedKey['alg'], signatureLength: 0, check: () => false } : hs256Key(crypto, bytes(secret));
+      secret === undefined ? unverifiableKey(entry[1] as string) : hs256Key(crypto, bytes(secret));
   });
   return { get: (kid) => (hasOwn(table, kid) ? table[kid] : undefined) };
 }
 
 /** The secure-token secrets inlined by `urlseal build cloudfront`. */
 export function inlineSecureToken(config: CloudFrontConfig, crypto: CloudFrontCrypto): () => readonly SecureTokenCheck[] {
-  const checks = config.secureToken.map((secret) => secureTokenCheck(crypto, bytes(secret)));
+  const checks = (config.secureToken as readonly string[]).map((secret) => secureTokenCheck(crypto, bytes(secret)));
   return () => checks;
 }
 

@@ -154,14 +154,15 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
     for (const entry of keyring?.keys.values() ?? []) {
       if (entry.alg === 'HS256' && entry.secret !== undefined) {
         const secret = encodeBase64url(entry.secret);
-        if (kvs) kvsData.push({ key: KVS_KID_PREFIX + entry.kid, value: secret });
+        if (kvs) kvsData.push({ key: KVS_KID_PREFIX + entry.kid, value: `HS256:${secret}` });
         else keys.push([entry.kid, entry.alg, secret]);
       } else {
-        if (!kvs) keys.push([entry.kid, entry.alg]);
+        if (kvs) kvsData.push({ key: KVS_KID_PREFIX + entry.kid, value: entry.alg });
+        else keys.push([entry.kid, entry.alg]);
         notes.push(`kid "${entry.kid}" (${entry.alg}): CloudFront Functions cannot verify ${entry.alg}; its tokens answer 401 ERR_ALG_NOT_ALLOWED`);
       }
     }
-    if (keyring !== undefined && keys.length + kvsData.length === 0) fail('scheme "jwt" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)');
+    if (keyring !== undefined && ![...keyring.keys.values()].some((entry) => entry.alg === 'HS256')) fail('scheme "jwt" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)');
     if (keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED');
   } else {
     const secrets = keyring?.secureToken ?? [];
@@ -176,8 +177,7 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
   if (scheme === 'jwt') notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
   const statuses = changedStatuses(resolved.statuses);
   const config: CloudFrontConfig = {
-    keys,
-    secureToken,
+    ...(kvs ? {} : { keys, secureToken }),
     maxTtl: resolved.maxTtl,
     leeway: resolved.leeway,
     params: resolved.params,
