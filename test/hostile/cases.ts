@@ -86,6 +86,10 @@
  *     build each event from the raw target that way (an absolute-form target as its path and
  *     query). One function verifies one scheme (10 KB), so they send a case that carries
  *     `st` or `e` to the secure-token function and every other case to the JWT function.
+ *  A22 `njs`: njs's JSON.parse refuses nesting deeper than 32 levels, so on njs (nginx, and
+ *     the njs floor test of CloudFront Functions) a token whose claims nest deeper is
+ *     malformed (401 ERR_TOKEN_MALFORMED) rather than a bad claim (401 ERR_CLAIM_INVALID):
+ *     the same status, the engine's own limit. A real token nests two or three levels.
  */
 import {
   KEYRING_JSON,
@@ -166,6 +170,8 @@ export interface HostileCase {
   hs256Only?: Expectation;
   /** The answer of an edge built without `ip` claims (CloudFront Functions), where it differs (A20). */
   noIpClaims?: Expectation;
+  /** The answer where the runtime is njs (nginx, and njs standing in for CloudFront), where it differs (A22). */
+  njs?: Expectation;
 }
 
 /**
@@ -513,6 +519,7 @@ export const CASES: HostileCase[] = [
       ['%3b', '/videos/a%3bx.mp4'],
       ['%00', '/videos/a%00.mp4'],
       ['%0a', '/videos/a%0a.mp4'],
+      ['%0A at the very end (a PCRE `$` would let it through)', '/videos/a.mp4%0A'],
       ['%0D', '/videos/a%0D.mp4'],
       ['%1F', '/videos/a%1F.mp4'],
       ['%7F', '/videos/a%7F.mp4'],
@@ -849,7 +856,12 @@ export const CASES: HostileCase[] = [
   { name: 'claim [A5]: percent-escaped pattern', build: claim({ path: '/videos/a%2Emp4' }), expect: DENY('ERR_CLAIM_INVALID') },
   { name: 'claim [A5]: pattern "*"', build: claim({ path: '*' }), expect: DENY('ERR_CLAIM_INVALID') },
   { name: 'claim [A5]: array holding a number', build: claim({ path: [VID, 7] }), expect: DENY('ERR_CLAIM_INVALID') },
-  { name: 'claim [A5]: deeply nested arrays in path', build: claimText(`{"exp":${FUTURE},"path":${'['.repeat(1000)}"${VID}"${']'.repeat(1000)}}`), expect: DENY('ERR_CLAIM_INVALID') },
+  {
+    name: 'claim [A5]: deeply nested arrays in path',
+    build: claimText(`{"exp":${FUTURE},"path":${'['.repeat(1000)}"${VID}"${']'.repeat(1000)}}`),
+    expect: DENY('ERR_CLAIM_INVALID'),
+    njs: DENY('ERR_TOKEN_MALFORMED'),
+  },
   { name: 'path mismatch: /videos/course-1/* vs /videos/course-10/a.mp4', build: claim({ path: '/videos/course-1/*' }, '/videos/course-10/a.mp4'), expect: DENY('ERR_PATH_MISMATCH') },
   { name: 'path mismatch: /videos/course-1/* vs /videos/course-1', build: claim({ path: '/videos/course-1/*' }, '/videos/course-1'), expect: DENY('ERR_PATH_MISMATCH') },
   { name: 'path mismatch: exact grant vs another file', build: claim({ path: '/videos/b.mp4' }), expect: DENY('ERR_PATH_MISMATCH') },
@@ -877,6 +889,7 @@ export const CASES: HostileCase[] = [
   { name: 'claim [A5]: ip not an address', build: claim({ ip: 'not-an-ip' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
   { name: 'claim [A5]: ip with a prefix out of range (/33)', build: claim({ ip: '10.0.0.0/33' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
   { name: 'claim [A5]: ip as a number', build: claim({ ip: 2130706433 }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'claim [A5]: ip with a trailing newline', build: claim({ ip: '127.0.0.1\n' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
   { name: 'path mismatch [A12]: grant checked before ip', build: claim({ ip: '10.0.0.1', path: '/videos/b.mp4' }), expect: DENY('ERR_PATH_MISMATCH') },
 
   // ---------------------------------------------------------------- secure-token
@@ -922,6 +935,7 @@ export const CASES: HostileCase[] = [
   { name: 'st: e with 11 digits', build: (c) => get(`${VID}?st=${c.st(VID, `0${E}`)}&e=0${E}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with a + sign', build: (c) => get(`${VID}?st=${c.st(VID, `+${E.slice(1)}`)}&e=%2B${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with a - sign', build: (c) => get(`${VID}?st=${c.st(VID, `-${E.slice(1)}`)}&e=-${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'st: e with a trailing newline (%0A)', build: (c) => get(`${VID}?st=${c.st(VID, `${E}\n`)}&e=${E}%0A`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with a leading space', build: (c) => get(`${VID}?st=${c.st(VID, ` ${E.slice(1)}`)}&e=%20${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e in hex', build: (c) => get(`${VID}?st=${c.st(VID, '0x71400000')}&e=0x71400000`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with full-width digits', build: (c) => get(`${VID}?st=${c.st(VID, '１９０００００６００')}&e=${encodeURIComponent('１９０００００６００')}`), expect: DENY('ERR_TOKEN_MALFORMED') },

@@ -7,8 +7,9 @@
 // as what the viewer gets or the origin sees (A21).
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import vm from 'node:vm';
-import type { EdgeAnswer, SeenByOrigin } from './assertions.js';
-import type { HostileRequest } from './cases.js';
+import { expect } from 'vitest';
+import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
+import type { Ctx, Expectation, HostileCase, HostileRequest } from './cases.js';
 
 interface Value {
   value: string;
@@ -190,4 +191,25 @@ export function carriesSecureToken(request: HostileRequest): boolean {
       }
       return decoded === 'st' || decoded === 'e';
     });
+}
+
+/** The answer a CloudFront Function owes a case (A19, A20). */
+export function cloudFrontExpectation(hostile: HostileCase): Expectation {
+  return hostile.noIpClaims ?? hostile.hs256Only ?? hostile.expect;
+}
+
+/** Checks one function result against the table: the grant forwarded without a carrier, or the SPEC §7 denial. */
+export function checkCloudFrontResult(hostile: HostileCase, ctx: Ctx, request: HostileRequest, raw: CloudFrontResult, engine?: Expectation): void {
+  const result = readResult(raw, request.method);
+  const want = engine ?? cloudFrontExpectation(hostile);
+  if (want.code === null) {
+    expect('forwarded' in result, `granted, got ${JSON.stringify(result)}`).toBe(true);
+    if (!('forwarded' in result)) return;
+    expect(result.forwarded.method).toBe(request.method);
+    if (want.forward) assertForward(result.forwarded, want.forward);
+    assertNoCarrier(result.forwarded, ctx.secrets);
+  } else {
+    expect('denied' in result, `denied, got ${JSON.stringify(result)}`).toBe(true);
+    if ('denied' in result) assertDenial(result.denied, want, ctx.secrets);
+  }
 }

@@ -40,8 +40,8 @@ export const DEFAULT_TOKEN_PARAMS: TokenParams = /* @__PURE__ */ Object.freeze({
 const PARAM_NAMES = ['token', 'st', 'e', 'cookie', 'pathSegment'];
 // A cookie name is an RFC 6265 token; parameter and segment names are
 // unreserved URL characters, so they match their raw spelling.
-const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
-const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}(?![\s\S])/;
+const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}(?![\s\S])/;
 
 /**
  * Validates carrier names (SPEC §6: configurable, on the signer exactly as on
@@ -200,8 +200,9 @@ export function forwardQuery(query: string | undefined, params: TokenParams): st
   return scanQuery(query, params).forward;
 }
 
-// `Bearer`, case-insensitive, then a run of spaces or tabs or the end (SPEC §6).
-const BEARER = /^bearer(?:[ \t]+|$)/i;
+// `Bearer`, case-insensitive, then a run of spaces or tabs or the end (SPEC §6);
+// `(?![\s\S])` is the end on every engine (`$` in PCRE also matches before a newline).
+const BEARER = /^bearer(?:[ \t]+|(?![\s\S]))/i;
 
 /**
  * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of

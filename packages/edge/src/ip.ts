@@ -20,11 +20,13 @@ export interface IpRange {
 const MAPPED_PREFIX_BITS = 96;
 
 // A decimal octet without leading zeros (`010` is octal to some parsers and
-// decimal to others), and a prefix length. Short anchored patterns on input of
-// at most 64 characters: linear, compiled once.
-const OCTET = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
-const PREFIX = /^(?:0|[1-9][0-9]{0,2})$/;
+// decimal to others), a hex group, and a prefix length. Short anchored patterns
+// on input of at most 64 characters: linear, compiled once. `(?![\s\S])` is
+// the end of the input on every engine (`$` in PCRE, njs, also matches before a
+// final newline, and `Number('1\n')` is 1).
+const OCTET = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![\s\S])/;
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}(?![\s\S])/;
+const PREFIX = /^(?:0|[1-9][0-9]{0,2})(?![\s\S])/;
 
 /** Writes a dotted quad into `out` at `offset`; false if not exactly four decimal octets. */
 function parseIpv4Into(text: string, out: Uint8Array, offset: number): boolean {

@@ -26,15 +26,18 @@ export const MAX_GRANT_PATTERNS = 16;
 
 const SLASH = 0x2f;
 
-// Printable ASCII but `;` and `\`: what may stand unencoded in a raw path (the rest must be %XX).
-const RAW_PATH = /^[\x21-\x3a\x3c-\x5b\x5d-\x7e]*$/;
+// Anything but printable ASCII, `;` and `\`: what may not stand unencoded in a raw path
+// (it must be %XX). Searched for rather than matched whole with ^…$: in PCRE (njs,
+// CloudFront Functions) `$` also matches before a final newline.
+const NOT_RAW_PATH = /[^\x21-\x3a\x3c-\x5b\x5d-\x7e]/;
 // A `%` without two hex digits, or an escape of `%`, `/` or `\`: a decoded `/`, `\` or `%`
 // is never trusted, it would change meaning on a second decode.
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})|%(?:2[5Ff]|5[Cc])/;
 // The segment rules of SPEC §2 on a decoded path that starts with `/`: no empty
 // segment but a single trailing `/`, no `.` or `..` segment, no `;`, `\`, `%` or
-// control character. One linear pass; a regex scans faster than a loop.
-const CANONICAL_SHAPE = /^(?:\/(?!\.\.?(?:\/|$))[^/;\\%\x00-\x1f\x7f]+)*\/?$/;
+// control character. One linear pass; a regex scans faster than a loop. `(?![\s\S])`
+// is the end of the input on every engine (`$` in PCRE also matches before a final newline).
+const CANONICAL_SHAPE = /^(?:\/(?!\.\.?(?:\/|(?![\s\S])))[^/;\\%\x00-\x1f\x7f]+)*\/?(?![\s\S])/;
 
 function hasCanonicalShape(path: string): boolean {
   return path.charCodeAt(0) === SLASH && CANONICAL_SHAPE.test(path);
@@ -64,7 +67,7 @@ export function decodedLength(encoded: string): number {
 export function tryCanonicalPath(rawPath: string, maxBytes?: number): string | undefined {
   const limit = maxBytes ?? MAX_PATH_LENGTH;
   // Each decoded byte takes at most three raw characters: a longer input is refused unread.
-  if (typeof rawPath !== 'string' || rawPath.length > limit * 3 || !RAW_PATH.test(rawPath)) return undefined;
+  if (typeof rawPath !== 'string' || rawPath.length > limit * 3 || NOT_RAW_PATH.test(rawPath)) return undefined;
   let decoded = rawPath;
   if (rawPath.indexOf('%') < 0) {
     if (rawPath.length > limit) return undefined;

@@ -6,8 +6,9 @@ import { encodeUtf8 } from './lib/utf8.js';
 export const SECURE_TOKEN_LENGTH = 22;
 /** Length of `e`: Unix seconds, exactly 10 digits (SPEC §5). */
 export const SECURE_TOKEN_EXPIRES_LENGTH = 10;
-// Exactly 10 ASCII digits: no sign, space, exponent or full-width digit.
-const EXPIRES = /^[0-9]{10}$/;
+// Exactly 10 ASCII digits: no sign, space, exponent or full-width digit, and no
+// final newline (`$` in PCRE, njs, would let one through; `(?![\s\S])` does not).
+const EXPIRES = /^[0-9]{10}(?![\s\S])/;
 
 function macInput(secret: Uint8Array, path: string, expires: string): Uint8Array {
   const tail = encodeUtf8(path + expires);

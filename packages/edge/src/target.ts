@@ -24,7 +24,9 @@ export interface Target {
 const NOT_PRINTABLE = /[^\x21\x22\x24-\x7e]/;
 // Origin-form `/path?query`, or absolute-form `scheme://authority/path?query`
 // read as its path and query (RFC 9112 §3.2.2), where the path may be empty (`/`).
-const TARGET = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*|(?=\/))([^?]*)(?:\?(.*))?$/;
+// `(?![\s\S])` is the end of the input on every engine (`$` in PCRE, njs and
+// CloudFront Functions, also matches before a final newline).
+const TARGET = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*|(?=\/))([^?]*)(?:\?(.*))?(?![\s\S])/;
 
 /**
  * Reads a raw request-target (SPEC §2, §6). Returns `undefined` when it is not

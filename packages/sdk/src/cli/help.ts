@@ -10,6 +10,7 @@ Commands:
   verify    check a signed URL as the edge would
   inspect   decode a signed URL or token without verifying it
   serve     run the verifying edge in front of an origin or a folder
+  build     write an edge function with the keyring in it (cloudfront)
 
 Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE (-k)
 or from env URLSEAL_KEYRING (the JSON text).`;
@@ -86,3 +87,23 @@ on stdout (never the token). SIGTERM/SIGINT: finish in-flight requests, then exi
   --trust-proxy [N]       N proxies you run stand in front (default 0; alone: 1): the client
                           address for ip claims is the N-th X-Forwarded-For entry from the right
   --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)`;
+
+export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
+                     [--kvs [--kvs-data FILE]] [--preset cloudfront]
+
+Validates the keyring and writes a CloudFront Function (viewer-request, runtime
+cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout, or
+--out FILE (mode 0600: it holds the secrets). Its size and notes go to stderr. A
+function holds at most 10 KB, so it verifies one scheme, HS256 JWTs or secure-token,
+without ip and aud/iss claims (docs/deploy/cloudfront.md).
+
+  --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)
+  --out, -o FILE       write the function to FILE instead of stdout
+  --scheme SCHEME      jwt or secure-token (default: the keyring's; required when it
+                       holds HS256 keys and secureToken secrets)
+  --kvs                read the secrets per request from the KeyValueStore associated
+                       with the function, so keys rotate without redeploying; the keyring
+                       is then needed only for --kvs-data
+  --kvs-data FILE      with --kvs: write the KeyValueStore entries (one per kid) as the
+                       JSON that aws cloudfront create-key-value-store imports
+  --preset cloudfront  answer every denial 401`;
