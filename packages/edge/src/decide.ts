@@ -150,10 +150,10 @@ export function deny(p: Prepared, code: DenialCode, detail?: string): Denial {
  * on the JavaScript floor, and either way the answer is a denial.
  */
 export function failClosed(p: Prepared, error: unknown): Denial {
-  const coded = error as { code?: unknown; message?: unknown } | null | undefined;
-  const code = coded?.code;
-  return isDenialCode(code)
-    ? deny(p, code, typeof coded?.message === 'string' ? coded.message : code)
+  // Object(): an object as it is, a primitive boxed, null and undefined as {}.
+  const coded = Object(error) as { code?: unknown; message?: unknown };
+  return isDenialCode(coded.code)
+    ? deny(p, coded.code, typeof coded.message === 'string' ? coded.message : coded.code)
     : deny(p, ERR_TOKEN_MALFORMED, 'exception');
 }
 

@@ -37,7 +37,7 @@ const TARGET = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*|(?=\/))([^?]*)(?:\?(.*))?
 export function readTarget(target: string, pathSegment: string): Target | undefined {
   // No cap of its own: the runtime's header limit bounds the target; the path
   // (below) and the token (§4) have theirs, so a huge token is malformed, not a path fault.
-  if (typeof target !== 'string' || target.length === 0 || NOT_PRINTABLE.test(target)) return undefined;
+  if (typeof target !== 'string' || NOT_PRINTABLE.test(target)) return undefined;
   const parts = TARGET.exec(target);
   if (parts === null) return undefined;
   const rawRequestPath = parts[1] === '' ? '/' : (parts[1] as string);

@@ -176,8 +176,9 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
   }
   if (scheme === 'jwt') notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
   const statuses = changedStatuses(resolved.statuses);
+  // Each function reads only its own scheme's secrets: the other list stays out.
   const config: CloudFrontConfig = {
-    ...(kvs ? {} : { keys, secureToken }),
+    ...(kvs ? {} : scheme === 'jwt' ? { keys } : { secureToken }),
     maxTtl: resolved.maxTtl,
     leeway: resolved.leeway,
     params: resolved.params,
