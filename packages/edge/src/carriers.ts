@@ -255,6 +255,14 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
 }
 
 /**
+ * Whether an `Authorization` value is a `Bearer` token (used or not): such a
+ * header never reaches the origin (SPEC §7). Another scheme (`Basic`) may.
+ */
+export function isBearer(authorization: string): boolean {
+  return bearerSource(authorization) !== undefined;
+}
+
+/**
  * The value of one request header as it may reach the origin (SPEC §7: every
  * carrier removed, also those not used): a `Bearer` `Authorization` header is
  * dropped (`undefined`), the token cookie is cut out of a `Cookie` header
@@ -268,7 +276,7 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
  * ```
  */
 export function forwardHeader(name: string, value: string, params: TokenParams): string | undefined {
-  if (name === 'authorization') return bearerSource(value) === undefined ? value : undefined;
+  if (name === 'authorization') return isBearer(value) ? undefined : value;
   if (name !== 'cookie') return value;
   const pairs = cookiePairs(value);
   const kept = pairs.filter((cookie) => cookie.name !== params.cookie);

@@ -9,7 +9,7 @@
 // (scripts/floor.js): ES5.1 plus let/const, arrows, templates, rest params; no
 // Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
 // (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
-import { forwardHeader, isCarrierParam, type TokenParams } from '../carriers.js';
+import { isBearer, isCarrierParam, type TokenParams } from '../carriers.js';
 import { DENIAL_STATUS, type DenialCode } from '../codes.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
 import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
@@ -213,7 +213,7 @@ function forward(request: CloudFrontRequest, target: string, params: TokenParams
   const authorization = headers.authorization;
   if (authorization !== undefined) {
     const values = valuesOf(authorization);
-    const kept = values.filter((value) => forwardHeader('authorization', value, params) !== undefined);
+    const kept = values.filter((value) => !isBearer(value));
     if (kept.length === 0) delete headers.authorization;
     // A changed multiValue list is what CloudFront applies; `value` alone would keep the other lines.
     else if (kept.length < values.length) headers.authorization = { value: kept[0] as string, multiValue: kept.map((value) => ({ value })) };
