@@ -1,15 +1,21 @@
-// Size section of `npm run bench`: the Worker bundle (packages/edge/dist/worker.js: the
-// whole edge with every feature — both schemes, five algorithms, keyring validation, four
-// transports, IP/CIDR, HLS rewriting, the Worker adapter) as shipped, and where its bytes
-// go, module by module. Goals (issue 7): ≤ 14 KB minified, ≤ 5 KB gzip.
+// Size section of `npm run bench`: every bundle an edge runs, as shipped.
+// - The Worker bundle (packages/edge/dist/worker.js: the whole edge with every feature —
+//   both schemes, five algorithms, keyring validation, four transports, IP/CIDR, HLS
+//   rewriting, the Worker adapter) and where its bytes go, module by module. Goals
+//   (issue 7): ≤ 14 KB minified, ≤ 5 KB gzip.
+// - The CloudFront Functions as `urlseal build cloudfront` writes them for a one-key
+//   keyring (the bundle plus the keyring and the handler), against AWS's hard 10 KB.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildWorker, WORKER_BUILD_OPTIONS } from '../../packages/edge/scripts/build-worker.js';
+import { buildCloudFrontBundles } from '../../packages/edge/scripts/build-cloudfront.js';
+import { buildCloudFrontFunction, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/build/index.js';
 
 const GROUP = 'bundle size: dist/worker.js';
 const GROUP_MODULES = 'bundle size: modules of dist/worker.js (minified bytes in the bundle)';
+const GROUP_CLOUDFRONT = 'bundle size: CloudFront Functions (urlseal build cloudfront, one key or secret)';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Registers size rows (bytes) and their goals; nothing is timed. */
@@ -22,6 +28,21 @@ export async function run(bench) {
   bench.record('brotli 11', brotli.length, { group: GROUP, unit: 'B' });
   bench.goal({ name: 'dist/worker.js ≤ 14 KB minified', group: GROUP, row: 'minified', atMost: 14_000 });
   bench.goal({ name: 'dist/worker.js ≤ 5 KB gzip', group: GROUP, row: 'gzip -9', atMost: 5_000 });
+
+  // CloudFront: what a user deploys, for the smallest real keyring of each kind.
+  await buildCloudFrontBundles({ quiet: true });
+  const secret = 'x'.repeat(40);
+  const functions = [
+    ['jwt, keys inline', { keyring: { kids: { '2026-11': secret } } }],
+    ['jwt, KeyValueStore', { keyring: { kids: { '2026-11': secret } }, kvs: true }],
+    ['jwt, keys inline, preset cloudfront', { keyring: { kids: { '2026-11': secret } }, preset: 'cloudfront' }],
+    ['secure-token, secret inline', { keyring: { secureToken: [secret] } }],
+    ['secure-token, KeyValueStore', { keyring: { secureToken: [secret] }, kvs: true }],
+  ];
+  for (const [name, options] of functions) {
+    bench.record(name, buildCloudFrontFunction(options).bytes, { group: GROUP_CLOUDFRONT, unit: 'B' });
+    bench.goal({ name: `CloudFront function (${name}) ≤ 10 KB`, group: GROUP_CLOUDFRONT, row: name, atMost: CLOUDFRONT_MAX_BYTES });
+  }
 
   // Where the bytes go: the same build, metafile only.
   const result = await build({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${ROOT}packages/edge/src/adapters/worker.ts`], write: false, metafile: true, outfile: undefined, outdir: '/tmp' });
