@@ -5,17 +5,20 @@
 //   (issue 7): ≤ 14 KB minified, ≤ 5 KB gzip.
 // - The CloudFront Functions as `urlseal build cloudfront` writes them for a one-key
 //   keyring (the bundle plus the keyring and the handler), against AWS's hard 10 KB.
+// - The other edges' bundles (Azion's firewall function, …).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildWorker, WORKER_BUILD_OPTIONS } from '../../packages/edge/scripts/build-worker.js';
 import { buildCloudFrontBundles } from '../../packages/edge/scripts/build-cloudfront.js';
+import { buildAzion } from '../../packages/edge/scripts/build-azion.js';
 import { buildCloudFrontFunction, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/build/index.js';
 
 const GROUP = 'bundle size: dist/worker.js';
 const GROUP_MODULES = 'bundle size: modules of dist/worker.js (minified bytes in the bundle)';
 const GROUP_CLOUDFRONT = 'bundle size: CloudFront Functions (urlseal build cloudfront, one key or secret)';
+const GROUP_OTHER = 'bundle size: other edges';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Registers size rows (bytes) and their goals; nothing is timed. */
@@ -43,6 +46,10 @@ export async function run(bench) {
     bench.record(name, buildCloudFrontFunction(options).bytes, { group: GROUP_CLOUDFRONT, unit: 'B' });
     bench.goal({ name: `CloudFront function (${name}) ≤ 10 KB`, group: GROUP_CLOUDFRONT, row: name, atMost: CLOUDFRONT_MAX_BYTES });
   }
+
+  const azion = await buildAzion({ quiet: true });
+  bench.record('dist/azion.js minified', azion.minified, { group: GROUP_OTHER, unit: 'B' });
+  bench.record('dist/azion.js gzip -9', azion.gzipped, { group: GROUP_OTHER, unit: 'B' });
 
   // Where the bytes go: the same build, metafile only.
   const result = await build({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${ROOT}packages/edge/src/adapters/worker.ts`], write: false, metafile: true, outfile: undefined, outdir: '/tmp' });

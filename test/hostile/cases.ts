@@ -90,6 +90,11 @@
  *     the njs floor test of CloudFront Functions) a token whose claims nest deeper is
  *     malformed (401 ERR_TOKEN_MALFORMED) rather than a bad claim (401 ERR_CLAIM_INVALID):
  *     the same status, the engine's own limit. A real token nests two or three levels.
+ *  A23 Azion Edge Firewall: the function reads `request.url`, which the runner sets to the
+ *     raw target as received (as workerd does, A17 aside; a runtime that normalises it
+ *     first checks that URL, SPEC §2). A firewall cannot change the request it lets
+ *     through: a grant is `event.continue()`, and removing the carriers is the Rules
+ *     Engine's (docs/deploy/azion.md), so the runner checks the decision, not a forward.
  */
 import {
   KEYRING_JSON,
