@@ -1,13 +1,15 @@
-// The hostile table over real HTTP through packages/edge/dist/worker.js running in real
+// The hostile table over real HTTP through examples/cloudflare-worker (dist/worker.js, bundled
+// as wrangler does) running in real
 // workerd (npm), in front of a recording node:http origin. Cloudflare's CF-Connecting-IP
 // is sent as the platform would (127.0.0.1, the suite's client address).
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { bundleExampleWorker } from '../interop/example-worker.js';
 import { freePort, startChild, waitForPort, type Child } from '../interop/helpers.js';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
@@ -22,10 +24,6 @@ let port = 0;
 const seen: SeenByOrigin[] = [];
 
 beforeAll(async () => {
-  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildWorker({ quiet: true });
   origin = createServer((req, res) => {
     seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
     const answer = originAnswer(req.method ?? '', req.headers.range);
@@ -35,7 +33,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
   dir = mkdtempSync(join(tmpdir(), 'urlseal-hostile-workerd-'));
   port = await freePort();
-  copyFileSync(outfile, join(dir, 'worker.js'));
+  await bundleExampleWorker(join(dir, 'worker.js'));
   writeFileSync(join(dir, 'clock.js'), `Date.now = () => ${NOW * 1000};\nexport { default } from './worker.js';\n`);
   writeFileSync(join(dir, 'keyring.txt'), JSON.stringify(KEYRING_JSON));
   writeFileSync(join(dir, 'origin.txt'), `http://127.0.0.1:${(origin.address() as AddressInfo).port}`);
