@@ -5,7 +5,8 @@
 //   (issue 7): ≤ 14 KB minified, ≤ 5 KB gzip.
 // - The CloudFront Functions as `urlseal build cloudfront` writes them for a one-key
 //   keyring (the bundle plus the keyring and the handler), against AWS's hard 10 KB.
-// - The other edges' bundles (Azion's firewall function, …).
+// - The other edges' bundles: Azion's firewall function, the Vercel middleware and the
+//   Deno server examples bundled as their platforms bundle them.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -50,6 +51,19 @@ export async function run(bench) {
   const azion = await buildAzion({ quiet: true });
   bench.record('dist/azion.js minified', azion.minified, { group: GROUP_OTHER, unit: 'B' });
   bench.record('dist/azion.js gzip -9', azion.gzipped, { group: GROUP_OTHER, unit: 'B' });
+  // The examples as their platforms bundle them: Vercel (edge-light), Deno Deploy.
+  for (const [name, entry, conditions] of [
+    ['examples/vercel/middleware.ts', 'examples/vercel/middleware.ts', ['edge-light', 'worker', 'browser', 'import', 'default']],
+    ['examples/deno/main.ts', 'examples/deno/main.ts', ['deno', 'import', 'default']],
+  ]) {
+    const result = await build({
+      entryPoints: [`${ROOT}${entry}`], bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', minify: true,
+      legalComments: 'none', conditions, mainFields: ['module', 'main'], write: false, logLevel: 'silent',
+    });
+    const code = result.outputFiles[0].contents;
+    bench.record(`${name} minified`, code.length, { group: GROUP_OTHER, unit: 'B' });
+    bench.record(`${name} gzip -9`, gzipSync(code, { level: 9 }).length, { group: GROUP_OTHER, unit: 'B' });
+  }
 
   // Where the bytes go: the same build, metafile only.
   const result = await build({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${ROOT}packages/edge/src/adapters/worker.ts`], write: false, metafile: true, outfile: undefined, outdir: '/tmp' });
