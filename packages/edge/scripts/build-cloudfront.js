@@ -5,45 +5,35 @@
 // scheme, with the secrets inlined or read from a KeyValueStore. `urlseal
 // build cloudfront` wraps one with the validated keyring and the top-level
 // `handler`; a bundle alone is no function yet.
-import { build } from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FLOOR_BUILD_OPTIONS, checkFloor, explainFloorError } from './floor.js';
+import { FLOOR_BUILD_OPTIONS, buildFloorBundle } from './floor.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function options(entry, out) {
-  return Object.freeze({
-    ...FLOOR_BUILD_OPTIONS,
-    entryPoints: [`${root}src/adapters/${entry}`],
-    outfile: `${root}dist/${out}`,
-    format: 'iife',
-  });
-}
-
-/** The esbuild options of the two CloudFront bundles (the bench measures the same builds). */
-export const CLOUDFRONT_BUILDS = Object.freeze({
-  jwt: options('cloudfront-jwt.ts', 'cloudfront-jwt.js'),
-  'jwt-kvs': options('cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js'),
-  'secure-token': options('cloudfront-secure-token.ts', 'cloudfront-secure-token.js'),
-  'secure-token-kvs': options('cloudfront-secure-token-kvs.ts', 'cloudfront-secure-token-kvs.js'),
+/** The bundles: [entry in src/adapters, file in dist]. */
+const BUNDLES = Object.freeze({
+  jwt: ['cloudfront-jwt.ts', 'cloudfront-jwt.js'],
+  'jwt-kvs': ['cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js'],
+  'secure-token': ['cloudfront-secure-token.ts', 'cloudfront-secure-token.js'],
+  'secure-token-kvs': ['cloudfront-secure-token-kvs.ts', 'cloudfront-secure-token-kvs.js'],
 });
+
+/** The esbuild options of the CloudFront bundles (for metafile reports). */
+export const CLOUDFRONT_BUILDS = Object.freeze(
+  Object.fromEntries(
+    Object.entries(BUNDLES).map(([kind, [entry, out]]) => [
+      kind,
+      { ...FLOOR_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${entry}`], outfile: `${root}dist/${out}`, format: 'iife' },
+    ]),
+  ),
+);
 
 /** Builds every bundle; returns `{ [kind]: { outfile, bytes } }`. */
 export async function buildCloudFrontBundles({ quiet = false } = {}) {
-  mkdirSync(`${root}dist`, { recursive: true });
   const sizes = {};
-  for (const [name, opts] of Object.entries(CLOUDFRONT_BUILDS)) {
-    const label = `dist/${opts.outfile.split('/').pop()}`;
-    try {
-      await build({ ...opts, logLevel: quiet ? 'silent' : 'warning' });
-    } catch (error) {
-      throw explainFloorError(label, error);
-    }
-    const code = readFileSync(opts.outfile, 'utf8');
-    checkFloor(label, code);
-    sizes[name] = { outfile: opts.outfile, bytes: Buffer.byteLength(code) };
-    if (!quiet) console.log(`@urlseal/edge: ${label} ${sizes[name].bytes} B (before the keyring)`);
+  for (const [kind, [entry, out]] of Object.entries(BUNDLES)) {
+    sizes[kind] = await buildFloorBundle(root, entry, out, { quiet });
+    if (!quiet) console.log(`@urlseal/edge: dist/${out} ${sizes[kind].bytes} B (before the keyring)`);
   }
   return sizes;
 }

@@ -8,6 +8,8 @@
 // bindings) and refuses the rest (classes, destructuring, for-of, defaults), so
 // every module a floor bundle imports is written without them. Runtime APIs
 // esbuild cannot see are checked in the output by FLOOR_FORBIDDEN.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync } from 'node:fs';
 
 /**
  * Property names internal to the edge core (Prepared, Target, TokenSource,
@@ -78,6 +80,23 @@ export function checkFloor(name, code) {
     const found = pattern.exec(code);
     if (found) throw new Error(`${name} uses ${found[0]}, which CloudFront Functions / njs lack (see scripts/floor.js)`);
   }
+}
+
+/**
+ * Builds one floor bundle (an IIFE script) from `src/adapters/<entry>` into
+ * `dist/<out>`, checks it, and returns `{ outfile, bytes }`.
+ */
+export async function buildFloorBundle(root, entry, out, { quiet = false } = {}) {
+  const outfile = `${root}dist/${out}`;
+  mkdirSync(`${root}dist`, { recursive: true });
+  try {
+    await build({ ...FLOOR_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${entry}`], outfile, format: 'iife', logLevel: quiet ? 'silent' : 'warning' });
+  } catch (error) {
+    throw explainFloorError(`dist/${out}`, error);
+  }
+  const code = readFileSync(outfile, 'utf8');
+  checkFloor(`dist/${out}`, code);
+  return { outfile, bytes: Buffer.byteLength(code) };
 }
 
 /** esbuild's "not supported yet" errors, with the hint a maintainer needs. */

@@ -4,7 +4,8 @@
 // the validated keyring and CloudFront's `crypto`.
 import { checkCoreClaims } from '../jwt.js';
 import { checkJwt, refuseSecureToken } from '../decide.js';
-import { createHandler, inlineKeys, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
+import { createHandler, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
+import { inlineKeys } from './crypto-module.js';
 
 (globalThis as { urlseal?: unknown }).urlseal = (config: CloudFrontConfig, crypto: CloudFrontCrypto) =>
   createHandler(config, {

@@ -10,7 +10,7 @@ import { ERR_KEYRING_UNAVAILABLE, type DenialCode } from '../codes.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
 import type { MaybeAsync } from '../decide.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
-import { bytes, hs256Key, secureTokenCheck, unverifiableKey, type CloudFrontCrypto } from './cloudfront.js';
+import { bytes, hs256Key, secureTokenCheck, unverifiableKey, type CryptoModule as CloudFrontCrypto } from './crypto-module.js';
 
 /** `cf.kvs()` of `import cf from 'cloudfront'`: reads of the KeyValueStore associated with the function. */
 export interface CloudFrontKeyValueStore {

@@ -3,7 +3,8 @@
 // as on an edge that holds no JWT key.
 import { ERR_KID_UNKNOWN } from '../codes.js';
 import { checkSecureToken, refuseJwt } from '../decide.js';
-import { createHandler, inlineSecureToken, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
+import { createHandler, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
+import { inlineSecureToken } from './crypto-module.js';
 
 (globalThis as { urlseal?: unknown }).urlseal = (config: CloudFrontConfig, crypto: CloudFrontCrypto) =>
   createHandler(config, {

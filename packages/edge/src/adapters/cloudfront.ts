@@ -10,48 +10,15 @@
 // Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
 // (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
 import { isBearer, isCarrierParam, type TokenParams } from '../carriers.js';
-import { DENIAL_STATUS, type DenialCode } from '../codes.js';
-import type { SecureTokenCheck } from '../crypto/backend.js';
 import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
-import { createJwtParser } from '../jwt.js';
-import { constantTimeEqualString } from '../lib/compare.js';
-import { hasOwn } from '../lib/own.js';
-import type { KeySource, Prepared, PreparedKey } from '../prepare.js';
 import { denialAnswer } from '../respond.js';
+import { prepareBuilt, type BuiltConfig, type CryptoModule, type Wiring } from './crypto-module.js';
 
-/**
- * What `urlseal build cloudfront` inlines into the function: the keyring and
- * options, validated and resolved in Node. JSON, so a kid such as `__proto__`
- * stays data.
- */
-export interface CloudFrontConfig {
-  /**
-   * JWT keys as `[kid, alg, base64url secret]`. Only HS256 carries a secret:
-   * a key of another algorithm is listed without one, so its tokens answer
-   * `ERR_ALG_NOT_ALLOWED` (CloudFront has no public-key or SHA-384/512 verify).
-   * Absent when the keys are read from a KeyValueStore, one per kid.
-   */
-  readonly keys?: readonly (readonly string[])[];
-  /** Secure-token secrets, base64url, the signing one first. Absent with a KeyValueStore. */
-  readonly secureToken?: readonly string[];
-  readonly maxTtl: number;
-  readonly leeway: number;
-  /** Statuses that differ from SPEC §7 (the `cloudfront` preset, `statuses`); the rest are SPEC's. */
-  readonly statuses?: Readonly<Partial<Record<DenialCode, number>>>;
-  readonly params: TokenParams;
-}
+/** What `urlseal build cloudfront` writes into the function (see BuiltConfig). */
+export type CloudFrontConfig = BuiltConfig;
 
-/** The parts of CloudFront's `crypto` module the function uses (Node's API, fewer algorithms). */
-export interface CloudFrontCrypto {
-  createHmac(algorithm: 'sha256', key: Uint8Array): CloudFrontDigest;
-  createHash(algorithm: 'md5'): CloudFrontDigest;
-}
-
-/** A hash or HMAC in progress. */
-export interface CloudFrontDigest {
-  update(data: string | Uint8Array): CloudFrontDigest;
-  digest(encoding: 'base64url'): string;
-}
+/** The parts of CloudFront's `crypto` module the function uses (see CryptoModule). */
+export type CloudFrontCrypto = CryptoModule;
 
 /** `{ value }`, with `multiValue` when a name repeats. */
 interface CloudFrontValue {
@@ -81,91 +48,6 @@ export interface CloudFrontResponse {
   readonly statusCode: number;
   readonly headers: CloudFrontValues;
   readonly body: { readonly encoding: 'text'; readonly data: string };
-}
-
-const HS256 = 'HS256';
-const HS256_SIGNATURE_LENGTH = 43; // base64url of 32 bytes
-
-/** The bytes of a base64url secret. */
-export function bytes(base64url: string): Uint8Array {
-  return Buffer.from(base64url, 'base64url');
-}
-
-/**
- * A JWS segment as strict UTF-8 text. Buffer would repair invalid UTF-8 with
- * U+FFFD; decodeURIComponent over the hex bytes refuses it, as SPEC §4 wants.
- */
-function decodeSegmentText(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(Buffer.from(segment, 'base64url').toString('hex').replace(/../g, '%$&'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** An HS256 key checked with CloudFront's createHmac. */
-export function hs256Key(crypto: CloudFrontCrypto, secret: Uint8Array): PreparedKey {
-  return {
-    alg: HS256,
-    signatureLength: HS256_SIGNATURE_LENGTH,
-    // The MAC is compared as canonical base64url text (the parser checked the segment).
-    check: (signingInput, signature) =>
-      constantTimeEqualString(crypto.createHmac('sha256', secret).update(signingInput).digest('base64url'), signature),
-  };
-}
-
-/** A secure-token secret checked with CloudFront's createHash('md5'). */
-export function secureTokenCheck(crypto: CloudFrontCrypto, secret: Uint8Array): SecureTokenCheck {
-  return (path, expires, st) =>
-    constantTimeEqualString(crypto.createHash('md5').update(secret).update(path + expires).digest('base64url'), st);
-}
-
-/**
- * How a function is put together (one entry file per kind): where its secrets
- * come from, and which checks it carries. A CloudFront Function holds 10 KB,
- * so it verifies one scheme (the other answers as with no key for it) and
- * checks JWT claims without `ip` and `aud`/`iss` (see docs/deploy/cloudfront.md).
- */
-export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'checkSecureToken' | 'checkClaims'>;
-
-/** A kid whose algorithm this runtime cannot verify: known, so its tokens answer ERR_ALG_NOT_ALLOWED. */
-export function unverifiableKey(alg: string): PreparedKey {
-  return { alg: alg as PreparedKey['alg'], signatureLength: 0, check: () => false };
-}
-
-/**
- * The JWT keys inlined by `urlseal build cloudfront`, in a prototype-less
- * table read by own property only, so a kid such as `constructor` or
- * `__proto__` names nothing unless the keyring has it.
- */
-export function inlineKeys(config: CloudFrontConfig, crypto: CloudFrontCrypto): KeySource {
-  const table: Record<string, PreparedKey> = Object.create(null);
-  (config.keys as readonly (readonly string[])[]).forEach((entry) => {
-    const secret = entry[2];
-    table[entry[0] as string] =
-      secret === undefined ? unverifiableKey(entry[1] as string) : hs256Key(crypto, bytes(secret));
-  });
-  return { get: (kid) => (hasOwn(table, kid) ? table[kid] : undefined) };
-}
-
-/** The secure-token secrets inlined by `urlseal build cloudfront`. */
-export function inlineSecureToken(config: CloudFrontConfig, crypto: CloudFrontCrypto): () => readonly SecureTokenCheck[] {
-  const checks = (config.secureToken as readonly string[]).map((secret) => secureTokenCheck(crypto, bytes(secret)));
-  return () => checks;
-}
-
-function prepare(config: CloudFrontConfig, wiring: Wiring): Prepared {
-  return Object.assign(wiring, {
-    parseJwt: createJwtParser(decodeSegmentText),
-    // aud/iss are not checked here, as SPEC §4 says of a verifier not configured with them.
-    policy: { leeway: config.leeway, maxTtl: config.maxTtl },
-    // Only HMAC-SHA256 can be checked here; other keys answer ERR_ALG_NOT_ALLOWED, as `algorithms: ['HS256']` does.
-    algorithms: { has: (alg: string) => alg === HS256 },
-    params: config.params,
-    statuses: Object.assign({}, DENIAL_STATUS, config.statuses),
-    // CloudFront freezes Date for the run: every check of one request sees one instant.
-    clock: () => Date.now(),
-  });
 }
 
 /** Every value of a name: `multiValue` when it repeats, else `value`. */
@@ -242,7 +124,7 @@ export type CloudFrontHandler = (event: CloudFrontEvent) => MaybeAsync<CloudFron
  * ```
  */
 export function createHandler(config: CloudFrontConfig, wiring: Wiring): CloudFrontHandler {
-  const prepared = prepare(config, wiring);
+  const prepared = prepareBuilt(config, wiring);
   const answer = (request: CloudFrontRequest, decision: Decision): CloudFrontRequest | CloudFrontResponse =>
     decision.ok ? forward(request, decision.target, config.params) : denial(decision);
   // `decide` never throws. An event without the fields CloudFront always sends

@@ -6,11 +6,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CloudFrontConfig } from '../adapters/cloudfront.js';
 import { KVS_KID_PREFIX, KVS_SECURE_TOKEN_PREFIX, KVS_MAX_SECURE_TOKEN_SECRETS } from '../adapters/cloudfront-kvs.js';
-import { DENIAL_STATUS, type DenialCode } from '../codes.js';
-import { encodeBase64url } from '../lib/base64url.js';
-import type { Keyring, KeyringJson } from '../keyring.js';
-import { readVerifierOptions, type VerifierOptions } from '../options.js';
+import type { Keyring } from '../keyring.js';
 import type { Scheme } from '../decide.js';
+import { builtConfig, type BuildOptions } from './config.js';
 
 /**
  * AWS's hard limit on a CloudFront Function's code, in bytes.
@@ -31,9 +29,9 @@ export const CLOUDFRONT_MAX_BYTES = 10_240;
  * const options: CloudFrontBuildOptions = { keyring: keyringJson, kvs: false };
  * ```
  */
-export interface CloudFrontBuildOptions {
+export interface CloudFrontBuildOptions extends BuildOptions {
   /** The keyring (SPEC §3); with `kvs` it only fills `kvsData` and may be left out. */
-  keyring?: Keyring | KeyringJson | string | undefined;
+  keyring?: BuildOptions['keyring'];
   /**
    * The one scheme the function verifies (10 KB hold one): by default the
    * keyring's, `jwt` when it has HS256 keys, `secure-token` when it has only
@@ -42,11 +40,6 @@ export interface CloudFrontBuildOptions {
   scheme?: Scheme | undefined;
   /** Read the secrets per request from the KeyValueStore associated with the function. */
   kvs?: boolean | undefined;
-  maxTtl?: VerifierOptions['maxTtl'];
-  clockTolerance?: VerifierOptions['clockTolerance'];
-  statuses?: VerifierOptions['statuses'];
-  preset?: VerifierOptions['preset'];
-  params?: VerifierOptions['params'];
 }
 
 /** One KeyValueStore entry, as `aws cloudfront-keyvaluestore put-key` and the S3 import file take it. */
@@ -85,6 +78,8 @@ const BUNDLES = {
 // From src/build or dist/build, the package root is two folders up.
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+const RUNTIME = 'CloudFront Functions';
+
 function fail(problem: string): never {
   throw new TypeError(`buildCloudFrontFunction: ${problem}`);
 }
@@ -110,19 +105,6 @@ function defaultScheme(keyring: Keyring): Scheme {
   return hs256 ? 'jwt' : 'secure-token';
 }
 
-/** Only the statuses that differ from SPEC §7 travel: the function has the defaults. */
-function changedStatuses(statuses: Readonly<Record<DenialCode, number>>): Partial<Record<DenialCode, number>> | undefined {
-  const changed: Partial<Record<DenialCode, number>> = {};
-  let any = false;
-  for (const code of Object.keys(DENIAL_STATUS) as DenialCode[]) {
-    if (statuses[code] !== DENIAL_STATUS[code]) {
-      changed[code] = statuses[code];
-      any = true;
-    }
-  }
-  return any ? changed : undefined;
-}
-
 /**
  * Validates a keyring and options once (as `createVerifier` does: `TypeError`
  * naming the option, `UrlsealError` for a bad keyring) and writes the
@@ -139,51 +121,36 @@ function changedStatuses(statuses: Readonly<Record<DenialCode, number>>): Partia
  */
 export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudFrontFunction {
   const kvs = options.kvs === true;
-  const { keyring: keyringOption, scheme: schemeOption, kvs: _kvs, ...verifierOptions } = options;
+  const { scheme: schemeOption, kvs: _kvs, ...buildOptions } = options;
   if (schemeOption !== undefined && schemeOption !== 'jwt' && schemeOption !== 'secure-token') fail('scheme must be "jwt" or "secure-token"');
-  // Without a keyring (KeyValueStore only), an empty one stands in for the validation of the other options.
-  const resolved = readVerifierOptions({ ...verifierOptions, keyring: keyringOption ?? { secureToken: ['x'.repeat(32)] } });
-  const keyring = keyringOption === undefined ? undefined : resolved.keyring;
-  if (keyring === undefined && !kvs) fail('a keyring is required unless the secrets come from a KeyValueStore (kvs)');
-  const scheme = schemeOption ?? (keyring === undefined ? 'jwt' : defaultScheme(keyring));
-  const notes: string[] = [];
-  const keys: string[][] = [];
-  const secureToken: string[] = [];
+  if (options.keyring === undefined && !kvs) fail('a keyring is required unless the secrets come from a KeyValueStore (kvs)');
+  const probe = builtConfig('buildCloudFrontFunction', buildOptions, { jwt: false, secureToken: false, runtime: RUNTIME, keyringOptional: true });
+  const scheme = schemeOption ?? (probe.keyring === undefined ? 'jwt' : defaultScheme(probe.keyring));
+  // Each function reads only its own scheme's secrets: the other list stays out.
+  const { config: full, keyring, notes: keyNotes } = builtConfig('buildCloudFrontFunction', buildOptions, {
+    jwt: scheme === 'jwt',
+    secureToken: scheme === 'secure-token',
+    runtime: RUNTIME,
+    keyringOptional: true,
+  });
+  const notes = [...keyNotes];
   const kvsData: KeyValueEntry[] = [];
   if (scheme === 'jwt') {
-    for (const entry of keyring?.keys.values() ?? []) {
-      if (entry.alg === 'HS256' && entry.secret !== undefined) {
-        const secret = encodeBase64url(entry.secret);
-        if (kvs) kvsData.push({ key: KVS_KID_PREFIX + entry.kid, value: `HS256:${secret}` });
-        else keys.push([entry.kid, entry.alg, secret]);
-      } else {
-        if (kvs) kvsData.push({ key: KVS_KID_PREFIX + entry.kid, value: entry.alg });
-        else keys.push([entry.kid, entry.alg]);
-        notes.push(`kid "${entry.kid}" (${entry.alg}): CloudFront Functions cannot verify ${entry.alg}; its tokens answer 401 ERR_ALG_NOT_ALLOWED`);
-      }
-    }
     if (keyring !== undefined && ![...keyring.keys.values()].some((entry) => entry.alg === 'HS256')) fail('scheme "jwt" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)');
     if (keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED');
+    notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
+    // In a KeyValueStore every kid has its entry: the secret after its alg, or the alg alone.
+    for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `${alg}:${secret}` });
   } else {
-    const secrets = keyring?.secureToken ?? [];
+    const secrets = full.secureToken ?? [];
     if (keyring !== undefined && secrets.length === 0) fail('scheme "secure-token" needs secureToken secrets in the keyring');
     if (secrets.length > KVS_MAX_SECURE_TOKEN_SECRETS && kvs) fail(`a KeyValueStore function reads at most ${KVS_MAX_SECURE_TOKEN_SECRETS} secureToken secrets`);
-    secrets.forEach((secret, index) => {
-      if (kvs) kvsData.push({ key: KVS_SECURE_TOKEN_PREFIX + index, value: encodeBase64url(secret) });
-      else secureToken.push(encodeBase64url(secret));
-    });
+    secrets.forEach((secret, index) => kvsData.push({ key: KVS_SECURE_TOKEN_PREFIX + index, value: secret }));
     if (keyring !== undefined && keyring.keys.size > 0) notes.push('JWT keys are left out: this function answers every JWT 401 (ERR_KID_UNKNOWN, or ERR_TOKEN_MALFORMED)');
   }
-  if (scheme === 'jwt') notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
-  const statuses = changedStatuses(resolved.statuses);
-  // Each function reads only its own scheme's secrets: the other list stays out.
-  const config: CloudFrontConfig = {
-    ...(kvs ? {} : scheme === 'jwt' ? { keys } : { secureToken }),
-    maxTtl: resolved.maxTtl,
-    leeway: resolved.leeway,
-    params: resolved.params,
-    ...(statuses === undefined ? {} : { statuses }),
-  };
+  // With a KeyValueStore the secrets are read per request: none is inlined.
+  const { keys: _keys, secureToken: _secureToken, ...shared } = full;
+  const config: CloudFrontConfig = kvs ? shared : full;
   const bundle = readBundle(kvs ? `${scheme}-kvs` : scheme).trim();
   // One short line: every byte counts against the 10 KB.
   const head = `// urlseal ${scheme}${kvs ? ' (KeyValueStore)' : ': holds secrets'}`;
