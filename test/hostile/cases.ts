@@ -102,6 +102,14 @@
  *     exactly that path (SPEC §2), so such a target answers as its normalised form does:
  *     granted when the grant covers it, else a mismatch, a missing token or a MAC over
  *     another path; never the raw traversal.
+ *  A25 `nginxRefuses`: nginx parses the request-target before any module runs and answers
+ *     400 Bad Request itself to a path whose percent-escapes are malformed (`%zz`, a lone
+ *     or truncated `%`) or decode to NUL (`%00`, also inside md5 padding glue). The module
+ *     reads the raw `$request_uri`, so every other target reaches it as sent; for these
+ *     nginx's 400 is accepted, never granted and never at the origin. Its default 8 KB
+ *     request-line buffer would also refuse SPEC §2's longest paths, so the generated
+ *     server snippet raises it (`large_client_header_buffers 4 32k`); the 1 MB tokens
+ *     still get nginx's 400/414 (as A13).
  */
 import {
   KEYRING_JSON,
@@ -184,6 +192,8 @@ export interface HostileCase {
   noIpClaims?: Expectation;
   /** The answer where the runtime is njs (nginx, and njs standing in for CloudFront), where it differs (A22). */
   njs?: Expectation;
+  /** nginx answers 400 itself before the module runs (A25): never granted, never at the origin. */
+  nginxRefuses?: true;
   /** The answer of a runtime that hands over a WHATWG-parsed URL (Vercel's Edge runtime), where it differs (A24). */
   whatwg?: Expectation;
 }
@@ -277,6 +287,8 @@ const FUTURE = NOW + 300;
 const E = String(NOW + 600); // a valid 10-digit secure-token expiry
 const VID = '/videos/a.mp4';
 const PREFIX = '/videos/*';
+/** Paths nginx answers 400 before its modules run (A25). */
+const NGINX_REFUSES = new Set(['%00', 'bad hex %zz', 'lone %', 'truncated %2']);
 
 function alg(a: string, signer: SignerName = 'none'): (ctx: Ctx) => HostileRequest {
   return (ctx) => get(q(VID, ctx.jwt({ header: { alg: a }, signer })));
@@ -559,6 +571,7 @@ export const CASES: HostileCase[] = [
     build: rawPath(path),
     expect: DENY('ERR_PATH_NONCANONICAL'),
     ...(whatwg === undefined ? {} : { whatwg }),
+    ...(NGINX_REFUSES.has(label) ? { nginxRefuses: true } : {}),
   })),
   {
     name: 'path noncanonical [A12]: checked before token presence (no token)',
@@ -944,7 +957,8 @@ export const CASES: HostileCase[] = [
       const forgedPathBytes = forgedMessage.subarray(Buffer.byteLength(ST_SECRET), forgedMessage.length - 10);
       return get(`${pctEncodeBytes(forgedPathBytes)}?st=${c.secret(b64u(ext.digest))}&e=${newE}`);
     },
-    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: DENY('ERR_SIGNATURE_INVALID'),
+    // The md5 padding glue holds %00 bytes: nginx refuses the target first (A25).
+    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: DENY('ERR_SIGNATURE_INVALID'), nginxRefuses: true,
   },
   { name: 'st: e with 9 digits', build: (c) => get(`${VID}?st=${c.st(VID, E.slice(1))}&e=${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with 11 digits', build: (c) => get(`${VID}?st=${c.st(VID, `0${E}`)}&e=0${E}`), expect: DENY('ERR_TOKEN_MALFORMED') },

@@ -74,13 +74,14 @@ describe('urlseal build cloudfront', () => {
   });
 
   it.each([
-    [['build'], /^urlseal build: missing target \(cloudfront\); run urlseal build --help\n$/],
-    [['build', 'fastly', '-k', jwtKeyring], /^urlseal build: the target must be one of cloudfront\n$/],
+    [['build'], /^urlseal build: missing target \(cloudfront, nginx\); run urlseal build --help\n$/],
+    [['build', 'fastly', '-k', jwtKeyring], /^urlseal build: the target must be one of cloudfront, nginx\n$/],
     [['build', 'cloudfront'], /^urlseal build: no keyring: pass --keyring FILE/],
     [['build', 'cloudfront', '-k', mixedKeyring], /^urlseal build: the keyring holds HS256 keys and secureToken secrets, .*--scheme/],
     [['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'es256'], /^urlseal build: --scheme must be one of jwt, secure-token\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--kvs-data', join(dir, 'x.json')], /^urlseal build: --kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--preset', '401'], /^urlseal build: --preset must be one of cloudfront\n$/],
+    [['build', 'cloudfront', '-k', jwtKeyring, '--origin', 'http://127.0.0.1:8080'], /^urlseal build: --origin is for urlseal build nginx, not cloudfront\n$/],
   ])('bad input %j: one line on stderr, exit 2', (args, message) => {
     const { code, stdout, stderr } = urlseal(args);
     expect(code).toBe(2);
@@ -101,5 +102,40 @@ describe('urlseal build cloudfront', () => {
     const { code, stderr } = urlseal(['build', 'cloudfront', '-k', keyringFile('many.json', { kids })]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^urlseal build: the function is \d+ bytes and CloudFront takes at most 10240; .*KeyValueStore \(kvs\)\n$/);
+  });
+});
+
+describe('urlseal build nginx', () => {
+  const origin = 'http://127.0.0.1:8080';
+
+  it('writes the module (0600) and both config snippets to --out DIR, and says how to include them', () => {
+    const out = join(dir, 'nginx');
+    const { code, stdout, stderr } = urlseal(['build', 'nginx', '-k', mixedKeyring, '--out', out, '--origin', origin, '--location', '/videos/']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(statSync(join(out, 'urlseal.js')).mode & 0o777).toBe(0o600);
+    const module = readFileSync(join(out, 'urlseal.js'), 'utf8');
+    expect(module).toContain(Buffer.from(JWT_SECRET).toString('base64url'));
+    expect(module).toContain(Buffer.from(ST_SECRET).toString('base64url'));
+    expect(module).toMatch(/\nexport default \{ handle \};\n$/);
+    expect(readFileSync(join(out, 'urlseal.http.conf'), 'utf8')).toContain(`js_path "${out}";`);
+    const server = readFileSync(join(out, 'urlseal.server.conf'), 'utf8');
+    expect(server).toContain('location /videos/ {\n    js_content urlseal.handle;\n}');
+    expect(server).toContain('location /_token/ {');
+    expect(stderr).toMatch(/^urlseal build: nginx module → .*urlseal\.js; include .*urlseal\.http\.conf in http \{\} and .*urlseal\.server\.conf in your server \{\}/);
+  });
+
+  it.each([
+    [['build', 'nginx', '-k', jwtKeyring, '--origin', origin], /^urlseal build: missing --out DIR/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n2')], /^urlseal build: missing --origin URL/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n3'), '--origin', 'http://127.0.0.1:8080/path'], /^urlseal build: --origin must be http:\/\/ or https:\/\//],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n4'), '--origin', origin, '--kvs'], /^urlseal build: --kvs is for urlseal build cloudfront, not nginx\n$/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n5'), '--origin', origin, '--location', 'videos'], /^urlseal build: --location must be a path prefix/],
+  ])('bad input %j: one line on stderr, exit 2', (args, message) => {
+    const { code, stdout, stderr } = urlseal(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 });
