@@ -5,8 +5,9 @@
 //   (issue 7): ≤ 14 KB minified, ≤ 5 KB gzip.
 // - The CloudFront Functions as `urlseal build cloudfront` writes them for a one-key
 //   keyring (the bundle plus the keyring and the handler), against AWS's hard 10 KB.
-// - The other edges' bundles: Azion's firewall function, the Vercel middleware and the
-//   Deno server examples bundled as their platforms bundle them.
+// - The other edges' bundles: the nginx njs module (urlseal build nginx), Azion's firewall
+//   function, the Vercel middleware and the Deno server examples bundled as their
+//   platforms bundle them.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -14,7 +15,8 @@ import { build } from 'esbuild';
 import { buildWorker, WORKER_BUILD_OPTIONS } from '../../packages/edge/scripts/build-worker.js';
 import { buildCloudFrontBundles } from '../../packages/edge/scripts/build-cloudfront.js';
 import { buildAzion } from '../../packages/edge/scripts/build-azion.js';
-import { buildCloudFrontFunction, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/build/index.js';
+import { buildNginxBundle } from '../../packages/edge/scripts/build-nginx.js';
+import { buildCloudFrontFunction, buildNginxModule, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/build/index.js';
 
 const GROUP = 'bundle size: dist/worker.js';
 const GROUP_MODULES = 'bundle size: modules of dist/worker.js (minified bytes in the bundle)';
@@ -47,6 +49,13 @@ export async function run(bench) {
     bench.record(name, buildCloudFrontFunction(options).bytes, { group: GROUP_CLOUDFRONT, unit: 'B' });
     bench.goal({ name: `CloudFront function (${name}) ≤ 10 KB`, group: GROUP_CLOUDFRONT, row: name, atMost: CLOUDFRONT_MAX_BYTES });
   }
+
+  // nginx: the njs module `urlseal build nginx` writes, for one HS256 key and one secure-token secret.
+  await buildNginxBundle({ quiet: true });
+  const nginx = buildNginxModule({ keyring: { kids: { '2026-11': secret }, secureToken: [secret] }, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
+  const nginxModule = Buffer.from(nginx.files['urlseal.js']);
+  bench.record('urlseal.js (nginx njs module, one key and one secret)', nginxModule.length, { group: GROUP_OTHER, unit: 'B' });
+  bench.record('urlseal.js (nginx njs module) gzip -9', gzipSync(nginxModule, { level: 9 }).length, { group: GROUP_OTHER, unit: 'B' });
 
   const azion = await buildAzion({ quiet: true });
   bench.record('dist/azion.js minified', azion.minified, { group: GROUP_OTHER, unit: 'B' });
