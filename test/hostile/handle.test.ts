@@ -45,29 +45,29 @@ test('the table has at least 60 cases with unique names, controls and denials', 
 });
 
 async function runCase(verifier: typeof backends[number]['verifier'], withQuery: boolean, hostile: HostileCase, want: Expectation): Promise<void> {
-    const ctx = new Ctx();
-    const req = hostile.build(ctx);
-    const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: req.headers });
-    const rawPath = withQuery ? req.url : req.url.split('?')[0];
-    const origin = recordingOrigin();
-    const response = await handle(verifier, request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((v, k) => (headers[k] = v));
-    const body = await response.text();
-    const answer: EdgeAnswer = { status: response.status, headers, body, method: req.method };
+  const ctx = new Ctx();
+  const req = hostile.build(ctx);
+  const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: req.headers });
+  const rawPath = withQuery ? req.url : req.url.split('?')[0];
+  const origin = recordingOrigin();
+  const response = await handle(verifier, request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => (headers[k] = v));
+  const body = await response.text();
+  const answer: EdgeAnswer = { status: response.status, headers, body, method: req.method };
 
-    if (want.code === null) {
-      expect({ status: answer.status, code: headers['x-urlseal-error'] ?? null }).toEqual({ status: want.status, code: null });
-      expect(origin.seen).toHaveLength(1);
-      expect(origin.seen[0]!.method).toBe(req.method);
-      if (req.method !== 'HEAD') expect(body).toBe(want.status === 206 ? ORIGIN_BODY.slice(0, 4) : ORIGIN_BODY);
-      if (want.status === 206) expect(headers['content-range']).toBe(`bytes 0-3/${ORIGIN_BODY.length}`);
-      if (want.forward) assertForward(origin.seen[0]!, want.forward);
-    } else {
-      assertDenial(answer, want, ctx.secrets);
-      expect(origin.seen, 'a denied request must never reach the origin').toHaveLength(0);
-    }
-    for (const seen of origin.seen) assertNoCarrier(seen, ctx.secrets);
+  if (want.code === null) {
+    expect({ status: answer.status, code: headers['x-urlseal-error'] ?? null }).toEqual({ status: want.status, code: null });
+    expect(origin.seen).toHaveLength(1);
+    expect(origin.seen[0]!.method).toBe(req.method);
+    if (req.method !== 'HEAD') expect(body).toBe(want.status === 206 ? ORIGIN_BODY.slice(0, 4) : ORIGIN_BODY);
+    if (want.status === 206) expect(headers['content-range']).toBe(`bytes 0-3/${ORIGIN_BODY.length}`);
+    if (want.forward) assertForward(origin.seen[0]!, want.forward);
+  } else {
+    assertDenial(answer, want, ctx.secrets);
+    expect(origin.seen, 'a denied request must never reach the origin').toHaveLength(0);
+  }
+  for (const seen of origin.seen) assertNoCarrier(seen, ctx.secrets);
 }
 
 describe.each(backends)('hostile table via handle ($name)', ({ verifier, withQuery }) => {
