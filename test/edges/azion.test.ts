@@ -1,18 +1,17 @@
 // The Azion Edge Firewall function beyond the hostile table: its JSON Args (Azion's own JWT
 // function args, validated once per args object), what it does without usable args, and
 // that every event settles exactly once. Runs dist/azion.js in @edge-runtime/vm.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAzion } from '../hostile/azion-runtime.js';
 import { NOW } from '../hostile/helpers.js';
+import { hs256 } from '../interop/helpers.js';
 
 const SECRET = 'azion-edge-test-secret-0123456789abcdef';
 const ST_SECRET = 'azion-edge-test-st-secret-0123456789ab';
 
 function jwt(claims: Record<string, unknown>, secret = SECRET, kid = 'k1'): string {
-  const enc = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${enc({ alg: 'HS256', kid, typ: 'JWT' })}.${enc({ exp: NOW + 300, iat: NOW, ...claims })}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  return hs256(secret, kid, { exp: NOW + 300, iat: NOW, ...claims });
 }
 
 let send: Awaited<ReturnType<typeof loadAzion>>;

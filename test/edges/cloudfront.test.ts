@@ -2,9 +2,10 @@
 // (repeated names as multiValue, cookies lifted out of the headers, a kid named like an
 // Object.prototype member, the other scheme, the preset, the KeyValueStore, the build's
 // refusals). Functions run in the CloudFront-like context of test/hostile.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { buildCloudFrontFunction, type CloudFrontBuildOptions } from '@urlseal/edge/build';
 import { describe, expect, it } from 'vitest';
+import { hs256 } from '../interop/helpers.js';
 import { cloudFrontEvent, loadCloudFrontFunction, readResult, type CloudFrontEvent } from '../hostile/cloudfront-runtime.js';
 
 const NOW = 1_900_000_000;
@@ -12,9 +13,7 @@ const SECRET = 'cloudfront-edge-test-secret-0123456789ab';
 const ST_SECRET = 'cloudfront-edge-test-st-secret-012345678';
 
 function jwt(kid: string, claims: Record<string, unknown>, secret = SECRET): string {
-  const enc = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${enc({ alg: 'HS256', kid, typ: 'JWT' })}.${enc({ exp: NOW + 300, iat: NOW, ...claims })}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  return hs256(secret, kid, { exp: NOW + 300, iat: NOW, ...claims });
 }
 
 function st(path: string, e: number, secret = ST_SECRET): string {

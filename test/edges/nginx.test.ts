@@ -2,21 +2,19 @@
 // Object.prototype members, the generated config with a protected prefix, headers
 // nginx passes on, the origin's own Referrer-Policy, the build's refusals). Real nginx
 // with libnginx-mod-http-js, started by test/hostile/nginx-runtime.ts.
-import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildNginxModule } from '@urlseal/edge/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRaw } from '../hostile/http.js';
+import { hs256 } from '../interop/helpers.js';
 import { startNginx, type RunningNginx } from '../hostile/nginx-runtime.js';
 
 const NOW = 1_900_000_000;
 const SECRET = 'nginx-edge-test-secret-0123456789abcdef';
 
 function jwt(kid: string, claims: Record<string, unknown>, secret = SECRET): string {
-  const enc = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${enc({ alg: 'HS256', kid, typ: 'JWT' })}.${enc({ exp: NOW + 300, iat: NOW, ...claims })}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  return hs256(secret, kid, { exp: NOW + 300, iat: NOW, ...claims });
 }
 
 let origin: Server;

@@ -1,36 +1,27 @@
 // The hostile table over real HTTP through examples/deno/main.ts (Deno.serve) run by Deno,
 // in front of a recording node:http origin. The client address is the socket peer.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
 import { startDenoExample, type DenoEdge } from './deno-runtime.js';
 import { NOW } from './helpers.js';
-import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
 
-let origin: Server;
+let origin: RecordingOrigin | undefined;
 let edge: DenoEdge | undefined;
 const seen: SeenByOrigin[] = [];
 
 beforeAll(async () => {
-  origin = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
-    const answer = originAnswer(req.method ?? '', req.headers.range);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  origin = await startRecordingOrigin(seen);
   edge = await startDenoExample(
-    { URLSEAL_KEYRING: JSON.stringify(KEYRING_JSON), URLSEAL_ORIGIN: `http://127.0.0.1:${(origin.address() as AddressInfo).port}` },
+    { URLSEAL_KEYRING: JSON.stringify(KEYRING_JSON), URLSEAL_ORIGIN: origin.url },
     NOW * 1000,
   );
 });
 
 afterAll(async () => {
   await edge?.stop();
-  origin?.closeAllConnections();
-  await new Promise((resolve) => origin?.close(resolve));
+  await origin?.close();
 });
 
 describe('hostile table over HTTP (examples/deno/main.ts in Deno)', () => {

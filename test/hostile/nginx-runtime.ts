@@ -3,12 +3,11 @@
 // minimal nginx.conf on a free 127.0.0.1 port, in front of a given origin. One
 // foreground process (no master, no daemon), files in a temporary folder.
 // scripts/test-deps.sh installs nginx and its js module.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNginxModule, type NginxBuildOptions } from '@urlseal/edge/build';
+import { freePort, startChild, waitForPort } from '../interop/helpers.js';
 
 export const NGINX = '/usr/sbin/nginx';
 export const NGINX_JS_MODULE = '/usr/lib/nginx/modules/ngx_http_js_module.so';
@@ -17,33 +16,6 @@ export interface RunningNginx {
   readonly port: number;
   readonly dir: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, log: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`nginx did not listen on ${port}: ${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
 }
 
 /**
@@ -61,13 +33,12 @@ export async function startNginx(options: Omit<NginxBuildOptions, 'dir'>, nowMs?
     writeFileSync(join(dir, name), pinned, { mode: 0o600 });
   }
   const port = await freePort();
-  const log = join(dir, 'error.log');
   writeFileSync(
     join(dir, 'nginx.conf'),
     `load_module ${NGINX_JS_MODULE};
 daemon off;
 master_process off;
-error_log ${log} warn;
+error_log stderr warn;
 pid ${join(dir, 'nginx.pid')};
 events {}
 http {
@@ -86,17 +57,19 @@ http {
 }
 `,
   );
-  const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-  await waitForPort(port, child, log);
+  const child = startChild(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')]);
+  try {
+    await waitForPort(port, 20_000, () => child.exited());
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     dir,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGQUIT');
-        await exited;
-      }
+      // SIGQUIT: nginx's graceful shutdown.
+      await child.stop('SIGQUIT');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,34 +4,25 @@
 // location. njs has HMAC-SHA256 and md5 only (A19) and its own JSON nesting limit (A22);
 // nginx itself answers some targets before the module runs (A25).
 // scripts/test-deps.sh installs nginx and libnginx-mod-http-js.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
 import { NOW } from './helpers.js';
-import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
 import { startNginx, type RunningNginx } from './nginx-runtime.js';
 
-let origin: Server;
+let origin: RecordingOrigin | undefined;
 let nginx: RunningNginx;
 const seen: SeenByOrigin[] = [];
 
 beforeAll(async () => {
-  origin = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
-    const answer = originAnswer(req.method ?? '', req.headers.range);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
-  nginx = await startNginx({ keyring: KEYRING_JSON, origin: `http://127.0.0.1:${(origin.address() as AddressInfo).port}` }, NOW * 1000);
+  origin = await startRecordingOrigin(seen);
+  nginx = await startNginx({ keyring: KEYRING_JSON, origin: origin.url }, NOW * 1000);
 });
 
 afterAll(async () => {
   await nginx?.stop();
-  origin?.closeAllConnections();
-  await new Promise((resolve) => origin?.close(resolve));
+  await origin?.close();
 });
 
 describe('hostile table over HTTP (nginx + njs, urlseal build nginx)', () => {

@@ -2,32 +2,24 @@
 // bundles Edge middleware (esbuild, env inlined) and served by npm `edge-runtime` (Vercel's
 // Edge Runtime in Node), in front of a recording node:http origin. Vercel's edge sets
 // x-real-ip; the runner sends it as the platform would (the suite's client address).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EdgeRuntime, runServer, type EdgeRuntimeServer } from 'edge-runtime';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
-import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
 import { bundleVercelMiddleware } from './vercel-runtime.js';
 
-let origin: Server;
+let origin: RecordingOrigin | undefined;
 let edge: EdgeRuntimeServer;
 let port = 0;
 const seen: SeenByOrigin[] = [];
 
 beforeAll(async () => {
-  origin = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
-    const answer = originAnswer(req.method ?? '', req.headers.range);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  origin = await startRecordingOrigin(seen);
   const code = await bundleVercelMiddleware({
     URLSEAL_KEYRING: JSON.stringify(KEYRING_JSON),
-    URLSEAL_ORIGIN: `http://127.0.0.1:${(origin.address() as AddressInfo).port}`,
+    URLSEAL_ORIGIN: origin.url,
   });
   const runtime = new EdgeRuntime({ initialCode: `Date.now = () => ${NOW * 1000};\n${code}` });
   edge = await runServer({ runtime, port: 0, host: '127.0.0.1' });
@@ -36,8 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await edge?.close();
-  origin?.closeAllConnections();
-  await new Promise((resolve) => origin?.close(resolve));
+  await origin?.close();
 });
 
 describe('hostile table over HTTP (examples/vercel/middleware.ts in edge-runtime)', () => {

@@ -1,27 +1,25 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyringFile as keyringFileIn, urlseal } from './run.js';
 
 // `urlseal build` end to end against the built CLI (npm test builds first).
-const BIN = new URL('../../bin/urlseal.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'urlseal-build-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const JWT_SECRET = 'build-test-jwt-secret-0123456789abcdef';
 const ST_SECRET = 'build-test-st-secret-0123456789abcdefgh';
 
-function urlseal(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const { URLSEAL_KEYRING: _drop, ...base } = process.env;
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const keyringFile = (name: string, json: unknown): string => keyringFileIn(dir, name, json);
 
-function keyringFile(name: string, json: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(json), { mode: 0o600 });
-  return file;
+/** A usage error: exit 2, nothing on stdout, one line on stderr that says `message`. */
+function expectUsageError(args: string[], message: RegExp): void {
+  const { code, stdout, stderr } = urlseal(args);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  expect(stderr).toMatch(message);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
 }
 
 const jwtKeyring = keyringFile('jwt.json', { kids: { k1: JWT_SECRET } });
@@ -82,13 +80,7 @@ describe('urlseal build cloudfront', () => {
     [['build', 'cloudfront', '-k', jwtKeyring, '--kvs-data', join(dir, 'x.json')], /^urlseal build: --kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--preset', '401'], /^urlseal build: --preset must be one of cloudfront\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--origin', 'http://127.0.0.1:8080'], /^urlseal build: --origin is for urlseal build nginx, not cloudfront\n$/],
-  ])('bad input %j: one line on stderr, exit 2', (args, message) => {
-    const { code, stdout, stderr } = urlseal(args);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(message);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-  });
+  ])('bad input %j: one line on stderr, exit 2', expectUsageError);
 
   it('refuses an asymmetric-only keyring, saying what CloudFront can verify', () => {
     const file = keyringFile('ed.json', { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] });
@@ -131,11 +123,5 @@ describe('urlseal build nginx', () => {
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n3'), '--origin', 'http://127.0.0.1:8080/path'], /^urlseal build: --origin must be http:\/\/ or https:\/\//],
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n4'), '--origin', origin, '--kvs'], /^urlseal build: --kvs is for urlseal build cloudfront, not nginx\n$/],
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n5'), '--origin', origin, '--location', 'videos'], /^urlseal build: --location must be a path prefix/],
-  ])('bad input %j: one line on stderr, exit 2', (args, message) => {
-    const { code, stdout, stderr } = urlseal(args);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(message);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-  });
+  ])('bad input %j: one line on stderr, exit 2', expectUsageError);
 });
