@@ -42,6 +42,7 @@ export async function run(bench) {
     ['jwt, keys inline', { keyring: { kids: { '2026-11': secret } } }],
     ['jwt, KeyValueStore', { keyring: { kids: { '2026-11': secret } }, kvs: true }],
     ['jwt, keys inline, preset cloudfront', { keyring: { kids: { '2026-11': secret } }, preset: 'cloudfront' }],
+    ['jwt, KeyValueStore, preset cloudfront', { keyring: { kids: { '2026-11': secret } }, kvs: true, preset: 'cloudfront' }],
     ['secure-token, secret inline', { keyring: { secureToken: [secret] } }],
     ['secure-token, KeyValueStore', { keyring: { secureToken: [secret] }, kvs: true }],
   ];

@@ -3,7 +3,7 @@
 // Object.prototype member, the other scheme, the preset, the KeyValueStore, the build's
 // refusals). Functions run in the CloudFront-like context of test/hostile.
 import { createHash } from 'node:crypto';
-import { buildCloudFrontFunction, type CloudFrontBuildOptions } from '@urlseal/edge/build';
+import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, type CloudFrontBuildOptions } from '@urlseal/edge/build';
 import { describe, expect, it } from 'vitest';
 import { hs256 } from '../interop/helpers.js';
 import { cloudFrontEvent, loadCloudFrontFunction, readResult, type CloudFrontEvent } from '../hostile/cloudfront-runtime.js';
@@ -140,6 +140,17 @@ describe('CloudFront Functions', () => {
     expect(() => buildCloudFrontFunction({ keyring: { kids: { k1: 'short' } } })).toThrow(/secret is 5 bytes/);
     expect(() => buildCloudFrontFunction({})).toThrow(/a keyring is required unless the secrets come from a KeyValueStore/);
     expect(() => buildCloudFrontFunction({ keyring: { kids: { k1: SECRET } }, scheme: 'secure-token' })).toThrow(/needs secureToken secrets/);
+  });
+
+  it.each([
+    ['jwt, keys inline', { keyring: { kids: { k1: SECRET, k2: `${SECRET}2` } } }],
+    ['jwt, KeyValueStore', { keyring: { kids: { k1: SECRET } }, kvs: true }],
+    ['jwt, keys inline, preset cloudfront', { keyring: { kids: { k1: SECRET, k2: `${SECRET}2` } }, preset: 'cloudfront' as const }],
+    ['jwt, KeyValueStore, preset cloudfront', { keyring: { kids: { k1: SECRET } }, kvs: true, preset: 'cloudfront' as const }],
+    ['secure-token, KeyValueStore, preset cloudfront', { keyring: { secureToken: [ST_SECRET, `${ST_SECRET}2`] }, kvs: true, preset: 'cloudfront' as const }],
+  ])('fits AWS\'s 10,240 bytes: %s', (_name, options) => {
+    // The refusal for more (RangeError) is what users would meet: every documented kind must fit.
+    expect(buildCloudFrontFunction(options).bytes).toBeLessThanOrEqual(CLOUDFRONT_MAX_BYTES);
   });
 
   it('runs with none of the built-ins CloudFront lacks', async () => {

@@ -8,6 +8,7 @@
 // bindings) and refuses the rest (classes, destructuring, for-of, defaults), so
 // every module a floor bundle imports is written without them. Runtime APIs
 // esbuild cannot see are checked in the output by FLOOR_FORBIDDEN.
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync } from 'node:fs';
 
@@ -24,6 +25,17 @@ export const INTERNAL_PROPERTIES = new RegExp(
     'source', 'status', 'target', 'v4',
   ].join('|')})$`,
 );
+
+/**
+ * The floor bundles never log a denial: `lib/details.js` resolves to
+ * details-off.ts there, so every `DETAILS && '…'` detail text folds away.
+ */
+const NO_DETAILS = {
+  name: 'urlseal-no-details',
+  setup(build) {
+    build.onResolve({ filter: /(?:^|\/)lib\/details\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/details-off.ts', import.meta.url)) }));
+  },
+};
 
 /** esbuild options shared by the floor bundles. */
 export const FLOOR_BUILD_OPTIONS = Object.freeze({
@@ -56,6 +68,7 @@ export const FLOOR_BUILD_OPTIONS = Object.freeze({
   // Internal property names only: none is read from JSON, a config, an event or
   // a runtime API, so renaming them in a sealed bundle changes nothing but bytes.
   mangleProps: INTERNAL_PROPERTIES,
+  plugins: [NO_DETAILS],
   legalComments: 'none',
   mainFields: ['module', 'main'],
   conditions: ['import', 'default'],

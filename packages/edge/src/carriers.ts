@@ -166,28 +166,34 @@ const NO_QUERY: QueryScan = { source: undefined, forward: '' };
 /** One pass over the query parameters: the carriers found, and what the origin may see. */
 export function scanQuery(query: string | undefined, params: TokenParams): QueryScan {
   if (query === undefined) return NO_QUERY;
-  const parts = query.split('&');
-  const found: (string | undefined)[] = []; // token, st, e by carrierIndex
+  let token: string | undefined;
+  let st: string | undefined;
+  let e: string | undefined;
   let malformed = false;
   let kept: string | undefined; // built only once a carrier is found
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
+  // indexOf over the query rather than split('&'): no array per request on the hot path.
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    const part = query.slice(start, end);
     const index = part === '' ? -1 : carrierIndex(part, params);
     if (index < 0) {
       if (kept !== undefined) kept = kept === '' ? part : `${kept}&${part}`;
-      continue;
+    } else {
+      // What precedes the first carrier goes on byte for byte.
+      if (kept === undefined) kept = start === 0 ? '' : query.slice(0, start - 1);
+      const eq = part.indexOf('=');
+      const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
+      if (value === undefined || (index === 0 ? token : index === 1 ? st : e) !== undefined) malformed = true;
+      const text = value === undefined ? '' : value;
+      if (index === 0) token = text;
+      else if (index === 1) st = text;
+      else e = text;
     }
-    // What precedes the first carrier goes on byte for byte.
-    if (kept === undefined) kept = parts.slice(0, i).join('&');
-    const eq = part.indexOf('=');
-    const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
-    if (value === undefined || found[index] !== undefined) malformed = true;
-    found[index] = value ?? '';
+    start = end + 1;
   }
   if (kept === undefined) return { source: undefined, forward: `?${query}` };
-  const token = found[0];
-  const st = found[1];
-  const e = found[2];
   let source: TokenSource = MALFORMED;
   if (malformed) source = MALFORMED;
   else if (token !== undefined) source = st === undefined && e === undefined && token !== '' ? { scheme: 'jwt', carrier: 'query', token } : MALFORMED;

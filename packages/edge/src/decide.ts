@@ -22,6 +22,7 @@ import {
 } from './codes.js';
 import type { Claims, ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
+import { DETAILS } from './lib/details.js';
 import type { Prepared, PreparedKey } from './prepare.js';
 import type { SecureTokenCheck } from './crypto/backend.js';
 import { parseSecureToken } from './secure-token.js';
@@ -139,8 +140,9 @@ function then<T, R>(value: MaybeAsync<T>, next: (settled: T) => MaybeAsync<R>): 
   return isThenable(value) ? value.then(next) : next(value);
 }
 
-export function deny(p: Prepared, code: DenialCode, detail?: string): Denial {
-  return { ok: false, status: p.statuses[code], code, detail };
+/** A denial with the status `p` answers for `code`; `detail` is for logs (`DETAILS && '…'`: lib/details.ts). */
+export function deny(p: Prepared, code: DenialCode, detail?: string | false): Denial {
+  return { ok: false, status: p.statuses[code], code, detail: detail || undefined };
 }
 
 /**
@@ -153,8 +155,8 @@ export function failClosed(p: Prepared, error: unknown): Denial {
   // Object(): an object as it is, a primitive boxed, null and undefined as {}.
   const coded = Object(error) as { code?: unknown; message?: unknown };
   return isDenialCode(coded.code)
-    ? deny(p, coded.code, typeof coded.message === 'string' ? coded.message : coded.code)
-    : deny(p, ERR_TOKEN_MALFORMED, 'exception');
+    ? deny(p, coded.code, DETAILS && (typeof coded.message === 'string' ? coded.message : coded.code))
+    : deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'exception');
 }
 
 /** Now in whole Unix seconds; `undefined` when the clock fails (the server's fault: 503, not the client's). */
@@ -171,13 +173,13 @@ const CLOCK_FAILED = 'clock';
  */
 export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   try {
-    if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, ERR_METHOD_NOT_ALLOWED, 'method');
+    if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, ERR_METHOD_NOT_ALLOWED, DETAILS && 'method');
     const target = readTarget(view.target, p.params.pathSegment);
-    if (target === undefined) return deny(p, ERR_PATH_NONCANONICAL, 'target');
+    if (target === undefined) return deny(p, ERR_PATH_NONCANONICAL, DETAILS && 'target');
     const query = scanQuery(target.query, p.params);
     const source = findSource(target, query, (name) => view.header(name), p.params);
     if (source === 'missing') return deny(p, ERR_TOKEN_MISSING);
-    if (source === 'malformed') return deny(p, ERR_TOKEN_MALFORMED, 'carrier');
+    if (source === 'malformed') return deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'carrier');
     const checked =
       source.scheme === 'jwt'
         ? p.checkJwt(p, source.token, target.path, view)
@@ -216,8 +218,8 @@ export interface Client {
 /** A JWT's shape, then its kid (SPEC §7 order): the parsed token, whose `kid` is a string, or the denial. */
 function readJwt(p: Prepared, token: string): ParsedJwt | Denial {
   const parsed = p.parseJwt(token);
-  if (parsed === undefined) return deny(p, ERR_TOKEN_MALFORMED, 'jws');
-  return typeof parsed.header.kid === 'string' ? parsed : deny(p, ERR_KID_UNKNOWN, 'kid');
+  if (parsed === undefined) return deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'jws');
+  return typeof parsed.header.kid === 'string' ? parsed : deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
 }
 
 /** JWT checks for a canonical decoded path: shape, kid and alg, signature, then the claims. */
@@ -234,38 +236,38 @@ export function checkJwt(p: Prepared, token: string, path: string, client: Clien
  */
 export function refuseJwt(p: Prepared, token: string): Checked {
   const parsed = readJwt(p, token);
-  return 'code' in parsed ? parsed : deny(p, ERR_KID_UNKNOWN, 'kid');
+  return 'code' in parsed ? parsed : deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
 }
 
 function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, path: string, client: Client): MaybeAsync<Checked> {
-  if (key === undefined) return deny(p, ERR_KID_UNKNOWN, 'kid');
+  if (key === undefined) return deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
   if (parsed.header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
-    return deny(p, ERR_ALG_NOT_ALLOWED, 'alg');
+    return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
   }
-  if (parsed.signature.length !== key.signatureLength) return deny(p, ERR_SIGNATURE_INVALID, 'signature length');
+  if (parsed.signature.length !== key.signatureLength) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature length');
   return then(key.check(parsed.signingInput, parsed.signature), (valid) => afterSignature(p, valid, parsed.payload, path, client));
 }
 
 function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
-  if (!valid) return deny(p, ERR_SIGNATURE_INVALID, 'signature');
+  if (!valid) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature');
   const now = nowSeconds(p);
-  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, CLOCK_FAILED);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && CLOCK_FAILED);
   const checked = p.checkClaims(payload, now, p.policy);
   if ('code' in checked) return deny(p, checked.code, checked.claim);
-  if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, 'path');
-  if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, 'ip');
+  if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
+  if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, DETAILS && 'ip');
   return { ok: true, claims: checked.claims, grant: checked.grant };
 }
 
 /** The expiry of a well-shaped `st`/`e` pair (SPEC §5), or the denial. */
 function readSecureToken(p: Prepared, st: string, e: string): number | Denial {
   const expires = parseSecureToken(st, e);
-  return expires === undefined ? deny(p, ERR_TOKEN_MALFORMED, 'st/e') : expires;
+  return expires === undefined ? deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'st/e') : expires;
 }
 
 /** No legacy secret configured: this verifier does not accept the md5 scheme at all. */
 function secureTokenDisabled(p: Prepared): Denial {
-  return deny(p, ERR_ALG_NOT_ALLOWED, 'secure-token disabled');
+  return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'secure-token disabled');
 }
 
 /** Secure-token checks for a canonical decoded path (SPEC §5): shape, MAC, then time. */
@@ -289,11 +291,11 @@ function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: 
   let match = false;
   // Every secret is tried, even after a match, so timing does not tell which one.
   for (let i = 0; i < checks.length; i++) if ((checks[i] as SecureTokenCheck)(path, e, st)) match = true;
-  if (!match) return deny(p, ERR_SIGNATURE_INVALID, 'st');
+  if (!match) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'st');
   const now = nowSeconds(p);
-  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, CLOCK_FAILED);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && CLOCK_FAILED);
   // nginx secure_link semantics: expired strictly after `e`, no leeway.
-  if (expires < now) return deny(p, ERR_TOKEN_EXPIRED, 'e');
-  if (expires - now > p.policy.maxTtl) return deny(p, ERR_CLAIM_INVALID, 'e beyond maxTtl');
+  if (expires < now) return deny(p, ERR_TOKEN_EXPIRED, DETAILS && 'e');
+  if (expires - now > p.policy.maxTtl) return deny(p, ERR_CLAIM_INVALID, DETAILS && 'e beyond maxTtl');
   return { ok: true, claims: { exp: expires }, grant: undefined };
 }

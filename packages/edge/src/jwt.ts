@@ -5,6 +5,7 @@ import { ERR_CLAIM_INVALID, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.j
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { hasOwn } from './lib/own.js';
+import { DETAILS } from './lib/details.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { ipClaim, type IpCheck } from './ip.js';
@@ -275,11 +276,12 @@ function audienceMatches(aud: unknown, allowed: Allowlist): boolean {
  */
 export interface ClaimFailure {
   readonly code: DenialCode;
-  readonly claim: string;
+  /** Absent in bundles built without detail texts (lib/details.ts). */
+  readonly claim?: string | undefined;
 }
 
-function failure(code: DenialCode, claim: string): ClaimFailure {
-  return { code, claim };
+function failure(code: DenialCode, claim: string | false): ClaimFailure {
+  return { code, claim: claim || undefined };
 }
 
 // An `ip` claim on an edge built without address matching: it cannot be met,
@@ -308,23 +310,23 @@ export function checkCoreClaims(
   const exp = payload.exp;
   const iat = payload.iat;
   const nbf = payload.nbf;
-  if (!Number.isSafeInteger(exp)) return failure(ERR_CLAIM_INVALID, 'exp');
-  if (!isOptionalSafeInteger(iat)) return failure(ERR_CLAIM_INVALID, 'iat');
-  if (!isOptionalSafeInteger(nbf)) return failure(ERR_CLAIM_INVALID, 'nbf');
-  if (!isOptionalString(payload.sub)) return failure(ERR_CLAIM_INVALID, 'sub');
-  if (!isOptionalString(payload.jti)) return failure(ERR_CLAIM_INVALID, 'jti');
+  if (!Number.isSafeInteger(exp)) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp');
+  if (!isOptionalSafeInteger(iat)) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
+  if (!isOptionalSafeInteger(nbf)) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
+  if (!isOptionalString(payload.sub)) return failure(ERR_CLAIM_INVALID, DETAILS && 'sub');
+  if (!isOptionalString(payload.jti)) return failure(ERR_CLAIM_INVALID, DETAILS && 'jti');
   const grant = parseGrant(payload.path);
-  if (grant === undefined) return failure(ERR_CLAIM_INVALID, 'path');
+  if (grant === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'path');
   let ip: IpCheck | undefined;
   if (payload.ip !== undefined) {
     ip = readIp === undefined ? UNCHECKABLE_IP : readIp(payload.ip);
-    if (ip === undefined) return failure(ERR_CLAIM_INVALID, 'ip');
+    if (ip === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'ip');
   }
   const leeway = policy.leeway;
-  if (now >= (exp as number) + leeway) return failure(ERR_TOKEN_EXPIRED, 'exp');
-  if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, 'exp beyond maxTtl');
-  if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, 'nbf');
-  if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, 'iat');
+  if (now >= (exp as number) + leeway) return failure(ERR_TOKEN_EXPIRED, DETAILS && 'exp');
+  if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
+  if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
+  if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
   return { claims: payload as Claims, grant, ip };
 }
 
@@ -342,9 +344,9 @@ export function checkCoreClaims(
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
   const checked = checkCoreClaims(payload, now, policy, ipClaim);
   if ('code' in checked) return checked;
-  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, 'aud');
+  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
-    return failure(ERR_CLAIM_INVALID, 'iss');
+    return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
   return checked;
 }

@@ -39,6 +39,9 @@ const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})|%(?:2[5Ff]|5[Cc])/;
 // is the end of the input on every engine (`$` in PCRE also matches before a final newline).
 const CANONICAL_SHAPE = /^(?:\/(?!\.\.?(?:\/|(?![\s\S])))[^/;\\%\x00-\x1f\x7f]+)*\/?(?![\s\S])/;
 
+// Any character beyond ASCII (two or more UTF-8 bytes, or a lone surrogate).
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function hasCanonicalShape(path: string): boolean {
   return path.charCodeAt(0) === SLASH && CANONICAL_SHAPE.test(path);
 }
@@ -97,14 +100,15 @@ export function tryCanonicalPath(rawPath: string, maxBytes?: number): string | u
  * ```
  */
 export function isCanonicalDecodedPath(path: string): boolean {
-  if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH) return false;
-  let encoded: string;
+  if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH || !hasCanonicalShape(path)) return false;
+  // ASCII is one byte a character, so the length above was the UTF-8 length: the
+  // common case needs no encoding. Otherwise measure the UTF-8 form.
+  if (!NON_ASCII.test(path)) return true;
   try {
-    encoded = encodeURIComponent(path);
+    return decodedLength(encodeURIComponent(path)) <= MAX_PATH_LENGTH;
   } catch {
     return false; // a lone surrogate has no UTF-8 form
   }
-  return decodedLength(encoded) <= MAX_PATH_LENGTH && hasCanonicalShape(path);
 }
 
 /**

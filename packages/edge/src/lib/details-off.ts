@@ -1,0 +1,2 @@
+// details.ts as the floor bundles see it (scripts/floor.js): no detail texts.
+export const DETAILS: boolean = false;
