@@ -11,3 +11,7 @@ export { parseTtl } from './ttl.js';
 export type { Ttl } from './ttl.js';
 export { isIpClaim } from './ip.js';
 export { KEYGEN_ALGS, defaultKid, generateKeyring } from './keygen.js';
+export { createRenewalHandler } from './renew.js';
+export type { RenewalAnswer, RenewalGrant, RenewalHandler, RenewalHandlerOptions } from './renew.js';
+export { ttlFor } from './ttl-for.js';
+export type { TtlForOptions } from './ttl-for.js';
