@@ -15,3 +15,5 @@ export { createRenewalHandler } from './renew.js';
 export type { RenewalAnswer, RenewalGrant, RenewalHandler, RenewalHandlerOptions } from './renew.js';
 export { ttlFor } from './ttl-for.js';
 export type { TtlForOptions } from './ttl-for.js';
+export { checkManifest } from './manifest/check.js';
+export type { CheckManifestOptions, ManifestCheck, ManifestFinding, ManifestKind } from './manifest/check.js';
