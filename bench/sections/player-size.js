@@ -3,18 +3,14 @@
 // player adapters), minified, gzip -9 and brotli. Goal: at most 2 KiB gzipped
 // (the build fails above it); the rows say what it is.
 import { readFileSync } from 'node:fs';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { buildPlayer, GZIP_GOAL } from '../../packages/player/scripts/build.js';
+import { recordCompressedSizes } from '../compressed-sizes.js';
 
 const GROUP = 'bundle size: @urlseal/player (dist/urlseal-player.min.js)';
 
 /** Registers size rows (bytes); nothing is timed. */
 export async function run(bench) {
   const { outfile } = await buildPlayer({ quiet: true });
-  const code = readFileSync(outfile);
-  bench.record('minified', code.length, { group: GROUP, unit: 'B' });
-  bench.record('gzip -9', gzipSync(code, { level: 9 }).length, { group: GROUP, unit: 'B' });
-  const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
-  bench.record('brotli 11', brotli.length, { group: GROUP, unit: 'B' });
+  recordCompressedSizes(bench, readFileSync(outfile), GROUP);
   bench.record('goal: gzip', GZIP_GOAL, { group: GROUP, unit: 'B' });
 }

@@ -4,9 +4,9 @@
 // rows report what it is, and the largest modules, so the goal can be judged honestly.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildWorker } from '../../packages/edge/scripts/build-worker.js';
+import { recordCompressedSizes } from '../compressed-sizes.js';
 
 const GROUP = 'bundle size: dist/worker.js';
 const GROUP_MODULES = 'bundle size: largest modules in dist/worker.js (minified)';
@@ -15,11 +15,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Registers size rows (bytes); nothing is timed. */
 export async function run(bench) {
   const { outfile } = await buildWorker({ quiet: true });
-  const code = readFileSync(outfile);
-  bench.record('minified', code.length, { group: GROUP, unit: 'B' });
-  bench.record('gzip -9', gzipSync(code, { level: 9 }).length, { group: GROUP, unit: 'B' });
-  const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
-  bench.record('brotli 11', brotli.length, { group: GROUP, unit: 'B' });
+  recordCompressedSizes(bench, readFileSync(outfile), GROUP);
   bench.record('goal: minified', 10_000, { group: GROUP, unit: 'B' });
   bench.record('goal: gzip', 4_000, { group: GROUP, unit: 'B' });
 

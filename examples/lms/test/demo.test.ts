@@ -34,6 +34,23 @@ function tamper(link: string): string {
   return link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
 }
 
+/** Fetches a manifest as the app's page does (cross-origin): 200, readable by the app. */
+async function manifestText(link: string): Promise<string> {
+  const res = await fetch(link, { headers: { Origin: demo.urls.app } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
+  return res.text();
+}
+
+/** Each path, resolved against the manifest link (inheriting its path token), is served byte for byte. */
+async function servesBelow(link: string, dir: string, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const res = await fetch(new URL(path, link));
+    expect(res.status, path).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(file(`${dir}/${path}`)), path).toBe(true);
+  }
+}
+
 async function denial(url: string, init?: RequestInit): Promise<{ status: number; code: string | null; body: unknown }> {
   const res = await fetch(url, init);
   return { status: res.status, code: res.headers.get('x-urlseal-error'), body: await res.json() };
@@ -78,10 +95,7 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
   it('plays lesson 2 (HLS, prefix grant in the path): playlists and segments inherit the token, with CORS for the app', async () => {
     const link = await lessonLink(2);
     expect(link).toMatch(/\/_token\/[\w.-]+\/videos\/course-1\/hls\/master\.m3u8$/);
-    const master = await fetch(link, { headers: { Origin: demo.urls.app } });
-    expect(master.status).toBe(200);
-    expect(master.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
-    expect(await master.text()).toContain('360p/index.m3u8');
+    expect(await manifestText(link)).toContain('360p/index.m3u8');
 
     const variant = await fetch(new URL('360p/index.m3u8', link));
     expect(variant.status).toBe(200);
@@ -101,27 +115,15 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
 
   it('plays lesson 4 (the lecture): both renditions through one path token', async () => {
     const link = await lessonLink(4);
-    const master = await fetch(link);
-    expect(await master.text()).toContain('240p/index.m3u8');
-    for (const path of ['144p/index.m3u8', '144p/seg14.ts', '240p/seg0.ts']) {
-      const res = await fetch(new URL(path, link));
-      expect(res.status, path).toBe(200);
-      expect(Buffer.from(await res.arrayBuffer()).equals(file(`videos/course-1/lecture/${path}`))).toBe(true);
-    }
+    expect(await manifestText(link)).toContain('240p/index.m3u8');
+    await servesBelow(link, 'videos/course-1/lecture', ['144p/index.m3u8', '144p/seg14.ts', '240p/seg0.ts']);
   });
 
   it('plays lesson 5 (DASH): the MPD and its relative init and media segments inherit the path token', async () => {
     const link = await lessonLink(5);
     expect(link).toMatch(/\/_token\/[\w.-]+\/videos\/course-1\/dash\/manifest\.mpd$/);
-    const mpd = await fetch(link, { headers: { Origin: demo.urls.app } });
-    expect(mpd.status).toBe(200);
-    expect(mpd.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
-    expect(await mpd.text()).toContain('media="chunk-$RepresentationID$-$Number%05d$.m4s"');
-    for (const path of ['init-0.m4s', 'chunk-0-00010.m4s', 'init-1.m4s', 'chunk-1-00001.m4s']) {
-      const res = await fetch(new URL(path, link));
-      expect(res.status, path).toBe(200);
-      expect(Buffer.from(await res.arrayBuffer()).equals(file(`videos/course-1/dash/${path}`))).toBe(true);
-    }
+    expect(await manifestText(link)).toContain('media="chunk-$RepresentationID$-$Number%05d$.m4s"');
+    await servesBelow(link, 'videos/course-1/dash', ['init-0.m4s', 'chunk-0-00010.m4s', 'init-1.m4s', 'chunk-1-00001.m4s']);
     expect(await denial(link.replace('/videos/course-1/dash/manifest.mpd', '/videos/course-1/lecture/master.m3u8'))).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
   });
 

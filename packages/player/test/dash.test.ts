@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSource, type TokenSourceOptions } from '../src/source.js';
 import { attachDash, type DashLike } from '../src/adapters/dash.js';
-import { clock, refresher, startEdgeStub, tokenAt, type EdgeStub } from './helpers.js';
+import { clock, refresher, startEdgeStub, T0, tamperedCase, tokenAt, type EdgeStub } from './helpers.js';
 
 type Interceptor<T> = (value: T) => Promise<T>;
 interface CommonMediaRequest {
@@ -30,7 +30,6 @@ interface CommonMediaResponse {
   data?: ArrayBuffer;
 }
 
-const T0 = 1_800_000_000;
 let edge: EdgeStub;
 beforeAll(async () => {
   edge = await startEdgeStub();
@@ -72,7 +71,7 @@ function dashPlayer(retryAttempts = 3): DashLike & { load(url: string): Promise<
 }
 
 function sourceFor(token: string, options: Partial<TokenSourceOptions> & { refresh: () => Promise<string> }) {
-  return createTokenSource({ token: `${edge.url}/_token/${token}/videos/a/manifest.mpd`, ...options });
+  return createTokenSource({ ...options, token: `${edge.url}/_token/${token}/videos/a/manifest.mpd` });
 }
 
 describe('attachDash (dash.js v5 interceptors)', () => {
@@ -103,17 +102,14 @@ describe('attachDash (dash.js v5 interceptors)', () => {
   });
 
   it('a 403 reports the edge code and never renews (dash.js’s own retries repeat the refused token)', async () => {
-    const tampered = tokenAt(T0, 300, 5);
-    edge.answer(tampered, 403, 'ERR_SIGNATURE_INVALID');
-    const denied: Array<[number, string | null]> = [];
-    const r = refresher(tokenAt(T0, 300, 6));
+    const { token: tampered, denied, calls, options } = tamperedCase(edge, 5);
     const player = dashPlayer(2);
-    attachDash(player, sourceFor(tampered, { refresh: r.refresh, onDenied: (s, c) => denied.push([s, c]) }));
+    attachDash(player, sourceFor(tampered, options));
     const before = edge.seen.length;
     const response = await player.load(`${edge.url}/_token/${tampered}/videos/a/chunk-0-00003.m4s`);
     expect(response.status).toBe(403);
     expect(new Set(edge.seen.slice(before))).toEqual(new Set([`/_token/${tampered}/videos/a/chunk-0-00003.m4s`]));
-    expect(r.calls()).toBe(0);
+    expect(calls()).toBe(0);
     expect(denied[0]).toEqual([403, 'ERR_SIGNATURE_INVALID']);
   });
 });

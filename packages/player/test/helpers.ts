@@ -6,6 +6,9 @@ export function jwt(claims: Record<string, unknown>, signature = 'sig'): string 
   return `${part({ alg: 'EdDSA', kid: 'k1', typ: 'JWT' })}.${part(claims)}.${signature}`;
 }
 
+/** The issuer's clock in the tests, Unix seconds. */
+export const T0 = 1_800_000_000;
+
 /** A token issued at `iat` (Unix seconds) that lives `ttl` seconds; `n` makes it unique. */
 export function tokenAt(iat: number, ttl: number, n = 0): string {
   return jwt({ path: '/videos/a/*', iat, exp: iat + ttl }, `sig${n}`);
@@ -74,4 +77,16 @@ export async function startEdgeStub(): Promise<EdgeStub> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A token the stand-in edge refuses as tampered (403 ERR_SIGNATURE_INVALID), with
+ * source options whose refresh counts its calls and whose onDenied records what it saw.
+ */
+export function tamperedCase(edge: EdgeStub, n: number) {
+  const token = tokenAt(T0, 300, n);
+  edge.answer(token, 403, 'ERR_SIGNATURE_INVALID');
+  const denied: Array<[number, string | null]> = [];
+  const { refresh, calls } = refresher(tokenAt(T0, 300, n + 1000));
+  return { token, denied, calls, options: { token, refresh, onDenied: (status: number, code: string | null) => void denied.push([status, code]) } };
 }

@@ -4,14 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSource, type TokenSource, type TokenSourceOptions } from '../src/source.js';
 import { attachHls, type HlsLike } from '../src/adapters/hls.js';
-import { clock, refresher, startEdgeStub, tokenAt, type EdgeStub } from './helpers.js';
+import { clock, refresher, startEdgeStub, T0, tamperedCase, tokenAt, type EdgeStub } from './helpers.js';
 
 // hls.js reads `self` when it loads, and its retry log line reads the global `status`
 // (window.status, '' in a browser): give Node both, as a window has them.
 Object.assign(globalThis, { self: globalThis, status: '' });
 const { Hls, FetchLoader } = await import('hls.js');
 
-const T0 = 1_800_000_000;
 const old = tokenAt(T0, 300, 1);
 const renewed = tokenAt(T0 + 180, 300, 2);
 let edge: EdgeStub;
@@ -88,13 +87,9 @@ describe('attachHls (real hls.js config and loaders)', () => {
   });
 
   it('FetchLoader: a 403 is not retried, not renewed, and its code reaches onDenied through the hlsError event', async () => {
-    const tampered = tokenAt(T0, 300, 9);
-    edge.answer(tampered, 403, 'ERR_SIGNATURE_INVALID');
-    const denied: Array<[number, string | null]> = [];
-    const r = refresher(renewed);
+    const { token: tampered, denied, calls, options } = tamperedCase(edge, 9);
     const hls = new Hls({ debug: false });
-    const source = createTokenSource({ token: tampered, refresh: r.refresh, onDenied: (s, c) => denied.push([s, c]) });
-    attachHls(hls as unknown as HlsLike, source);
+    attachHls(hls as unknown as HlsLike, createTokenSource(options));
     const before = edge.seen.length;
     const result = await loadFragment(hls, FetchLoader as never, `${edge.url}/_token/${tampered}/videos/a/360p/seg3.ts`);
     expect(result.status).toBe(403);
@@ -108,7 +103,7 @@ describe('attachHls (real hls.js config and loaders)', () => {
     } as never);
     expect(edge.seen.length - before).toBe(1);
     expect(denied).toEqual([[403, 'ERR_SIGNATURE_INVALID']]);
-    expect(r.calls()).toBe(0);
+    expect(calls()).toBe(0);
   });
 
   it('XhrLoader: xhrSetup opens the request itself with the fresh token (hls.js then only sends it)', async () => {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSource } from '../src/source.js';
 import { attachShaka, type ShakaLike } from '../src/adapters/shaka.js';
-import { clock, refresher, startEdgeStub, tokenAt, type EdgeStub } from './helpers.js';
+import { clock, refresher, startEdgeStub, T0, tamperedCase, tokenAt, type EdgeStub } from './helpers.js';
 
 // The compiled library looks for a window when it loads; Node's fetch, AbortController
 // and ReadableStream are what its HttpFetchPlugin then uses.
@@ -30,7 +30,6 @@ const shaka = createRequire(import.meta.url)('shaka-player') as {
 // What a Shaka app does first (`shaka.polyfill.installAll()`), for the part the engine needs.
 shaka.polyfill.Map.install();
 
-const T0 = 1_800_000_000;
 const old = tokenAt(T0, 300, 1);
 const renewed = tokenAt(T0 + 180, 300, 2);
 const RETRY = { maxAttempts: 3, baseDelay: 5, backoffFactor: 1, fuzzFactor: 0, timeout: 5000, stallTimeout: 0, connectionTimeout: 0 };
@@ -80,19 +79,16 @@ describe('attachShaka (real Shaka networking engine)', () => {
   });
 
   it('cancels Shaka’s retries on a 403 and reports the edge code; no renewal', async () => {
-    const tampered = tokenAt(T0, 300, 4);
-    edge.answer(tampered, 403, 'ERR_SIGNATURE_INVALID');
-    const denied: Array<[number, string | null]> = [];
-    const r = refresher(renewed);
+    const { token: tampered, denied, calls, options } = tamperedCase(edge, 4);
     const { player, net } = engine();
-    attachShaka(player, createTokenSource({ token: tampered, refresh: r.refresh, onDenied: (s, c) => denied.push([s, c]) }));
+    attachShaka(player, createTokenSource(options));
     const before = edge.seen.length;
     const error = (await segment(net, `/_token/${tampered}/videos/a/seg3.m4s`)) as ShakaError;
     expect(error.code).toBe(1001); // BAD_HTTP_STATUS
     expect(error.data[1]).toBe(403);
     expect(edge.seen.length - before).toBe(1);
     expect(denied).toEqual([[403, 'ERR_SIGNATURE_INVALID']]);
-    expect(r.calls()).toBe(0);
+    expect(calls()).toBe(0);
   });
 
   it('leaves Shaka’s own retries alone for failures that are not about the token', async () => {

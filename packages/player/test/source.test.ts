@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenSource } from '../src/source.js';
 import { createCarrier } from '../src/carrier.js';
-import { clock, jwt, refresher, settle, tokenAt } from './helpers.js';
+import { clock, jwt, refresher, settle, T0, tokenAt } from './helpers.js';
 
-const T0 = 1_800_000_000; // Unix seconds, the issuer's clock
 
 describe('carrier: where the token travels', () => {
   const carrier = createCarrier();

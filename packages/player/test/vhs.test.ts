@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTokenSource } from '../src/source.js';
 import { attachVhs, type VhsLike } from '../src/adapters/vhs.js';
-import { refresher, tokenAt } from './helpers.js';
+import { refresher, T0, tokenAt } from './helpers.js';
 
 interface Options {
   uri: string;
@@ -37,7 +37,6 @@ function vhsXhr(): VhsLike & { request(uri: string): Options; respond(statusCode
   };
 }
 
-const T0 = 1_800_000_000;
 
 describe('attachVhs (video.js VHS onRequest/onResponse hooks)', () => {
   afterEach(() => vi.useRealTimers());

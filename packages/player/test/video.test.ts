@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSource } from '../src/source.js';
 import { attachVideo } from '../src/adapters/video.js';
-import { clock, refresher, settle, startEdgeStub, tokenAt, type EdgeStub } from './helpers.js';
+import { clock, refresher, settle, startEdgeStub, T0, tamperedCase, tokenAt, type EdgeStub } from './helpers.js';
 
 class FakeVideo extends EventTarget {
   src = '';
@@ -20,7 +20,6 @@ class FakeVideo extends EventTarget {
   }
 }
 
-const T0 = 1_800_000_000;
 let edge: EdgeStub;
 beforeAll(async () => {
   edge = await startEdgeStub();
@@ -56,19 +55,16 @@ describe('attachVideo (plain <video>: MP4, native HLS)', () => {
   });
 
   it('on a 403: keeps the link, reports the code, asks the edge once and never renews', async () => {
-    const tampered = tokenAt(T0, 300, 3);
-    edge.answer(tampered, 403, 'ERR_SIGNATURE_INVALID');
-    const denied: Array<[number, string | null]> = [];
-    const r = refresher(tokenAt(T0, 300, 4));
+    const { token: tampered, denied, calls, options } = tamperedCase(edge, 3);
     const video = new FakeVideo();
     video.src = `${edge.url}/videos/a.mp4?token=${tampered}`;
-    attachVideo(video as unknown as HTMLVideoElement, createTokenSource({ token: video.src, refresh: r.refresh, onDenied: (s, c) => denied.push([s, c]) }));
+    attachVideo(video as unknown as HTMLVideoElement, createTokenSource({ ...options, token: video.src }));
     const before = edge.seen.length;
     await fail(video);
     expect(video.src).toBe(`${edge.url}/videos/a.mp4?token=${tampered}`);
     expect(edge.seen.length - before).toBe(1);
     expect(denied).toEqual([[403, 'ERR_SIGNATURE_INVALID']]);
-    expect(r.calls()).toBe(0);
+    expect(calls()).toBe(0);
   });
 
   it('an error the edge does not explain (200: a decode error) changes nothing', async () => {
