@@ -29,7 +29,7 @@ export const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 function checkName(value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback;
-  if (!/^[\w-]{1,64}$/.test(value)) throw new TypeError('param and pathSegment take 1 to 64 of A-Za-z0-9_-');
+  if (!/^[\w-]{1,64}$/.test(value)) throw new TypeError('param and pathSegment are 1-64 of A-Za-z0-9_-');
   return value;
 }
 

@@ -68,6 +68,8 @@ export interface TokenSource {
 
 /** How long to wait before a timed renewal tries again after a failed one. */
 const RETRY_MS = 5000;
+/** A 410 this soon after a new token arrived, for a request whose token is unknown, was sent before it. */
+const IN_FLIGHT_MS = 2000;
 
 const isTime = (value: unknown): value is number => Number.isSafeInteger(value);
 
@@ -110,7 +112,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     const arrived = now();
     // The token's lifetime as its issuer saw it, counted from its arrival (so the page's clock may be off).
     const life = ((exp as number) - (isTime(iat) ? iat : arrived / 1000)) * 1000;
-    if (!isTime(exp) || !(life > 0)) throw new TypeError('expected a JWT with a future exp, or a URL carrying one');
+    if (!(isTime(exp) && life > 0)) throw new TypeError('expected a JWT with a future exp, or a URL carrying one');
     [token, receivedAt, lifetime] = [next, arrived, life];
     onToken?.(token, receivedAt + lifetime);
     return token;
@@ -148,8 +150,11 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
       if (status !== 410 && !(status === 0 && now() >= receivedAt + lifetime)) return false;
       if (closed) return false;
       const used = url && carrier.read(url);
-      if (used && used !== token) return true; // an older token: the current one is newer
-      if (!inflight && now() - receivedAt < lifetime / 2) {
+      const age = now() - receivedAt;
+      // An older token than the current one (known from the URL, or presumed for a request
+      // answered just after a renewal landed: it was sent before): a retry is enough.
+      if (used ? used !== token : age < IN_FLIGHT_MS) return true;
+      if (!inflight && age < lifetime / 2) {
         // The edge calls a fresh token expired: the clocks disagree, and renewing again would loop.
         onDenied?.(410, code);
         return false;

@@ -38,7 +38,7 @@ describe('carrier: where the token travels', () => {
 
   it('refuses names that are not the contract alphabet (they become part of a pattern)', () => {
     expect(() => createCarrier({ param: 'a.b' })).toThrow(TypeError);
-    expect(() => createCarrier({ pathSegment: '(x)' })).toThrow(/1 to 64/);
+    expect(() => createCarrier({ pathSegment: '(x)' })).toThrow(/1-64/);
   });
 });
 
@@ -124,6 +124,18 @@ describe('createTokenSource', () => {
     const source = createTokenSource({ token: tokenAt(T0, 300, 1), refresh: r.refresh });
     expect(source.report(410, null, `https://cdn.example/_token/${old}/videos/a/seg3.ts`)).toBe(true);
     expect(r.calls()).toBe(0);
+  });
+
+  it('only retries a 410 of unknown token answered within 2 s of a renewal (it was sent before the new token)', async () => {
+    const time = clock();
+    const r = refresher(tokenAt(T0 + 200, 300, 2), tokenAt(T0 + 400, 300, 3));
+    const source = createTokenSource({ token: tokenAt(T0, 300, 1), refresh: r.refresh, now: time.now });
+    time.advance(200_000);
+    expect(source.report(410)).toBe(true);
+    await source.fresh();
+    time.advance(1_500); // a second request, sent with the old token, comes back 410 now
+    expect(source.report(410)).toBe(true);
+    expect(r.calls()).toBe(1);
   });
 
   it('does not loop when a token it just received is already called expired (clocks disagree)', () => {

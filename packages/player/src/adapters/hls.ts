@@ -61,7 +61,8 @@ export function attachHls(hls: HlsLike, source: TokenSource): void {
     const own = retry.shouldRetry;
     retry.shouldRetry = (policy, count, isTimeout, response, fallback) => {
       const status = response?.code;
-      if ((status === 410 || status === 0) && source.report(status)) return count < (policy?.maxNumRetry ?? 0);
+      // hls.js passes the policy itself, never null, when it asks.
+      if ((status === 410 || status === 0) && source.report(status)) return count < (policy as HlsRetry).maxNumRetry;
       return own ? own(policy, count, isTimeout, response, fallback) : fallback;
     };
   }
