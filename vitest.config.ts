@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@urlseal\/edge\/express$/, replacement: here('./packages/edge/src/adapters/express.ts') },
       { find: /^@urlseal\/edge\/node-server$/, replacement: here('./packages/edge/src/adapters/node-server.ts') },
       { find: /^@urlseal\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
+      { find: /^@urlseal\/player$/, replacement: here('./packages/player/src/index.ts') },
     ],
   },
   test: {

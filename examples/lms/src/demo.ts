@@ -16,8 +16,14 @@ export interface DemoOptions {
   keyring?: KeyringJson;
   /** Clock in ms for sessions, link expiry and the edge (tests inject one). */
   now?: () => number;
-  /** Link lifetime in seconds. Default 300. */
+  /** Link lifetime in seconds (env LINK_TTL in `npm start`). Default 300. */
   ttlSeconds?: number;
+  /**
+   * The edge verifier's leeway in seconds (env EDGE_LEEWAY in `npm start`):
+   * a link is dead at the edge `ttlSeconds + edgeLeeway` after it was signed.
+   * Default: the edge's own, 30 s. Tests shorten it so they need not wait.
+   */
+  edgeLeeway?: number;
   /** Log sink for request lines; default: silent. */
   log?: (line: string) => void;
   /** Sees every request the media origin receives. */
@@ -77,7 +83,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     started.push(mediaServer);
     const mediaUrl = urlOf(mediaServer);
 
-    const edgeServer = await startEdge({ origin: mediaUrl, keyring: edgeKeyring, port: options.edgePort ?? 8080, host: HOST, now: options.now, log });
+    const edgeServer = await startEdge({
+      origin: mediaUrl,
+      keyring: edgeKeyring,
+      port: options.edgePort ?? 8080,
+      host: HOST,
+      now: options.now,
+      leeway: options.edgeLeeway,
+      allowOrigin: appUrl,
+      log,
+    });
     started.push(edgeServer);
     const edgeUrl = urlOf(edgeServer);
 

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import type { KeyringJson } from '@urlseal/sdk';
 
@@ -11,7 +11,26 @@ export interface EdgeOptions {
   readonly host: string;
   /** Clock in ms (tests inject one). */
   readonly now?: (() => number) | undefined;
+  /** The verifier's leeway in seconds (`clockTolerance`); default the edge's own (30). */
+  readonly leeway?: number | undefined;
+  /** The app's origin: may read the edge's denials (status and `x-urlseal-error`) cross-origin. */
+  readonly allowOrigin?: string | undefined;
   readonly log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * Lets the app's pages read the edge's denials. A page's player (hls.js, dash.js)
+ * fetches from the edge cross-origin: without CORS on a denial it sees status 0 and
+ * cannot tell an expired link (renew) from a tampered one (stop). The media origin
+ * already sends CORS on successes; this adds it to every answer, before the edge
+ * writes its own headers (which win when they name the same header).
+ */
+function allowAppToReadDenials(server: Server, appOrigin: string): void {
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    res.setHeader('Access-Control-Allow-Origin', appOrigin);
+    res.setHeader('Access-Control-Expose-Headers', 'x-urlseal-error');
+    res.setHeader('Vary', 'Origin');
+  });
 }
 
 /**
@@ -21,14 +40,16 @@ export interface EdgeOptions {
  * answer back (Range, HEAD and headers such as CORS pass through).
  */
 export async function startEdge(options: EdgeOptions): Promise<Server> {
-  const { now, log } = options;
+  const { now, log, leeway, allowOrigin } = options;
   const server = createEdgeServer({
     origin: options.origin,
     keyring: options.keyring,
     ...(now ? { currentDate: () => new Date(now()) } : {}),
+    ...(leeway === undefined ? {} : { clockTolerance: leeway }),
     // The edge's access log is one JSON line per request; it never holds a token.
     log: log ? (line: string) => log(`[edge] ${line}`) : false,
   });
+  if (allowOrigin) allowAppToReadDenials(server, allowOrigin);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

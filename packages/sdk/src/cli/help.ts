@@ -10,6 +10,7 @@ Commands:
   verify    check a signed URL as the edge would
   inspect   decode a signed URL or token without verifying it
   serve     run the verifying edge in front of an origin or a folder
+  check-manifest  check that an HLS/DASH manifest keeps a path token and its grant
 
 Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE (-k)
 or from env URLSEAL_KEYRING (the JSON text).`;
