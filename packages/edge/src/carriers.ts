@@ -8,6 +8,7 @@ import { readTarget, type Target } from './target.js';
  *
  * @example
  * ```ts
+ * import { DEFAULT_TOKEN_PARAMS, type TokenParams } from '@urlseal/edge/contract';
  * const params: TokenParams = { ...DEFAULT_TOKEN_PARAMS, cookie: 'lms_media' };
  * ```
  */
@@ -24,7 +25,7 @@ export interface TokenParams {
  *
  * @example
  * ```ts
- * import { DEFAULT_TOKEN_PARAMS } from '@urlseal/edge';
+ * import { DEFAULT_TOKEN_PARAMS } from '@urlseal/edge/contract';
  * DEFAULT_TOKEN_PARAMS.pathSegment; // '_token'
  * ```
  */
@@ -79,6 +80,7 @@ export function readTokenParams(value: unknown, caller = 'createVerifier'): Toke
  *
  * @example
  * ```ts
+ * import type { TokenCarrier } from '@urlseal/edge/contract';
  * const carrier: TokenCarrier = 'query';
  * ```
  */
@@ -89,7 +91,8 @@ export type TokenCarrier = 'path' | 'query' | 'header' | 'cookie';
  *
  * @example
  * ```ts
- * const { source } = extractToken('/a.mp4?st=x&e=1', () => undefined);
+ * import { extractToken, type TokenSource } from '@urlseal/edge/contract';
+ * const source: TokenSource = extractToken('/a.mp4?st=x&e=1', () => undefined).source;
  * if (typeof source === 'object' && source.scheme === 'secure-token') source.e; // '1'
  * ```
  */
@@ -104,7 +107,7 @@ export type TokenSource =
  *
  * @example
  * ```ts
- * import { extractToken } from '@urlseal/edge/contract';
+ * import { extractToken, type ExtractedRequest } from '@urlseal/edge/contract';
  * const found: ExtractedRequest = extractToken('/v/a.mp4?token=abc.def.ghi&x=1', () => undefined);
  * found.target; // '/v/a.mp4?x=1'
  * ```
@@ -252,12 +255,6 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
  * dropped (`undefined`), the token cookie is cut out of a `Cookie` header
  * (dropped when nothing else is left), any other header passes unchanged.
  * `name` is lower-case. Apply it to each header line as received.
- *
- * @example
- * ```ts
- * forwardHeader('cookie', 'theme=dark; urlseal=abc', DEFAULT_TOKEN_PARAMS); // 'theme=dark'
- * forwardHeader('authorization', 'Bearer abc', DEFAULT_TOKEN_PARAMS);       // undefined
- * ```
  */
 export function forwardHeader(name: string, value: string, params: TokenParams): string | undefined {
   if (name === 'authorization') return bearerSource(value) === undefined ? value : undefined;

@@ -16,7 +16,8 @@ import { readTarget, type Target } from './target.js';
  *
  * @example
  * ```ts
- * if (decision.ok && decision.scheme === 'secure-token') console.log('legacy link');
+ * import type { Scheme } from '@urlseal/edge';
+ * const scheme: Scheme = 'secure-token'; // the legacy md5 links
  * ```
  */
 export type Scheme = 'jwt' | 'secure-token';
@@ -27,10 +28,11 @@ export type Scheme = 'jwt' | 'secure-token';
  *
  * @example
  * ```ts
+ * import type { RequestView } from '@urlseal/edge';
  * const view: RequestView = {
  *   method: 'GET',
  *   target: '/videos/a.mp4?token=eyJ…', // the raw request-target, as received
- *   header: (name) => undefined,        // a header by lower-case name
+ *   header: () => undefined,           // a header by lower-case name
  *   clientIp: '203.0.113.7',
  * };
  * ```
@@ -52,6 +54,7 @@ export interface RequestView {
  *
  * @example
  * ```ts
+ * import type { Denial } from '@urlseal/edge';
  * const denial: Denial = { ok: false, status: 410, code: 'ERR_TOKEN_EXPIRED', detail: 'exp' };
  * ```
  */
@@ -68,6 +71,7 @@ export interface Denial {
  *
  * @example
  * ```ts
+ * import type { ManifestGrant } from '@urlseal/edge';
  * const manifest: ManifestGrant = { token: 'eyJ…', grant: ['/videos/course-1/*'] };
  * ```
  */
@@ -84,7 +88,11 @@ export interface ManifestGrant {
  *
  * @example
  * ```ts
- * const grant: Grant = { ok: true, scheme: 'jwt', claims, path: '/videos/a.mp4', target: '/videos/a.mp4?x=1', manifest: undefined };
+ * import type { Grant } from '@urlseal/edge';
+ * const grant: Grant = {
+ *   ok: true, scheme: 'jwt', claims: { exp: 1_900_000_000, path: '/videos/*' },
+ *   path: '/videos/a.mp4', target: '/videos/a.mp4?x=1', manifest: undefined,
+ * };
  * ```
  */
 export interface Grant {
@@ -101,8 +109,10 @@ export interface Grant {
  *
  * @example
  * ```ts
- * const decision: Decision = await verifier.decide(view);
- * if (!decision.ok) console.log(decision.code, decision.detail);
+ * import { createVerifier, type Decision } from '@urlseal/edge';
+ * const verifier = createVerifier({ keyring: process.env.URLSEAL_KEYRING! });
+ * const decision: Decision = await verifier.decide({ method: 'GET', target: '/videos/a.mp4', header: () => undefined });
+ * if (!decision.ok) console.log(decision.code, decision.detail); // ERR_TOKEN_MISSING
  * ```
  */
 export type Decision = Grant | Denial;

@@ -52,7 +52,7 @@ export type ErrorCode = DenialCode | 'ERR_KEYRING_INVALID';
  *
  * @example
  * ```ts
- * import { canonicalPath, UrlsealError } from '@urlseal/edge';
+ * import { UrlsealError, canonicalPath } from '@urlseal/edge/contract';
  * try {
  *   canonicalPath('/a/%2e%2e/b');
  * } catch (err) {
@@ -75,7 +75,7 @@ export class UrlsealError extends Error {
  *
  * @example
  * ```ts
- * import { isDenialCode } from '@urlseal/edge';
+ * import { isDenialCode } from '@urlseal/edge/contract';
  * isDenialCode('ERR_TOKEN_EXPIRED'); // true
  * ```
  */

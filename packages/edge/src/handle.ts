@@ -124,6 +124,7 @@ async function rewritten(request: Request, grant: Granted, answer: Response, par
  * @example
  * ```ts
  * import { createVerifier, handle } from '@urlseal/edge';
+ * declare const env: { URLSEAL_KEYRING: string }; // a Worker binding
  * const verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
  * export default {
  *   fetch: (request: Request) => handle(verifier, request, (forward) => fetch(forward), { origin: 'https://origin.example.com' }),

@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { parseIpRange } from '@urlseal/edge';
+ * import { parseIpRange, type IpRange } from '@urlseal/edge/contract';
  * const range: IpRange | undefined = parseIpRange('2001:db8::/32');
  * ```
  */
@@ -132,7 +132,7 @@ function parseAddress(text: string, end: number): { bytes: Uint8Array; v4: boole
  *
  * @example
  * ```ts
- * import { parseIpRange } from '@urlseal/edge';
+ * import { parseIpRange } from '@urlseal/edge/contract';
  * parseIpRange('203.0.113.0/24'); // { bytes: …, prefix: 120 }
  * parseIpRange('not-an-ip');      // undefined
  * ```
@@ -165,7 +165,7 @@ export function parseIpRange(text: string): IpRange | undefined {
  *
  * @example
  * ```ts
- * import { ipInRange, parseIpRange } from '@urlseal/edge';
+ * import { ipInRange, parseIpRange } from '@urlseal/edge/contract';
  * ipInRange('::ffff:203.0.113.9', parseIpRange('203.0.113.0/24')!); // true
  * ```
  */

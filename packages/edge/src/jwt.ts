@@ -14,6 +14,7 @@ import { parseIpRange, type IpRange } from './ip.js';
  * @example
  * ```ts
  * import { MAX_TOKEN_BYTES } from '@urlseal/edge/contract';
+ * declare const token: string;
  * if (token.length > MAX_TOKEN_BYTES) throw new Error('token too long to sign');
  * ```
  */
@@ -39,8 +40,11 @@ export function base64urlLength(bytes: number): number {
  *
  * @example
  * ```ts
- * const result = await verifier.verifyToken(jwt, '/videos/a.mp4');
- * if (result.ok) console.log(result.claims.sub, result.claims.exp);
+ * import { createVerifier, type Claims } from '@urlseal/edge';
+ * declare const jwt: string;
+ * const result = await createVerifier({ keyring: process.env.URLSEAL_KEYRING! }).verifyToken(jwt, '/videos/a.mp4');
+ * const claims: Claims | undefined = result.ok ? result.claims : undefined;
+ * console.log(claims?.sub, claims?.exp);
  * ```
  */
 export interface Claims {
@@ -61,8 +65,9 @@ export interface Claims {
  *
  * @example
  * ```ts
- * import { parseJwt } from '@urlseal/edge/contract';
- * const parsed = parseJwt(token); // ParsedJwt | undefined
+ * import { parseJwt, type ParsedJwt } from '@urlseal/edge/contract';
+ * declare const token: string;
+ * const parsed: ParsedJwt | undefined = parseJwt(token);
  * parsed?.header.kid;
  * ```
  */
@@ -118,13 +123,6 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
  * no `crit` and no `b64` header. The parser returns `undefined` for
  * `ERR_TOKEN_MALFORMED`. It remembers up to 32 valid headers by their exact
  * text (tokens of one kid share a header), so the cache is bounded.
- *
- * @example
- * ```ts
- * import { createJwtParser } from '@urlseal/edge/contract';
- * const parse = createJwtParser();
- * parse('not.a.jwt'); // undefined
- * ```
  */
 export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): (token: string) => ParsedJwt | undefined {
   // Known headers as `<segment>.` with their parsed value. A linear scan with
@@ -182,11 +180,6 @@ export function parseJwt(token: string): ParsedJwt | undefined {
 
 /**
  * What the claim check needs from the verifier's configuration.
- *
- * @example
- * ```ts
- * const policy: ClaimPolicy = { leeway: 30, maxTtl: 86400, audience: undefined, issuer: new Set(['origin']) };
- * ```
  */
 export interface ClaimPolicy {
   readonly leeway: number;
@@ -197,12 +190,6 @@ export interface ClaimPolicy {
 
 /**
  * Claims whose shape was checked: the parsed grant and ip range alongside them.
- *
- * @example
- * ```ts
- * const checked = checkClaims(payload, now, policy);
- * if (typeof checked !== 'string') matchesGrant(path, checked.grant);
- * ```
  */
 export interface CheckedClaims {
   readonly claims: Claims;
@@ -232,11 +219,6 @@ function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
 /**
  * Why a claim check failed: the code, and the claim that failed (for logs only;
  * never echoed to a client).
- *
- * @example
- * ```ts
- * const failure: ClaimFailure = { code: 'ERR_TOKEN_EXPIRED', claim: 'exp' };
- * ```
  */
 export interface ClaimFailure {
   readonly code: DenialCode;
@@ -253,12 +235,6 @@ function failure(code: DenialCode, claim: string): ClaimFailure {
  * `ERR_TOKEN_EXPIRED`; beyond `maxTtl`, `nbf`/`iat` in the future →
  * `ERR_CLAIM_INVALID`), then audience and issuer when configured. A failure
  * names the claim.
- *
- * @example
- * ```ts
- * const now = 1_800_000_000;
- * checkClaims({ exp: now + 60, path: '/a.mp4' }, now, { leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined });
- * ```
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
   const { exp, iat, nbf } = payload;

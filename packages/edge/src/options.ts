@@ -11,6 +11,7 @@ import { readTokenParams, type TokenParams } from './carriers.js';
  *
  * @example
  * ```ts
+ * import type { VerifierOptions } from '@urlseal/edge';
  * const options: VerifierOptions = { keyring: process.env.URLSEAL_KEYRING!, maxTtl: 3600, audience: 'lms' };
  * ```
  */

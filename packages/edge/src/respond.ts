@@ -5,11 +5,6 @@ import { DENIAL_STATUS, type DenialCode } from './errors.js';
 /**
  * Codes of answers that are not token denials: the origin could not be
  * reached (502) or stayed silent (504).
- *
- * @example
- * ```ts
- * const code: OriginFailureCode = 'ERR_ORIGIN_TIMEOUT';
- * ```
  */
 export type OriginFailureCode = 'ERR_ORIGIN_UNAVAILABLE' | 'ERR_ORIGIN_TIMEOUT';
 
@@ -53,7 +48,7 @@ function toResponse(answer: EdgeAnswer): Response {
  * @example
  * ```ts
  * import { denialResponse } from '@urlseal/edge';
- * return denialResponse('ERR_KEYRING_UNAVAILABLE'); // 503
+ * const unavailable: Response = denialResponse('ERR_KEYRING_UNAVAILABLE'); // 503
  * ```
  */
 export function denialResponse(code: DenialCode, status?: number): Response {
@@ -68,7 +63,13 @@ export function denialResponse(code: DenialCode, status?: number): Response {
  * @example
  * ```ts
  * import { originFailure } from '@urlseal/edge';
- * try { return await fetch(forward); } catch { return originFailure(502); }
+ * async function relay(forward: Request): Promise<Response> {
+ *   try {
+ *     return await fetch(forward);
+ *   } catch {
+ *     return originFailure(502);
+ *   }
+ * }
  * ```
  */
 export function originFailure(status: 502 | 504 = 502): Response {

@@ -62,7 +62,18 @@ export interface RenewalAnswer {
   expires: number;
 }
 
-/** A handler for Express (4 or 5), Connect or plain `node:http`. */
+/**
+ * A handler for Express (4 or 5), Connect or plain `node:http`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createRenewalHandler, createSigner, type RenewalHandler } from '@urlseal/sdk';
+ * const signer = createSigner({ keyring: process.env.URLSEAL_KEYRING! });
+ * const renew: RenewalHandler = createRenewalHandler({ signer, authorize: () => ({ url: '/videos/c1/master.m3u8', options: { grant: '/videos/c1/*' } }) });
+ * createServer((req, res) => void renew(req, res)).listen(3000);
+ * ```
+ */
 export type RenewalHandler<Req extends IncomingMessage = IncomingMessage> = (req: Req, res: ServerResponse, next?: (error?: unknown) => void) => Promise<void>;
 
 function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
@@ -105,7 +116,7 @@ export function renewalAnswer(signed: SignedUrl): RenewalAnswer {
  *     return { url: `https://cdn.example${lesson.path}`, options: { grant: lesson.grant, sub: userId(req) } };
  *   },
  * }));
- * declare function findLesson(id: string | undefined): { path: string; grant: string } | undefined;
+ * declare function findLesson(id: unknown): { path: string; grant: string } | undefined;
  * declare function mayWatch(req: express.Request, lesson: unknown): boolean;
  * declare function userId(req: express.Request): string;
  * ```

@@ -16,6 +16,7 @@ import { BodyBuffer, nodeView, readTrustProxy, requestUrl, rewriteManifestBody, 
  *
  * @example
  * ```ts
+ * import type { UrlsealGrant } from '@urlseal/edge/express';
  * const grant: UrlsealGrant = { scheme: 'jwt', claims: { exp: 1_900_000_000, sub: 'student-42' } };
  * grant.claims.sub; // string | undefined
  * ```
@@ -33,10 +34,12 @@ type Next = (err?: unknown) => void;
  *
  * @example
  * ```ts
+ * import type { Response } from 'express';
+ * import type { UrlsealExpressOptions } from '@urlseal/edge/express';
  * const options: UrlsealExpressOptions = {
  *   keyring: process.env.URLSEAL_KEYRING!,
  *   trustProxy: 1,
- *   onDenied: (denial, _req, res) => void res.status(denial.status).send(`<h1>Link not valid (${denial.code})</h1>`),
+ *   onDenied: (denial, _req, res: Response) => void res.status(denial.status).send(`<h1>Link not valid (${denial.code})</h1>`),
  * };
  * ```
  */
@@ -49,7 +52,8 @@ export interface UrlsealExpressOptions extends VerifierOptions {
    * `WWW-Authenticate` headers are already set; status and body are yours.
    * Without it the middleware answers SPEC §7's JSON denial.
    */
-  onDenied?: (denial: Denial, req: Req, res: ServerResponse, next: Next) => void;
+  // A method signature, so an Express app may annotate `res: express.Response`.
+  onDenied?(denial: Denial, req: Req, res: ServerResponse, next: Next): void;
 }
 
 declare global {

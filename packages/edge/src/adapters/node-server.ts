@@ -16,7 +16,8 @@ import { BodyBuffer, clientAddress, nodeView, readTrustProxy, requestUrl, rewrit
  *
  * @example
  * ```ts
- * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring, trustProxy: 1, originTimeout: 10_000 };
+ * import type { EdgeServerOptions } from '@urlseal/edge/node-server';
+ * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring: process.env.URLSEAL_KEYRING!, trustProxy: 1, originTimeout: 10_000 };
  * ```
  */
 export interface EdgeServerOptions extends VerifierOptions {
@@ -288,6 +289,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
  *
  * @example
  * ```ts
+ * import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
+ * const server = createEdgeServer({ origin: 'http://127.0.0.1:3000', keyring: process.env.URLSEAL_KEYRING! }).listen(8080);
  * process.once('SIGTERM', () => void stopGracefully(server).then(() => process.exit(0)));
  * ```
  */

@@ -7,6 +7,7 @@ import { createVerifier, denialResponse, handle, originFailure, type Verifier } 
  *
  * @example
  * ```ts
+ * import type { WorkerEnv } from '@urlseal/edge/worker';
  * const env: WorkerEnv = { URLSEAL_KEYRING: '{"kids":{"2026-11":"…"}}', URLSEAL_ORIGIN: 'https://origin.example.com' };
  * ```
  */
