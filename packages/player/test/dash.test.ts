@@ -42,7 +42,7 @@ afterAll(async () => {
 function dashPlayer(retryAttempts = 3): DashLike & { load(url: string): Promise<CommonMediaResponse> } {
   const requestInterceptors: Interceptor<CommonMediaRequest>[] = [];
   const responseInterceptors: Interceptor<CommonMediaResponse>[] = [];
-  const chain = <T>(list: Interceptor<T>[], value: T) => list.reduce((prev, next) => prev.then(next), Promise.resolve(value));
+  const chain = <T>(list: Interceptor<T>[], value: T): Promise<T> => list.reduce<Promise<T>>((prev, next) => prev.then(next), Promise.resolve(value));
   const attempt = async (url: string): Promise<CommonMediaResponse> => {
     const request = await chain(requestInterceptors, {
       url,
@@ -59,7 +59,7 @@ function dashPlayer(retryAttempts = 3): DashLike & { load(url: string): Promise<
     return chain(responseInterceptors, { request, url: answer.url, status: answer.status, statusText: answer.statusText, headers, data: await answer.arrayBuffer() });
   };
   return {
-    addRequestInterceptor: (interceptor) => void requestInterceptors.push(interceptor as Interceptor<CommonMediaRequest>),
+    addRequestInterceptor: (interceptor) => void requestInterceptors.push(interceptor as unknown as Interceptor<CommonMediaRequest>),
     addResponseInterceptor: (interceptor) => void responseInterceptors.push(interceptor as unknown as Interceptor<CommonMediaResponse>),
     async load(url) {
       for (let remaining = retryAttempts; ; remaining -= 1) {

@@ -9,7 +9,7 @@ import { clock, refresher, startEdgeStub, T0, tamperedCase, tokenAt, type EdgeSt
 // hls.js reads `self` when it loads, and its retry log line reads the global `status`
 // (window.status, '' in a browser): give Node both, as a window has them.
 Object.assign(globalThis, { self: globalThis, status: '' });
-const { Hls, FetchLoader } = await import('hls.js');
+const { default: Hls, FetchLoader } = await import('hls.js');
 
 const old = tokenAt(T0, 300, 1);
 const renewed = tokenAt(T0 + 180, 300, 2);
@@ -159,7 +159,7 @@ describe('attachHls (real hls.js config and loaders)', () => {
     const seen: number[] = [];
     const retry = hls.config.fragLoadPolicy.default.errorRetry;
     if (!retry) throw new Error('hls.js default fragment policy has no errorRetry');
-    retry.shouldRetry = (_c, _n, _t, response) => {
+    retry.shouldRetry = (_c: unknown, _n: number, _t: unknown, response?: { code?: number }) => {
       seen.push(response?.code ?? -1);
       return true;
     };

@@ -35,7 +35,7 @@ describe('renewFrom', () => {
   });
 
   it('rejects with the HTTP status; 403 (the viewer lost access) closes the source', async () => {
-    const refusal: { status?: number; message?: string } = await renewFrom(`${base}/gone`)().catch((e: Error & { status: number }) => e);
+    const refusal = (await renewFrom(`${base}/gone`)().catch((e: unknown) => e)) as { status?: number; message?: string };
     expect(refusal.status).toBe(403);
     expect(refusal.message).toBe('renewal refused: HTTP 403');
     const source = createTokenSource({ refresh: renewFrom(`${base}/gone`) });
