@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import type { KeyringJson } from '@urlseal/sdk';
 
@@ -19,21 +19,6 @@ export interface EdgeOptions {
 }
 
 /**
- * Lets the app's pages read the edge's denials. A page's player (hls.js, dash.js)
- * fetches from the edge cross-origin: without CORS on a denial it sees status 0 and
- * cannot tell an expired link (renew) from a tampered one (stop). The media origin
- * already sends CORS on successes; this adds it to every answer, before the edge
- * writes its own headers (which win when they name the same header).
- */
-function allowAppToReadDenials(server: Server, appOrigin: string): void {
-  server.prependListener('request', (_req, res: ServerResponse) => {
-    res.setHeader('Access-Control-Allow-Origin', appOrigin);
-    res.setHeader('Access-Control-Expose-Headers', 'x-urlseal-error');
-    res.setHeader('Vary', 'Origin');
-  });
-}
-
-/**
  * The urlseal edge, in-process: `createEdgeServer` is exactly what
  * `urlseal serve --origin … --keyring …` runs. It is the only way a browser
  * reaches media: it checks the link, strips the token and streams the origin's
@@ -46,10 +31,13 @@ export async function startEdge(options: EdgeOptions): Promise<Server> {
     keyring: options.keyring,
     ...(now ? { currentDate: () => new Date(now()) } : {}),
     ...(leeway === undefined ? {} : { clockTolerance: leeway }),
+    // A page's player (hls.js, dash.js) fetches from the edge cross-origin: without CORS on
+    // a denial it sees status 0 and cannot tell an expired link (renew) from a tampered one
+    // (stop). The media origin sends CORS on successes; the edge's `cors` option on denials.
+    ...(allowOrigin ? { cors: [allowOrigin] } : {}),
     // The edge's access log is one JSON line per request; it never holds a token.
     log: log ? (line: string) => log(`[edge] ${line}`) : false,
   });
-  if (allowOrigin) allowAppToReadDenials(server, allowOrigin);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -63,6 +63,8 @@ export interface Denial {
   readonly status: number;
   readonly code: DenialCode;
   readonly detail?: string | undefined;
+  /** The request's `Origin`, when the verifier's `cors` option lets that page read the denial. */
+  readonly allowOrigin?: string | undefined;
 }
 
 /**
@@ -151,6 +153,24 @@ function nowSeconds(p: Prepared): number {
  * a signature check is asynchronous (crypto.subtle). Never throws.
  */
 export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
+  const decided = decideChecks(p, view);
+  if (p.cors === undefined) return decided;
+  return isThenable(decided) ? decided.then((d) => readableBy(p, view, d)) : readableBy(p, view, decided);
+}
+
+/** A denial the requesting page may read (the `cors` option), or the decision as it is. */
+function readableBy(p: Prepared, view: RequestView, decision: Decision): Decision {
+  if (decision.ok) return decision;
+  try {
+    const origin = view.header('origin');
+    if (origin === undefined || (p.cors !== '*' && !p.cors?.has(origin))) return decision;
+    return { ...decision, allowOrigin: p.cors === '*' ? '*' : origin };
+  } catch {
+    return decision;
+  }
+}
+
+function decideChecks(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   try {
     if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, 'ERR_METHOD_NOT_ALLOWED', 'method');
     const target = readTarget(view.target, p.params.pathSegment);

@@ -138,7 +138,7 @@ export async function handle(
   opts?: VerifyOptions,
 ): Promise<Response> {
   const result = await verifier.verify(request, opts);
-  if (!result.ok) return denialResponse(result.code, result.status);
+  if (!result.ok) return denialResponse(result.code, result.status, result.allowOrigin);
   let answer: unknown;
   try {
     answer = await fetchOrigin(result.forward);

@@ -36,6 +36,13 @@ export interface VerifierOptions {
   params?: { token?: string; st?: string; e?: string; cookie?: string; pathSegment?: string };
   /** The clock: a fixed date or a function returning now. Default the system clock. */
   currentDate?: Date | (() => Date);
+  /**
+   * Web origins (`https://app.example`) whose pages may read a denial cross-origin,
+   * or `'*'` for any: a denial to a request whose `Origin` is allowed carries
+   * `Access-Control-Allow-Origin` and exposes `x-urlseal-error`, so a player can
+   * tell an expired link (renew) from a forbidden one (stop). Default none.
+   */
+  cors?: string[] | '*';
 }
 
 /** Options after validation, with every default filled in. */
@@ -50,11 +57,13 @@ export interface ResolvedOptions {
   readonly params: TokenParams;
   /** Now, in Unix milliseconds; NaN when the clock fails. */
   readonly clock: () => number;
+  /** Origins that may read denials, `'*'` for any, or none. */
+  readonly cors: ReadonlySet<string> | '*' | undefined;
 }
 
 const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
-  'statuses', 'preset', 'params', 'currentDate',
+  'statuses', 'preset', 'params', 'currentDate', 'cors',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
 
@@ -139,6 +148,17 @@ function readClock(value: unknown): () => number {
   };
 }
 
+// A Web origin as a browser sends it in `Origin`: scheme, host, optional port, nothing else.
+const WEB_ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
+  if (value === undefined || value === '*') return value;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && WEB_ORIGIN.test(v))) {
+    optionError('cors', 'must be "*" or a non-empty array of origins such as "https://app.example" (scheme, host, optional port)');
+  }
+  return new Set(value as string[]);
+}
+
 /** Validates every option of createVerifier and fills in the defaults. */
 export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
   if (!isObject(options)) throw new TypeError('createVerifier: options must be an object with a "keyring"');
@@ -154,5 +174,6 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     statuses: readStatuses(options.statuses, options.preset),
     params: readTokenParams(options.params, 'createVerifier'),
     clock: readClock(options.currentDate),
+    cors: readCors(options.cors),
   };
 }

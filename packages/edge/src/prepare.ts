@@ -29,6 +29,8 @@ export interface Prepared {
   readonly statuses: Readonly<Record<DenialCode, number>>;
   /** Now in Unix milliseconds; NaN when the clock fails. */
   readonly clock: () => number;
+  /** Origins that may read denials, `'*'` for any, or none. */
+  readonly cors: ReadonlySet<string> | '*' | undefined;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock } = readVerifierOptions(options);
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
@@ -51,5 +53,6 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     params,
     statuses: Object.freeze(statuses),
     clock,
+    cors,
   });
 }

@@ -19,9 +19,9 @@ export interface EdgeAnswer {
  * A denial as plain data (SPEC §7): `{"error":"<code>"}` JSON, `Cache-Control:
  * no-store`, `x-urlseal-error`, on 401 `WWW-Authenticate: Bearer` (with
  * `error="invalid_token"` unless the token was missing), on 405 `Allow`.
- * Nothing of the request is echoed.
+ * Nothing of the request is echoed but an `Origin` the verifier's `cors` option allows.
  */
-export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[code]): EdgeAnswer {
+export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[code], allowOrigin?: string): EdgeAnswer {
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
     'content-type': 'application/json',
@@ -29,6 +29,12 @@ export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[co
   };
   if (status === 401) headers['www-authenticate'] = code === 'ERR_TOKEN_MISSING' ? 'Bearer' : 'Bearer error="invalid_token"';
   if (code === 'ERR_METHOD_NOT_ALLOWED') headers.allow = 'GET, HEAD';
+  if (allowOrigin !== undefined) {
+    // A page on another origin (a player) may read the status and the code (the `cors` option).
+    headers['access-control-allow-origin'] = allowOrigin;
+    headers['access-control-expose-headers'] = 'x-urlseal-error';
+    headers.vary = 'Origin';
+  }
   return { status, headers, body: `{"error":"${code}"}` };
 }
 
@@ -43,7 +49,8 @@ function toResponse(answer: EdgeAnswer): Response {
 }
 
 /**
- * The SPEC §7 denial response for a code (and the status the verifier maps it to).
+ * The SPEC §7 denial response for a code (and the status the verifier maps it to;
+ * `allowOrigin`: see the verifier's `cors` option).
  *
  * @example
  * ```ts
@@ -51,8 +58,8 @@ function toResponse(answer: EdgeAnswer): Response {
  * const unavailable: Response = denialResponse('ERR_KEYRING_UNAVAILABLE'); // 503
  * ```
  */
-export function denialResponse(code: DenialCode, status?: number): Response {
-  return toResponse(denialAnswer(code, status));
+export function denialResponse(code: DenialCode, status?: number, allowOrigin?: string): Response {
+  return toResponse(denialAnswer(code, status, allowOrigin));
 }
 
 /**

@@ -177,8 +177,8 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
   const params = verifier.params;
 
   function deny(req: Req, res: ServerResponse, next: Next, denial: Denial): void {
-    if (onDenied === undefined) return writeAnswer(res, denialAnswer(denial.code, denial.status));
-    const { headers } = denialAnswer(denial.code, denial.status);
+    if (onDenied === undefined) return writeAnswer(res, denialAnswer(denial.code, denial.status, denial.allowOrigin));
+    const { headers } = denialAnswer(denial.code, denial.status, denial.allowOrigin);
     for (const [name, value] of Object.entries(headers)) if (name !== 'content-type') res.setHeader(name, value);
     onDenied(denial, req, res, next);
   }

@@ -264,7 +264,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   function answer(req: IncomingMessage, res: ServerResponse, decision: Decision): void {
     logOnClose(req, res, decision.ok ? undefined : decision);
     if (decision.ok) return forward(req, res, decision);
-    writeAnswer(res, denialAnswer(decision.code, decision.status));
+    writeAnswer(res, denialAnswer(decision.code, decision.status, decision.allowOrigin));
   }
 
   const server = createServer((req, res) => {

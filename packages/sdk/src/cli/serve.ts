@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
-import { parseCommand, stringFlag } from './args.js';
+import { listFlag, parseCommand, stringFlag } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
 import { KEYRING_FLAG, keyringFromFlag, warn } from './options.js';
@@ -13,6 +13,7 @@ const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'trust-proxy': { type: 'string' },
+  cors: { type: 'string', multiple: true },
   'origin-timeout': { type: 'string' },
 } as const;
 
@@ -62,6 +63,16 @@ function withTrustProxyCount(args: string[]): string[] {
   return out;
 }
 
+/** `--cors ORIGIN`, repeatable (or `--cors '*'`): pages of those origins may read denials. */
+function corsOption(origins: string[]): { cors?: string[] | '*' } {
+  if (origins.length === 0) return {};
+  if (origins.includes('*')) return { cors: '*' };
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) throw new UsageError(`--cors takes a web origin such as https://app.example (scheme, host, optional port), not ${JSON.stringify(origin)}`);
+  }
+  return { cors: origins };
+}
+
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('serve', withTrustProxyCount(args), FLAGS, SERVE_HELP, 0);
   if (parsed === undefined) return 0;
@@ -80,6 +91,7 @@ export async function run(args: string[]): Promise<number> {
     origin: files?.url ?? (origin as string),
     keyring,
     trustProxy: Number(trustProxy),
+    ...corsOption(listFlag(parsed, 'cors')),
     originTimeout: Number(timeout) * 1000,
   });
   try {
