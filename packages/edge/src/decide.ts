@@ -143,7 +143,12 @@ export function failClosed(p: Prepared, error: unknown): Denial {
 
 /** Now in whole Unix seconds; an unusable clock is the server's fault (503), not the client's. */
 function nowSeconds(p: Prepared): number {
-  const now = Math.floor(p.clock() / 1000);
+  let now: number;
+  try {
+    now = Math.floor(p.clock() / 1000);
+  } catch {
+    now = Number.NaN;
+  }
   if (!Number.isSafeInteger(now)) throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'clock');
   return now;
 }

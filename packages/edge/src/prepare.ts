@@ -27,7 +27,7 @@ export interface Prepared {
   readonly algorithms: ReadonlySet<string> | undefined;
   readonly params: TokenParams;
   readonly statuses: Readonly<Record<DenialCode, number>>;
-  /** Now in Unix milliseconds; NaN when the clock fails. */
+  /** Now in Unix milliseconds; throws or gives NaN when the clock fails. */
   readonly clock: () => number;
   /** Origins that may read denials, `'*'` for any, or none. */
   readonly cors: ReadonlySet<string> | '*' | undefined;
