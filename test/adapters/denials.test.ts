@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
-import { freePort, hs256, startChild, waitForPort, type Child } from '../interop/helpers.js';
+import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'denials-cors-secret-0123456789abcdefgh';
@@ -63,24 +63,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'origin.txt'), origin);
   writeFileSync(join(dir, 'cors.txt'), APP);
   const [open, closed] = [await freePort(), await freePort()];
-  const worker = (extra: string) =>
-    `(modules = [(name = "worker.js", esModule = embed "worker.js")], compatibilityDate = "2025-01-01", ` +
-    `bindings = [(name = "URLSEAL_KEYRING", text = embed "keyring.txt"), (name = "URLSEAL_ORIGIN", text = embed "origin.txt")${extra}], globalOutbound = "internet")`;
+  const bindings = { URLSEAL_KEYRING: 'keyring.txt', URLSEAL_ORIGIN: 'origin.txt' };
   writeFileSync(
     join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "open", worker = ${worker(', (name = "URLSEAL_CORS", text = embed "cors.txt")')}),
-    (name = "closed", worker = ${worker('')}),
-    (name = "internet", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [
-    (name = "open", address = "127.0.0.1:${open}", http = (), service = "open"),
-    (name = "closed", address = "127.0.0.1:${closed}", http = (), service = "closed"),
-  ],
-);
-`,
+    workerdConfig([
+      { name: 'open', port: open, bindings: { ...bindings, URLSEAL_CORS: 'cors.txt' } },
+      { name: 'closed', port: closed, bindings },
+    ]),
   );
   workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(open, 30_000, () => workerd?.exited());
