@@ -35,6 +35,19 @@ function pathStart(target: string): number {
   return end;
 }
 
+// The `/<pathSegment>/` prefix of the last segment name seen: a verifier has one, and
+// building the string per request would cost an allocation on the hot path.
+let lastSegment = '';
+let lastPrefix = '';
+
+function segmentPrefix(pathSegment: string): string {
+  if (pathSegment !== lastSegment) {
+    lastPrefix = `/${pathSegment}/`;
+    lastSegment = pathSegment;
+  }
+  return lastPrefix;
+}
+
 /**
  * Reads a raw request-target (SPEC §2, §6). Returns `undefined` when it is not
  * canonical: a byte outside printable ASCII, a raw `#`, neither origin- nor
@@ -51,7 +64,7 @@ export function readTarget(target: string, pathSegment: string): Target | undefi
   const raw = q < 0 ? target.slice(start) : target.slice(start, q);
   const rawRequestPath = raw === '' ? '/' : raw;
   const query = q < 0 ? undefined : target.slice(q + 1);
-  const prefix = `/${pathSegment}/`;
+  const prefix = segmentPrefix(pathSegment);
   const decoded = tryCanonicalPath(rawRequestPath, MAX_PATH_LENGTH + MAX_TOKEN_BYTES + prefix.length);
   if (decoded === undefined) return undefined;
   if (!decoded.startsWith(prefix)) {
