@@ -60,6 +60,8 @@ export interface Denial {
   readonly status: number;
   readonly code: DenialCode;
   readonly detail?: string | undefined;
+  /** The scheme of the token that was checked; absent when the request was denied before a token was found. */
+  readonly scheme?: Scheme | undefined;
 }
 
 /**
@@ -164,7 +166,7 @@ export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
 }
 
 function toDecision(view: RequestView, target: Target, query: QueryScan, source: Exclude<TokenSource, string>, checked: Checked): Decision {
-  if (!checked.ok) return checked;
+  if (!checked.ok) return { ...checked, scheme: source.scheme };
   const manifest =
     source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined
       ? { token: source.token, grant: checked.grant }
