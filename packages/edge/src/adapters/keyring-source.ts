@@ -4,13 +4,14 @@
 // (parsed, every key imported) before it replaces the last good one in one
 // assignment; a bad one is logged and the last good keyring stays. Used by
 // `createEdgeServer`, the Express middleware and `urlseal serve` alike.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
 import { createKeyring, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
 import { createVerifier, type VerifierOptions } from '../node.js';
+import { UrlsealError } from '../errors.js';
 import { readVerifierOptions } from '../options.js';
 import type { Verifier } from '../verifier.js';
 
@@ -138,10 +139,22 @@ function checkOptionNames(caller: string, options: object, names: readonly strin
   for (const name of Object.keys(options)) if (!names.includes(name)) throw new TypeError(`${caller}: option "${name}" is unknown`);
 }
 
-/** A keyring from text, validated as SPEC §3 says and with every key imported once (an EC point off the curve fails here, not per request). */
+/**
+ * A keyring from text, validated as SPEC §3 says, and every asymmetric key
+ * imported once: a point off its curve refuses the whole new keyring here
+ * rather than answering 503 for that key's tokens after the swap.
+ */
 function validate(text: string): Keyring {
   const keyring = createKeyring(text);
-  createVerifier({ keyring });
+  for (const entry of keyring.keys.values()) {
+    if (entry.jwk === undefined) continue;
+    const { kty, crv, x, y } = entry.jwk;
+    try {
+      createPublicKey({ key: y === undefined ? { kty, crv, x } : { kty, crv, x, y }, format: 'jwk' });
+    } catch {
+      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key "${entry.kid}": cannot be imported (not a valid ${crv} public key)`);
+    }
+  }
   return keyring;
 }
 
