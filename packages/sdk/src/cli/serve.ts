@@ -87,24 +87,35 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     return source;
   }
   if (file === undefined) return staticKeyring(loadKeyring(undefined));
-  const source = keyringFile(file);
+  // Lines held until the first read is known good: an unusable file at start is one stderr line, exit 2.
+  let held: string[] | undefined = [];
+  const writeLine = (line: string) => void process.stderr.write(`${line}\n`);
+  const source = keyringFile(file, { log: (line) => (held === undefined ? writeLine(line) : held.push(line)) });
   if (source.current() === undefined) {
     source.close();
     throw new UsageError(`unusable keyring ${file}: ${source.problem ?? 'unknown problem'} (or set ${KEYRING_ENV})`);
   }
+  held.forEach(writeLine);
+  held = undefined;
   return source;
 }
 
-/** `--metrics HOST:PORT`: the metrics listener, started before the edge so a taken port fails fast. */
-async function startMetrics(value: string | undefined): Promise<{ server: Server; metrics: UrlsealMetrics } | undefined> {
+/** `--metrics HOST:PORT`, checked before anything starts. */
+function metricsAddress(value: string | undefined): { host: string; port: number } | undefined {
   if (value === undefined) return undefined;
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value);
   const port = Number(match?.[3]);
   if (match === null || port > 65535) throw new UsageError('--metrics takes HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464');
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
+/** The metrics listener, started before the edge so a taken port fails fast. */
+async function startMetrics(at: { host: string; port: number } | undefined): Promise<{ server: Server; metrics: UrlsealMetrics } | undefined> {
+  if (at === undefined) return undefined;
   const { createMetrics, createMetricsServer } = await import('@urlseal/edge/metrics');
   const metrics = createMetrics();
   const server = createMetricsServer(metrics);
-  await listen(server, (match[1] ?? match[2]) as string, port, '--metrics: ');
+  await listen(server, at.host, at.port, '--metrics: ');
   return { server, metrics };
 }
 
@@ -147,8 +158,9 @@ export async function run(args: string[]): Promise<number> {
   if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0) throw new UsageError('--origin-timeout takes seconds');
   const grace = stringFlag(parsed, 'grace') ?? '10';
   if (!/^\d+(\.\d+)?$/.test(grace)) throw new UsageError('--grace takes seconds');
+  const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
   const source = await keyringSource(parsed);
-  const observed = await startMetrics(stringFlag(parsed, 'metrics')).catch((error: unknown) => {
+  const observed = await startMetrics(metricsAt).catch((error: unknown) => {
     source.close();
     throw error;
   });
@@ -174,9 +186,9 @@ export async function run(args: string[]): Promise<number> {
   const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   process.stdout.write(`urlseal edge listening on ${shown(host, bound)}\n`);
-  const metricsAddress = observed?.server.address();
-  if (typeof metricsAddress === 'object' && metricsAddress !== null) {
-    process.stdout.write(`urlseal metrics on ${shown(metricsAddress.address, metricsAddress.port)}/metrics\n`);
+  const metricsBound = observed?.server.address();
+  if (typeof metricsBound === 'object' && metricsBound !== null) {
+    process.stdout.write(`urlseal metrics on ${shown(metricsBound.address, metricsBound.port)}/metrics\n`);
   }
   await new Promise<void>((resolve) => {
     const reload = () => void source.reload();
