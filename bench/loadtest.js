@@ -10,7 +10,8 @@
 // second, recovery when it returns) and origin silent (504 at --origin-timeout, no
 // response left open at the origin). Reports requests/s, p50/p99, wrong answers (a
 // grant for a bad token or a denial for a good one), tokens seen by the origin, the
-// edge's RSS after warm-up and at the end, and a verdict per check.
+// edge's RSS (its peak in the warm-up, the first 40% of the run, and at the end), and a
+// verdict per check. LOADTEST_TRACE=1 also prints the RSS every 5 s.
 // Exit 1 when a check fails. `runLoadtest()` is what the test suite calls.
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
@@ -238,8 +239,13 @@ export async function runLoadtest({ seconds = 20, connections = 16, log = (line)
     clearInterval(sampler);
     await sleep(300);
 
-    const warm = rssSamples.find((s) => s.at - loadStart >= Math.min(5000, (seconds * 1000) / 3)) ?? rssSamples[0];
-    const last = rssSamples[rssSamples.length - 1];
+    // Warm-up: the first 40% of the run (heap and socket pools grow to their working size);
+    // after it, the end (median of the last samples) must stay within 10% of its peak.
+    const warmSamples = rssSamples.filter((s) => s.at - loadStart <= seconds * 400);
+    const warm = warmSamples.reduce((max, s) => (s.rss > max.rss ? s : max), warmSamples[0] ?? rssSamples[0]);
+    const tail = rssSamples.slice(-5).map((s) => s.rss).sort((x, y) => x - y);
+    const last = { rss: tail[tail.length >> 1] };
+    if (process.env.LOADTEST_TRACE) log(`RSS MB every 5 s: ${rssSamples.filter((_, i) => i % 20 === 0).map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' ')}`);
     const originStats = await json(`${originBase}/__stats`);
     Object.assign(numbers, {
       'requests/s': Math.round(result.requests.average),
@@ -252,7 +258,7 @@ export async function runLoadtest({ seconds = 20, connections = 16, log = (line)
       'tokens seen by origin': originStats.withToken,
       'streams aborted mid-body': aborted,
       'origin responses left open after aborts': originStats.inProgress,
-      'RSS after warm-up MB': +(warm.rss / 2 ** 20).toFixed(1),
+      'RSS peak in warm-up MB': +(warm.rss / 2 ** 20).toFixed(1),
       'RSS at end MB': +(last.rss / 2 ** 20).toFixed(1),
     });
     check('no wrong answer (no grant for a bad token, no denial for a good one)', wrong.length === 0, wrong.slice(0, 5).join('; '));
@@ -260,7 +266,7 @@ export async function runLoadtest({ seconds = 20, connections = 16, log = (line)
     check('no socket errors or timeouts', result.errors === 0 && result.timeouts === 0, `${result.errors} errors, ${result.timeouts} timeouts`);
     check('the origin never saw a token', originStats.withToken === 0, `${originStats.withToken} of ${originStats.requests}`);
     check('aborting clients leave no response open at the origin', aborted > 0 && originStats.inProgress === 0, `${aborted} aborted, ${originStats.inProgress} open`);
-    check('RSS flat within 10% after warm-up', last.rss <= warm.rss * 1.1, `${numbers['RSS after warm-up MB']} → ${numbers['RSS at end MB']} MB`);
+    check('RSS flat within 10% after warm-up', last.rss <= warm.rss * 1.1, `${numbers['RSS peak in warm-up MB']} → ${numbers['RSS at end MB']} MB`);
     const mid = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     check('garbage keyring mid-run refused, last good kept', metricValue(mid, 'urlseal_keyring_reloads_total', 'result="invalid"') >= 1 && edge.stderrText().includes('"result":"invalid"'), 'reloads_total{result="invalid"}');
     const decided = metricValue(mid, 'urlseal_decisions_total');
