@@ -17,39 +17,17 @@ import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort, waitForPort } from './lib/ports.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECRET = 'loadtest-secret-of-at-least-32-bytes!!!';
 const ST_SECRET = 'loadtest-legacy-secret-of-32-bytes!!!!';
 const KEYRING = JSON.stringify({ active: 'l1', kids: { l1: SECRET }, secureToken: [ST_SECRET] });
 const ORIGIN_TIMEOUT_S = 1;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port, child) {
-  for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`${child.spawnargs.join(' ')} exited early (${child.exitCode})`);
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(25);
-  }
-  throw new Error(`nothing listened on 127.0.0.1:${port}`);
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

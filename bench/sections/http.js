@@ -8,10 +8,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../lib/ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GROUP = 'HTTP: 1 KB file through a proxy (wrk -t1 -c32, loopback)';
@@ -20,28 +20,6 @@ const SECRET = 'http-bench-secret-of-at-least-32-bytes!';
 const ST_SECRET = 'http-bench-legacy-secret-of-32-bytes!!!';
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const FILE = '/files/1k.bin';
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port, child) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`a bench server exited early (${child.spawnargs.join(' ')})`);
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listened on 127.0.0.1:${port}`);
-}
 
 function nginxConfig(dir, name, server) {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp-${name}-${t};`).join(' ');
