@@ -188,11 +188,7 @@ class SourceState {
   /** Takes new keyring text: the same text confirms the keyring in use, new text replaces it only if valid. */
   accept(text: string): KeyringReloadResult {
     const hash = digest(text);
-    if (this.loaded !== undefined && hash === this.#digest) {
-      this.loaded = { keyring: this.loaded.keyring, confirmedAt: Date.now() };
-      this.problem = undefined;
-      return this.emit('unchanged');
-    }
+    if (this.loaded !== undefined && hash === this.#digest) return this.confirm();
     let keyring: Keyring;
     try {
       keyring = validate(text);
@@ -205,6 +201,14 @@ class SourceState {
     this.#loggedProblem = undefined;
     this.write({ result: 'loaded', keys: keyring.keys.size, secureToken: keyring.secureToken.length });
     return this.emit('loaded');
+  }
+
+  /** The source answered with the keyring in use: it is current as of now. */
+  confirm(): KeyringReloadResult {
+    if (this.loaded !== undefined) this.loaded = { keyring: this.loaded.keyring, confirmedAt: Date.now() };
+    this.problem = undefined;
+    this.#loggedProblem = undefined;
+    return this.emit('unchanged');
   }
 
   /** Keeps the keyring in use (if any) and reports why the attempt failed. */
@@ -424,6 +428,7 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   const state = new SourceState(`url ${target.origin}${target.pathname}`, readLog(options.log, caller));
   let etag: string | undefined;
   let inFlight: Promise<KeyringReloadResult> | undefined;
+  let aborter: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
   let closed = false;
@@ -434,24 +439,27 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     if (etag !== undefined && state.loaded !== undefined) headers['if-none-match'] = etag;
     let response: Response;
     let text: string | undefined;
+    const controller = new AbortController();
+    aborter = controller;
+    const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), timeout);
     try {
-      response = await fetch(target, { headers, signal: AbortSignal.timeout(timeout), redirect: 'follow', cache: 'no-store' });
+      response = await fetch(target, { headers, signal: controller.signal, redirect: 'follow' });
       if (!isTrustedUrl(new URL(response.url || target.href))) {
         await response.body?.cancel();
         return state.fail('unavailable', 'redirected to a URL that is neither https:// nor loopback http://');
       }
-      if (response.status === 304 && state.loaded !== undefined) {
-        state.loaded = { keyring: state.loaded.keyring, confirmedAt: Date.now() };
-        state.problem = undefined;
-        return state.emit('unchanged');
-      }
+      if (response.status === 304 && state.loaded !== undefined) return state.confirm();
       if (response.status !== 200) {
         await response.body?.cancel();
         return state.fail('unavailable', `answered HTTP ${response.status}`);
       }
       text = await readBounded(response);
     } catch (error) {
+      if (closed) return state.emit('unavailable', 'closed'); // stopped on purpose: nothing to report
       return state.fail('unavailable', fetchFailure(error, timeout));
+    } finally {
+      clearTimeout(timer);
+      aborter = undefined;
     }
     if (text === undefined) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
     const result = state.accept(text);
@@ -502,6 +510,7 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     close() {
       closed = true;
       clearTimeout(timer);
+      aborter?.abort(); // a fetch under way must not hold the process open
     },
   });
 }
