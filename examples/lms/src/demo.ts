@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { stopGracefully } from '@urlseal/edge/node-server';
 import type { KeyringJson } from '@urlseal/sdk';
 import { startEdge } from './edge.js';
 import { loadOrCreateKeyring, verifyOnly } from './keyring.js';
@@ -36,7 +37,8 @@ export interface Demo {
   readonly keyring: KeyringJson;
   readonly edgeKeyring: KeyringJson;
   readonly keyringSource: string;
-  close(): Promise<void>;
+  /** Stops the three servers: in-flight responses get `graceMs` (default 0: cut at once) to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
@@ -47,11 +49,9 @@ function urlOf(server: Server): string {
   return `http://${HOST}:${address.port}`;
 }
 
-async function closeServer(server: Server): Promise<void> {
-  // Media responses are streams on keep-alive sockets: end them, or close() waits for the browser.
-  const done = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-  await done;
+async function closeServer(server: Server, graceMs = 0): Promise<void> {
+  // Media responses are streams on keep-alive sockets: cut what is left after the grace, or close() waits for the browser.
+  await stopGracefully(server, graceMs);
 }
 
 /**
@@ -104,12 +104,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       keyring: loaded.json,
       edgeKeyring,
       keyringSource: loaded.source,
-      close: async () => {
-        await Promise.all(started.map(closeServer));
+      close: async (graceMs?: number) => {
+        await Promise.all(started.map((server) => closeServer(server, graceMs)));
       },
     };
   } catch (error) {
-    await Promise.all(started.map(closeServer));
+    await Promise.all(started.map((server) => closeServer(server)));
     throw error;
   }
 }

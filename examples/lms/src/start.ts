@@ -5,6 +5,9 @@ import { DEFAULT_LEEWAY } from '@urlseal/edge/contract';
 import { startDemo } from './demo.js';
 import { demoSettings, type DemoSettings } from './env.js';
 
+/** How long the three servers let in-flight responses finish on SIGTERM/SIGINT before cutting them. */
+const GRACE_MS = 10_000;
+
 const EDGE_KEYRING_FILE = fileURLToPath(new URL('../edge-keyring.local.json', import.meta.url));
 
 async function main(): Promise<void> {
@@ -39,10 +42,10 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping…`);
+    console.log(`\n${signal}: stopping (in-flight responses get ${GRACE_MS / 1000} s)…`);
     // Do not hang forever on a stuck socket.
-    setTimeout(() => process.exit(1), 3000).unref();
-    demo.close().then(
+    setTimeout(() => process.exit(1), GRACE_MS + 2000).unref();
+    demo.close(GRACE_MS).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error instanceof Error ? error.message : error);

@@ -65,6 +65,8 @@ export interface Denial {
   readonly detail?: string | undefined;
   /** The request's `Origin`, when the verifier's `cors` option lets that page read the denial. */
   readonly allowOrigin?: string | undefined;
+  /** The scheme of the token that was checked; absent when the request was denied before a token was found. */
+  readonly scheme?: Scheme | undefined;
 }
 
 /**
@@ -199,7 +201,7 @@ function decideChecks(p: Prepared, view: RequestView): MaybeAsync<Decision> {
 }
 
 function toDecision(view: RequestView, target: Target, query: QueryScan, source: Exclude<TokenSource, string>, checked: Checked): Decision {
-  if (!checked.ok) return checked;
+  if (!checked.ok) return { ...checked, scheme: source.scheme };
   const manifest =
     source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined
       ? { token: source.token, grant: checked.grant }
