@@ -48,6 +48,29 @@ function segmentPrefix(pathSegment: string): string {
   return lastPrefix;
 }
 
+// A token segment of base64url and dots only: canonical as it stands, no decoding needed.
+const PLAIN_TOKEN = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The common path-token request, read without decoding the token segment twice:
+ * `/<segment>/<base64url>/<rest>` is canonical exactly when `<rest>` is (the token
+ * segment needs no decoding and is not a dot segment), within the same bounds as
+ * the general reading. `'general'` when the token segment needs that reading.
+ */
+function withPlainPathToken(raw: string, prefix: string, maxBytes: number, query: string | undefined): Target | undefined | 'general' {
+  const slash = raw.indexOf('/', prefix.length);
+  if (slash < 0) return 'general';
+  const token = raw.slice(prefix.length, slash);
+  if (!PLAIN_TOKEN.test(token) || token === '.' || token === '..') return 'general';
+  const rawRest = raw.slice(slash);
+  const path = tryCanonicalPath(rawRest);
+  if (path === undefined) return undefined;
+  const restBytes = path === rawRest ? path.length : utf8Length(path);
+  if (prefix.length + token.length + restBytes > maxBytes) return undefined;
+  // A second token segment would reach the origin: it makes the path token malformed.
+  return { path, rawPath: rawRest, query, pathToken: path.includes(prefix) ? false : token };
+}
+
 /**
  * Reads a raw request-target (SPEC §2, §6). Returns `undefined` when it is not
  * canonical: a byte outside printable ASCII, a raw `#`, neither origin- nor
@@ -65,7 +88,12 @@ export function readTarget(target: string, pathSegment: string): Target | undefi
   const rawRequestPath = raw === '' ? '/' : raw;
   const query = q < 0 ? undefined : target.slice(q + 1);
   const prefix = segmentPrefix(pathSegment);
-  const decoded = tryCanonicalPath(rawRequestPath, MAX_PATH_LENGTH + MAX_TOKEN_BYTES + prefix.length);
+  const maxBytes = MAX_PATH_LENGTH + MAX_TOKEN_BYTES + prefix.length;
+  if (rawRequestPath.startsWith(prefix)) {
+    const read = withPlainPathToken(rawRequestPath, prefix, maxBytes, query);
+    if (read !== 'general') return read;
+  }
+  const decoded = tryCanonicalPath(rawRequestPath, maxBytes);
   if (decoded === undefined) return undefined;
   if (!decoded.startsWith(prefix)) {
     // A path without `%` decoded to itself: its length is its byte count.
