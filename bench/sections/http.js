@@ -1,16 +1,17 @@
 // HTTP section of `npm run bench`: whole requests on loopback, driven by wrk, every server
 // in its own process in front of the same static origin (nginx serving a 1 KB file):
-// `urlseal serve` (JWT path token, and secure-token) beside a bare Node keep-alive proxy
+// `urlseal serve` (JWT path token, and secure-token; and with --metrics) beside a bare Node keep-alive proxy
 // and nginx `secure_link` + `proxy_pass`; and the Express middleware in front of
 // express.static beside the same app without it. Goals (issue 7): serve ≥ 0.8× the bare
-// proxy and ≥ 0.4× nginx, p99 ≤ 2× the bare proxy's; Express overhead ≤ 10%.
+// proxy and ≥ 0.4× nginx, p99 ≤ 2× the bare proxy's; Express overhead ≤ 10%. Issue 9:
+// serve with Prometheus metrics on ≥ 0.9× serve without.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../lib/ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GROUP = 'HTTP: 1 KB file through a proxy (wrk -t1 -c32, loopback)';
@@ -19,28 +20,6 @@ const SECRET = 'http-bench-secret-of-at-least-32-bytes!';
 const ST_SECRET = 'http-bench-legacy-secret-of-32-bytes!!!';
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const FILE = '/files/1k.bin';
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port, child) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`a bench server exited early (${child.spawnargs.join(' ')})`);
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listened on 127.0.0.1:${port}`);
-}
 
 function nginxConfig(dir, name, server) {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp-${name}-${t};`).join(' ');
@@ -93,7 +72,7 @@ export async function run(bench) {
     return ['-p', dir, '-e', join(dir, `${name}.error.log`), '-c', join(dir, `${name}.conf`), '-g', 'daemon off;'];
   };
 
-  const [origin, bare, serve, nginxProxy, plainExpress, sealedExpress] = await Promise.all(Array.from({ length: 6 }, freePort));
+  const [origin, bare, serve, nginxProxy, plainExpress, sealedExpress, serveMetrics, metricsPort] = await Promise.all(Array.from({ length: 8 }, freePort));
   await start('nginx', nginx('origin', `server { listen 127.0.0.1:${origin}; root ${dir}/www; }`), origin);
   await start(
     'nginx',
@@ -112,6 +91,7 @@ server { listen 127.0.0.1:${nginxProxy};
   const keyring = JSON.stringify({ kids: { b1: SECRET }, secureToken: [ST_SECRET] });
   await start(process.execPath, [join(ROOT, 'bench/http/bare-proxy.mjs'), String(bare), String(origin)], bare);
   await start(process.execPath, [join(ROOT, 'packages/sdk/bin/urlseal.js'), 'serve', '--origin', `http://127.0.0.1:${origin}`, '--port', String(serve)], serve, { URLSEAL_KEYRING: keyring });
+  await start(process.execPath, [join(ROOT, 'packages/sdk/bin/urlseal.js'), 'serve', '--origin', `http://127.0.0.1:${origin}`, '--port', String(serveMetrics), '--metrics', `127.0.0.1:${metricsPort}`], serveMetrics, { URLSEAL_KEYRING: keyring });
   await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(plainExpress), join(dir, 'www')], plainExpress);
   await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(sealedExpress), join(dir, 'www'), '--urlseal'], sealedExpress, { URLSEAL_KEYRING: keyring });
 
@@ -126,12 +106,15 @@ server { listen 127.0.0.1:${nginxProxy};
   await bench.measure('bare Node keep-alive proxy', wrk(`${base(bare)}${FILE}`), { group: GROUP, unit: 'req/s' });
   await bench.measure('urlseal serve, JWT path token', wrk(`${base(serve)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   await bench.measure('urlseal serve, secure-token', wrk(`${base(serve)}${FILE}?st=${st}&e=${e}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
+  await bench.measure('urlseal serve --metrics, JWT path token', wrk(`${base(serveMetrics)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'urlseal serve, JWT path token' });
   await bench.measure('nginx secure_link + proxy_pass', wrk(`${base(nginxProxy)}${FILE}?st=${st}&e=${e}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   for (const row of ['urlseal serve, JWT path token', 'urlseal serve, secure-token']) {
     bench.goal({ name: `${row} ≥ 0.8× bare proxy`, group: GROUP, row, peer: 'bare Node keep-alive proxy', atLeast: 0.8 });
     bench.goal({ name: `${row} ≥ 0.4× nginx`, group: GROUP, row, peer: 'nginx secure_link + proxy_pass', atLeast: 0.4 });
     bench.goal({ name: `${row}: p99 ≤ 2× bare proxy's`, group: GROUP, row, peer: 'bare Node keep-alive proxy', of: 'extra:p99 ms', atMost: 2 });
   }
+
+  bench.goal({ name: 'serve with --metrics ≥ 0.9× without (metrics never halve it)', group: GROUP, row: 'urlseal serve --metrics, JWT path token', peer: 'urlseal serve, JWT path token', atLeast: 0.9 });
 
   await bench.measure('express.static', wrk(`${base(plainExpress)}${FILE}`), { group: GROUP_EXPRESS, unit: 'req/s' });
   await bench.measure('urlseal() + express.static, JWT query token', wrk(`${base(sealedExpress)}${FILE}?token=${jwt}`), { group: GROUP_EXPRESS, unit: 'req/s', peerOf: 'express.static' });

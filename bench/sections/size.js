@@ -10,13 +10,14 @@
 //   platforms bundle them.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildWorker, WORKER_BUILD_OPTIONS } from '../../packages/edge/scripts/build-worker.js';
 import { buildCloudFrontBundles } from '../../packages/edge/scripts/build-cloudfront.js';
 import { buildAzion } from '../../packages/edge/scripts/build-azion.js';
 import { buildNginxBundle } from '../../packages/edge/scripts/build-nginx.js';
 import { buildCloudFrontFunction, buildNginxModule, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/build/index.js';
+import { recordCompressedSizes } from '../compressed-sizes.js';
 
 const GROUP = 'bundle size: dist/worker.js';
 const GROUP_MODULES = 'bundle size: modules of dist/worker.js (minified bytes in the bundle)';
@@ -27,11 +28,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Registers size rows (bytes) and their goals; nothing is timed. */
 export async function run(bench) {
   const { outfile } = await buildWorker({ quiet: true });
-  const code = readFileSync(outfile);
-  bench.record('minified', code.length, { group: GROUP, unit: 'B' });
-  bench.record('gzip -9', gzipSync(code, { level: 9 }).length, { group: GROUP, unit: 'B' });
-  const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
-  bench.record('brotli 11', brotli.length, { group: GROUP, unit: 'B' });
+  recordCompressedSizes(bench, readFileSync(outfile), GROUP);
   bench.goal({ name: 'dist/worker.js ≤ 14 KB minified', group: GROUP, row: 'minified', atMost: 14_000 });
   bench.goal({ name: 'dist/worker.js ≤ 5 KB gzip', group: GROUP, row: 'gzip -9', atMost: 5_000 });
 

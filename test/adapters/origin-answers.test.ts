@@ -20,7 +20,7 @@ import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import { MAX_MANIFEST_BYTES } from '../../packages/edge/src/manifest.js';
-import { freePort, hs256, startChild, waitForPort, type Child } from '../interop/helpers.js';
+import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'origin-answers-secret-0123456789abcdef';
@@ -160,23 +160,11 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'origin.txt'), originUrl);
   writeFileSync(join(dir, 'raw-origin.txt'), `http://127.0.0.1:${rawOriginPort}`);
   // Two services running the same bundle: one before the origin, one before the raw-status origin.
-  const worker = (originFile: string) =>
-    `(modules = [(name = "worker.js", esModule = embed "worker.js")], compatibilityDate = "2025-01-01", ` +
-    `bindings = [(name = "URLSEAL_KEYRING", text = embed "keyring.txt"), (name = "URLSEAL_ORIGIN", text = embed "${originFile}")], ` +
-    `globalOutbound = "internet")`;
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "edge", worker = ${worker('origin.txt')}),
-    (name = "raw", worker = ${worker('raw-origin.txt')}),
-    (name = "internet", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [
-    (name = "http", address = "127.0.0.1:${port}", http = (), service = "edge"),
-    (name = "raw", address = "127.0.0.1:${rawPort}", http = (), service = "raw"),
-  ],
-);
-`;
+  const keyring = 'keyring.txt';
+  const config = workerdConfig([
+    { name: 'edge', port, bindings: { URLSEAL_KEYRING: keyring, URLSEAL_ORIGIN: 'origin.txt' } },
+    { name: 'raw', port: rawPort, bindings: { URLSEAL_KEYRING: keyring, URLSEAL_ORIGIN: 'raw-origin.txt' } },
+  ]);
   writeFileSync(join(dir, 'config.capnp'), config);
   workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(port, 30_000, () => workerd?.exited());

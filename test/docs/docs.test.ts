@@ -20,12 +20,22 @@ import {
 } from './snippets.js';
 
 const ENFORCED = {
-  markdown: ['README.md', 'packages/sdk/README.md', 'docs/sdk.md', 'docs/cli.md', 'docs/key-rotation.md', 'docs/spec.md'],
-  tsdoc: ['packages/sdk/src'],
+  markdown: [
+    'README.md', 'packages/sdk/README.md', 'docs/sdk.md', 'docs/cli.md', 'docs/key-rotation.md', 'docs/spec.md',
+    'packages/edge/README.md', 'docs/edge.md', 'docs/deploy/express.md', 'docs/deploy/node.md', 'docs/deploy/workers.md', 'docs/deploy/nginx.md',
+  ],
+  tsdoc: ['packages/sdk/src', 'packages/edge/src'],
   // Entry points whose exports (declared under the folder given) must each have an @example.
   entries: [
     ['packages/sdk/src/index.ts', 'packages/sdk/src'],
     ['packages/sdk/src/web.ts', 'packages/sdk/src'],
+    ['packages/edge/src/index.ts', 'packages/edge/src'],
+    ['packages/edge/src/contract.ts', 'packages/edge/src'],
+    ['packages/edge/src/adapters/express.ts', 'packages/edge/src'],
+    ['packages/edge/src/adapters/node-server.ts', 'packages/edge/src'],
+    ['packages/edge/src/adapters/keyring-source.ts', 'packages/edge/src'],
+    ['packages/edge/src/adapters/metrics.ts', 'packages/edge/src'],
+    ['packages/edge/src/build/index.ts', 'packages/edge/src'],
   ] as Array<[string, string]>,
   // sh blocks whose `# <output>` lines are run and compared (README.md's quick start, whose
   // comments explain as well as show, has its own test: quickstart.test.ts).

@@ -910,6 +910,11 @@ export const CASES: HostileCase[] = [
   { name: 'ip mismatch: IPv6 CIDR ::1/128 vs an IPv4 client', build: claim({ ip: '::1/128' }), expect: DENY('ERR_IP_MISMATCH') },
   { name: 'ip mismatch: IPv6 CIDR 2001:db8::/32', build: claim({ ip: '2001:db8::/32' }), expect: DENY('ERR_IP_MISMATCH') },
   {
+    name: 'ip mismatch: CF-Connecting-IP counts only where Cloudflare sets it (the Worker)',
+    build: (c) => get(q(VID, c.jwt({ claims: { ip: '10.0.0.1' } })), { 'cf-connecting-ip': '10.0.0.1' }),
+    expect: DENY('ERR_IP_MISMATCH'),
+  },
+  {
     name: 'ip mismatch: X-Forwarded-For is not trusted by default',
     build: (c) => get(q(VID, c.jwt({ claims: { ip: '10.0.0.1' } })), { 'x-forwarded-for': '10.0.0.1' }),
     expect: DENY('ERR_IP_MISMATCH'),

@@ -2,7 +2,7 @@
 // bundles Edge middleware (esbuild, env inlined) and served by npm `edge-runtime` (Vercel's
 // Edge Runtime in Node), in front of a recording node:http origin. Vercel's edge sets
 // x-real-ip; the runner sends it as the platform would (the suite's client address).
-import { EdgeRuntime, runServer, type EdgeRuntimeServer } from 'edge-runtime';
+import { EdgeRuntime, runServer } from 'edge-runtime';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
@@ -11,7 +11,7 @@ import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from
 import { bundleVercelMiddleware } from './vercel-runtime.js';
 
 let origin: RecordingOrigin | undefined;
-let edge: EdgeRuntimeServer;
+let edge: Awaited<ReturnType<typeof runServer>> | undefined;
 let port = 0;
 const seen: SeenByOrigin[] = [];
 

@@ -132,3 +132,32 @@ export async function waitForOutput(child: Child, text: string, timeoutMs = 10_0
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** One service of a workerd config: dist/worker.js on a port, its text bindings (name → file in the config's folder). */
+export interface WorkerdService {
+  readonly name: string;
+  readonly port: number;
+  readonly bindings: Readonly<Record<string, string>>;
+}
+
+/**
+ * A workerd config (capnp text) running `worker.js` (in the same folder) once per service,
+ * each on its own 127.0.0.1 port, with an outbound network that reaches loopback origins.
+ */
+export function workerdConfig(services: readonly WorkerdService[]): string {
+  const worker = (bindings: Readonly<Record<string, string>>) =>
+    `(modules = [(name = "worker.js", esModule = embed "worker.js")], compatibilityDate = "2025-01-01", bindings = [` +
+    Object.entries(bindings).map(([name, file]) => `(name = "${name}", text = embed "${file}")`).join(', ') +
+    `], globalOutbound = "internet")`;
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+${services.map((s) => `    (name = "${s.name}", worker = ${worker(s.bindings)}),`).join('\n')}
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [
+${services.map((s) => `    (name = "${s.name}", address = "127.0.0.1:${s.port}", http = (), service = "${s.name}"),`).join('\n')}
+  ],
+);
+`;
+}

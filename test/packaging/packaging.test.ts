@@ -34,8 +34,8 @@ function exportTargets(pkg: Record<string, unknown>): string[] {
 
 const PACKAGES: ReadonlyArray<readonly [folder: string, required: readonly string[]]> = [
   ['packages/sdk', ['LICENSE', 'README.md', 'package.json']],
-  // packages/edge/README.md is written with the edge (issue 7); add it here then.
-  ['packages/edge', ['LICENSE', 'package.json']],
+  ['packages/edge', ['LICENSE', 'README.md', 'package.json']],
+  ['packages/player', ['LICENSE', 'README.md', 'package.json']],
 ];
 
 describe.each(PACKAGES)('npm pack %s', (folder, required) => {

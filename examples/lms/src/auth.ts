@@ -30,7 +30,7 @@ export const USERS: readonly User[] = [
     name: 'Alan Turing',
     // password: turing
     passwordHash: 'scrypt$16384$8$1$0uZCn1B3oStQCdH6mTWNkA$_2N46MW8eX4PVKG_l2LPwzYCUB6fFv6EaQKOOVnlz4E',
-    enrolled: new Set(),
+    enrolled: new Set(['2']),
   },
 ];
 

@@ -10,7 +10,20 @@ export type LessonKind =
   /** HLS, token in the path, valid for every file under a prefix. */
   | 'hls-prefix'
   /** MP4, legacy Azion / nginx secure_link md5 token (`?st=&e=`). */
-  | 'mp4-secure-token';
+  | 'mp4-secure-token'
+  /** DASH, token in the path, valid for every file under a prefix (relative SegmentTemplate). */
+  | 'dash-prefix';
+
+/** How the page plays a lesson: the browser itself, hls.js, or dash.js. */
+export type LessonPlayer = 'native' | 'hls' | 'dash';
+
+/** The player each kind of lesson needs. */
+export const PLAYER_OF: Readonly<Record<LessonKind, LessonPlayer>> = {
+  'mp4-exact': 'native',
+  'hls-prefix': 'hls',
+  'mp4-secure-token': 'native',
+  'dash-prefix': 'dash',
+};
 
 export interface Lesson {
   readonly n: number;
@@ -34,7 +47,7 @@ export const COURSES: readonly Course[] = [
   {
     id: '1',
     title: 'Protecting media with signed URLs',
-    blurb: 'Three short lessons, three ways to sign a link: one file, a whole HLS stream, and the legacy format you may be migrating from.',
+    blurb: 'Five short lessons on signing links: one file, a whole HLS stream, the legacy format you may be migrating from, a lecture that outlives its link, and DASH.',
     lessons: [
       {
         n: 1,
@@ -57,6 +70,23 @@ export const COURSES: readonly Course[] = [
         summary: 'The same MP4 behind a legacy md5 secure-token link, verified by the same edge while you move to JWT.',
         kind: 'mp4-secure-token',
         mediaPath: '/videos/course-1/intro.mp4',
+      },
+      {
+        n: 4,
+        title: 'A lecture that outlives its link',
+        summary:
+          'A one-minute HLS lecture, longer than the link it starts with when LINK_TTL is short. @urlseal/player asks the app for a fresh link before the old one expires, and after a 410, so pausing and seeking ahead keep working.',
+        kind: 'hls-prefix',
+        mediaPath: '/videos/course-1/lecture/master.m3u8',
+        grant: '/videos/course-1/lecture/*',
+      },
+      {
+        n: 5,
+        title: 'DASH with a path token',
+        summary: 'A DASH stream played with dash.js. Its MPD uses a relative SegmentTemplate, so every init and media segment inherits the token in the MPD’s path.',
+        kind: 'dash-prefix',
+        mediaPath: '/videos/course-1/dash/manifest.mpd',
+        grant: '/videos/course-1/dash/*',
       },
     ],
   },

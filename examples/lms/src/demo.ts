@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { stopGracefully } from '@urlseal/edge/node-server';
 import type { KeyringJson } from '@urlseal/sdk';
 import { startEdge } from './edge.js';
 import { loadOrCreateKeyring, verifyOnly } from './keyring.js';
@@ -16,8 +17,14 @@ export interface DemoOptions {
   keyring?: KeyringJson;
   /** Clock in ms for sessions, link expiry and the edge (tests inject one). */
   now?: () => number;
-  /** Link lifetime in seconds. Default 300. */
+  /** Link lifetime in seconds (env LINK_TTL in `npm start`). Default 300. */
   ttlSeconds?: number;
+  /**
+   * The edge verifier's leeway in seconds (env EDGE_LEEWAY in `npm start`):
+   * a link is dead at the edge `ttlSeconds + edgeLeeway` after it was signed.
+   * Default: the edge's own, 30 s. Tests shorten it so they need not wait.
+   */
+  edgeLeeway?: number;
   /** Log sink for request lines; default: silent. */
   log?: (line: string) => void;
   /** Sees every request the media origin receives. */
@@ -30,7 +37,8 @@ export interface Demo {
   readonly keyring: KeyringJson;
   readonly edgeKeyring: KeyringJson;
   readonly keyringSource: string;
-  close(): Promise<void>;
+  /** Stops the three servers: in-flight responses get `graceMs` (default 0: cut at once) to finish. */
+  close(graceMs?: number): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
@@ -41,11 +49,9 @@ function urlOf(server: Server): string {
   return `http://${HOST}:${address.port}`;
 }
 
-async function closeServer(server: Server): Promise<void> {
-  // Media responses are streams on keep-alive sockets: end them, or close() waits for the browser.
-  const done = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-  await done;
+async function closeServer(server: Server, graceMs = 0): Promise<void> {
+  // Media responses are streams on keep-alive sockets: cut what is left after the grace, or close() waits for the browser.
+  await stopGracefully(server, graceMs);
 }
 
 /**
@@ -77,7 +83,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     started.push(mediaServer);
     const mediaUrl = urlOf(mediaServer);
 
-    const edgeServer = await startEdge({ origin: mediaUrl, keyring: edgeKeyring, port: options.edgePort ?? 8080, host: HOST, now: options.now, log });
+    const edgeServer = await startEdge({
+      origin: mediaUrl,
+      keyring: edgeKeyring,
+      port: options.edgePort ?? 8080,
+      host: HOST,
+      now: options.now,
+      leeway: options.edgeLeeway,
+      allowOrigin: appUrl,
+      log,
+    });
     started.push(edgeServer);
     const edgeUrl = urlOf(edgeServer);
 
@@ -89,12 +104,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       keyring: loaded.json,
       edgeKeyring,
       keyringSource: loaded.source,
-      close: async () => {
-        await Promise.all(started.map(closeServer));
+      close: async (graceMs?: number) => {
+        await Promise.all(started.map((server) => closeServer(server, graceMs)));
       },
     };
   } catch (error) {
-    await Promise.all(started.map(closeServer));
+    await Promise.all(started.map((server) => closeServer(server)));
     throw error;
   }
 }

@@ -11,6 +11,10 @@ export interface EdgeOptions {
   readonly host: string;
   /** Clock in ms (tests inject one). */
   readonly now?: (() => number) | undefined;
+  /** The verifier's leeway in seconds (`clockTolerance`); default the edge's own (30). */
+  readonly leeway?: number | undefined;
+  /** The app's origin: may read the edge's denials (status and `x-urlseal-error`) cross-origin. */
+  readonly allowOrigin?: string | undefined;
   readonly log?: ((line: string) => void) | undefined;
 }
 
@@ -21,11 +25,16 @@ export interface EdgeOptions {
  * answer back (Range, HEAD and headers such as CORS pass through).
  */
 export async function startEdge(options: EdgeOptions): Promise<Server> {
-  const { now, log } = options;
+  const { now, log, leeway, allowOrigin } = options;
   const server = createEdgeServer({
     origin: options.origin,
     keyring: options.keyring,
     ...(now ? { currentDate: () => new Date(now()) } : {}),
+    ...(leeway === undefined ? {} : { clockTolerance: leeway }),
+    // A page's player (hls.js, dash.js) fetches from the edge cross-origin: without CORS on
+    // a denial it sees status 0 and cannot tell an expired link (renew) from a tampered one
+    // (stop). The media origin sends CORS on successes; the edge's `cors` option on denials.
+    ...(allowOrigin ? { cors: [allowOrigin] } : {}),
     // The edge's access log is one JSON line per request; it never holds a token.
     log: log ? (line: string) => log(`[edge] ${line}`) : false,
   });

@@ -1,11 +1,12 @@
-import { createKeyring, createSigner, type KeyringJson } from '@urlseal/sdk';
-import type { Lesson } from './catalogue.js';
+import { createKeyring, createSigner, type KeyringJson, type RenewalGrant, type Signer } from '@urlseal/sdk';
+import { PLAYER_OF, type Lesson, type LessonPlayer } from './catalogue.js';
 
 /** Everything the lesson page shows about the link it embeds. */
 export interface SignedLink {
   readonly url: string;
   readonly scheme: 'jwt' | 'secure-token';
   readonly transport: 'query' | 'path';
+  readonly player: LessonPlayer;
   /** The path pattern the link opens (exact path or `prefix/*`). */
   readonly grant: string;
   /** Unix seconds. */
@@ -26,7 +27,16 @@ export interface LinkSignerOptions {
   readonly now?: () => number;
 }
 
-export type LinkSigner = (lesson: Lesson, sub: string) => Promise<SignedLink>;
+export interface LinkSigner {
+  /** The SDK signer, for the renewal endpoint. */
+  readonly signer: Signer;
+  /** What to sign for a lesson and a viewer: the same URL and grant for the first link and every renewal. */
+  grantFor(lesson: Lesson, sub: string): RenewalGrant;
+  /** Signs a lesson's media link for a viewer. */
+  sign(lesson: Lesson, sub: string): Promise<SignedLink>;
+  /** The same link, signed with an expiry an hour ago: the "try an expired link" button (410). */
+  expired(lesson: Lesson, sub: string): Promise<string>;
+}
 
 function decodeSegment(segment: string | undefined): Record<string, unknown> | undefined {
   if (!segment) return undefined;
@@ -45,7 +55,7 @@ function jwtOf(url: string): string | undefined {
 }
 
 /**
- * Mints the media link for a lesson with @urlseal/sdk. Each lesson kind shows
+ * Mints the media links of lessons with @urlseal/sdk. Each lesson kind shows
  * one way to sign; the edge verifies all of them with the same keyring.
  */
 export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
@@ -54,25 +64,39 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
   const signer = createSigner({ keyring: createKeyring(options.keyring), ttl: ttlSeconds, currentDate: () => new Date(now()) });
   const base = options.edgeUrl.replace(/\/+$/, '');
 
-  return async (lesson, sub) => {
-    const expires = Math.floor(now() / 1000) + ttlSeconds;
-    const target = base + lesson.mediaPath;
+  const grantFor = (lesson: Lesson, sub: string): RenewalGrant => {
+    const url = base + lesson.mediaPath;
     switch (lesson.kind) {
-      case 'mp4-exact': {
-        const url = signer.signUrl(target, { expires, sub, transport: 'query' });
-        const jwt = jwtOf(url);
-        return { url, scheme: 'jwt', transport: 'query', grant: lesson.mediaPath, expires, header: decodeSegment(jwt?.split('.')[0]), claims: decodeSegment(jwt?.split('.')[1]) };
-      }
-      case 'hls-prefix': {
-        const grant = lesson.grant ?? lesson.mediaPath;
-        const url = signer.signUrl(target, { expires, sub, grant, transport: 'path' });
-        const jwt = jwtOf(url);
-        return { url, scheme: 'jwt', transport: 'path', grant, expires, header: decodeSegment(jwt?.split('.')[0]), claims: decodeSegment(jwt?.split('.')[1]) };
-      }
-      case 'mp4-secure-token': {
-        const url = signer.signUrl(target, { expires, scheme: 'secure-token' });
-        return { url, scheme: 'secure-token', transport: 'query', grant: lesson.mediaPath, expires };
-      }
+      case 'mp4-exact':
+        return { url, options: { sub, transport: 'query' } };
+      case 'hls-prefix':
+      case 'dash-prefix':
+        return { url, options: { sub, grant: lesson.grant ?? lesson.mediaPath, transport: 'path' } };
+      case 'mp4-secure-token':
+        return { url, options: { scheme: 'secure-token' } };
     }
+  };
+
+  return {
+    signer,
+    grantFor,
+    async sign(lesson, sub) {
+      const { url: target, options: signOptions } = grantFor(lesson, sub);
+      const url = await signer.signUrl(target, signOptions);
+      const player = PLAYER_OF[lesson.kind];
+      const grant = lesson.grant ?? lesson.mediaPath;
+      if (lesson.kind === 'mp4-secure-token') {
+        const e = Number(new URL(url).searchParams.get('e'));
+        return { url, scheme: 'secure-token', transport: 'query', player, grant, expires: e };
+      }
+      const jwt = jwtOf(url);
+      const claims = decodeSegment(jwt?.split('.')[1]);
+      const transport = signOptions?.transport ?? 'query';
+      return { url, scheme: 'jwt', transport, player, grant, expires: Number(claims?.exp), header: decodeSegment(jwt?.split('.')[0]), claims };
+    },
+    async expired(lesson, sub) {
+      const { url, options: signOptions } = grantFor(lesson, sub);
+      return signer.signUrl(url, { ...signOptions, expires: Math.floor(now() / 1000) - 3600 });
+    },
   };
 }

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { KeyringJson } from '@urlseal/sdk';
-import { authenticate, constantTimeEqual, findUser, isEnrolled, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
+import { createRenewalHandler, type KeyringJson } from '@urlseal/sdk';
+import { authenticate, constantTimeEqual, findUser, isEnrolled as enrolledIn, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
 import { COURSES, findCourse, findLesson } from './catalogue.js';
 import { createLinkSigner } from './links.js';
 import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, type PageContext } from './views/courses.js';
@@ -11,8 +11,15 @@ import type { SafeHtml } from './views/html.js';
 import { loginPage } from './views/login.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
-// hls.js is served from this app, not a CDN: no third party sees which lesson is watched.
-const HLS_DIST = join(dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist');
+// Players are served from this app (node_modules), not a CDN: no third party sees which lesson is watched.
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+const VENDOR: Readonly<Record<string, string>> = {
+  'hls.min.js': join(packageDir('hls.js'), 'dist/hls.min.js'),
+  // dash.js's script build (its `require`/`script` export): the UMD bundle that defines window.dashjs.
+  'dash.all.min.js': require.resolve('dashjs'),
+  'urlseal-player.js': require.resolve('@urlseal/player/bundle'),
+};
 
 export interface AppOptions {
   /** The origin's signing keyring. */
@@ -24,6 +31,8 @@ export interface AppOptions {
   readonly now?: () => number;
   /** Request log; lines hold method, path and status only. */
   readonly log?: (line: string) => void;
+  /** Who may watch what (default: the demo users' enrolments); tests take access away with it. */
+  readonly isEnrolled?: (user: User, courseId: string) => boolean;
 }
 
 interface Locals {
@@ -67,7 +76,8 @@ export function createApp(options: AppOptions): express.Express {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const sessions = new SessionStore(now);
-  const signLink = createLinkSigner({ keyring: options.keyring, edgeUrl: options.edgeUrl, ttlSeconds: options.ttlSeconds, now });
+  const links = createLinkSigner({ keyring: options.keyring, edgeUrl: options.edgeUrl, ttlSeconds: options.ttlSeconds, now });
+  const isEnrolled = options.isEnrolled ?? enrolledIn;
   const edgeOrigin = new URL(options.edgeUrl).origin;
 
   const app = express();
@@ -97,8 +107,10 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
-  app.get('/vendor/hls.min.js', (_req, res) => {
-    res.sendFile(join(HLS_DIST, 'hls.min.js'), { maxAge: '1d' });
+  app.get('/vendor/:file', (req, res, next) => {
+    const file = Object.hasOwn(VENDOR, req.params.file) ? VENDOR[req.params.file] : undefined;
+    if (file === undefined) return next();
+    res.type('js').sendFile(file, { maxAge: '1d' });
   });
 
   // Session lookup for everything dynamic.
@@ -202,9 +214,26 @@ export function createApp(options: AppOptions): express.Express {
     if (!course || !lesson) return send(res, 404, notFoundPage(ctx(res)));
     // The only authorisation decision in the system: no enrolment, no link.
     if (!isEnrolled(user, course.id)) return send(res, 403, forbiddenPage(ctx(res), course));
-    const link = await signLink(lesson, user.id);
-    send(res, 200, lessonPage(ctx(res), course, lesson, link));
+    const link = await links.sign(lesson, user.id);
+    const tryIt = { expired: await links.expired(lesson, user.id), otherCourse: '/videos/course-2/welcome.mp4' };
+    send(res, 200, lessonPage(ctx(res), course, lesson, link, tryIt));
   });
+
+  // The player's renewal endpoint (POST, JSON): the same decision as the lesson page,
+  // taken again on every renewal, so a viewer who lost access gets no new link.
+  app.post(
+    '/courses/:id/lessons/:n/link',
+    createRenewalHandler({
+      signer: links.signer,
+      authorize: (req: Request) => {
+        const user = (req.res?.locals as Locals | undefined)?.user;
+        const course = findCourse(String(req.params.id));
+        const lesson = course && findLesson(course, String(req.params.n));
+        if (!user || !course || !lesson || !isEnrolled(user, course.id)) return undefined;
+        return links.grantFor(lesson, user.id);
+      },
+    }),
+  );
 
   app.use((_req, res) => {
     const locals = res.locals as Locals;

@@ -1,27 +1,30 @@
 // `npm start`: the LMS demo. Three servers on 127.0.0.1, one line per URL.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LEEWAY } from '@urlseal/edge/contract';
 import { startDemo } from './demo.js';
+import { demoSettings, type DemoSettings } from './env.js';
 
-function port(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    console.error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
-  return value;
-}
+/** How long the three servers let in-flight responses finish on SIGTERM/SIGINT before cutting them. */
+const GRACE_MS = 10_000;
 
 const EDGE_KEYRING_FILE = fileURLToPath(new URL('../edge-keyring.local.json', import.meta.url));
 
 async function main(): Promise<void> {
   const quiet = process.env.LMS_QUIET === '1';
+  let settings: DemoSettings;
+  try {
+    settings = demoSettings();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
   const demo = await startDemo({
-    port: port('PORT', 3000),
-    mediaPort: port('MEDIA_PORT', 3001),
-    edgePort: port('EDGE_PORT', 8080),
+    port: settings.port,
+    mediaPort: settings.mediaPort,
+    edgePort: settings.edgePort,
+    ttlSeconds: settings.ttlSeconds,
+    ...(settings.edgeLeeway === undefined ? {} : { edgeLeeway: settings.edgeLeeway }),
     // Request lines carry method, path and status: never a token or a query string.
     log: quiet ? undefined : (line) => (line.includes('ERROR') ? console.error(line) : console.log(line)),
   });
@@ -32,16 +35,17 @@ async function main(): Promise<void> {
   console.log(`  app     ${demo.urls.app}/login   (sign in as ada@example.com / lovelace, or alan@example.com / turing)`);
   console.log(`  edge    ${demo.urls.edge}         (urlseal edge: verifies every media link; same as urlseal serve --origin ${demo.urls.media} --keyring ${EDGE_KEYRING_FILE})`);
   console.log(`  media   ${demo.urls.media}         (media origin: plain files; only the edge talks to it)`);
+  console.log(`  links   live ${settings.ttlSeconds} s (LINK_TTL); the edge allows ${settings.edgeLeeway ?? DEFAULT_LEEWAY} s of clock leeway (EDGE_LEEWAY)`);
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping…`);
+    console.log(`\n${signal}: stopping (in-flight responses get ${GRACE_MS / 1000} s)…`);
     // Do not hang forever on a stuck socket.
-    setTimeout(() => process.exit(1), 3000).unref();
-    demo.close().then(
+    setTimeout(() => process.exit(1), GRACE_MS + 2000).unref();
+    demo.close(GRACE_MS).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error instanceof Error ? error.message : error);

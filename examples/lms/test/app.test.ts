@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createApp } from '../src/server.js';
+import { isEnrolled, type User } from '../src/auth.js';
 import { generateDemoKeyring } from '../src/keyring.js';
-import { csrfOf, login, mediaLinkOf } from './helpers.js';
+import { csrfOf, login, mediaLinkOf, unescapeHtml } from './helpers.js';
 
 const EDGE = 'http://127.0.0.1:8080';
 const app = createApp({ keyring: generateDemoKeyring(), edgeUrl: EDGE });
+const JWT = /[\w-]+\.[\w-]+\.[\w-]+/.source;
 
 describe('LMS app: sign-in and enrolment', () => {
   it('sends anonymous visitors to the login page', async () => {
@@ -66,11 +68,48 @@ describe('LMS app: sign-in and enrolment', () => {
     const legacy = await agent.get('/courses/1/lessons/3').expect(200);
     expect(mediaLinkOf(legacy.text)).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-1\/intro\.mp4\?st=[\w-]{22}&e=\d{10}$/);
     expect(legacy.text).toContain('migration path');
+    expect(legacy.text).not.toContain('data-renew'); // the page cannot renew a legacy link
+
+    const lecture = await agent.get('/courses/1/lessons/4').expect(200);
+    expect(mediaLinkOf(lecture.text)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:8080/_token/${JWT}/videos/course-1/lecture/master\\.m3u8$`));
+    expect(lecture.text).toContain('data-renew="/courses/1/lessons/4/link"');
+
+    const dash = await agent.get('/courses/1/lessons/5').expect(200);
+    expect(mediaLinkOf(dash.text)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:8080/_token/${JWT}/videos/course-1/dash/manifest\\.mpd$`));
+    expect(dash.text).toContain('/vendor/dash.all.min.js');
+    expect(dash.text).toContain('data-player="dash"');
   });
 
-  it('gives alan (enrolled in nothing) a friendly 403 page and no link', async () => {
+  it('shows the signed link with a copy button, and exp/iat in human time next to the numbers', async () => {
+    const { agent } = await login(app, 'ada@example.com', 'lovelace');
+    const page = await agent.get('/courses/1/lessons/2').expect(200);
+    const shown = /<code class="signed-url" id="signed-url"[^>]*>([^<]+)<\/code>/.exec(page.text)?.[1];
+    expect(unescapeHtml(shown ?? '')).toBe(mediaLinkOf(page.text));
+    expect(page.text).toContain('data-copy="signed-url"');
+    for (const claim of ['exp', 'iat']) {
+      const match = new RegExp(`data-claim="${claim}">(\\d+)</code> <span[^>]*data-claim-time="${claim}">([^<]+)</span>`).exec(page.text);
+      expect(match, claim).not.toBeNull();
+      const unix = Number(match?.[1]);
+      expect(match?.[2]).toBe(`${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+    }
+  });
+
+  it('renders the try-it panel with an expired link for this lesson and another course’s file', async () => {
+    const { agent } = await login(app, 'ada@example.com', 'lovelace');
+    const page = await agent.get('/courses/1/lessons/1').expect(200);
+    const expired = unescapeHtml(/data-try="expired" data-url="([^"]+)"/.exec(page.text)?.[1] ?? '');
+    expect(expired).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-1\/intro\.mp4\?token=/);
+    const claims = JSON.parse(Buffer.from(new URL(expired).searchParams.get('token')?.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };
+    expect(claims.exp).toBeLessThan(Date.now() / 1000 - 3000);
+    expect(page.text).toContain('data-path="/videos/course-2/welcome.mp4"');
+    expect(page.text).toContain('data-play-tampered');
+  });
+
+  it('lets alan (enrolled in course 2 only) watch course 2 and gives him a friendly 403 and no link for course 1', async () => {
     const { agent } = await login(app, 'alan@example.com', 'turing');
-    for (const n of [1, 2, 3]) {
+    const welcome = await agent.get('/courses/2/lessons/1').expect(200);
+    expect(mediaLinkOf(welcome.text)).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-2\/welcome\.mp4\?token=/);
+    for (const n of [1, 2, 3, 4, 5]) {
       const res = await agent.get(`/courses/1/lessons/${n}`).expect(403);
       expect(res.text).toContain('not enrolled');
       expect(mediaLinkOf(res.text)).toBeUndefined();
@@ -86,9 +125,13 @@ describe('LMS app: sign-in and enrolment', () => {
     await agent.get('/courses/1/lessons/01').expect(404);
   });
 
-  it('serves hls.js from the app itself', async () => {
-    const res = await request(app).get('/vendor/hls.min.js').expect(200);
-    expect(res.headers['content-type']).toMatch(/javascript/);
+  it('serves hls.js, dash.js and @urlseal/player from the app itself (node_modules, no CDN)', async () => {
+    for (const file of ['hls.min.js', 'dash.all.min.js', 'urlseal-player.js']) {
+      const res = await request(app).get(`/vendor/${file}`).expect(200);
+      expect(res.headers['content-type']).toMatch(/javascript/);
+    }
+    await request(app).get('/vendor/package.json').expect(404);
+    await request(app).get('/vendor/..%2Fserver.js').expect(404);
   });
 
   it('refuses off-site redirects after login', async () => {
@@ -96,5 +139,41 @@ describe('LMS app: sign-in and enrolment', () => {
     const form = await agent.get('/login');
     const res = await agent.post('/login').type('form').send({ csrf: csrfOf(form.text), email: 'ada@example.com', password: 'lovelace', next: '//evil.example/' });
     expect(res.headers.location).toBe('/courses');
+  });
+});
+
+describe('LMS app: the renewal endpoint', () => {
+  it('re-signs the lesson link for an enrolled viewer: same grant, JSON, no-store', async () => {
+    const { agent } = await login(app, 'ada@example.com', 'lovelace');
+    const page = await agent.get('/courses/1/lessons/4').expect(200);
+    const res = await agent.post('/courses/1/lessons/4/link').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const { url, token, expires } = res.body as { url: string; token: string; expires: number };
+    expect(url).toBe(`${EDGE}/_token/${token}/videos/course-1/lecture/master.m3u8`);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const first = JSON.parse(Buffer.from((/\/_token\/([^/]+)\//.exec(mediaLinkOf(page.text) ?? '')?.[1] ?? '').split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims.path).toBe('/videos/course-1/lecture/*');
+    expect(claims.path).toBe(first.path);
+    expect(claims.sub).toBe(first.sub);
+    expect(expires).toBe(claims.exp);
+  });
+
+  it('refuses with 403 (never a redirect) a visitor who is not signed in, or not enrolled', async () => {
+    const anonymous = await request(app).post('/courses/1/lessons/4/link').expect(403);
+    expect(anonymous.body).toEqual({ error: 'forbidden' });
+    const { agent } = await login(app, 'alan@example.com', 'turing');
+    await agent.post('/courses/1/lessons/4/link').expect(403);
+    await agent.post('/courses/9/lessons/1/link').expect(403);
+    await agent.post('/courses/2/lessons/1/link').expect(200);
+  });
+
+  it('refuses a viewer who lost access after the page was made', async () => {
+    const revoked = new Set<string>();
+    const strict = createApp({ keyring: generateDemoKeyring(), edgeUrl: EDGE, isEnrolled: (user: User, id: string) => !revoked.has(user.id) && isEnrolled(user, id) });
+    const { agent } = await login(strict, 'ada@example.com', 'lovelace');
+    await agent.get('/courses/1/lessons/4').expect(200);
+    await agent.post('/courses/1/lessons/4/link').expect(200);
+    revoked.add('u1');
+    await agent.post('/courses/1/lessons/4/link').expect(403);
   });
 });

@@ -1,19 +1,36 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../src/demo.js';
 import { generateDemoKeyring } from '../src/keyring.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+// LINK_TTL=10 as the issue asks; the edge's leeway shortened to 2 s (EDGE_LEEWAY) so a
+// link is dead 12 s after it was signed and the test need not wait 40 s.
+const LINK_TTL = 10;
+const EDGE_LEEWAY = 2;
 
 let demo: Demo;
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
+const logs: string[] = [];
 
-/** Starts playback muted (autoplay policy) and waits until more than a second has played. */
-async function assertPlays(p: Page): Promise<void> {
+interface EdgeLine {
+  path: string;
+  status: number;
+  code: string | null;
+}
+const edgeLines = (from = 0): EdgeLine[] =>
+  logs
+    .slice(from)
+    .filter((line) => line.startsWith('[edge] '))
+    .map((line) => JSON.parse(line.slice(7)) as EdgeLine);
+
+/** Starts playback muted (autoplay policy) and waits until `seconds` have played. */
+async function assertPlays(p: Page, seconds = 1): Promise<void> {
   await p.waitForSelector('#player');
   await p.evaluate(async () => {
     const video = document.getElementById('player') as HTMLVideoElement;
@@ -21,30 +38,54 @@ async function assertPlays(p: Page): Promise<void> {
     await video.play();
   });
   await p.waitForFunction(
-    () => {
+    (past) => {
       const video = document.getElementById('player') as HTMLVideoElement;
       if (video.error) throw new Error(`video error ${video.error.code}: ${video.error.message}`);
-      return video.currentTime > 1;
+      return video.currentTime > past;
     },
-    undefined,
+    seconds,
     { timeout: 15_000, polling: 100 },
   );
   const error = await p.evaluate(() => (document.getElementById('player') as HTMLVideoElement).error?.code ?? null);
   expect(error).toBeNull();
 }
 
+const playerState = (p: Page) =>
+  p.evaluate(() => {
+    const video = document.getElementById('player') as HTMLVideoElement;
+    const lms = (window as unknown as { __lms: { renewals: number; source?: { token: string } } }).__lms;
+    return {
+      time: video.currentTime,
+      duration: video.duration,
+      renewals: lms.renewals,
+      token: lms.source?.token ?? '',
+      status: document.getElementById('player-status')?.textContent ?? '',
+      shownLink: document.getElementById('signed-url')?.textContent ?? '',
+    };
+  });
+
 beforeAll(async () => {
   // Never skipped: a missing browser is a broken test environment (scripts/test-deps.sh installs it).
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (bash scripts/test-deps.sh, or apt-get install chromium) to run the browser test`);
   }
-  demo = await startDemo({ port: 0, mediaPort: 0, edgePort: 0, keyring: generateDemoKeyring() });
+  demo = await startDemo({
+    port: 0,
+    mediaPort: 0,
+    edgePort: 0,
+    keyring: generateDemoKeyring(),
+    ttlSeconds: LINK_TTL,
+    edgeLeeway: EDGE_LEEWAY,
+    log: (line) => logs.push(line),
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.urls.app });
+  page = await context.newPage();
   await page.goto(`${demo.urls.app}/login`);
   await page.fill('input[name=email]', 'ada@example.com');
   await page.fill('input[name=password]', 'lovelace');
@@ -74,27 +115,93 @@ describe('LMS demo in a real browser (Chromium)', () => {
     await assertPlays(page);
   });
 
-  it('fails to load the same media URL with one character of the token changed', async () => {
-    await page.goto(`${demo.urls.app}/courses/1/lessons/1`);
-    const link = await page.getAttribute('#player', 'src');
-    expect(link).toMatch(/\?token=/);
-    const url = new URL(link ?? '');
-    const token = url.searchParams.get('token') ?? '';
-    const i = token.length - 20; // inside the signature, away from the final character
-    url.searchParams.set('token', token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1));
+  it('plays the DASH lesson with dash.js past 2 s, init and media segments inheriting the path token', async () => {
+    const from = logs.length;
+    await page.goto(`${demo.urls.app}/courses/1/lessons/5`);
+    await assertPlays(page, 2);
+    const dash = edgeLines(from).filter((line) => line.path.startsWith('/videos/course-1/dash/'));
+    expect(dash.map((line) => line.path)).toEqual(expect.arrayContaining(['/videos/course-1/dash/manifest.mpd', '/videos/course-1/dash/init-0.m4s', '/videos/course-1/dash/chunk-0-00001.m4s']));
+    expect(dash.every((line) => line.status === 200)).toBe(true);
+  });
 
-    const errorCode = await page.evaluate(async (src) => {
+  it(`plays a 60 s lecture through renewals: paused until its ${LINK_TTL} s link is dead, seeks near the end, plays on`, async () => {
+    await page.goto(`${demo.urls.app}/courses/1/lessons/4`);
+    const firstLink = (await page.getAttribute('#player', 'data-src')) ?? '';
+    const signedAt = Date.now();
+    await assertPlays(page);
+    await page.evaluate(() => (document.getElementById('player') as HTMLVideoElement).pause());
+    const before = await playerState(page);
+    expect(before.duration).toBeGreaterThanOrEqual(60);
+
+    // Pause until the first link is dead at the edge: TTL plus the verifier's leeway.
+    await page.waitForTimeout(Math.max(0, (LINK_TTL + EDGE_LEEWAY + 1) * 1000 - (Date.now() - signedAt)));
+    const dead = await fetch(firstLink);
+    expect([dead.status, dead.headers.get('x-urlseal-error')]).toEqual([410, 'ERR_TOKEN_EXPIRED']);
+
+    const from = logs.length;
+    await page.evaluate(async () => {
       const video = document.getElementById('player') as HTMLVideoElement;
-      video.src = src;
-      video.load();
-      return await new Promise<number | null>((resolve) => {
-        video.addEventListener('error', () => resolve(video.error?.code ?? null), { once: true });
-        video.addEventListener('canplay', () => resolve(null), { once: true });
-      });
-    }, url.href);
-    expect(errorCode).not.toBeNull();
-    expect(await page.textContent('#player-status')).toContain('expired');
-    const res = await fetch(url);
-    expect(res.status).toBe(403);
+      video.currentTime = video.duration - 8;
+      await video.play();
+    });
+    await page.waitForFunction(
+      () => {
+        const video = document.getElementById('player') as HTMLVideoElement;
+        if (video.error) throw new Error(`video error ${video.error.code}`);
+        return video.currentTime > video.duration - 4;
+      },
+      undefined,
+      { timeout: 20_000, polling: 100 },
+    );
+    const after = await playerState(page);
+    expect(after.renewals).toBeGreaterThanOrEqual(1);
+    expect(after.token).not.toBe('');
+    expect(firstLink).not.toContain(after.token);
+    expect(after.shownLink).toContain(after.token); // the panel shows the live link
+    expect(after.status).toMatch(/Link renewed/);
+    // The renewal went through the app (which re-checked enrolment), and the segments near the end were served.
+    expect(logs.slice(from)).toContain('[app] POST /courses/1/lessons/4/link 200');
+    const late = edgeLines(from).filter((line) => /\/lecture\/\d+p\/seg1[34]\.ts$/.test(line.path));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((line) => line.status === 200)).toBe(true);
+  });
+
+  it('shows the tampered message for a tampered link and never retries it or asks for a new one', async () => {
+    await page.goto(`${demo.urls.app}/courses/1/lessons/2`);
+    await assertPlays(page);
+    const from = logs.length;
+    await page.click('[data-play-tampered]');
+    await page.waitForFunction(() => /tampered/.test(document.getElementById('player-status')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForTimeout(3000); // room for any retry to show up
+    const refused = edgeLines(from).filter((line) => line.code === 'ERR_SIGNATURE_INVALID');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.status).toBe(403);
+    expect(logs.slice(from).filter((line) => line.includes('/link'))).toEqual([]);
+    const status = await page.textContent('#player-status');
+    expect(status).toContain('403 ERR_SIGNATURE_INVALID');
+    expect(status).not.toMatch(/expired/);
+  });
+
+  it('"try it" shows the edge’s status and code for a tampered, an expired and an other-course link', async () => {
+    await page.goto(`${demo.urls.app}/courses/1/lessons/1`);
+    const answers: Record<string, string> = {};
+    for (const what of ['tampered', 'expired', 'other']) {
+      await page.evaluate(() => document.getElementById('try-result')?.removeAttribute('data-status'));
+      await page.click(`[data-try=${what}]`);
+      await page.waitForSelector('#try-result[data-status]');
+      answers[what] = (await page.textContent('#try-result')) ?? '';
+    }
+    expect(answers.tampered).toMatch(/^403 ERR_SIGNATURE_INVALID: the link was tampered with/);
+    expect(answers.expired).toMatch(/^410 ERR_TOKEN_EXPIRED: the link has expired/);
+    expect(answers.other).toMatch(/^403 ERR_PATH_MISMATCH: the link is genuine but not allowed/);
+  });
+
+  it('copies the signed link shown next to the video', async () => {
+    await page.goto(`${demo.urls.app}/courses/1/lessons/2`);
+    await page.click('[data-copy=signed-url]');
+    await page.waitForFunction(() => document.querySelector('[data-copy]')?.textContent === 'Copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await page.textContent('#signed-url'));
+    expect(copied).toMatch(/\/_token\/[\w-]+\.[\w-]+\.[\w-]+\/videos\/course-1\/hls\/master\.m3u8$/);
   });
 });

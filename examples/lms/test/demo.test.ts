@@ -5,7 +5,7 @@ import { createSigner } from '@urlseal/sdk';
 import { startDemo, type Demo } from '../src/demo.js';
 import { generateDemoKeyring } from '../src/keyring.js';
 import { MEDIA_DIR, tokenCarriers, type SeenRequest } from '../src/media.js';
-import { login, mediaLinkOf, type Agent } from './helpers.js';
+import { login, mediaLinkOf, unescapeHtml, type Agent } from './helpers.js';
 
 const file = (path: string) => readFileSync(join(MEDIA_DIR, path));
 
@@ -15,8 +15,8 @@ const seen: SeenRequest[] = [];
 const logs: string[] = [];
 const tokens = new Set<string>();
 
-async function lessonLink(n: number): Promise<string> {
-  const page = await ada.get(`/courses/1/lessons/${n}`).expect(200);
+async function lessonLink(n: number, agent: Agent = ada, course = 1): Promise<string> {
+  const page = await agent.get(`/courses/${course}/lessons/${n}`).expect(200);
   const link = mediaLinkOf(page.text);
   if (!link) throw new Error(`lesson ${n} has no media link`);
   const url = new URL(link);
@@ -32,6 +32,23 @@ function tamper(link: string): string {
   if (!match?.[1]) throw new Error('no JWT in link');
   const at = match.index + match[0].length - match[1].length + Math.floor(match[1].length / 2);
   return link.slice(0, at) + (link[at] === 'A' ? 'B' : 'A') + link.slice(at + 1);
+}
+
+/** Fetches a manifest as the app's page does (cross-origin): 200, readable by the app. */
+async function manifestText(link: string): Promise<string> {
+  const res = await fetch(link, { headers: { Origin: demo.urls.app } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
+  return res.text();
+}
+
+/** Each path, resolved against the manifest link (inheriting its path token), is served byte for byte. */
+async function servesBelow(link: string, dir: string, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const res = await fetch(new URL(path, link));
+    expect(res.status, path).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(file(`${dir}/${path}`)), path).toBe(true);
+  }
 }
 
 async function denial(url: string, init?: RequestInit): Promise<{ status: number; code: string | null; body: unknown }> {
@@ -78,10 +95,7 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
   it('plays lesson 2 (HLS, prefix grant in the path): playlists and segments inherit the token, with CORS for the app', async () => {
     const link = await lessonLink(2);
     expect(link).toMatch(/\/_token\/[\w.-]+\/videos\/course-1\/hls\/master\.m3u8$/);
-    const master = await fetch(link, { headers: { Origin: demo.urls.app } });
-    expect(master.status).toBe(200);
-    expect(master.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
-    expect(await master.text()).toContain('360p/index.m3u8');
+    expect(await manifestText(link)).toContain('360p/index.m3u8');
 
     const variant = await fetch(new URL('360p/index.m3u8', link));
     expect(variant.status).toBe(200);
@@ -97,6 +111,49 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
     const res = await fetch(link);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(file('videos/course-1/intro.mp4'))).toBe(true);
+  });
+
+  it('plays lesson 4 (the lecture): both renditions through one path token', async () => {
+    const link = await lessonLink(4);
+    expect(await manifestText(link)).toContain('240p/index.m3u8');
+    await servesBelow(link, 'videos/course-1/lecture', ['144p/index.m3u8', '144p/seg14.ts', '240p/seg0.ts']);
+  });
+
+  it('plays lesson 5 (DASH): the MPD and its relative init and media segments inherit the path token', async () => {
+    const link = await lessonLink(5);
+    expect(link).toMatch(/\/_token\/[\w.-]+\/videos\/course-1\/dash\/manifest\.mpd$/);
+    expect(await manifestText(link)).toContain('media="chunk-$RepresentationID$-$Number%05d$.m4s"');
+    await servesBelow(link, 'videos/course-1/dash', ['init-0.m4s', 'chunk-0-00010.m4s', 'init-1.m4s', 'chunk-1-00001.m4s']);
+    expect(await denial(link.replace('/videos/course-1/dash/manifest.mpd', '/videos/course-1/lecture/master.m3u8'))).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
+  });
+
+  it('lets the app read the edge’s denials (status and code) cross-origin, so its player can tell expired from tampered', async () => {
+    const res = await fetch(tamper(await lessonLink(2)), { headers: { Origin: demo.urls.app } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBe(demo.urls.app);
+    expect(res.headers.get('access-control-expose-headers')).toBe('x-urlseal-error');
+    expect(res.headers.get('x-urlseal-error')).toBe('ERR_SIGNATURE_INVALID');
+  });
+
+  it('the try-it expired link is refused with 410 by the edge', async () => {
+    const page = await ada.get('/courses/1/lessons/2').expect(200);
+    const expired = unescapeHtml(/data-try="expired" data-url="([^"]+)"/.exec(page.text)?.[1] ?? '');
+    expect(await denial(expired)).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+  });
+
+  it('a renewed link (POST …/link) plays through the edge', async () => {
+    const renewed = await ada.post('/courses/1/lessons/4/link').expect(200);
+    const res = await fetch(new URL('240p/seg3.ts', (renewed.body as { url: string }).url));
+    expect(res.status).toBe(200);
+    tokens.add((renewed.body as { token: string }).token);
+  });
+
+  it('lets alan watch course 2, and nothing of course 1', async () => {
+    const { agent } = await login(demo.urls.app, 'alan@example.com', 'turing');
+    const link = await lessonLink(1, agent, 2);
+    expect((await fetch(link)).status).toBe(200);
+    await agent.get('/courses/1/lessons/1').expect(403);
+    await agent.post('/courses/1/lessons/4/link').expect(403);
   });
 
   it('answers 401 without a token, with a JSON denial', async () => {
@@ -120,6 +177,23 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
     expect(await denial(jwt)).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
     const legacy = await signer.signUrl(`${demo.urls.edge}/videos/course-1/intro.mp4`, { expires: past, scheme: 'secure-token' });
     expect(await denial(legacy)).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+  });
+
+  it('signs links that live ttlSeconds (LINK_TTL) and are dead at the edge after ttl + leeway', async () => {
+    let now = Date.now();
+    const short = await startDemo({ port: 0, mediaPort: 0, edgePort: 0, keyring: demo.keyring, ttlSeconds: 10, edgeLeeway: 2, now: () => now });
+    try {
+      const { agent } = await login(short.urls.app, 'ada@example.com', 'lovelace');
+      const link = mediaLinkOf((await agent.get('/courses/1/lessons/1').expect(200)).text) ?? '';
+      const claims = JSON.parse(Buffer.from(new URL(link).searchParams.get('token')?.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; iat: number };
+      expect(claims.exp - claims.iat).toBe(10);
+      now += 11_000; // past exp, inside the leeway
+      expect((await fetch(link)).status).toBe(200);
+      now += 1_000; // exp + 2 s: dead
+      expect(await denial(link)).toMatchObject({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+    } finally {
+      await short.close();
+    }
   });
 
   it('answers 410 for a link the app signed more than its ttl ago (injected clock)', async () => {

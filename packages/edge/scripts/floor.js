@@ -27,13 +27,13 @@ export const INTERNAL_PROPERTIES = new RegExp(
 );
 
 /**
- * The floor bundles never log a denial: `lib/details.js` resolves to
- * details-off.ts there, so every `DETAILS && '…'` detail text folds away.
+ * The core's build-time switches as the floor sets them (src/lib/flags.ts):
+ * `lib/flags.js` resolves to flags-floor.ts, so no denial detail text ships.
  */
-const NO_DETAILS = {
-  name: 'urlseal-no-details',
+const FLOOR_FLAGS = {
+  name: 'urlseal-floor-flags',
   setup(build) {
-    build.onResolve({ filter: /(?:^|\/)lib\/details\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/details-off.ts', import.meta.url)) }));
+    build.onResolve({ filter: /(?:^|\/)lib\/flags\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/flags-floor.ts', import.meta.url)) }));
   },
 };
 
@@ -68,7 +68,10 @@ export const FLOOR_BUILD_OPTIONS = Object.freeze({
   // Internal property names only: none is read from JSON, a config, an event or
   // a runtime API, so renaming them in a sealed bundle changes nothing but bytes.
   mangleProps: INTERNAL_PROPERTIES,
-  plugins: [NO_DETAILS],
+  plugins: [FLOOR_FLAGS],
+  // Statements labelled `NOT_ON_FLOOR:` in the core: speed-only paths, and the cors
+  // option no floor build takes. Dropped before tree shaking, so what they call goes too.
+  dropLabels: ['NOT_ON_FLOOR'],
   legalComments: 'none',
   mainFields: ['module', 'main'],
   conditions: ['import', 'default'],

@@ -9,6 +9,7 @@ import { readTarget, type Target } from './target.js';
  *
  * @example
  * ```ts
+ * import { DEFAULT_TOKEN_PARAMS, type TokenParams } from '@urlseal/edge/contract';
  * const params: TokenParams = { ...DEFAULT_TOKEN_PARAMS, cookie: 'lms_media' };
  * ```
  */
@@ -25,7 +26,7 @@ export interface TokenParams {
  *
  * @example
  * ```ts
- * import { DEFAULT_TOKEN_PARAMS } from '@urlseal/edge';
+ * import { DEFAULT_TOKEN_PARAMS } from '@urlseal/edge/contract';
  * DEFAULT_TOKEN_PARAMS.pathSegment; // '_token'
  * ```
  */
@@ -84,6 +85,7 @@ export function readTokenParams(value: unknown, caller?: string): TokenParams {
  *
  * @example
  * ```ts
+ * import type { TokenCarrier } from '@urlseal/edge/contract';
  * const carrier: TokenCarrier = 'query';
  * ```
  */
@@ -94,7 +96,8 @@ export type TokenCarrier = 'path' | 'query' | 'header' | 'cookie';
  *
  * @example
  * ```ts
- * const { source } = extractToken('/a.mp4?st=x&e=1', () => undefined);
+ * import { extractToken, type TokenSource } from '@urlseal/edge/contract';
+ * const source: TokenSource = extractToken('/a.mp4?st=x&e=1', () => undefined).source;
  * if (typeof source === 'object' && source.scheme === 'secure-token') source.e; // '1'
  * ```
  */
@@ -109,7 +112,7 @@ export type TokenSource =
  *
  * @example
  * ```ts
- * import { extractToken } from '@urlseal/edge/contract';
+ * import { extractToken, type ExtractedRequest } from '@urlseal/edge/contract';
  * const found: ExtractedRequest = extractToken('/v/a.mp4?token=abc.def.ghi&x=1', () => undefined);
  * found.target; // '/v/a.mp4?x=1'
  * ```
@@ -274,12 +277,6 @@ export function isBearer(authorization: string): boolean {
  * dropped (`undefined`), the token cookie is cut out of a `Cookie` header
  * (dropped when nothing else is left), any other header passes unchanged.
  * `name` is lower-case. Apply it to each header line as received.
- *
- * @example
- * ```ts
- * forwardHeader('cookie', 'theme=dark; urlseal=abc', DEFAULT_TOKEN_PARAMS); // 'theme=dark'
- * forwardHeader('authorization', 'Bearer abc', DEFAULT_TOKEN_PARAMS);       // undefined
- * ```
  */
 export function forwardHeader(name: string, value: string, params: TokenParams): string | undefined {
   if (name === 'authorization') return isBearer(value) ? undefined : value;
@@ -310,7 +307,7 @@ export function extractToken(
   names?: TokenParams,
 ): ExtractedRequest {
   const params = names ?? DEFAULT_TOKEN_PARAMS;
-  const read = readTarget(target, params.pathSegment);
+  const read = readTarget(target, `/${params.pathSegment}/`);
   if (read === undefined) {
     // Not canonical: the edge denies before reading a token; report the other carriers all the same.
     const q = typeof target === 'string' ? target.indexOf('?') : -1;

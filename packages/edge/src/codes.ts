@@ -57,7 +57,7 @@ export type DenialCode = keyof typeof DENIAL_STATUS;
  *
  * @example
  * ```ts
- * import { isDenialCode } from '@urlseal/edge';
+ * import { isDenialCode } from '@urlseal/edge/contract';
  * isDenialCode('ERR_TOKEN_EXPIRED'); // true
  * ```
  */

@@ -22,7 +22,7 @@ import {
 } from './codes.js';
 import type { Claims, ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
-import { DETAILS } from './lib/details.js';
+import { DETAILS } from './lib/flags.js';
 import type { Prepared, PreparedKey } from './prepare.js';
 import type { SecureTokenCheck } from './crypto/backend.js';
 import { parseSecureToken } from './secure-token.js';
@@ -33,7 +33,8 @@ import { readTarget, type Target } from './target.js';
  *
  * @example
  * ```ts
- * if (decision.ok && decision.scheme === 'secure-token') console.log('legacy link');
+ * import type { Scheme } from '@urlseal/edge';
+ * const scheme: Scheme = 'secure-token'; // the legacy md5 links
  * ```
  */
 export type Scheme = 'jwt' | 'secure-token';
@@ -44,10 +45,11 @@ export type Scheme = 'jwt' | 'secure-token';
  *
  * @example
  * ```ts
+ * import type { RequestView } from '@urlseal/edge';
  * const view: RequestView = {
  *   method: 'GET',
  *   target: '/videos/a.mp4?token=eyJ…', // the raw request-target, as received
- *   header: (name) => undefined,        // a header by lower-case name
+ *   header: () => undefined,           // a header by lower-case name
  *   clientIp: '203.0.113.7',
  * };
  * ```
@@ -69,6 +71,7 @@ export interface RequestView {
  *
  * @example
  * ```ts
+ * import type { Denial } from '@urlseal/edge';
  * const denial: Denial = { ok: false, status: 410, code: 'ERR_TOKEN_EXPIRED', detail: 'exp' };
  * ```
  */
@@ -77,6 +80,10 @@ export interface Denial {
   readonly status: number;
   readonly code: DenialCode;
   readonly detail?: string | undefined;
+  /** The request's `Origin`, when the verifier's `cors` option lets that page read the denial. */
+  readonly allowOrigin?: string | undefined;
+  /** The scheme of the token that was checked; absent when the request was denied before a token was found. */
+  readonly scheme?: Scheme | undefined;
 }
 
 /**
@@ -85,6 +92,7 @@ export interface Denial {
  *
  * @example
  * ```ts
+ * import type { ManifestGrant } from '@urlseal/edge';
  * const manifest: ManifestGrant = { token: 'eyJ…', grant: ['/videos/course-1/*'] };
  * ```
  */
@@ -101,7 +109,11 @@ export interface ManifestGrant {
  *
  * @example
  * ```ts
- * const grant: Grant = { ok: true, scheme: 'jwt', claims, path: '/videos/a.mp4', target: '/videos/a.mp4?x=1', manifest: undefined };
+ * import type { Grant } from '@urlseal/edge';
+ * const grant: Grant = {
+ *   ok: true, scheme: 'jwt', claims: { exp: 1_900_000_000, path: '/videos/*' },
+ *   path: '/videos/a.mp4', target: '/videos/a.mp4?x=1', manifest: undefined,
+ * };
  * ```
  */
 export interface Grant {
@@ -118,8 +130,10 @@ export interface Grant {
  *
  * @example
  * ```ts
- * const decision: Decision = await verifier.decide(view);
- * if (!decision.ok) console.log(decision.code, decision.detail);
+ * import { createVerifier, type Decision } from '@urlseal/edge';
+ * const verifier = createVerifier({ keyring: process.env.URLSEAL_KEYRING! });
+ * const decision: Decision = await verifier.decide({ method: 'GET', target: '/videos/a.mp4', header: () => undefined });
+ * if (!decision.ok) console.log(decision.code, decision.detail); // ERR_TOKEN_MISSING
  * ```
  */
 export type Decision = Grant | Denial;
@@ -165,16 +179,35 @@ function nowSeconds(p: Prepared): number | undefined {
   return Number.isSafeInteger(now) ? now : undefined;
 }
 
-const CLOCK_FAILED = 'clock';
-
 /**
  * Decides one request. Synchronous on the node:crypto backend; a promise when
  * a signature check is asynchronous (crypto.subtle). Never throws.
  */
 export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
+  const decided = decideChecks(p, view);
+  // The floor builds take no cors option: esbuild drops this statement there (scripts/floor.js).
+  NOT_ON_FLOOR: if (p.cors !== undefined) return then(decided, (d) => readableBy(p, view, d));
+  return decided;
+}
+
+/** A denial the requesting page may read (the `cors` option), or the decision as it is. */
+function readableBy(p: Prepared, view: RequestView, decision: Decision): Decision {
+  if (decision.ok) return decision;
+  try {
+    const origin = view.header('origin');
+    const cors = p.cors;
+    if (origin === undefined || cors === undefined || (cors !== '*' && !cors.has(origin))) return decision;
+    // Object.assign, not spread: the JavaScript floor has no object spread.
+    return Object.assign({}, decision, { allowOrigin: cors === '*' ? '*' : origin });
+  } catch {
+    return decision;
+  }
+}
+
+function decideChecks(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   try {
     if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, ERR_METHOD_NOT_ALLOWED, DETAILS && 'method');
-    const target = readTarget(view.target, p.params.pathSegment);
+    const target = readTarget(view.target, p.pathPrefix);
     if (target === undefined) return deny(p, ERR_PATH_NONCANONICAL, DETAILS && 'target');
     const query = scanQuery(target.query, p.params);
     const source = findSource(target, query, (name) => view.header(name), p.params);
@@ -195,7 +228,12 @@ export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
 }
 
 function toDecision(view: RequestView, target: Target, query: QueryScan, source: Exclude<TokenSource, string>, checked: Checked): Decision {
-  if (!checked.ok) return checked;
+  if (!checked.ok) {
+    let denial: Denial = checked;
+    // The scheme is for metrics and logs, which the floor bundles have neither of (scripts/floor.js).
+    NOT_ON_FLOOR: denial = Object.assign({}, checked, { scheme: source.scheme });
+    return denial;
+  }
   const manifest =
     source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined
       ? { token: source.token, grant: checked.grant }
@@ -251,7 +289,7 @@ function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, p
 function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
   if (!valid) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature');
   const now = nowSeconds(p);
-  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && CLOCK_FAILED);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');
   const checked = p.checkClaims(payload, now, p.policy);
   if ('code' in checked) return deny(p, checked.code, checked.claim);
   if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
@@ -293,7 +331,7 @@ function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: 
   for (let i = 0; i < checks.length; i++) if ((checks[i] as SecureTokenCheck)(path, e, st)) match = true;
   if (!match) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'st');
   const now = nowSeconds(p);
-  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && CLOCK_FAILED);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');
   // nginx secure_link semantics: expired strictly after `e`, no leeway.
   if (expires < now) return deny(p, ERR_TOKEN_EXPIRED, DETAILS && 'e');
   if (expires - now > p.policy.maxTtl) return deny(p, ERR_CLAIM_INVALID, DETAILS && 'e beyond maxTtl');

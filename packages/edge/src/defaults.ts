@@ -17,6 +17,7 @@ export const DEFAULT_MAX_TTL = 86_400;
  * @example
  * ```ts
  * import { DEFAULT_LEEWAY } from '@urlseal/edge/contract';
+ * const exp = 1_900_000_000;
  * const deniedFrom = exp + DEFAULT_LEEWAY; // expired when now ≥ exp + leeway
  * ```
  */

@@ -22,7 +22,7 @@ export type ErrorCode = DenialCode | 'ERR_KEYRING_INVALID';
  *
  * @example
  * ```ts
- * import { canonicalPath, UrlsealError } from '@urlseal/edge';
+ * import { UrlsealError, canonicalPath } from '@urlseal/edge/contract';
  * try {
  *   canonicalPath('/a/%2e%2e/b');
  * } catch (err) {

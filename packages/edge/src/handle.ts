@@ -124,6 +124,7 @@ async function rewritten(request: Request, grant: Granted, answer: Response, par
  * @example
  * ```ts
  * import { createVerifier, handle } from '@urlseal/edge';
+ * declare const env: { URLSEAL_KEYRING: string }; // a Worker binding
  * const verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
  * export default {
  *   fetch: (request: Request) => handle(verifier, request, (forward) => fetch(forward), { origin: 'https://origin.example.com' }),
@@ -137,7 +138,7 @@ export async function handle(
   opts?: VerifyOptions,
 ): Promise<Response> {
   const result = await verifier.verify(request, opts);
-  if (!result.ok) return denialResponse(result.code, result.status);
+  if (!result.ok) return denialResponse(result.code, result.status, result.allowOrigin);
   let answer: unknown;
   try {
     answer = await fetchOrigin(result.forward);

@@ -24,7 +24,9 @@ export { denialResponse, originFailure } from './respond.js';
  *
  * @example
  * ```ts
- * import { createVerifier, handle } from '@urlseal/edge';
+ * import { createVerifier } from '@urlseal/edge';
+ * declare const env: { URLSEAL_KEYRING: string }; // a Worker binding
+ * declare const request: Request;
  * const verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
  * const result = await verifier.verify(request);
  * if (result.ok) console.log(result.claims.sub, result.target);

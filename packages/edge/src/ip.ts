@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { parseIpRange } from '@urlseal/edge';
+ * import { parseIpRange, type IpRange } from '@urlseal/edge/contract';
  * const range: IpRange | undefined = parseIpRange('2001:db8::/32');
  * ```
  */
@@ -88,7 +88,7 @@ function parseAddress(text: string): { bytes: Uint8Array; v4: boolean } | undefi
  *
  * @example
  * ```ts
- * import { parseIpRange } from '@urlseal/edge';
+ * import { parseIpRange } from '@urlseal/edge/contract';
  * parseIpRange('203.0.113.0/24'); // { bytes: …, prefix: 120 }
  * parseIpRange('not-an-ip');      // undefined
  * ```
@@ -115,7 +115,7 @@ export function parseIpRange(text: string): IpRange | undefined {
  *
  * @example
  * ```ts
- * import { ipInRange, parseIpRange } from '@urlseal/edge';
+ * import { ipInRange, parseIpRange } from '@urlseal/edge/contract';
  * ipInRange('::ffff:203.0.113.9', parseIpRange('203.0.113.0/24')!); // true
  * ```
  */
@@ -133,12 +133,6 @@ export function ipInRange(clientIp: string, range: IpRange): boolean {
 
 /**
  * Whether a client address satisfies one token's `ip` claim.
- *
- * @example
- * ```ts
- * const check: IpCheck | undefined = ipClaim('10.0.0.0/8');
- * check?.('10.1.2.3'); // true
- * ```
  */
 export type IpCheck = (clientIp: string | undefined) => boolean;
 

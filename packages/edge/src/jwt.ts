@@ -5,7 +5,7 @@ import { ERR_CLAIM_INVALID, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.j
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { hasOwn } from './lib/own.js';
-import { DETAILS } from './lib/details.js';
+import { DETAILS } from './lib/flags.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { ipClaim, type IpCheck } from './ip.js';
@@ -16,6 +16,7 @@ import { ipClaim, type IpCheck } from './ip.js';
  * @example
  * ```ts
  * import { MAX_TOKEN_BYTES } from '@urlseal/edge/contract';
+ * declare const token: string;
  * if (token.length > MAX_TOKEN_BYTES) throw new Error('token too long to sign');
  * ```
  */
@@ -41,8 +42,11 @@ export function base64urlLength(bytes: number): number {
  *
  * @example
  * ```ts
- * const result = await verifier.verifyToken(jwt, '/videos/a.mp4');
- * if (result.ok) console.log(result.claims.sub, result.claims.exp);
+ * import { createVerifier, type Claims } from '@urlseal/edge';
+ * declare const jwt: string;
+ * const result = await createVerifier({ keyring: process.env.URLSEAL_KEYRING! }).verifyToken(jwt, '/videos/a.mp4');
+ * const claims: Claims | undefined = result.ok ? result.claims : undefined;
+ * console.log(claims?.sub, claims?.exp);
  * ```
  */
 export interface Claims {
@@ -63,8 +67,9 @@ export interface Claims {
  *
  * @example
  * ```ts
- * import { parseJwt } from '@urlseal/edge/contract';
- * const parsed = parseJwt(token); // ParsedJwt | undefined
+ * import { parseJwt, type ParsedJwt } from '@urlseal/edge/contract';
+ * declare const token: string;
+ * const parsed: ParsedJwt | undefined = parseJwt(token);
  * parsed?.header.kid;
  * ```
  */
@@ -140,12 +145,6 @@ function parser(decode: TextDecoderFn, readHeader: HeaderReader): (token: string
  * no `crit` and no `b64` header. The parser returns `undefined` for
  * `ERR_TOKEN_MALFORMED`. `decode` turns a checked segment into strict UTF-8
  * text (each crypto backend brings its fastest one).
- *
- * @example
- * ```ts
- * const parse = createJwtParser(decodeSegmentText);
- * parse('not.a.jwt'); // undefined
- * ```
  */
 export function createJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
   return parser(decode, (token, first) => decodeHeader(token.slice(0, first), decode));
@@ -156,11 +155,6 @@ export function createJwtParser(decode: TextDecoderFn): (token: string) => Parse
  * valid headers by their exact text (tokens of one kid share a header), so the
  * cache is bounded. An edge function that starts afresh for every request
  * (CloudFront Functions) has nothing to remember and uses the plain parser.
- *
- * @example
- * ```ts
- * const parse = createCachingJwtParser(decodeSegmentText);
- * ```
  */
 export function createCachingJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
   // Known headers as `<segment>.` with their parsed value. A linear scan with
@@ -204,11 +198,6 @@ export function parseJwt(token: string): ParsedJwt | undefined {
 /**
  * A set of accepted strings, as the checks read it: a `Set`, or anything with
  * `has` (the JavaScript floor has no `Set`).
- *
- * @example
- * ```ts
- * const issuers: Allowlist = new Set(['https://origin.example.com']);
- * ```
  */
 export interface Allowlist {
   has(value: string): boolean;
@@ -216,11 +205,6 @@ export interface Allowlist {
 
 /**
  * What the claim check needs from the verifier's configuration.
- *
- * @example
- * ```ts
- * const policy: ClaimPolicy = { leeway: 30, maxTtl: 86400, audience: undefined, issuer: new Set(['origin']) };
- * ```
  */
 export interface ClaimPolicy {
   readonly leeway: number;
@@ -231,12 +215,6 @@ export interface ClaimPolicy {
 
 /**
  * Claims whose shape was checked: the parsed grant and ip range alongside them.
- *
- * @example
- * ```ts
- * const checked = checkClaims(payload, now, policy);
- * if (typeof checked !== 'string') matchesGrant(path, checked.grant);
- * ```
  */
 export interface CheckedClaims {
   readonly claims: Claims;
@@ -268,11 +246,6 @@ function audienceMatches(aud: unknown, allowed: Allowlist): boolean {
 /**
  * Why a claim check failed: the code, and the claim that failed (for logs only;
  * never echoed to a client).
- *
- * @example
- * ```ts
- * const failure: ClaimFailure = { code: 'ERR_TOKEN_EXPIRED', claim: 'exp' };
- * ```
  */
 export interface ClaimFailure {
   readonly code: DenialCode;
@@ -295,11 +268,6 @@ const UNCHECKABLE_IP: IpCheck = () => false;
  * turns an `ip` claim into a check (`undefined`: malformed); an edge built
  * without it (CloudFront Functions, for size) denies any token with an `ip`
  * claim. `aud`/`iss` are left to {@link checkClaims}.
- *
- * @example
- * ```ts
- * checkCoreClaims({ exp: now + 60, path: '/a.mp4' }, now, policy);
- * ```
  */
 export function checkCoreClaims(
   payload: Record<string, unknown>,
@@ -334,12 +302,6 @@ export function checkCoreClaims(
  * Checks the claims of a token whose signature already verified, in SPEC §7
  * order: {@link checkCoreClaims} with `ip` claims read, then audience and
  * issuer when configured. A failure names the claim.
- *
- * @example
- * ```ts
- * const now = 1_800_000_000;
- * checkClaims({ exp: now + 60, path: '/a.mp4' }, now, { leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined });
- * ```
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
   const checked = checkCoreClaims(payload, now, policy, ipClaim);

@@ -7,7 +7,7 @@ import { encodeUtf8 } from './lib/utf8.js';
  *
  * @example
  * ```ts
- * import type { JwtAlgorithm } from '@urlseal/edge';
+ * import type { JwtAlgorithm } from '@urlseal/edge/contract';
  * const alg: JwtAlgorithm = 'EdDSA';
  * ```
  */
@@ -18,8 +18,8 @@ export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'ES256' | 'EdDSA';
  *
  * @example
  * ```ts
- * import { createKeyring } from '@urlseal/edge';
- * const jwk = createKeyring(keyringJson).keys.get('e1')?.jwk; // { kty: 'OKP', crv: 'Ed25519', x }
+ * import { createKeyring, type AsymmetricJwk } from '@urlseal/edge/contract';
+ * const jwk: AsymmetricJwk | undefined = createKeyring(process.env.URLSEAL_KEYRING!).keys.get('e1')?.jwk; // { kty: 'OKP', crv: 'Ed25519', x }
  * ```
  */
 export interface AsymmetricJwk {
@@ -37,8 +37,8 @@ export interface AsymmetricJwk {
  *
  * @example
  * ```ts
- * import { createKeyring } from '@urlseal/edge';
- * const entry = createKeyring(keyringJson).keys.get('2026-11');
+ * import { createKeyring, type KeyEntry } from '@urlseal/edge/contract';
+ * const entry: KeyEntry | undefined = createKeyring(process.env.URLSEAL_KEYRING!).keys.get('2026-11');
  * if (entry?.canSign) console.log(entry.alg); // 'HS256'
  * ```
  */
@@ -56,8 +56,8 @@ export interface KeyEntry {
  *
  * @example
  * ```ts
- * import { createKeyring } from '@urlseal/edge';
- * const keyring = createKeyring(process.env.URLSEAL_KEYRING!);
+ * import { createKeyring, type Keyring } from '@urlseal/edge/contract';
+ * const keyring: Keyring = createKeyring(process.env.URLSEAL_KEYRING!);
  * keyring.keys.get('constructor'); // undefined unless a key has that kid
  * ```
  */
@@ -75,7 +75,7 @@ export interface Keyring {
  *
  * @example
  * ```ts
- * import type { KeyringJson } from '@urlseal/edge';
+ * import type { KeyringJson } from '@urlseal/edge/contract';
  * const json: KeyringJson = { active: '2026-11', kids: { '2026-11': 'a-demo-secret-of-at-least-32-bytes!!' } };
  * ```
  */
@@ -91,8 +91,9 @@ export interface KeyringJson {
  *
  * @example
  * ```ts
- * import { MIN_SECRET_BYTES } from '@urlseal/edge';
- * new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES;
+ * import { MIN_SECRET_BYTES } from '@urlseal/edge/contract';
+ * const secret = 'a-demo-secret-of-at-least-32-bytes!!';
+ * new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES; // true
  * ```
  */
 export const MIN_SECRET_BYTES = 32;
@@ -232,7 +233,7 @@ function parseJsonText(text: string): unknown {
  *
  * @example
  * ```ts
- * import { createKeyring } from '@urlseal/edge';
+ * import { createKeyring } from '@urlseal/edge/contract';
  * const keyring = createKeyring({
  *   active: '2026-11',
  *   kids: { '2026-11': 'a-demo-secret-of-at-least-32-bytes!!' },

@@ -14,6 +14,7 @@ export * from './index.js';
  * @example
  * ```ts
  * import { createVerifier } from '@urlseal/edge';
+ * declare const jwt: string;
  * const verifier = createVerifier({ keyring: process.env.URLSEAL_KEYRING! });
  * const result = await verifier.verifyToken(jwt, '/videos/a.mp4');
  * ```

@@ -2,7 +2,8 @@
 // TypeError naming the option, so a typo never silently falls back to a default.
 import { DENIAL_STATUS, isDenialCode, type DenialCode } from './errors.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from './defaults.js';
-import { createKeyring, type JwtAlgorithm, type Keyring, type KeyringJson } from './keyring.js';
+import type { JwtAlgorithm, Keyring, KeyringJson } from './keyring.js';
+import { readClock, readKeyring } from './option-readers.js';
 import { readTokenParams, type TokenParams } from './carriers.js';
 
 /**
@@ -11,6 +12,7 @@ import { readTokenParams, type TokenParams } from './carriers.js';
  *
  * @example
  * ```ts
+ * import type { VerifierOptions } from '@urlseal/edge';
  * const options: VerifierOptions = { keyring: process.env.URLSEAL_KEYRING!, maxTtl: 3600, audience: 'lms' };
  * ```
  */
@@ -35,6 +37,13 @@ export interface VerifierOptions {
   params?: { token?: string; st?: string; e?: string; cookie?: string; pathSegment?: string };
   /** The clock: a fixed date or a function returning now. Default the system clock. */
   currentDate?: Date | (() => Date);
+  /**
+   * Web origins (`https://app.example`) whose pages may read a denial cross-origin,
+   * or `'*'` for any: a denial to a request whose `Origin` is allowed carries
+   * `Access-Control-Allow-Origin` and exposes `x-urlseal-error`, so a player can
+   * tell an expired link (renew) from a forbidden one (stop). Default none.
+   */
+  cors?: string[] | '*';
 }
 
 /** Options after validation, with every default filled in. */
@@ -47,13 +56,15 @@ export interface ResolvedOptions {
   readonly algorithms: ReadonlySet<string> | undefined;
   readonly statuses: Record<DenialCode, number>;
   readonly params: TokenParams;
-  /** Now, in Unix milliseconds; NaN when the clock fails. */
+  /** Now, in Unix milliseconds; throws when a `currentDate` function gives no valid Date. */
   readonly clock: () => number;
+  /** Origins that may read denials, `'*'` for any, or none. */
+  readonly cors: ReadonlySet<string> | '*' | undefined;
 }
 
 const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
-  'statuses', 'preset', 'params', 'currentDate',
+  'statuses', 'preset', 'params', 'currentDate', 'cors',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
 
@@ -63,19 +74,6 @@ function optionError(name: string, problem: string): never {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isKeyring(value: unknown): value is Keyring {
-  return isObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
-}
-
-function readKeyring(value: unknown): Keyring {
-  if (isKeyring(value)) return value;
-  if (typeof value !== 'string' && !isObject(value)) {
-    optionError('keyring', 'must be a Keyring, keyring JSON or keyring JSON text');
-  }
-  // An invalid keyring throws UrlsealError ERR_KEYRING_INVALID naming the member.
-  return createKeyring(value as KeyringJson | string);
 }
 
 function readSeconds(name: string, value: unknown, fallback: number, min: number): number {
@@ -119,23 +117,16 @@ function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, nu
   return table as Record<DenialCode, number>;
 }
 
-/** The clock as a function of Unix milliseconds; it returns NaN instead of throwing (decide answers 503). */
-function readClock(value: unknown): () => number {
-  if (value === undefined) return () => Date.now();
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    if (!Number.isFinite(ms)) optionError('currentDate', 'is an invalid Date');
-    return () => ms;
+
+// A Web origin as a browser sends it in `Origin`: scheme, host, optional port, nothing else.
+const WEB_ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
+  if (value === undefined || value === '*') return value;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && WEB_ORIGIN.test(v))) {
+    optionError('cors', 'must be "*" or a non-empty array of origins such as "https://app.example" (scheme, host, optional port)');
   }
-  if (typeof value !== 'function') optionError('currentDate', 'must be a Date or a function returning a Date');
-  return () => {
-    try {
-      const date: unknown = (value as () => unknown)();
-      return date instanceof Date ? date.getTime() : Number.NaN;
-    } catch {
-      return Number.NaN;
-    }
-  };
+  return new Set(value as string[]);
 }
 
 /** Validates every option of createVerifier and fills in the defaults. */
@@ -144,7 +135,7 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
   for (const name of Object.keys(options)) if (!OPTION_NAMES.has(name)) optionError(name, 'is unknown');
   if (options.keyring === undefined) optionError('keyring', 'is required');
   return {
-    keyring: readKeyring(options.keyring),
+    keyring: readKeyring(options.keyring, 'createVerifier'),
     maxTtl: readSeconds('maxTtl', options.maxTtl, DEFAULT_MAX_TTL, 1),
     leeway: readSeconds('clockTolerance', options.clockTolerance, DEFAULT_LEEWAY, 0),
     audience: readStringSet('audience', options.audience),
@@ -152,6 +143,7 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     algorithms: readAlgorithms(options.algorithms),
     statuses: readStatuses(options.statuses, options.preset),
     params: readTokenParams(options.params, 'createVerifier'),
-    clock: readClock(options.currentDate),
+    clock: readClock(options.currentDate, 'createVerifier'),
+    cors: readCors(options.cors),
   };
 }

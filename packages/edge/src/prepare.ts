@@ -55,9 +55,13 @@ export interface Prepared {
   /** The optional extra allowlist of algorithms. */
   readonly algorithms: Allowlist | undefined;
   readonly params: TokenParams;
+  /** `/<params.pathSegment>/`, the path-token prefix, made once. */
+  readonly pathPrefix: string;
   readonly statuses: Readonly<Record<DenialCode, number>>;
-  /** Now in Unix milliseconds; NaN when the clock fails. */
+  /** Now in Unix milliseconds; NaN when the clock fails (it never throws). */
   readonly clock: () => number;
+  /** Origins that may read denials, `'*'` for any, or none (the floor bundles have none). */
+  readonly cors?: ReadonlySet<string> | '*' | undefined;
 }
 
 /**
@@ -65,7 +69,7 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock } = readVerifierOptions(options);
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
@@ -83,7 +87,16 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     checkClaims,
     algorithms,
     params,
+    pathPrefix: `/${params.pathSegment}/`,
     statuses: Object.freeze(statuses),
-    clock,
+    // A currentDate function that throws reads as NaN: decide answers 503, the server's fault.
+    clock: () => {
+      try {
+        return clock();
+      } catch {
+        return Number.NaN;
+      }
+    },
+    cors,
   });
 }

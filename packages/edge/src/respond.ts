@@ -5,11 +5,6 @@ import { DENIAL_STATUS, ERR_METHOD_NOT_ALLOWED, ERR_TOKEN_MISSING, type DenialCo
 /**
  * Codes of answers that are not token denials: the origin could not be
  * reached (502) or stayed silent (504).
- *
- * @example
- * ```ts
- * const code: OriginFailureCode = 'ERR_ORIGIN_TIMEOUT';
- * ```
  */
 export type OriginFailureCode = 'ERR_ORIGIN_UNAVAILABLE' | 'ERR_ORIGIN_TIMEOUT';
 
@@ -24,9 +19,9 @@ export interface EdgeAnswer {
  * A denial as plain data (SPEC §7): `{"error":"<code>"}` JSON, `Cache-Control:
  * no-store`, `x-urlseal-error`, on 401 `WWW-Authenticate: Bearer` (with
  * `error="invalid_token"` unless the token was missing), on 405 `Allow`.
- * Nothing of the request is echoed.
+ * Nothing of the request is echoed but an `Origin` the verifier's `cors` option allows.
  */
-export function denialAnswer(code: DenialCode, statusOverride?: number): EdgeAnswer {
+export function denialAnswer(code: DenialCode, statusOverride?: number, allowOrigin?: string): EdgeAnswer {
   const status = statusOverride ?? DENIAL_STATUS[code];
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
@@ -35,6 +30,13 @@ export function denialAnswer(code: DenialCode, statusOverride?: number): EdgeAns
   };
   if (status === 401) headers['www-authenticate'] = code === ERR_TOKEN_MISSING ? 'Bearer' : 'Bearer error="invalid_token"';
   if (code === ERR_METHOD_NOT_ALLOWED) headers.allow = 'GET, HEAD';
+  // The floor builds take no cors option: esbuild drops this statement there (scripts/floor.js).
+  NOT_ON_FLOOR: if (allowOrigin !== undefined) {
+    // A page on another origin (a player) may read the status and the code (the `cors` option).
+    headers['access-control-allow-origin'] = allowOrigin;
+    headers['access-control-expose-headers'] = 'x-urlseal-error';
+    headers.vary = 'Origin';
+  }
   return { status, headers, body: `{"error":"${code}"}` };
 }
 
@@ -49,16 +51,17 @@ function toResponse(answer: EdgeAnswer): Response {
 }
 
 /**
- * The SPEC §7 denial response for a code (and the status the verifier maps it to).
+ * The SPEC §7 denial response for a code (and the status the verifier maps it to;
+ * `allowOrigin`: see the verifier's `cors` option).
  *
  * @example
  * ```ts
  * import { denialResponse } from '@urlseal/edge';
- * return denialResponse('ERR_KEYRING_UNAVAILABLE'); // 503
+ * const unavailable: Response = denialResponse('ERR_KEYRING_UNAVAILABLE'); // 503
  * ```
  */
-export function denialResponse(code: DenialCode, status?: number): Response {
-  return toResponse(denialAnswer(code, status));
+export function denialResponse(code: DenialCode, status?: number, allowOrigin?: string): Response {
+  return toResponse(denialAnswer(code, status, allowOrigin));
 }
 
 /**
@@ -69,7 +72,13 @@ export function denialResponse(code: DenialCode, status?: number): Response {
  * @example
  * ```ts
  * import { originFailure } from '@urlseal/edge';
- * try { return await fetch(forward); } catch { return originFailure(502); }
+ * async function relay(forward: Request): Promise<Response> {
+ *   try {
+ *     return await fetch(forward);
+ *   } catch {
+ *     return originFailure(502);
+ *   }
+ * }
  * ```
  */
 export function originFailure(status?: 502 | 504): Response {

@@ -26,7 +26,7 @@ function macInput(secret: Uint8Array, path: string, expires: string): Uint8Array
  *
  * @example
  * ```ts
- * import { computeSecureToken } from '@urlseal/edge';
+ * import { computeSecureToken } from '@urlseal/edge/contract';
  * computeSecureToken('mysecret', '/my/uri', 1470055000); // 'm6WCATfRgS_5lcyChCPgrw'
  * ```
  */
@@ -42,7 +42,7 @@ export function computeSecureToken(secret: Uint8Array | string, path: string, ex
  *
  * @example
  * ```ts
- * import { parseSecureToken } from '@urlseal/edge';
+ * import { parseSecureToken } from '@urlseal/edge/contract';
  * parseSecureToken('m6WCATfRgS_5lcyChCPgrw', '1470055000'); // 1470055000
  * parseSecureToken('m6WCATfRgS_5lcyChCPgrw', '147005500');  // undefined
  * ```

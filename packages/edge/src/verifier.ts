@@ -31,9 +31,13 @@ import { forwardRequest, requestView, type VerifyOptions } from './web-request.j
  *
  * @example
  * ```ts
- * const result: VerifyResult = await verifier.verify(request);
- * if (!result.ok) return denialResponse(result.code, result.status);
- * return fetch(result.forward);
+ * import { createVerifier, denialResponse, type VerifyResult } from '@urlseal/edge';
+ * const verifier = createVerifier({ keyring: process.env.URLSEAL_KEYRING! });
+ * async function serve(request: Request): Promise<Response> {
+ *   const result: VerifyResult = await verifier.verify(request);
+ *   if (!result.ok) return denialResponse(result.code, result.status);
+ *   return fetch(result.forward);
+ * }
  * ```
  */
 export type VerifyResult = (Grant & { readonly forward: Request }) | Denial;
@@ -44,7 +48,9 @@ export type VerifyResult = (Grant & { readonly forward: Request }) | Denial;
  *
  * @example
  * ```ts
- * const result: TokenResult = await verifier.verifyToken(jwt, '/videos/a.mp4');
+ * import { createVerifier, type TokenResult } from '@urlseal/edge';
+ * declare const jwt: string;
+ * const result: TokenResult = await createVerifier({ keyring: process.env.URLSEAL_KEYRING! }).verifyToken(jwt, '/videos/a.mp4');
  * ```
  */
 export type TokenResult = { readonly ok: true; readonly scheme: Scheme; readonly claims: Claims } | Denial;
@@ -54,7 +60,8 @@ export type TokenResult = { readonly ok: true; readonly scheme: Scheme; readonly
  *
  * @example
  * ```ts
- * const verifier: Verifier = createVerifier({ keyring: env.URLSEAL_KEYRING });
+ * import { createVerifier, type Verifier } from '@urlseal/edge';
+ * const verifier: Verifier = createVerifier({ keyring: process.env.URLSEAL_KEYRING! });
  * const decision = await verifier.decide({ method: 'GET', target: '/v/a.mp4?token=…', header: () => undefined });
  * ```
  */

@@ -9,6 +9,8 @@ import type { Grant, RequestView } from './decide.js';
  *
  * @example
  * ```ts
+ * import type { VerifyOptions } from '@urlseal/edge';
+ * declare const request: Request;
  * const opts: VerifyOptions = { clientIp: request.headers.get('cf-connecting-ip') ?? undefined, origin: 'https://origin.example.com' };
  * ```
  */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TOKEN_BYTES, checkClaims, createCachingJwtParser, createJwtParser, decodeSegmentText, parseJwt } from '../src/jwt.js';
+import { MAX_TOKEN_BYTES, checkClaims, createCachingJwtParser, createJwtParser, decodeSegmentText, parseJwt, type ClaimPolicy } from '../src/jwt.js';
 import { NOW, b64, claims, hs256 } from './helpers.js';
 
 const header = { alg: 'HS256', kid: 'k1', typ: 'JWT' };
-const policy = { leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined };
+const policy: ClaimPolicy = { leeway: 30, maxTtl: 86400, audience: undefined, issuer: undefined };
 
 describe('parseJwt', () => {
   it('splits a well-formed token', () => {

@@ -31,6 +31,9 @@ describe.each(backends)('createVerifier (%s backend)', (_name, createVerifier) =
         ['currentDate', { keyring: keyringJson, currentDate: 'now' }],
         ['currentDate', { keyring: keyringJson, currentDate: new Date(Number.NaN) }],
         ['maxTTL', { keyring: keyringJson, maxTTL: 60 }],
+        ['cors', { keyring: keyringJson, cors: 'https://app.example' }],
+        ['cors', { keyring: keyringJson, cors: ['https://app.example/path'] }],
+        ['cors', { keyring: keyringJson, cors: [] }],
       ];
       for (const [name, options] of bad) {
         expect(() => createVerifier(options as never), name).toThrow(TypeError);

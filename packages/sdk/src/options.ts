@@ -1,7 +1,7 @@
 import {
   DEFAULT_MAX_TTL,
-  UrlsealError,
-  createKeyring,
+  readClock,
+  readKeyring,
   readTokenParams,
   type Keyring,
   type KeyringJson,
@@ -72,45 +72,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isKeyring(value: unknown): value is Keyring {
-  return isObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
-}
-
-/**
- * The one reader of a `keyring` option: a `Keyring`, its JSON object, or its JSON text.
- * Text that is not JSON at all (a file path, most often) gets its own message, without
- * echoing the text, which could be a secret.
- */
-export function readKeyring(value: unknown, fn: string): Keyring {
-  if (isKeyring(value)) return value;
-  if (typeof value === 'string') {
-    if (!value.trimStart().startsWith('{')) {
-      throw new UrlsealError(
-        'ERR_KEYRING_INVALID',
-        `${fn}: option "keyring" is text that is not keyring JSON; to read a keyring file, pass loadKeyring(path)`,
-      );
-    }
-    return createKeyring(value);
-  }
-  if (isObject(value)) return createKeyring(value as KeyringJson);
-  throw optionError(fn, 'keyring', 'is required: a keyring, its JSON object or its JSON text (urlseal keygen makes one)');
-}
-
-/** The one reader of a `currentDate` option, as a clock in Unix seconds. */
-export function readClock(value: unknown, fn: string): () => number {
-  if (value === undefined) return () => Math.floor(Date.now() / 1000);
-  if (value instanceof Date && !Number.isNaN(value.getTime())) {
-    const seconds = Math.floor(value.getTime() / 1000);
-    return () => seconds;
-  }
-  if (typeof value === 'function') {
-    return () => {
-      const date: unknown = value();
-      if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw optionError(fn, 'currentDate', 'must return a valid Date');
-      return Math.floor(date.getTime() / 1000);
-    };
-  }
-  throw optionError(fn, 'currentDate', 'must be a valid Date or a function returning a Date');
+/** The clock in Unix seconds, from the contract's one reader of `currentDate`. */
+function readClockSeconds(value: unknown, fn: string): () => number {
+  const ms = readClock(value, fn);
+  return () => Math.floor(ms() / 1000);
 }
 
 /** Checks a scheme value. */
@@ -165,6 +130,6 @@ export function resolveSignerOptions(options: SignerOptions, fn = 'createSigner'
     scheme,
     transport: options.transport === undefined ? undefined : checkTransport(options.transport, fn),
     params: readTokenParams(options.params, fn),
-    now: readClock(options.currentDate, fn),
+    now: readClockSeconds(options.currentDate, fn),
   });
 }

@@ -100,7 +100,7 @@ describe('the error rule', () => {
     }
     expect(error).toBeInstanceOf(UrlsealError);
     expect(error).toMatchObject(code);
-    expect((error as Error).message).toBe('createSigner: option "keyring" is text that is not keyring JSON; to read a keyring file, pass loadKeyring(path)');
+    expect((error as Error).message).toBe('createSigner: option "keyring" is text that is not keyring JSON; to read a keyring file, pass loadKeyring(path) from @urlseal/sdk');
     expect(() => createSigner({ keyring: 42 as never })).toThrow(TypeError);
   });
 

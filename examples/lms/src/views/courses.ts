@@ -12,6 +12,7 @@ const KIND_LABEL: Record<Lesson['kind'], string> = {
   'mp4-exact': 'MP4 · exact-path JWT',
   'hls-prefix': 'HLS · prefix grant',
   'mp4-secure-token': 'MP4 · legacy secure_token',
+  'dash-prefix': 'DASH · prefix grant',
 };
 
 export function cataloguePage(ctx: PageContext, courses: readonly Course[], enrolled: (id: string) => boolean): SafeHtml {
@@ -55,14 +56,33 @@ ${lessonList(course)}`,
   );
 }
 
-function timeOfDay(unix: number): string {
-  return new Date(unix * 1000).toISOString().slice(11, 19) + ' UTC';
+/** Unix seconds as a UTC date and time, e.g. `2026-11-30 12:40:05 UTC`. */
+export function humanTime(unix: number): string {
+  return `${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-function signedPanel(link: SignedLink): SafeHtml {
+/** The variations the "try it" buttons fetch: the rest (tampered, another course's file) the page makes from the live link. */
+export interface TryIt {
+  /** This lesson's link signed with an expiry in the past. */
+  readonly expired: string;
+  /** A file of another course, fetched with this lesson's token. */
+  readonly otherCourse: string;
+}
+
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf']);
+
+function claimRows(claims: Record<string, unknown>): SafeHtml {
+  return html`${Object.entries(claims).map(([name, value]) =>
+    TIME_CLAIMS.has(name) && typeof value === 'number'
+      ? html`<tr><th scope="row"><code>${name}</code></th><td><code data-claim="${name}">${value}</code> <span class="muted small" data-claim-time="${name}">${humanTime(value)}</span></td></tr>`
+      : html`<tr><th scope="row"><code>${name}</code></th><td><code data-claim="${name}">${JSON.stringify(value)}</code></td></tr>`,
+  )}`;
+}
+
+function signedPanel(link: SignedLink, renewable: boolean): SafeHtml {
   const where =
     link.transport === 'path'
-      ? html`the path: <code>/_token/&lt;jwt&gt;/…</code>. Relative URLs in the playlist inherit it, so one token opens every rendition and segment.`
+      ? html`the path: <code>/_token/&lt;jwt&gt;/…</code>. Relative URLs in the manifest inherit it, so one token opens every rendition and segment.`
       : link.scheme === 'jwt'
         ? html`the query: <code>?token=&lt;jwt&gt;</code>. The edge removes it before asking the origin, so origin logs and caches never see it.`
         : html`the query: <code>?st=&lt;md5&gt;&amp;e=&lt;expiry&gt;</code>, the format Azion and nginx <code>secure_link</code> generators emit.`;
@@ -76,16 +96,35 @@ function signedPanel(link: SignedLink): SafeHtml {
     <dt>Scheme</dt><dd>${scheme}</dd>
     <dt>Opens</dt><dd><code>${link.grant}</code>${link.grant.endsWith('/*') ? html` <span class="muted">(every file under this prefix)</span>` : html` <span class="muted">(this file only)</span>`}</dd>
     <dt>Token in</dt><dd>${where}</dd>
-    <dt>Expires</dt><dd><time datetime="${new Date(link.expires * 1000).toISOString()}" data-expires="${link.expires}" class="expiry">${timeOfDay(link.expires)}</time> <span class="muted">· reloading this page signs a fresh link</span></dd>
+    <dt>Expires</dt><dd><time id="link-expiry" datetime="${new Date(link.expires * 1000).toISOString()}" data-expires="${link.expires}" class="expiry">${humanTime(link.expires)}</time></dd>
+    <dt>Renewal</dt><dd>${renewable
+      ? html`<span id="renewals">The player asks the app for a new link before this one expires (and after a 410); the app checks your enrolment each time.</span>`
+      : html`None: the legacy format cannot be renewed by the page. A long video needs a link that covers it (<code>ttlFor</code>).`}</dd>
   </dl>
-  <details>
-    <summary>The signed link</summary>
-    <code class="signed-url" data-testid="signed-url">${link.url}</code>
-    ${link.claims ? html`<p class="small muted">Decoded claims (the edge checks <code>exp</code> and <code>path</code>; <code>sub</code> is only passed along):</p>
-    <pre class="claims">${JSON.stringify(link.claims, null, 2)}</pre>` : ''}
-  </details>
-  <p class="small muted">Copy the link and change one character of the token: the edge answers 403. Open it after it expires: 410. Point it at another course's file: 403.</p>
+  <div class="signed-url-row">
+    <code class="signed-url" id="signed-url" data-testid="signed-url">${link.url}</code>
+    <button type="button" class="button button-quiet button-small" data-copy="signed-url">Copy link</button>
+  </div>
+  ${link.claims
+    ? html`<p class="small muted">Claims (decoded; the edge checks <code>exp</code> and <code>path</code>, <code>sub</code> is only passed along):</p>
+  <table class="claims" id="claims">${claimRows(link.claims)}</table>`
+    : ''}
+  <p class="small muted">Try the link in a terminal: <code>curl -sI '&lt;link&gt;'</code> answers 200 through the edge.</p>
 </aside>`;
+}
+
+function tryItPanel(tryIt: TryIt): SafeHtml {
+  return html`<section class="card try-it" aria-labelledby="try-h">
+  <h2 id="try-h">Try it: what the edge says</h2>
+  <p class="small">Each button fetches a variation of this lesson's current link from the edge and shows its answer.</p>
+  <div class="try-buttons">
+    <button type="button" class="button button-quiet" data-try="tampered">A tampered link</button>
+    <button type="button" class="button button-quiet" data-try="expired" data-url="${tryIt.expired}">An expired link</button>
+    <button type="button" class="button button-quiet" data-try="other" data-path="${tryIt.otherCourse}">Another course's file</button>
+  </div>
+  <output id="try-result" class="try-result" aria-live="polite"></output>
+  <p class="small"><button type="button" class="link-button" data-play-tampered>Play a tampered copy of this link</button> <span class="muted">(the player shows why and does not retry)</span></p>
+</section>`;
 }
 
 const MIGRATION = html`<section class="card note">
@@ -98,30 +137,38 @@ const MIGRATION = html`<section class="card note">
   </ol>
 </section>`;
 
-export function lessonPage(ctx: PageContext, course: Course, lesson: Lesson, link: SignedLink): SafeHtml {
-  const isHls = lesson.kind === 'hls-prefix';
+const PLAYER_SCRIPTS: Readonly<Record<SignedLink['player'], readonly string[]>> = {
+  native: [],
+  hls: ['/vendor/hls.min.js'],
+  dash: ['/vendor/dash.all.min.js'],
+};
+
+export function lessonPage(ctx: PageContext, course: Course, lesson: Lesson, link: SignedLink, tryIt: TryIt): SafeHtml {
   const prev = course.lessons.find((l) => l.n === lesson.n - 1);
   const next = course.lessons.find((l) => l.n === lesson.n + 1);
-  const video = isHls
-    ? html`<video id="player" controls playsinline preload="metadata" data-hls-src="${link.url}"></video>`
-    : html`<video id="player" controls playsinline preload="metadata" src="${link.url}"></video>`;
+  // Legacy secure-token links carry no JWT for the page's player to renew.
+  const renewable = link.scheme === 'jwt';
+  const renew = renewable ? `/courses/${course.id}/lessons/${lesson.n}/link` : undefined;
+  // MP4 plays from src even without script; HLS and DASH need their player.
+  const video = html`<video id="player" controls playsinline preload="metadata" data-player="${link.player}" data-src="${link.url}"${renew ? html` data-renew="${renew}"` : ''}${link.player === 'native' ? html` src="${link.url}"` : ''}></video>`;
   return layout(
-    { title: lesson.title, ...ctx, scripts: isHls ? ['/vendor/hls.min.js', '/static/player.js'] : ['/static/player.js'] },
+    { title: lesson.title, ...ctx, scripts: PLAYER_SCRIPTS[link.player], modules: ['/static/player.js'] },
     html`<p class="crumbs"><a href="/courses">Courses</a> / <a href="/courses/${course.id}">${course.title}</a> /</p>
 <div class="lesson-layout">
   <div class="lesson-main">
     <h1><span class="muted">Lesson ${lesson.n}.</span> ${lesson.title}</h1>
     <div class="player-frame">${video}</div>
-    <p class="player-status small muted" id="player-status" aria-live="polite"></p>
+    <p class="player-status small" id="player-status" role="status" aria-live="polite"></p>
     <p class="lead">${lesson.summary}</p>
     ${lesson.kind === 'mp4-secure-token' ? MIGRATION : ''}
+    ${tryItPanel(tryIt)}
     <nav class="pager">
       ${prev ? html`<a class="button button-quiet" href="/courses/${course.id}/lessons/${prev.n}">← ${prev.title}</a>` : html`<span></span>`}
       ${next ? html`<a class="button" href="/courses/${course.id}/lessons/${next.n}">${next.title} →</a>` : ''}
     </nav>
   </div>
   <div class="lesson-side">
-    ${signedPanel(link)}
+    ${signedPanel(link, renewable)}
     <section class="card">
       <h2>In this course</h2>
       ${lessonList(course, lesson.n)}

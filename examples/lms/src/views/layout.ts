@@ -12,11 +12,13 @@ export interface LayoutOptions {
   readonly csrf?: string | undefined;
   /** Extra scripts, served from this app (`script-src 'self'`). */
   readonly scripts?: readonly string[];
+  /** ES module scripts, after the classic ones, also from this app. */
+  readonly modules?: readonly string[];
 }
 
 /** The one page shell: header, main, footer; one stylesheet, no inline script or style. */
 export function layout(options: LayoutOptions, body: SafeHtml): SafeHtml {
-  const { title, user, csrf, scripts = [] } = options;
+  const { title, user, csrf, scripts = [], modules = [] } = options;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -48,7 +50,7 @@ ${body}
 <footer class="site-footer">
   <div class="wrap">A demo of <strong>urlseal</strong>: every video on this site reaches your browser through a short-lived, path-bound signed link checked at the edge.</div>
 </footer>
-${scripts.map((src) => html`<script src="${src}"></script>\n`)}
+${scripts.map((src) => html`<script src="${src}"></script>\n`)}${modules.map((src) => html`<script type="module" src="${src}"></script>\n`)}
 </body>
 </html>
 `;

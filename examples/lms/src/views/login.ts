@@ -26,7 +26,7 @@ export function loginPage(view: LoginView): SafeHtml {
     <p><strong>Demo accounts</strong></p>
     <ul>
       <li><code>ada@example.com</code> / <code>lovelace</code>: enrolled in course 1</li>
-      <li><code>alan@example.com</code> / <code>turing</code>: enrolled in nothing</li>
+      <li><code>alan@example.com</code> / <code>turing</code>: enrolled in course 2 only</li>
     </ul>
   </div>
 </section>`,

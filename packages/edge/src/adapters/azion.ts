@@ -24,11 +24,6 @@ export interface AzionRequest extends Request {
 
 /**
  * A firewall event (azion's FirewallEvent, the members this function uses).
- *
- * @example
- * ```ts
- * addEventListener('firewall', (event: AzionFirewallEvent) => event.waitUntil(firewall(event)));
- * ```
  */
 export interface AzionFirewallEvent {
   readonly request: AzionRequest;
@@ -61,11 +56,6 @@ function preparedFor(args: unknown): Prepared | undefined {
  * Decides one firewall event: `continue()` when granted, else `respondWith()`
  * the denial. Settles once, never throws: missing or invalid args answer 503
  * and never continue.
- *
- * @example
- * ```ts
- * addEventListener('firewall', (event) => event.waitUntil(firewall(event)));
- * ```
  */
 export async function firewall(event: AzionFirewallEvent): Promise<void> {
   const prepared = preparedFor(event.args);

@@ -7,6 +7,7 @@
 // JavaScript floor (scripts/floor.js): promise chains, no async closures
 // (CloudFront allows `async` only on the top-level handler).
 import { ERR_KEYRING_UNAVAILABLE, type DenialCode } from '../codes.js';
+import { DETAILS } from '../lib/flags.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
 import type { MaybeAsync } from '../decide.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
@@ -27,7 +28,7 @@ export const KVS_MAX_SECURE_TOKEN_SECRETS = 8;
 const MIN_SECRET_BYTES = 32;
 
 /** An error `decide` turns into its code (503): the key store holds a bad key, not the client's fault. */
-function unavailable(detail: string): { code: DenialCode; message: string } {
+function unavailable(detail: string | false): { code: DenialCode; message: string | false } {
   return { code: ERR_KEYRING_UNAVAILABLE, message: detail };
 }
 
@@ -46,7 +47,7 @@ function kvsRead(kvs: CloudFrontKeyValueStore, key: string): Promise<string | un
 function kvsSecret(value: string): Uint8Array {
   const secret = bytes(value);
   // A short secret in the store is a setup fault: fail closed with 503.
-  if (secret.length < MIN_SECRET_BYTES) throw unavailable('short secret');
+  if (secret.length < MIN_SECRET_BYTES) throw unavailable(DETAILS && 'short secret');
   return secret;
 }
 

@@ -117,11 +117,6 @@ export type CloudFrontHandler = (event: CloudFrontEvent) => MaybeAsync<CloudFron
  * Makes the viewer-request handler: synchronous with inline keys, a promise
  * when keys come from a KeyValueStore. Never throws: `decide` turns every
  * failure into a denial.
- *
- * @example
- * ```ts
- * const handle = createHandler(config, wiring);
- * ```
  */
 export function createHandler(config: CloudFrontConfig, wiring: Wiring): CloudFrontHandler {
   const prepared = prepareBuilt(config, wiring);

@@ -126,6 +126,7 @@ export function prepareBuilt(config: BuiltConfig, wiring: Wiring): Prepared {
     // Only HMAC-SHA256 can be checked here; other keys answer ERR_ALG_NOT_ALLOWED, as `algorithms: ['HS256']` does.
     algorithms: { has: (alg: string) => alg === HS256 },
     params: config.params,
+    pathPrefix: `/${config.params.pathSegment}/`,
     statuses: Object.assign({}, DENIAL_STATUS, config.statuses),
     // CloudFront freezes Date for a run: every check of one request sees one instant there.
     clock: () => Date.now(),

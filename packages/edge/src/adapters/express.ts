@@ -7,15 +7,17 @@ import { isThenable, type Decision, type Denial, type Grant, type Scheme } from 
 import { DENIAL_STATUS } from '../errors.js';
 import type { Claims } from '../jwt.js';
 import { isManifest } from '../manifest.js';
-import { createVerifier, type VerifierOptions } from '../node.js';
 import { denialAnswer } from '../respond.js';
-import { BodyBuffer, nodeView, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
+import type { UrlsealMetrics } from './metrics.js';
+import { BodyBuffer, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * What a granted request carries on `req.urlseal`.
  *
  * @example
  * ```ts
+ * import type { UrlsealGrant } from '@urlseal/edge/express';
  * const grant: UrlsealGrant = { scheme: 'jwt', claims: { exp: 1_900_000_000, sub: 'student-42' } };
  * grant.claims.sub; // string | undefined
  * ```
@@ -29,18 +31,22 @@ type Req = IncomingMessage & { originalUrl?: string; baseUrl?: string; query?: u
 type Next = (err?: unknown) => void;
 
 /**
- * Options of {@link urlseal}: the verifier's options plus `trustProxy` and `onDenied`.
+ * Options of {@link urlseal}: the verifier's options plus `trustProxy`,
+ * `onDenied` and `metrics`. `keyring` may be a keyring (fixed) or a
+ * `KeyringSource` from `@urlseal/edge/keyring-source` (a watched file, a fetched URL).
  *
  * @example
  * ```ts
+ * import type { Response } from 'express';
+ * import type { UrlsealExpressOptions } from '@urlseal/edge/express';
  * const options: UrlsealExpressOptions = {
  *   keyring: process.env.URLSEAL_KEYRING!,
  *   trustProxy: 1,
- *   onDenied: (denial, _req, res) => void res.status(denial.status).send(`<h1>Link not valid (${denial.code})</h1>`),
+ *   onDenied: (denial, _req, res: Response) => void res.status(denial.status).send(`<h1>Link not valid (${denial.code})</h1>`),
  * };
  * ```
  */
-export interface UrlsealExpressOptions extends VerifierOptions {
+export interface UrlsealExpressOptions extends LiveVerifierOptions {
   /** Proxies you run in front of the app: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
   trustProxy?: boolean | number;
   /**
@@ -49,7 +55,10 @@ export interface UrlsealExpressOptions extends VerifierOptions {
    * `WWW-Authenticate` headers are already set; status and body are yours.
    * Without it the middleware answers SPEC §7's JSON denial.
    */
-  onDenied?: (denial: Denial, req: Req, res: ServerResponse, next: Next) => void;
+  // A method signature, so an Express app may annotate `res: express.Response`.
+  onDenied?(denial: Denial, req: Req, res: ServerResponse, next: Next): void;
+  /** Metrics from `createMetrics()` (`@urlseal/edge/metrics`); mount its `handler` on a route of your own. */
+  metrics?: UrlsealMetrics;
 }
 
 declare global {
@@ -166,17 +175,23 @@ function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, pa
  * ```
  */
 export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => void {
-  const { trustProxy, onDenied, ...verifierOptions } = options;
+  const { trustProxy, onDenied, metrics, ...verifierOptions } = options;
   const trust = readTrustProxy(trustProxy, 'urlseal');
   if (onDenied !== undefined && typeof onDenied !== 'function') throw new TypeError('urlseal: option "onDenied" must be a function');
-  const verifier = createVerifier(verifierOptions);
-  const params = verifier.params;
+  const recorder = readMetrics(metrics, 'urlseal');
+  const live = createLiveVerifier(verifierOptions);
+  const params = live.params;
+  recorder?.watchKeyring(live.source);
 
   function deny(req: Req, res: ServerResponse, next: Next, denial: Denial): void {
-    if (onDenied === undefined) return writeAnswer(res, denialAnswer(denial.code, denial.status));
-    const { headers } = denialAnswer(denial.code, denial.status);
+    if (onDenied === undefined) return writeAnswer(res, denialAnswer(denial.code, denial.status, denial.allowOrigin));
+    const { headers } = denialAnswer(denial.code, denial.status, denial.allowOrigin);
     for (const [name, value] of Object.entries(headers)) if (name !== 'content-type') res.setHeader(name, value);
-    onDenied(denial, req, res, next);
+    try {
+      onDenied(denial, req, res, next);
+    } catch {
+      writeAnswer(res, denialAnswer(denial.code, denial.status, denial.allowOrigin)); // a throwing onDenied still denies, never a 500
+    }
   }
 
   function grant(req: Req, res: ServerResponse, next: Next, granted: Grant): void {
@@ -200,7 +215,12 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
   }
 
   return function urlsealMiddleware(req, res, next) {
+    const start = performance.now();
     const apply = (decision: Decision): void => {
+      if (recorder !== undefined) {
+        recorder.recordDecision(decision, (performance.now() - start) / 1000, live.nowSeconds());
+        res.once('close', () => recorder.recordRequest(decision, (performance.now() - start) / 1000));
+      }
       if (!decision.ok) return deny(req, res, next, decision);
       try {
         grant(req, res, next, decision);
@@ -208,7 +228,8 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
         writeAnswer(res, denialAnswer('ERR_KEYRING_UNAVAILABLE')); // fail closed: the handler never runs unverified
       }
     };
-    const decision = verifier.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust));
+    // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
+    const decision = live.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust));
     if (isThenable(decision)) void decision.then(apply);
     else apply(decision);
   };

@@ -82,13 +82,6 @@ export type NginxHandler = (r: NginxRequest) => void;
 /**
  * Makes the handler: both schemes and every claim (nginx has no size limit),
  * HS256 and md5 through njs's crypto. `decide` never throws.
- *
- * @example
- * ```ts
- * // What `urlseal build nginx` writes around the bundle (an njs module):
- * const handle = urlsealNginx(config, require('crypto'));
- * export default { handle };
- * ```
  */
 export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHandler {
   const prepared = prepareBuilt(config, wiring);

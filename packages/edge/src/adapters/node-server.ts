@@ -5,21 +5,26 @@
 import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { forwardHeader, type TokenParams } from '../carriers.js';
-import { isThenable, type Decision, type Denial, type Grant, type ManifestGrant } from '../decide.js';
+import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
 import { isManifest } from '../manifest.js';
-import { createVerifier, type VerifierOptions } from '../node.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
-import { BodyBuffer, clientAddress, nodeView, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
+import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
+import { BodyBuffer, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
+ * `keyring` may be a keyring (fixed) or a `KeyringSource` from
+ * `@urlseal/edge/keyring-source` (a watched file, a fetched URL).
  *
  * @example
  * ```ts
- * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring, trustProxy: 1, originTimeout: 10_000 };
+ * import type { EdgeServerOptions } from '@urlseal/edge/node-server';
+ * import { keyringFile } from '@urlseal/edge/keyring-source';
+ * const options: EdgeServerOptions = { origin: 'http://127.0.0.1:3000', keyring: keyringFile('keyring.json'), trustProxy: 1, originTimeout: 10_000 };
  * ```
  */
-export interface EdgeServerOptions extends VerifierOptions {
+export interface EdgeServerOptions extends LiveVerifierOptions {
   /** Base URL of the origin, e.g. `http://127.0.0.1:3000` (a path prefix is kept). */
   origin: string;
   /** Proxies you run in front of the edge: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
@@ -28,6 +33,8 @@ export interface EdgeServerOptions extends VerifierOptions {
   originTimeout?: number;
   /** One JSON access-log line per request (default: stdout); `false` for none. Never holds a token. */
   log?: ((line: string) => void) | false;
+  /** Metrics from `createMetrics()` (`@urlseal/edge/metrics`) to record every decision, request and origin failure into. */
+  metrics?: UrlsealMetrics;
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and what the edge sets itself.
@@ -95,6 +102,22 @@ function logPath(raw: string, params: TokenParams): string {
   return path.length > 1024 ? `${path.slice(0, 1024)}…` : path;
 }
 
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}(?:-|$)/;
+const REQUEST_ID = /^[A-Za-z0-9._:/+=@-]{1,128}$/;
+const JWS_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/**
+ * The request id for the access log: the trace id of a W3C `traceparent`, else
+ * an `X-Request-Id` of at most 128 plain characters that does not look like a
+ * token; nothing otherwise (a log line never holds a token).
+ */
+function requestId(req: IncomingMessage): string | undefined {
+  const trace = TRACEPARENT.exec(String(req.headers.traceparent ?? '').trim())?.[1];
+  if (trace !== undefined && !/^0+$/.test(trace)) return trace;
+  const id = req.headers['x-request-id'];
+  return typeof id === 'string' && REQUEST_ID.test(id) && !JWS_SHAPE.test(id) ? id : undefined;
+}
+
 /** Lines written to stdout once per event-loop turn, not once per request. */
 function stdoutLog(): (line: string) => void {
   let pending: string[] = [];
@@ -125,7 +148,7 @@ function stdoutLog(): (line: string) => void {
  * ```
  */
 export function createEdgeServer(options: EdgeServerOptions): Server {
-  const { origin, trustProxy, originTimeout = 30_000, log, ...verifierOptions } = options;
+  const { origin, trustProxy, originTimeout = 30_000, log, metrics, ...verifierOptions } = options;
   let base: URL;
   try {
     base = new URL(origin);
@@ -138,35 +161,42 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   }
   if (log !== undefined && log !== false && typeof log !== 'function') throw new TypeError('createEdgeServer: option "log" must be a function or false');
   const trust = readTrustProxy(trustProxy, 'createEdgeServer');
-  const verifier = createVerifier(verifierOptions);
-  const params = verifier.params;
+  const recorder = readMetrics(metrics, 'createEdgeServer');
+  const live = createLiveVerifier(verifierOptions);
+  const params = live.params;
   const prefix = base.pathname.replace(/\/+$/, '');
   const https = base.protocol === 'https:';
   const send = https ? httpsRequest : httpRequest;
   const agent = https ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }) : new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
   const write = log === false ? undefined : (log ?? stdoutLog());
 
-  /** One access-log line when the exchange ends; `code` is the edge's own answer, `detail` why it denied. */
-  function logOnClose(req: IncomingMessage, res: ServerResponse, denial?: Denial): void {
-    if (write === undefined) return;
-    const start = performance.now();
+  /** When the exchange ends: one access-log line (`code` is the edge's own answer, `detail` why it denied) and the request's duration. */
+  function onClose(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number): void {
+    if (write === undefined && recorder === undefined) return;
     res.once('close', () => {
+      const ms = performance.now() - start;
+      recorder?.recordRequest(decision, ms / 1000);
+      if (write === undefined) return;
       const code = res.getHeader('x-urlseal-error');
+      const id = requestId(req);
       write(
         JSON.stringify({
           method: req.method,
           path: logPath(req.url ?? '', params),
           status: res.statusCode,
           code: typeof code === 'string' ? code : null,
-          ...(denial?.detail === undefined ? {} : { detail: denial.detail }),
-          ms: Math.round(performance.now() - start),
+          ...(decision.ok || decision.detail === undefined ? {} : { detail: decision.detail }),
+          ...(id === undefined ? {} : { requestId: id }),
+          ms: Math.round(ms),
         }),
       );
     });
   }
 
-  function fail(res: ServerResponse, status: 502 | 504): void {
-    writeAnswer(res, originFailureAnswer(status));
+  /** An origin failure: counted, and answered 502/504 unless the answer had begun (then the client sees a cut). */
+  function fail(res: ServerResponse, kind: OriginErrorKind): void {
+    recorder?.recordOriginError(kind);
+    writeAnswer(res, originFailureAnswer(kind === 'timeout' ? 504 : 502));
   }
 
   /** Relays a manifest, rewritten when it can be (SPEC §7), else the origin's bytes untouched. */
@@ -193,7 +223,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
           res.writeHead(200, answer.statusMessage, [...headers, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(text))]);
           res.end(text);
         },
-        () => fail(res, 502),
+        () => fail(res, 'unrelayable'),
       );
     };
     answer.on('data', onData).once('end', onEnd);
@@ -203,10 +233,13 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     const status = answer.statusCode ?? 0;
     if (status < 200 || status > 599) {
       answer.destroy();
-      return fail(res, 502); // a status the edge cannot relay: never crash on it
+      return fail(res, 'unrelayable'); // a status the edge cannot relay: never crash on it
     }
     answer.once('close', () => {
-      if (!answer.complete) res.destroy(); // cut mid-body: the client sees a cut, not a short file
+      if (answer.complete) return;
+      // Cut mid-body: the client sees a cut, not a short file. A client that left first is no origin error.
+      if (!res.destroyed) recorder?.recordOriginError('cut');
+      res.destroy();
     });
     if (grant.manifest !== undefined && status === 200 && isManifest(grant.path, answer.headers['content-type'])) {
       return relayManifest(req, res, grant.manifest, answer);
@@ -233,15 +266,16 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     });
     let answered = false;
     upstream.setTimeout(originTimeout, () => {
+      if (!answered) return void (upstream.destroy(), fail(res, 'timeout'));
+      recorder?.recordOriginError('timeout'); // silent mid-body
       upstream.destroy();
-      if (answered) res.destroy();
-      else fail(res, 504);
+      res.destroy();
     });
     upstream.once('error', (error: NodeJS.ErrnoException) => {
       if (answered || res.destroyed) return void res.destroy();
       // A kept-alive socket the origin closed meanwhile: a GET or HEAD may be sent once more.
       if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') return forward(req, res, grant, true);
-      fail(res, 502);
+      fail(res, 'unavailable');
     });
     upstream.once('response', (answer) => {
       answered = true;
@@ -249,7 +283,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
         relay(req, res, grant, answer);
       } catch {
         answer.destroy(); // e.g. a header Node refuses to write: the edge keeps serving
-        fail(res, 502);
+        fail(res, 'unrelayable');
       }
     });
     if (!retried) {
@@ -260,25 +294,29 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     upstream.end();
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse, decision: Decision): void {
-    logOnClose(req, res, decision.ok ? undefined : decision);
-    if (decision.ok) return forward(req, res, decision);
-    writeAnswer(res, denialAnswer(decision.code, decision.status));
+  function answer(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number, decided: number): void {
+    recorder?.recordDecision(decision, (decided - start) / 1000, live.nowSeconds());
+    onClose(req, res, decision, start);
+    try {
+      if (decision.ok) return forward(req, res, decision);
+      writeAnswer(res, denialAnswer(decision.code, decision.status, decision.allowOrigin));
+    } catch {
+      fail(res, 'unavailable'); // an adapter fault after the decision: nothing reached the origin unverified
+    }
   }
 
   const server = createServer((req, res) => {
-    try {
-      const decision = verifier.decide(nodeView(req, req.url ?? '', trust));
-      if (!isThenable(decision)) return answer(req, res, decision);
-      decision.then(
-        (settled) => answer(req, res, settled),
-        () => fail(res, 502),
-      );
-    } catch {
-      fail(res, 502); // an adapter fault: fail closed, nothing reached the origin unverified
-    }
+    const start = performance.now();
+    // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
+    const decision = live.decide(nodeView(req, req.url ?? '', trust));
+    if (!isThenable(decision)) return answer(req, res, decision, start, performance.now());
+    void decision.then((settled) => answer(req, res, settled, start, performance.now()));
   });
-  server.once('close', () => agent.destroy());
+  const unwatch = recorder?.watchKeyring(live.source);
+  server.once('close', () => {
+    agent.destroy();
+    unwatch?.();
+  });
   return server;
 }
 
@@ -288,6 +326,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
  *
  * @example
  * ```ts
+ * import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
+ * const server = createEdgeServer({ origin: 'http://127.0.0.1:3000', keyring: process.env.URLSEAL_KEYRING! }).listen(8080);
  * process.once('SIGTERM', () => void stopGracefully(server).then(() => process.exit(0)));
  * ```
  */

@@ -8,6 +8,7 @@ import type { RequestView } from '../decide.js';
 import { parseIpRange } from '../ip.js';
 import { MAX_MANIFEST_BYTES, bodyEncoding, rewriteManifest, type BodyEncoding, type ManifestRewrite } from '../manifest.js';
 import type { EdgeAnswer } from '../respond.js';
+import type { UrlsealMetrics } from './metrics.js';
 
 /**
  * How many proxies you run in front of the edge (SPEC §7 `--trust-proxy N`):
@@ -21,6 +22,16 @@ export function readTrustProxy(value: unknown, caller: string): number {
     throw new TypeError(`${caller}: option "trustProxy" must be a whole number of proxies from 0 to 32 (or true for 1)`);
   }
   return value;
+}
+
+/** The `metrics` option: absent, or what `createMetrics()` made. */
+export function readMetrics(value: unknown, caller: string): UrlsealMetrics | undefined {
+  if (value === undefined) return undefined;
+  const metrics = value as Partial<UrlsealMetrics> | null;
+  if (typeof metrics !== 'object' || metrics === null || typeof metrics.recordDecision !== 'function' || typeof metrics.watchKeyring !== 'function') {
+    throw new TypeError(`${caller}: option "metrics" must be what createMetrics() from @urlseal/edge/metrics returns`);
+  }
+  return metrics as UrlsealMetrics;
 }
 
 function isAddress(text: string): boolean {

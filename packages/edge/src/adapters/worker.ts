@@ -7,27 +7,31 @@ import { createVerifier, denialResponse, handle, originFailure, type Verifier } 
  *
  * @example
  * ```ts
+ * import type { WorkerEnv } from '@urlseal/edge/worker';
  * const env: WorkerEnv = { URLSEAL_KEYRING: '{"kids":{"2026-11":"…"}}', URLSEAL_ORIGIN: 'https://origin.example.com' };
  * ```
  */
 export interface WorkerEnv {
   URLSEAL_KEYRING?: string;
   URLSEAL_ORIGIN?: string;
+  /** Comma-separated web origins whose pages may read denials (`cors`), or `*`. */
+  URLSEAL_CORS?: string;
 }
 
-let cache: { text: string; verifier: Verifier | undefined } | undefined;
+let cache: { text: string; cors: string | undefined; verifier: Verifier | undefined } | undefined;
 
-/** One verifier per keyring text; `undefined` when the keyring is unusable (→ 503). */
-function verifierFor(text: string | undefined): Verifier | undefined {
+/** One verifier per keyring text (and cors list); `undefined` when either is unusable (→ 503). */
+function verifierFor(text: string | undefined, cors: string | undefined): Verifier | undefined {
   if (text === undefined) return undefined;
-  if (cache?.text !== text) {
+  if (cache?.text !== text || cache.cors !== cors) {
     let verifier: Verifier | undefined;
     try {
-      verifier = createVerifier({ keyring: text });
+      const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
+      verifier = createVerifier({ keyring: text, ...(origins === undefined ? {} : { cors: origins as string[] | '*' }) });
     } catch {
       verifier = undefined; // never echo the keyring error: it may name key material
     }
-    cache = { text, verifier };
+    cache = { text, cors, verifier };
   }
   return cache.verifier;
 }
@@ -47,7 +51,7 @@ function verifierFor(text: string | undefined): Verifier | undefined {
  */
 const worker = {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-    const verifier = verifierFor(env.URLSEAL_KEYRING);
+    const verifier = verifierFor(env.URLSEAL_KEYRING, env.URLSEAL_CORS);
     if (verifier === undefined) return denialResponse('ERR_KEYRING_UNAVAILABLE');
     const origin = env.URLSEAL_ORIGIN;
     if (!origin || !/^https?:\/\//.test(origin)) return originFailure(502);

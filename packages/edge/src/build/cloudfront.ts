@@ -15,7 +15,9 @@ import { builtConfig, type BuildOptions } from './config.js';
  *
  * @example
  * ```ts
- * if (built.bytes > CLOUDFRONT_MAX_BYTES) console.log('too large');
+ * import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction } from '@urlseal/edge/build';
+ * const built = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING! });
+ * console.log(`${built.bytes} of ${CLOUDFRONT_MAX_BYTES} bytes`);
  * ```
  */
 export const CLOUDFRONT_MAX_BYTES = 10_240;
@@ -26,7 +28,8 @@ export const CLOUDFRONT_MAX_BYTES = 10_240;
  *
  * @example
  * ```ts
- * const options: CloudFrontBuildOptions = { keyring: keyringJson, kvs: false };
+ * import type { CloudFrontBuildOptions } from '@urlseal/edge/build';
+ * const options: CloudFrontBuildOptions = { keyring: { kids: { '2026-11': process.env.HS256_SECRET! } }, kvs: true };
  * ```
  */
 export interface CloudFrontBuildOptions extends BuildOptions {
@@ -42,7 +45,16 @@ export interface CloudFrontBuildOptions extends BuildOptions {
   kvs?: boolean | undefined;
 }
 
-/** One KeyValueStore entry, as `aws cloudfront-keyvaluestore put-key` and the S3 import file take it. */
+/**
+ * One KeyValueStore entry, as `aws cloudfront-keyvaluestore put-key` and the S3 import file take it.
+ *
+ * @example
+ * ```ts
+ * import { buildCloudFrontFunction, type KeyValueEntry } from '@urlseal/edge/build';
+ * const entries: readonly KeyValueEntry[] = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING!, kvs: true }).kvsData ?? [];
+ * console.log(JSON.stringify({ data: entries })); // the file `aws cloudfront create-key-value-store --import-source` reads
+ * ```
+ */
 export interface KeyValueEntry {
   readonly key: string;
   readonly value: string;
@@ -55,7 +67,8 @@ export interface KeyValueEntry {
  *
  * @example
  * ```ts
- * const built: CloudFrontFunction = buildCloudFrontFunction({ keyring });
+ * import { buildCloudFrontFunction, type CloudFrontFunction } from '@urlseal/edge/build';
+ * const built: CloudFrontFunction = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING! });
  * console.log(built.bytes, built.notes.join('\n'));
  * ```
  */

@@ -12,7 +12,8 @@ import { readVerifierOptions, type VerifierOptions } from '../options.js';
  *
  * @example
  * ```ts
- * const options: BuildOptions = { keyring: keyringJson, maxTtl: '1h' };
+ * import type { BuildOptions } from '@urlseal/edge/build';
+ * const options: BuildOptions = { keyring: process.env.URLSEAL_KEYRING!, maxTtl: 3600 };
  * ```
  */
 export interface BuildOptions {
@@ -63,11 +64,6 @@ function changedStatuses(statuses: Readonly<Record<DenialCode, number>>): Partia
  * `UrlsealError` for a bad keyring) and returns the BuiltConfig for the
  * schemes in scope: HS256 keys with their secret, other kids listed without
  * one (they answer ERR_ALG_NOT_ALLOWED, with a note), secure-token secrets.
- *
- * @example
- * ```ts
- * const { config, notes } = builtConfig('buildNginxModule', { keyring }, { jwt: true, secureToken: true, runtime: 'nginx (njs)' });
- * ```
  */
 export function builtConfig(caller: string, options: BuildOptions, scope: BuildScope): Built {
   const { keyring: keyringOption, ...rest } = options;

@@ -16,7 +16,10 @@ import { builtConfig, type BuildOptions } from './config.js';
  *
  * @example
  * ```ts
- * const options: NginxBuildOptions = { keyring, origin: 'http://127.0.0.1:8080', location: '/videos/', dir: '/etc/nginx/urlseal' };
+ * import type { NginxBuildOptions } from '@urlseal/edge/build';
+ * const options: NginxBuildOptions = {
+ *   keyring: process.env.URLSEAL_KEYRING!, origin: 'http://127.0.0.1:8080', location: '/videos/', dir: '/etc/nginx/urlseal',
+ * };
  * ```
  */
 export interface NginxBuildOptions extends BuildOptions {
@@ -36,8 +39,11 @@ export interface NginxBuildOptions extends BuildOptions {
  *
  * @example
  * ```ts
- * const { files, notes } = buildNginxModule(options);
- * for (const [name, text] of Object.entries(files)) writeFileSync(`${options.dir}/${name}`, text);
+ * import { writeFileSync } from 'node:fs';
+ * import { buildNginxModule, type NginxModule } from '@urlseal/edge/build';
+ * const dir = '/etc/nginx/urlseal';
+ * const built: NginxModule = buildNginxModule({ keyring: process.env.URLSEAL_KEYRING!, origin: 'http://127.0.0.1:8080', dir });
+ * for (const [name, text] of Object.entries(built.files)) writeFileSync(`${dir}/${name}`, text, { mode: 0o600 });
  * ```
  */
 export interface NginxModule {
@@ -72,7 +78,7 @@ function readOrigin(origin: unknown): { scheme: 'http' | 'https'; host: string; 
  * @example
  * ```ts
  * import { buildNginxModule } from '@urlseal/edge/build';
- * const { files } = buildNginxModule({ keyring, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
+ * const { files } = buildNginxModule({ keyring: process.env.URLSEAL_KEYRING!, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
  * ```
  */
 export function buildNginxModule(options: NginxBuildOptions): NginxModule {

@@ -6,37 +6,19 @@ import type { KeyEntry } from '../keyring.js';
  * Verifies a JWS signature (given as its canonical base64url segment) over
  * the signing input with one prepared key. May answer synchronously
  * (node:crypto) or asynchronously (crypto.subtle).
-  *
- * @example
- * ```ts
- * const check: SignatureCheck = nodeCrypto.importKey(entry);
- * await check('header.payload', 'signature-base64url'); // boolean
- * ```
- */
+  */
 export type SignatureCheck = (signingInput: string, signature: string) => boolean | Promise<boolean>;
 
 /**
  * Whether `st` (22 canonical base64url characters) equals
  * base64url(md5(secret + path + expires)) for one prepared secret, compared in
  * constant time.
-  *
- * @example
- * ```ts
- * const matches: SecureTokenCheck = webCrypto.importSecureTokenSecret(secret);
- * matches('/my/uri', '1470055000', 'm6WCATfRgS_5lcyChCPgrw');
- * ```
- */
+  */
 export type SecureTokenCheck = (path: string, expires: string, st: string) => boolean;
 
 /**
  * A crypto implementation for the verifier: the Web one (`crypto.subtle` and
  * pure-JS md5) or the Node one (`node:crypto`).
- *
- * @example
- * ```ts
- * import { createVerifierWith, webCrypto } from '@urlseal/edge';
- * const verifier = createVerifierWith(webCrypto, { keyring }); // keys imported here, once
- * ```
  */
 export interface CryptoBackend {
   readonly name: 'web' | 'node';

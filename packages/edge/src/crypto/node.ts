@@ -51,12 +51,6 @@ function asymmetricCheck(entry: KeyEntry): SignatureCheck {
 /**
  * The node:crypto backend: synchronous HMAC and md5 compared in constant
  * time, `KeyObject`s made once, native base64url decoding.
- *
- * @example
- * ```ts
- * import { createVerifierWith, nodeCrypto } from '@urlseal/edge';
- * const verifier = createVerifierWith(nodeCrypto, { keyring }); // what createVerifier does on Node
- * ```
  */
 export const nodeCrypto: CryptoBackend = Object.freeze({
   name: 'node',

@@ -74,12 +74,6 @@ function importKey(entry: KeyEntry): SignatureCheck {
 
 /**
  * The Web Crypto backend: `crypto.subtle` for JWS, pure-JS md5 for secure-token.
- *
- * @example
- * ```ts
- * import { createVerifierWith, webCrypto } from '@urlseal/edge';
- * const verifier = createVerifierWith(webCrypto, { keyring });
- * ```
  */
 export const webCrypto: CryptoBackend = Object.freeze({
   name: 'web',

@@ -51,11 +51,6 @@ function compress(state: Int32Array, words: Int32Array): void {
 
 /**
  * The 16-byte MD5 digest of `input` (RFC 1321).
- *
- * @example
- * ```ts
- * md5(new TextEncoder().encode('abc')); // Uint8Array [0x90, 0x01, 0x50, 0x98, …]
- * ```
  */
 export function md5(input: Uint8Array): Uint8Array {
   const length = input.length;

@@ -95,6 +95,19 @@ describe('@urlseal/edge/node-server', () => {
     expect(logs.join('\n')).not.toContain(token);
   });
 
+  it('reads an absolute-form target as its path and query, and never logs its scheme, authority or token', async () => {
+    const base = await edge();
+    const token = jwt({ path: '/v/*' });
+    const granted = await raw(base, `http://edge.example/_token/${token}/v/a.txt?x=1`);
+    expect(granted.status).toBe(200);
+    expect(seen.at(-1)?.url).toBe('/v/a.txt?x=1');
+    expect(JSON.parse(logs.at(-1) ?? '{}')).toMatchObject({ path: '/v/a.txt', status: 200 });
+    const denied = await raw(base, `http://user:pass@edge.example/v/a.txt?token=${tamper(token)}`);
+    expect(denied.status).toBe(403);
+    expect(JSON.parse(logs.at(-1) ?? '{}')).toMatchObject({ path: '/v/a.txt', status: 403, code: 'ERR_SIGNATURE_INVALID', detail: 'signature' });
+    expect(logs.join('\n')).not.toMatch(/edge\.example|user:pass|eyJ/);
+  });
+
   it('passes Range (206) and HEAD through', async () => {
     const base = await edge();
     const q = `token=${jwt({ path: '/a.mp4' })}`;

@@ -11,6 +11,7 @@ Commands:
   inspect   decode a signed URL or token without verifying it
   serve     run the verifying edge in front of an origin or a folder
   build     write an edge function with the keyring in it (cloudfront, nginx)
+  check-manifest  check that an HLS/DASH manifest keeps a path token and its grant
 
 Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE (-k)
 or from env URLSEAL_KEYRING (the JSON text).`;
@@ -72,7 +73,7 @@ It does NOT verify the signature; use urlseal verify for that.
   --keyring, -k FILE  also tell whether the keyring holds the token's kid`;
 
 export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k FILE] [--port 8080] [--host 127.0.0.1]
-                     [--trust-proxy [N]] [--origin-timeout SECS]
+                     [--trust-proxy [N]] [--origin-timeout SECS] [--cors ORIGIN]…
 
 Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
 without any token; denials answer as SPEC §7 says. One JSON access-log line per request
@@ -86,7 +87,9 @@ on stdout (never the token). SIGTERM/SIGINT: finish in-flight requests, then exi
   --host ADDR             address to bind (default 127.0.0.1)
   --trust-proxy [N]       N proxies you run stand in front (default 0; alone: 1): the client
                           address for ip claims is the N-th X-Forwarded-For entry from the right
-  --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)`;
+  --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)
+  --cors ORIGIN           a web origin (https://app.example) whose pages may read denials
+                          (status and x-urlseal-error) cross-origin; repeatable, or '*'`;
 
 export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
                      [--kvs [--kvs-data FILE]] [--preset cloudfront]

@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ run: Run }>>> = {
   inspect: () => import('./inspect.js'),
   serve: () => import('./serve.js'),
   build: () => import('./build.js'),
+  'check-manifest': () => import('./check-manifest.js'),
 };
 
 function version(): string {

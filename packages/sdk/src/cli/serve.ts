@@ -1,6 +1,11 @@
+import type { Server } from 'node:http';
 import { connect } from 'node:net';
+import { keyringFile, keyringUrl, staticKeyring, type KeyringSource } from '@urlseal/edge/keyring-source';
+import type { UrlsealMetrics } from '@urlseal/edge/metrics';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
-import { parseCommand, stringFlag } from './args.js';
+import { KEYRING_ENV } from '../keyring.js';
+import { parseTtl, type Ttl } from '../ttl.js';
+import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
 import { KEYRING_FLAG, keyringFromFlag, warn } from './options.js';
@@ -13,7 +18,13 @@ const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'trust-proxy': { type: 'string' },
+  cors: { type: 'string', multiple: true },
   'origin-timeout': { type: 'string' },
+  'keyring-url': { type: 'string' },
+  'keyring-refresh': { type: 'string' },
+  'max-stale': { type: 'string' },
+  metrics: { type: 'string' },
+  grace: { type: 'string' },
 } as const;
 
 /** Warns (without delaying start-up) when nothing accepts connections at the origin yet. */
@@ -38,17 +49,6 @@ function readOrigin(origin: string | undefined, root: string | undefined): strin
   return origin;
 }
 
-/**
- * `urlseal serve (--origin URL | --root DIR) [-k FILE] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]]`:
- * runs the verifying edge until SIGTERM/SIGINT, then finishes in-flight requests and
- * resolves to 0. An unusable keyring, origin or folder throws before listening (main: exit 2).
- *
- * @example
- * ```sh
- * urlseal serve --root ./media --keyring keyring.json --port 8080
- * # urlseal edge listening on http://127.0.0.1:8080 (files from /home/me/media)
- * ```
- */
 /** `--trust-proxy` takes an optional count: alone (or before another flag) it means 1. */
 function withTrustProxyCount(args: string[]): string[] {
   const out: string[] = [];
@@ -62,6 +62,104 @@ function withTrustProxyCount(args: string[]): string[] {
   return out;
 }
 
+/** `--cors ORIGIN`, repeatable (or `--cors '*'`): pages of those origins may read denials. */
+function corsOption(origins: string[]): { cors?: string[] | '*' } {
+  if (origins.length === 0) return {};
+  if (origins.includes('*')) return { cors: '*' };
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) throw new UsageError(`--cors takes a web origin such as https://app.example (scheme, host, optional port), not ${JSON.stringify(origin)}`);
+  }
+  return { cors: origins };
+}
+
+/** A duration flag (`90`, `90s`, `5m`, `1h`) in milliseconds; errors name the flag. */
+function durationFlag(parsed: ParsedArgs, flag: string, fallback: string): number {
+  const value = stringFlag(parsed, flag) ?? fallback;
+  // parseTtl names the option: `parseTtl: option "maxStale" …`, which the CLI prints as `--max-stale …`.
+  const option = flag.replace(/-([a-z])/g, (_dash, letter: string) => letter.toUpperCase());
+  return parseTtl((/^\d+$/.test(value) ? Number(value) : value) as Ttl, 30 * 86400, 'parseTtl', option) * 1000;
+}
+
+/** The keyring source the flags name: a watched file, a fetched URL, or env URLSEAL_KEYRING (fixed). */
+async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
+  const file = stringFlag(parsed, 'keyring');
+  const url = stringFlag(parsed, 'keyring-url');
+  const urlOnly = ['keyring-refresh', 'max-stale'].find((flag) => stringFlag(parsed, flag) !== undefined);
+  if (url === undefined && urlOnly !== undefined) throw new UsageError(`--${urlOnly} goes with --keyring-url`);
+  if (file !== undefined && url !== undefined) throw new UsageError('give --keyring FILE or --keyring-url URL, not both');
+  if (url !== undefined) {
+    const refreshInterval = durationFlag(parsed, 'keyring-refresh', '60s');
+    const maxStale = durationFlag(parsed, 'max-stale', '1h');
+    // Not the first successful fetch (the listening line announces the edge), but a key server
+    // still down at start is said at once: the edge answers 503 until a fetch succeeds.
+    let started = false;
+    const log = (line: string) => void ((started || !line.includes('"result":"loaded"')) && process.stderr.write(`${line}\n`));
+    let source: KeyringSource;
+    try {
+      source = keyringUrl(url, { refreshInterval, maxStale, log });
+    } catch (error) {
+      throw new UsageError(`--keyring-url: ${(error as Error).message.replace(/^keyringUrl: /, '')}`);
+    }
+    // The first fetch, waited for: a key server still down keeps the edge up (503 until it answers).
+    await source.reload();
+    started = true;
+    return source;
+  }
+  if (file === undefined) return staticKeyring(keyringFromFlag(parsed)); // env URLSEAL_KEYRING, or a clear "no keyring"
+  // The first read is not logged: an unusable file at start is one stderr line and exit 2,
+  // a good one is announced by the listening line. Every later event is one stderr line.
+  let started = false;
+  const source = keyringFile(file, { log: (line: string) => void (started && process.stderr.write(`${line}\n`)) });
+  if (source.current() === undefined) {
+    source.close();
+    throw new UsageError(`unusable keyring ${file}: ${source.problem ?? 'unknown problem'} (or set ${KEYRING_ENV})`);
+  }
+  started = true;
+  return source;
+}
+
+/** `--metrics HOST:PORT`, checked before anything starts. */
+function metricsAddress(value: string | undefined): { host: string; port: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (match === null || port > 65535) throw new UsageError('--metrics takes HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464');
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
+/** The metrics listener, started before the edge so a taken port fails fast. */
+async function startMetrics(at: { host: string; port: number } | undefined): Promise<{ server: Server; metrics: UrlsealMetrics } | undefined> {
+  if (at === undefined) return undefined;
+  const { createMetrics, createMetricsServer } = await import('@urlseal/edge/metrics');
+  const metrics = createMetrics();
+  const server = createMetricsServer(metrics);
+  await listen(server, at.host, at.port, '--metrics: ');
+  return { server, metrics };
+}
+
+function listen(server: Server, host: string, port: number, what = ''): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`${what}cannot listen on ${host}:${port} (${error.code ?? error.message})`)));
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function shown(host: string, port: number | string): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL] [--port 8080] [--host 127.0.0.1]
+ * [--trust-proxy [N]] [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]`: runs the verifying edge
+ * until SIGTERM/SIGINT, then finishes in-flight requests and resolves to 0; SIGHUP re-reads the
+ * keyring. An unusable keyring, origin, folder or port throws before listening (main: exit 2).
+ *
+ * @example
+ * ```sh
+ * urlseal serve --root ./media --keyring keyring.json --port 8080
+ * # urlseal edge listening on http://127.0.0.1:8080 (files from /home/me/media)
+ * ```
+ */
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('serve', withTrustProxyCount(args), FLAGS, SERVE_HELP, 0);
   if (parsed === undefined) return 0;
@@ -74,36 +172,56 @@ export async function run(args: string[]): Promise<number> {
   if (!/^\d{1,2}$/.test(trustProxy) || Number(trustProxy) > 32) throw new UsageError('--trust-proxy takes the number of proxies you run in front, 0 to 32');
   const timeout = stringFlag(parsed, 'origin-timeout') ?? '30';
   if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0) throw new UsageError('--origin-timeout takes seconds');
-  const keyring = keyringFromFlag(parsed);
-  const files: FileOrigin | undefined = root === undefined ? undefined : await startFileOrigin(root);
-  const server = createEdgeServer({
-    origin: files?.url ?? (origin as string),
-    keyring,
-    trustProxy: Number(trustProxy),
-    originTimeout: Number(timeout) * 1000,
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${host}:${port} (${error.code ?? error.message})`)));
-      server.listen(Number(port), host, () => resolve());
-    });
-  } catch (error) {
+  const grace = stringFlag(parsed, 'grace') ?? '10';
+  if (!/^\d+(\.\d+)?$/.test(grace)) throw new UsageError('--grace takes seconds');
+  const cors = corsOption(listFlag(parsed, 'cors'));
+  const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
+  const source = await keyringSource(parsed);
+  let observed: Awaited<ReturnType<typeof startMetrics>>;
+  let files: FileOrigin | undefined;
+  const stopAll = async () => {
+    source.close();
+    observed?.server.close();
+    observed?.server.closeAllConnections();
     await files?.close();
+  };
+  let server: Server;
+  try {
+    observed = await startMetrics(metricsAt);
+    files = root === undefined ? undefined : await startFileOrigin(root);
+    server = createEdgeServer({
+      origin: files?.url ?? (origin as string),
+      keyring: source,
+      trustProxy: Number(trustProxy),
+      originTimeout: Number(timeout) * 1000,
+      ...cors,
+      ...(observed === undefined ? {} : { metrics: observed.metrics }),
+    });
+    await listen(server, host, Number(port));
+  } catch (error) {
+    await stopAll();
     throw error;
   }
   const address = server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const serving = files === undefined ? '' : ` (files from ${files.root})`;
-  process.stdout.write(`urlseal edge listening on http://${host.includes(':') ? `[${host}]` : host}:${bound}${serving}\n`);
+  process.stdout.write(`urlseal edge listening on ${shown(host, bound)}${serving}\n`);
+  const metricsBound = observed?.server.address();
+  if (typeof metricsBound === 'object' && metricsBound !== null) {
+    process.stdout.write(`urlseal metrics on ${shown(metricsBound.address, metricsBound.port)}/metrics\n`);
+  }
   if (origin !== undefined) probeOrigin(origin);
   await new Promise<void>((resolve) => {
+    const reload = () => void source.reload();
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void stopGracefully(server).then(() => files?.close()).then(resolve);
+      process.off('SIGHUP', reload);
+      void stopGracefully(server, Number(grace) * 1000).then(stopAll).then(resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    process.on('SIGHUP', reload); // also keeps SIGHUP from ending the process
   });
   return 0;
 }

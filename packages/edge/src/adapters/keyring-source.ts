@@ -1,0 +1,621 @@
+// @urlseal/edge/keyring-source: where a Node edge gets its keyring, and the
+// verifier over whatever keyring is in use now. A source (a file it watches, a
+// URL it fetches, or a fixed keyring) validates each new keyring completely
+// (parsed, every key imported) before it replaces the last good one in one
+// assignment; a bad one is logged and the last good keyring stays. Used by
+// `createEdgeServer`, the Express middleware and `urlseal serve` alike.
+import { createHash, createPublicKey } from 'node:crypto';
+import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { TokenParams } from '../carriers.js';
+import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
+import { createKeyring, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
+import { createVerifier, type VerifierOptions } from '../node.js';
+import { UrlsealError } from '../errors.js';
+import { readVerifierOptions } from '../options.js';
+import type { Verifier } from '../verifier.js';
+
+/**
+ * What one load attempt of a {@link KeyringSource} came to: a new keyring is
+ * in use (`loaded`), the same one was read again (`unchanged`), the new one was
+ * refused (`invalid`), or nothing could be read (`unavailable`).
+ *
+ * @example
+ * ```ts
+ * import { keyringFile, type KeyringReloadResult } from '@urlseal/edge/keyring-source';
+ * const source = keyringFile('/etc/urlseal/keyring.json');
+ * const result: KeyringReloadResult = await source.reload(); // e.g. on SIGHUP
+ * ```
+ */
+export type KeyringReloadResult = 'loaded' | 'unchanged' | 'invalid' | 'unavailable';
+
+/**
+ * One load attempt, as a source reports it to {@link KeyringSource.subscribe}.
+ * `reason` says what was wrong (the member and the problem, or the I/O
+ * failure); it never holds a secret.
+ *
+ * @example
+ * ```ts
+ * import { keyringFile, type KeyringEvent } from '@urlseal/edge/keyring-source';
+ * const source = keyringFile('/etc/urlseal/keyring.json');
+ * source.subscribe((event: KeyringEvent) => { if (event.result === 'invalid') console.error(event.reason); });
+ * ```
+ */
+export interface KeyringEvent {
+  readonly result: KeyringReloadResult;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * The keyring a source holds now, and when its source last confirmed it
+ * (Unix ms: the last read or fetch that returned this keyring).
+ *
+ * @example
+ * ```ts
+ * import { keyringFile, type LoadedKeyring } from '@urlseal/edge/keyring-source';
+ * const loaded: LoadedKeyring | undefined = keyringFile('/etc/urlseal/keyring.json').current();
+ * if (loaded) console.log((Date.now() - loaded.confirmedAt) / 1000, 's old');
+ * ```
+ */
+export interface LoadedKeyring {
+  readonly keyring: Keyring;
+  readonly confirmedAt: number;
+}
+
+/**
+ * Where an edge gets its keyring: {@link keyringFile}, {@link keyringUrl} or
+ * {@link staticKeyring}. Pass one as the `keyring` option of
+ * `createEdgeServer` or the Express `urlseal()`.
+ *
+ * @example
+ * ```ts
+ * import { keyringFile, type KeyringSource } from '@urlseal/edge/keyring-source';
+ * const source: KeyringSource = keyringFile('/etc/urlseal/keyring.json');
+ * process.on('SIGHUP', () => void source.reload());
+ * ```
+ */
+export interface KeyringSource {
+  /** What the source reads, for logs: `file PATH`, `url ORIGIN/PATH` (never a query) or `static`. */
+  readonly description: string;
+  /** The keyring in use; `undefined` when none ever loaded, or (a URL) none was fetched for `maxStale`. */
+  current(): LoadedKeyring | undefined;
+  /** Why the last attempt failed; `undefined` after a success. */
+  readonly problem: string | undefined;
+  /** Reads or fetches now (e.g. on SIGHUP). A fetch already in flight is shared, never doubled. */
+  reload(): Promise<KeyringReloadResult>;
+  /** Calls `listener` after every load attempt; returns the unsubscribe function. */
+  subscribe(listener: (event: KeyringEvent) => void): () => void;
+  /** Stops watching, polling and fetching. The last keyring stays readable. */
+  close(): void;
+}
+
+/**
+ * Where a source writes its one-line JSON events (`loaded`, `invalid`, `unavailable`, `stale`): a function, or `false` for none. Default stderr.
+ *
+ * @example
+ * ```ts
+ * import { keyringFile, type KeyringLog } from '@urlseal/edge/keyring-source';
+ * const log: KeyringLog = (line) => console.error(`[keyring] ${line}`);
+ * keyringFile('/etc/urlseal/keyring.json', { log });
+ * ```
+ */
+export type KeyringLog = ((line: string) => void) | false;
+
+/**
+ * Options of {@link keyringFile}.
+ *
+ * @example
+ * ```ts
+ * import type { KeyringFileOptions } from '@urlseal/edge/keyring-source';
+ * const options: KeyringFileOptions = { pollInterval: 5_000, log: (line: string) => console.error(line) };
+ * ```
+ */
+export interface KeyringFileOptions {
+  /** Milliseconds between stat checks, the fallback when file events are missed (network file systems, symlink swaps). Default 2000; 0 turns polling off. */
+  pollInterval?: number;
+  log?: KeyringLog;
+}
+
+/**
+ * Options of {@link keyringUrl}.
+ *
+ * @example
+ * ```ts
+ * import type { KeyringUrlOptions } from '@urlseal/edge/keyring-source';
+ * const options: KeyringUrlOptions = { refreshInterval: 60_000, timeout: 5_000, maxStale: 3_600_000 };
+ * ```
+ */
+export interface KeyringUrlOptions {
+  /** Milliseconds between fetches. Default 60 000. After a failure the next try comes sooner (1 s, doubling up to this). */
+  refreshInterval?: number;
+  /** Milliseconds one fetch (headers and body) may take. Default 10 000. */
+  timeout?: number;
+  /** Milliseconds without a successful fetch after which the keyring is no longer used (503). Default 3 600 000 (1 h). */
+  maxStale?: number;
+  log?: KeyringLog;
+}
+
+const stderrLog = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function readLog(value: unknown, caller: string): ((line: string) => void) | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return stderrLog;
+  if (typeof value !== 'function') throw new TypeError(`${caller}: option "log" must be a function or false`);
+  return value as (line: string) => void;
+}
+
+function readMs(caller: string, name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 2 ** 31 - 1) {
+    throw new TypeError(`${caller}: option "${name}" must be a number of milliseconds from ${min} to 2147483647`);
+  }
+  return value;
+}
+
+function checkOptionNames(caller: string, options: object, names: readonly string[]): void {
+  for (const name of Object.keys(options)) if (!names.includes(name)) throw new TypeError(`${caller}: option "${name}" is unknown`);
+}
+
+/**
+ * A keyring from text, validated as SPEC §3 says, and every asymmetric key
+ * imported once: a point off its curve refuses the whole new keyring here
+ * rather than answering 503 for that key's tokens after the swap.
+ */
+function validate(text: string): Keyring {
+  const keyring = createKeyring(text);
+  for (const entry of keyring.keys.values()) {
+    if (entry.jwk === undefined) continue;
+    const { kty, crv, x, y } = entry.jwk;
+    try {
+      createPublicKey({ key: y === undefined ? { kty, crv, x } : { kty, crv, x, y }, format: 'jwk' });
+    } catch {
+      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key "${entry.kid}": cannot be imported (not a valid ${crv} public key)`);
+    }
+  }
+  return keyring;
+}
+
+function isKeyring(value: unknown): value is Keyring {
+  return typeof value === 'object' && value !== null && (value as Keyring).keys instanceof Map && Array.isArray((value as Keyring).secureToken);
+}
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The state and bookkeeping every source shares: the last good keyring, the
+ * digest of its text (so an unchanged file or body is not re-imported), the
+ * listeners, and one log line per event (a failure repeated is logged once).
+ */
+class SourceState {
+  loaded: LoadedKeyring | undefined;
+  problem: string | undefined;
+  #digest: string | undefined;
+  #loggedProblem: string | undefined;
+  readonly #listeners = new Set<(event: KeyringEvent) => void>();
+
+  constructor(
+    readonly description: string,
+    private readonly log: ((line: string) => void) | undefined,
+  ) {}
+
+  /** Takes new keyring text: the same text confirms the keyring in use, new text replaces it only if valid. */
+  accept(text: string): KeyringReloadResult {
+    const hash = digest(text);
+    if (this.loaded !== undefined && hash === this.#digest) return this.confirm();
+    let keyring: Keyring;
+    try {
+      keyring = validate(text);
+    } catch (error) {
+      return this.fail('invalid', messageOf(error));
+    }
+    this.loaded = { keyring, confirmedAt: Date.now() };
+    this.#digest = hash;
+    this.problem = undefined;
+    this.#loggedProblem = undefined;
+    this.write({ result: 'loaded', keys: keyring.keys.size, secureToken: keyring.secureToken.length });
+    return this.emit('loaded');
+  }
+
+  /** The source answered with the keyring in use: it is current as of now. */
+  confirm(): KeyringReloadResult {
+    if (this.loaded !== undefined) this.loaded = { keyring: this.loaded.keyring, confirmedAt: Date.now() };
+    this.problem = undefined;
+    this.#loggedProblem = undefined;
+    return this.emit('unchanged');
+  }
+
+  /** Keeps the keyring in use (if any) and reports why the attempt failed. */
+  fail(result: 'invalid' | 'unavailable', reason: string): KeyringReloadResult {
+    this.problem = reason;
+    if (reason !== this.#loggedProblem) {
+      this.#loggedProblem = reason;
+      this.write({ result, reason, kept: this.loaded === undefined ? 'none' : 'last good keyring' });
+    }
+    return this.emit(result, reason);
+  }
+
+  write(fields: Record<string, unknown>): void {
+    this.log?.(JSON.stringify({ event: 'keyring', source: this.description, ...fields }));
+  }
+
+  emit(result: KeyringReloadResult, reason?: string): KeyringReloadResult {
+    for (const listener of this.#listeners) {
+      try {
+        listener({ result, reason });
+      } catch {
+        // a listener's fault never stops the source
+      }
+    }
+    return result;
+  }
+
+  subscribe(listener: (event: KeyringEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('subscribe: listener must be a function');
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+}
+
+/**
+ * A keyring that never changes (the `keyring` option given as a `Keyring`, its
+ * JSON or its JSON text). Throws `UrlsealError` `ERR_KEYRING_INVALID` at once
+ * if it is not valid.
+ *
+ * @example
+ * ```ts
+ * import { staticKeyring } from '@urlseal/edge/keyring-source';
+ * const source = staticKeyring(process.env.URLSEAL_KEYRING!);
+ * ```
+ */
+export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringSource {
+  createVerifier({ keyring }); // validated with createVerifier's own messages, every key imported
+  const valid = isKeyring(keyring) ? keyring : createKeyring(keyring);
+  const loaded: LoadedKeyring = Object.freeze({ keyring: valid, confirmedAt: Date.now() });
+  const state = new SourceState('static', undefined);
+  return Object.freeze({
+    description: 'static',
+    problem: undefined,
+    current: () => loaded,
+    reload: () => Promise.resolve(state.emit('unchanged')),
+    subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
+    close: () => {},
+  });
+}
+
+/**
+ * A keyring file, read now and again whenever it changes: a watch on its
+ * directory (so a new file renamed over it, the atomic way to replace it, is
+ * seen) with a stat poll as fallback, and {@link KeyringSource.reload} (e.g. on
+ * SIGHUP). A new keyring replaces the one in use only once it validates; a
+ * garbage or invalid file keeps the last good keyring and logs one line
+ * naming the member and the problem. Never throws for the file's content: a
+ * file unusable from the start leaves `current()` undefined and `problem` set.
+ *
+ * @example
+ * ```ts
+ * import { keyringFile } from '@urlseal/edge/keyring-source';
+ * const source = keyringFile('/etc/urlseal/keyring.json');
+ * if (!source.current()) throw new Error(source.problem);
+ * ```
+ */
+export function keyringFile(path: string, options: KeyringFileOptions = {}): KeyringSource {
+  const caller = 'keyringFile';
+  if (typeof path !== 'string' || path === '') throw new TypeError(`${caller}: path must be a non-empty string`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
+  checkOptionNames(caller, options, ['pollInterval', 'log']);
+  const pollInterval = readMs(caller, 'pollInterval', options.pollInterval, 2000, 0);
+  const file = resolve(path);
+  const state = new SourceState(`file ${file}`, readLog(options.log, caller));
+  let seen = '';
+  let watcher: FSWatcher | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  /** The file's identity and version; changes when it is rewritten or replaced. */
+  function signature(): string {
+    try {
+      const stat = statSync(file);
+      return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+    } catch (error) {
+      return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
+    }
+  }
+
+  function read(): KeyringReloadResult {
+    seen = signature();
+    let text: string;
+    try {
+      if (statSync(file).size > MAX_KEYRING_BYTES) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      return state.fail('unavailable', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+    return state.accept(text);
+  }
+
+  /** Reads only when the file looks different from the last read. */
+  function check(): void {
+    if (!closed && signature() !== seen) read();
+  }
+
+  read();
+  try {
+    watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
+      // A burst of events (write, rename) settles before one read.
+      if (name !== null && name !== basename(file)) return;
+      clearTimeout(debounce);
+      debounce = setTimeout(check, 25);
+      debounce.unref();
+    });
+    watcher.on('error', () => {
+      watcher?.close(); // e.g. the directory went away: the poll carries on
+      watcher = undefined;
+    });
+  } catch {
+    watcher = undefined; // no watch on this file system: the poll carries on
+  }
+  const poll = pollInterval > 0 ? setInterval(check, pollInterval) : undefined;
+  poll?.unref();
+
+  return Object.freeze({
+    description: state.description,
+    get problem() {
+      return state.problem;
+    },
+    current: () => state.loaded,
+    reload: () => Promise.resolve(closed ? state.emit('unchanged') : read()),
+    subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
+    close() {
+      closed = true;
+      watcher?.close();
+      clearTimeout(debounce);
+      clearInterval(poll);
+    },
+  });
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** https everywhere; plain http only to this machine (anyone on the path could add a key otherwise). */
+function isTrustedUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
+
+/** Reads a body up to the keyring bound; `undefined` when it is larger. */
+async function readBounded(response: Response): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > MAX_KEYRING_BYTES) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body === null) return '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_KEYRING_BYTES) return undefined; // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function fetchFailure(error: unknown, timeout: number): string {
+  if ((error as { name?: string }).name === 'TimeoutError') return `no complete answer within ${timeout} ms`;
+  const cause = (error as { cause?: { code?: string } }).cause?.code;
+  return `fetch failed (${cause ?? messageOf(error)})`;
+}
+
+/**
+ * A keyring fetched from a URL: a urlseal keyring JSON or a public JWK Set
+ * (`{"keys": [...]}`; verify-only keys). One fetch in flight at a time, each
+ * with a timeout, `If-None-Match` with the last `ETag` (a 304 confirms the
+ * keyring in use), again every `refreshInterval`. A failed or invalid fetch
+ * keeps the last good keyring and logs one line; after `maxStale` without a
+ * successful fetch the keyring is no longer used and the edge answers 503
+ * `ERR_KEYRING_UNAVAILABLE`, as it does before the first success. `https:`
+ * only, or `http:` to a loopback address. The first fetch starts at once;
+ * `await source.reload()` waits for it.
+ *
+ * @example
+ * ```ts
+ * import { keyringUrl } from '@urlseal/edge/keyring-source';
+ * const source = keyringUrl('https://keys.example.com/urlseal/jwks.json', { refreshInterval: 60_000 });
+ * await source.reload(); // the first fetch, already under way
+ * ```
+ */
+export function keyringUrl(url: string, options: KeyringUrlOptions = {}): KeyringSource {
+  const caller = 'keyringUrl';
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new TypeError(`${caller}: "${String(url).slice(0, 200)}" is not a URL`);
+  }
+  if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the keyring URL must be https:// (http:// only to localhost or 127.0.0.1)`);
+  if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the keyring URL must not hold credentials`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
+  checkOptionNames(caller, options, ['refreshInterval', 'timeout', 'maxStale', 'log']);
+  const refreshInterval = readMs(caller, 'refreshInterval', options.refreshInterval, 60_000, 100);
+  const timeout = readMs(caller, 'timeout', options.timeout, 10_000, 100);
+  const maxStale = readMs(caller, 'maxStale', options.maxStale, 3_600_000, 100);
+  const state = new SourceState(`url ${target.origin}${target.pathname}`, readLog(options.log, caller));
+  let etag: string | undefined;
+  let inFlight: Promise<KeyringReloadResult> | undefined;
+  let aborter: AbortController | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let closed = false;
+  let staleReported = false;
+
+  async function fetchOnce(): Promise<KeyringReloadResult> {
+    const headers: Record<string, string> = { accept: 'application/json, application/jwk-set+json' };
+    if (etag !== undefined && state.loaded !== undefined) headers['if-none-match'] = etag;
+    let response: Response;
+    let text: string | undefined;
+    const controller = new AbortController();
+    aborter = controller;
+    const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), timeout);
+    try {
+      response = await fetch(target, { headers, signal: controller.signal, redirect: 'follow' });
+      if (!isTrustedUrl(new URL(response.url || target.href))) {
+        await response.body?.cancel();
+        return state.fail('unavailable', 'redirected to a URL that is neither https:// nor loopback http://');
+      }
+      if (response.status === 304 && state.loaded !== undefined) return state.confirm();
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return state.fail('unavailable', `answered HTTP ${response.status}`);
+      }
+      text = await readBounded(response);
+    } catch (error) {
+      if (closed) return state.emit('unavailable', 'closed'); // stopped on purpose: nothing to report
+      return state.fail('unavailable', fetchFailure(error, timeout));
+    } finally {
+      clearTimeout(timer);
+      aborter = undefined;
+    }
+    if (text === undefined) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
+    const result = state.accept(text);
+    if (result === 'loaded' || result === 'unchanged') etag = response.headers.get('etag') ?? undefined;
+    return result;
+  }
+
+  function schedule(result: KeyringReloadResult): void {
+    failures = result === 'loaded' || result === 'unchanged' ? 0 : failures + 1;
+    if (failures > 0 && !staleReported && state.loaded !== undefined && Date.now() - state.loaded.confirmedAt > maxStale) {
+      staleReported = true;
+      state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; answering 503 until one succeeds` });
+    }
+    if (failures === 0) staleReported = false;
+    if (closed) return;
+    const wait = failures === 0 ? refreshInterval : Math.min(refreshInterval, 1000 * 2 ** Math.min(failures - 1, 20));
+    clearTimeout(timer);
+    timer = setTimeout(() => void reload(), wait);
+    timer.unref();
+  }
+
+  function reload(): Promise<KeyringReloadResult> {
+    if (inFlight !== undefined) return inFlight;
+    if (closed) return Promise.resolve(state.emit('unchanged'));
+    clearTimeout(timer);
+    inFlight = fetchOnce()
+      .catch((error: unknown) => state.fail('unavailable', messageOf(error)))
+      .then((result) => {
+        inFlight = undefined;
+        schedule(result);
+        return result;
+      });
+    return inFlight;
+  }
+
+  void reload();
+  return Object.freeze({
+    description: state.description,
+    get problem() {
+      return state.problem;
+    },
+    current() {
+      const loaded = state.loaded;
+      return loaded !== undefined && Date.now() - loaded.confirmedAt <= maxStale ? loaded : undefined;
+    },
+    reload,
+    subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      aborter?.abort(); // a fetch under way must not hold the process open
+    },
+  });
+}
+
+/**
+ * Whether a `keyring` option is a {@link KeyringSource} rather than a keyring.
+ *
+ * @example
+ * ```ts
+ * import { isKeyringSource, staticKeyring } from '@urlseal/edge/keyring-source';
+ * isKeyringSource(staticKeyring(process.env.URLSEAL_KEYRING!)); // true
+ * isKeyringSource('{"kids":{}}');                                // false
+ * ```
+ */
+export function isKeyringSource(value: unknown): value is KeyringSource {
+  const source = value as Partial<KeyringSource> | null;
+  return typeof source === 'object' && source !== null && typeof source.current === 'function' && typeof source.reload === 'function';
+}
+
+/**
+ * Verifier options whose `keyring` may also be a {@link KeyringSource}.
+ *
+ * @example
+ * ```ts
+ * import { keyringFile, type LiveVerifierOptions } from '@urlseal/edge/keyring-source';
+ * const options: LiveVerifierOptions = { keyring: keyringFile('keyring.json'), maxTtl: 3600 };
+ * ```
+ */
+export type LiveVerifierOptions = Omit<VerifierOptions, 'keyring'> & { keyring: VerifierOptions['keyring'] | KeyringSource };
+
+/**
+ * What an adapter decides with: the verifier over the keyring its source holds
+ * now, rebuilt (once, on first use) when the source swaps keyrings.
+ *
+ * @example
+ * ```ts
+ * import { createLiveVerifier, keyringFile, type LiveVerifier } from '@urlseal/edge/keyring-source';
+ * const live: LiveVerifier = createLiveVerifier({ keyring: keyringFile('/etc/urlseal/keyring.json') });
+ * const decision = await live.decide({ method: 'GET', target: '/v/a.mp4?token=…', header: () => undefined });
+ * ```
+ */
+export interface LiveVerifier {
+  readonly params: TokenParams;
+  readonly source: KeyringSource;
+  /** Never throws and never rejects: no keyring is a 503 `ERR_KEYRING_UNAVAILABLE` denial, any fault a denial. */
+  decide(view: RequestView): MaybeAsync<Decision>;
+  /** Now in Unix seconds by the verifier's clock (for a grant's remaining lifetime). */
+  nowSeconds(): number;
+}
+
+const NO_KEYS: Keyring = Object.freeze({ keys: new Map(), active: undefined, secureToken: Object.freeze([]) });
+
+/**
+ * Validates the options once (`TypeError` naming the option; a static keyring
+ * that is invalid throws `ERR_KEYRING_INVALID`) and returns the live verifier:
+ * what `createEdgeServer` and the Express middleware decide with, for a Node
+ * adapter of your own.
+ *
+ * @example
+ * ```ts
+ * import { createLiveVerifier, keyringUrl } from '@urlseal/edge/keyring-source';
+ * const live = createLiveVerifier({ keyring: keyringUrl('https://keys.example.com/urlseal.json'), maxTtl: 3600 });
+ * ```
+ */
+export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
+  const { keyring, ...rest } = options ?? ({} as LiveVerifierOptions);
+  if (keyring === undefined) throw new TypeError('createVerifier: option "keyring" is required');
+  // Every option but the keyring is checked now, against a keyring with no keys.
+  const resolved = readVerifierOptions({ ...rest, keyring: NO_KEYS });
+  const source = isKeyringSource(keyring) ? keyring : staticKeyring(keyring);
+  const unavailable = (detail: string): Denial => ({ ok: false, status: resolved.statuses.ERR_KEYRING_UNAVAILABLE, code: 'ERR_KEYRING_UNAVAILABLE', detail });
+  const faulted = (): Denial => ({ ok: false, status: resolved.statuses.ERR_TOKEN_MALFORMED, code: 'ERR_TOKEN_MALFORMED', detail: 'exception' });
+  let built: { readonly keyring: Keyring; readonly verifier: Verifier } | undefined;
+
+  return Object.freeze({
+    params: resolved.params,
+    source,
+    nowSeconds: () => resolved.clock() / 1000,
+    decide(view: RequestView): MaybeAsync<Decision> {
+      try {
+        const loaded = source.current();
+        if (loaded === undefined) return unavailable('keyring');
+        if (built?.keyring !== loaded.keyring) built = { keyring: loaded.keyring, verifier: createVerifier({ ...rest, keyring: loaded.keyring }) };
+        const decision = built.verifier.decide(view);
+        return isThenable(decision) ? decision.then(undefined, faulted) : decision;
+      } catch {
+        return faulted(); // fail closed: never a grant, never a 500
+      }
+    },
+  });
+}

@@ -1,2 +1,0 @@
-// details.ts as the floor bundles see it (scripts/floor.js): no detail texts.
-export const DETAILS: boolean = false;

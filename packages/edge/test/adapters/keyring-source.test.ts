@@ -1,0 +1,302 @@
+// Keyring sources: a watched file (atomic rename, in-place write, symlink swap
+// caught by the poll, garbage keeps the last good keyring), a fetched URL
+// (ETag/304, one fetch in flight, timeout, max-stale, a public JWK Set), and
+// the live verifier that answers 503 until a keyring is in use.
+import { createHmac, generateKeyPairSync, sign as signBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  createLiveVerifier,
+  keyringFile,
+  keyringUrl,
+  staticKeyring,
+  type KeyringEvent,
+  type KeyringSource,
+} from '@urlseal/edge/keyring-source';
+import type { Decision, RequestView } from '@urlseal/edge';
+
+const A = 'keyring-source-secret-a-0123456789abcdef';
+const B = 'keyring-source-secret-b-0123456789abcdef';
+const ring = (kids: Record<string, string>) => JSON.stringify({ kids });
+const now = () => Math.floor(Date.now() / 1000);
+const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+function hs256(kid: string, secret: string, path = '/v/*'): string {
+  const input = `${enc({ alg: 'HS256', kid, typ: 'JWT' })}.${enc({ iat: now(), exp: now() + 300, path })}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+const view = (token: string): RequestView => ({ method: 'GET', target: `/v/a.mp4?token=${token}`, header: () => undefined });
+const sync = (d: Decision | Promise<Decision>) => d as Decision;
+
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-keyring-source-'));
+const sources: KeyringSource[] = [];
+const track = <T extends KeyringSource>(source: T): T => (sources.push(source), source);
+afterEach(() => {
+  for (const source of sources.splice(0)) source.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Resolves with the first event matching `result` (or rejects after `ms`). */
+function nextEvent(source: KeyringSource, result: KeyringEvent['result'], ms = 5000): Promise<KeyringEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (stop(), reject(new Error(`no "${result}" event within ${ms} ms`))), ms);
+    const stop = source.subscribe((event) => {
+      if (event.result !== result) return;
+      clearTimeout(timer);
+      stop();
+      resolve(event);
+    });
+  });
+}
+
+let fileCount = 0;
+function newFile(text: string): string {
+  const file = join(dir, `k${++fileCount}.json`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('keyringFile', () => {
+  it('loads at once, and swaps to a file renamed over it only once that file is valid', async () => {
+    const lines: string[] = [];
+    const file = newFile(ring({ a: A }));
+    const source = track(keyringFile(file, { log: (line) => lines.push(line) }));
+    const first = source.current()?.keyring;
+    expect([...(first?.keys.keys() ?? [])]).toEqual(['a']);
+
+    const loaded = nextEvent(source, 'loaded');
+    writeFileSync(`${file}.tmp`, ring({ a: A, b: B }));
+    renameSync(`${file}.tmp`, file); // the atomic way to replace a file
+    await loaded;
+    expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a', 'b']);
+
+    const invalid = nextEvent(source, 'invalid');
+    writeFileSync(`${file}.tmp`, ring({ a: 'too-short', c: B }));
+    renameSync(`${file}.tmp`, file);
+    expect((await invalid).reason).toContain('keyring.kids["a"]: secret is 9 bytes');
+    expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a', 'b']); // last good kept
+
+    const garbage = nextEvent(source, 'invalid');
+    writeFileSync(file, '{"kids": {"a": "' + A); // a truncated write, in place
+    expect((await garbage).reason).toBe('keyring: is not valid JSON');
+    expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a', 'b']);
+
+    // One JSON line per event; no secret ever, not even a short or truncated one.
+    const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.map((e) => e.result)).toEqual(['loaded', 'loaded', 'invalid', 'invalid']);
+    expect(events[2]).toMatchObject({ event: 'keyring', source: `file ${file}`, kept: 'last good keyring' });
+    for (const line of lines) for (const secret of [A, B, 'too-short']) expect(line).not.toContain(secret);
+  });
+
+  it('reports an unusable file at start instead of throwing, and loads it once it becomes valid', async () => {
+    const file = join(dir, 'later.json');
+    const source = track(keyringFile(file, { log: false }));
+    expect(source.current()).toBeUndefined();
+    expect(source.problem).toBe(`cannot read ${file} (ENOENT)`);
+    const live = createLiveVerifier({ keyring: source });
+    expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, status: 503, code: 'ERR_KEYRING_UNAVAILABLE' });
+    const loaded = nextEvent(source, 'loaded');
+    writeFileSync(file, ring({ a: A }));
+    await loaded;
+    expect(source.problem).toBeUndefined();
+    expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: true, scheme: 'jwt' });
+  });
+
+  it('catches a symlink swap (Kubernetes ConfigMap style) through the poll, and re-reads on reload()', async () => {
+    const root = join(dir, 'k8s');
+    mkdirSync(join(root, 'v1'), { recursive: true });
+    mkdirSync(join(root, 'v2'));
+    writeFileSync(join(root, 'v1', 'keyring.json'), ring({ a: A }));
+    writeFileSync(join(root, 'v2', 'keyring.json'), ring({ b: B }));
+    symlinkSync('v1', join(root, '..data'));
+    symlinkSync('..data/keyring.json', join(root, 'keyring.json'));
+    const source = track(keyringFile(join(root, 'keyring.json'), { pollInterval: 100, log: false }));
+    const live = createLiveVerifier({ keyring: source });
+    expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
+
+    const loaded = nextEvent(source, 'loaded');
+    symlinkSync('v2', join(root, '..data.new'));
+    renameSync(join(root, '..data.new'), join(root, '..data')); // the event names ..data, never keyring.json
+    await loaded;
+    expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, code: 'ERR_KID_UNKNOWN' });
+    expect(sync(live.decide(view(hs256('b', B)))).ok).toBe(true);
+    await expect(source.reload()).resolves.toBe('unchanged');
+  });
+
+  it('refuses a keyring whose key cannot be imported (an EC point off the curve) and keeps the last good one', async () => {
+    const file = newFile(ring({ a: A }));
+    const source = track(keyringFile(file, { log: false }));
+    const x = Buffer.alloc(32, 1).toString('base64url');
+    writeFileSync(file, JSON.stringify({ kids: { a: A }, keys: [{ kty: 'EC', crv: 'P-256', kid: 'p1', x, y: x }] }));
+    expect(await source.reload()).toBe('invalid');
+    expect(source.problem).toBe('keyring key "p1": cannot be imported (not a valid P-256 public key)');
+    expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a']);
+  });
+
+  it('validates its options', () => {
+    expect(() => keyringFile('')).toThrow(/path must be a non-empty string/);
+    expect(() => keyringFile('k.json', { pollInterval: -1 })).toThrow(/option "pollInterval"/);
+    expect(() => keyringFile('k.json', { poll: 1 } as never)).toThrow(/option "poll" is unknown/);
+  });
+});
+
+/** A local keyring server whose answers a test scripts. */
+async function keyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+  let hits = 0;
+  const server: Server = createServer((req, res) => {
+    hits++;
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys.json`,
+    hits: () => hits,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+describe('keyringUrl', () => {
+  it('fetches with ETag, takes a 304 as confirmation, and swaps on a new body', async () => {
+    let body = ring({ a: A });
+    const seenIfNoneMatch: Array<string | undefined> = [];
+    const server = await keyServer((req, res) => {
+      seenIfNoneMatch.push(req.headers['if-none-match']);
+      const etag = `"${Buffer.from(body).length}"`;
+      if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/json', etag }).end(body);
+    });
+    try {
+      const source = track(keyringUrl(server.url, { log: false }));
+      expect(await source.reload()).toBe('loaded');
+      expect(await source.reload()).toBe('unchanged');
+      body = ring({ a: A, bb: B });
+      expect(await source.reload()).toBe('loaded');
+      expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a', 'bb']);
+      const first = `"${ring({ a: A }).length}"`;
+      expect(seenIfNoneMatch).toEqual([undefined, first, first]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('has one fetch in flight at a time, and a timeout', async () => {
+    const server = await keyServer(() => {}); // never answers
+    try {
+      const source = track(keyringUrl(server.url, { timeout: 300, log: false }));
+      const results = await Promise.all([source.reload(), source.reload(), source.reload()]);
+      expect(results).toEqual(['unavailable', 'unavailable', 'unavailable']);
+      expect(server.hits()).toBe(1);
+      expect(source.problem).toBe('no complete answer within 300 ms');
+      expect(source.current()).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps the last good keyring on errors and garbage, refreshes on its own, and answers 503 after maxStale', async () => {
+    let answer: 'good' | 'garbage' | 'down' = 'good';
+    const lines: string[] = [];
+    const server = await keyServer((_req, res) => {
+      if (answer === 'down') return void res.writeHead(500).end();
+      res.writeHead(200).end(answer === 'good' ? ring({ a: A }) : '<html>oops</html>');
+    });
+    try {
+      const source = track(keyringUrl(server.url, { refreshInterval: 100, maxStale: 600, log: (line) => lines.push(line) }));
+      const live = createLiveVerifier({ keyring: source });
+      expect(await source.reload()).toBe('loaded');
+      answer = 'garbage';
+      expect(await source.reload()).toBe('invalid');
+      expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
+      answer = 'down';
+      await nextEvent(source, 'unavailable'); // the refresh timer fetched by itself
+      expect(source.problem).toBe('answered HTTP 500');
+      expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(source.current()).toBeUndefined();
+      expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, status: 503, code: 'ERR_KEYRING_UNAVAILABLE' });
+      answer = 'good';
+      await nextEvent(source, 'unchanged'); // back within the retry backoff (≤ refreshInterval)
+      expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
+      const results = lines.map((line) => (JSON.parse(line) as { result: string }).result);
+      expect(results).toContain('stale');
+      // A failure repeated is logged once, not once per retry.
+      expect(results.filter((r) => r === 'unavailable')).toEqual(['unavailable']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('verifies with a public JWK Set (verify-only ES256 and EdDSA keys)', async () => {
+    const es = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ed = generateKeyPairSync('ed25519');
+    const jwks = { keys: [{ ...es.publicKey.export({ format: 'jwk' }), kid: 'p1', use: 'sig', alg: 'ES256' }, { ...ed.publicKey.export({ format: 'jwk' }), kid: 'e1' }] };
+    const server = await keyServer((_req, res) => res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify(jwks)));
+    try {
+      const source = track(keyringUrl(server.url, { log: false }));
+      expect(await source.reload()).toBe('loaded');
+      const live = createLiveVerifier({ keyring: source });
+      const claims = enc({ iat: now(), exp: now() + 300, path: '/v/*' });
+      const esInput = `${enc({ alg: 'ES256', kid: 'p1', typ: 'JWT' })}.${claims}`;
+      const esToken = `${esInput}.${signBytes('sha256', Buffer.from(esInput), { key: es.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+      const edInput = `${enc({ alg: 'EdDSA', kid: 'e1', typ: 'JWT' })}.${claims}`;
+      const edToken = `${edInput}.${signBytes(null, Buffer.from(edInput), ed.privateKey).toString('base64url')}`;
+      expect(sync(live.decide(view(esToken)))).toMatchObject({ ok: true, scheme: 'jwt' });
+      expect(sync(live.decide(view(edToken)))).toMatchObject({ ok: true, scheme: 'jwt' });
+      expect(sync(live.decide(view(`${edToken.slice(0, -2)}AA`))).ok).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a body over the keyring bound', async () => {
+    const server = await keyServer((_req, res) => {
+      res.writeHead(200);
+      res.end(Buffer.alloc((1 << 20) + 10, 32));
+    });
+    try {
+      const source = track(keyringUrl(server.url, { log: false }));
+      expect(await source.reload()).toBe('invalid');
+      expect(source.problem).toContain('larger than');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('takes https, or http only to loopback, and no credentials', () => {
+    expect(() => keyringUrl('http://keys.example.com/k.json')).toThrow(/must be https:\/\//);
+    expect(() => keyringUrl('ftp://127.0.0.1/k.json')).toThrow(/must be https:\/\//);
+    expect(() => keyringUrl('https://u:p@keys.example.com/k.json')).toThrow(/credentials/);
+    expect(() => keyringUrl('not a url')).toThrow(/is not a URL/);
+    expect(() => keyringUrl('https://keys.example.com/k.json', { maxStale: 0 })).toThrow(/option "maxStale"/);
+  });
+});
+
+describe('createLiveVerifier', () => {
+  it('takes a fixed keyring as before, validating it and every other option at once', () => {
+    expect(() => createLiveVerifier({ keyring: ring({ a: 'short' }) })).toThrow(/secret is 5 bytes/);
+    expect(() => createLiveVerifier({ keyring: 42 as never })).toThrow(/option "keyring" is required: a keyring, its JSON object or its JSON text/);
+    expect(() => createLiveVerifier({ keyring: staticKeyring(ring({ a: A })), maxTtl: -1 })).toThrow(/option "maxTtl"/);
+    const live = createLiveVerifier({ keyring: ring({ a: A }), statuses: { ERR_KEYRING_UNAVAILABLE: 500 } });
+    expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
+  });
+
+  it('answers a denial, never a throw, when a source itself fails', () => {
+    const broken: KeyringSource = {
+      description: 'broken',
+      problem: undefined,
+      current: () => {
+        throw new Error('boom');
+      },
+      reload: () => Promise.resolve('unavailable'),
+      subscribe: () => () => {},
+      close: () => {},
+    };
+    const live = createLiveVerifier({ keyring: broken });
+    expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, code: 'ERR_TOKEN_MALFORMED', detail: 'exception' });
+  });
+});

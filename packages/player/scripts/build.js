@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Bundles @urlseal/player into one browser ES module, dist/urlseal-player.min.js
+// (what a page loads without a bundler, and what the size goal is measured on:
+// at most 2 KB gzipped). Fails if the bundle is over the goal or uses a Node API.
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const BUNDLE = `${root}dist/urlseal-player.min.js`;
+export const GZIP_GOAL = 2048;
+
+/** Builds the bundle and returns `{ outfile, minified, gzipped }` in bytes. */
+export async function buildPlayer({ quiet = false } = {}) {
+  mkdirSync(`${root}dist`, { recursive: true });
+  await build({
+    entryPoints: [`${root}src/index.ts`],
+    outfile: BUNDLE,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    tsconfig: `${root}tsconfig.json`,
+    logLevel: quiet ? 'silent' : 'warning',
+  });
+  const code = readFileSync(BUNDLE);
+  if (/\bfrom\s*["']node:|require\(/.test(code.toString('utf8'))) throw new Error('the player bundle must use browser APIs only');
+  const sizes = { outfile: BUNDLE, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+  if (sizes.gzipped > GZIP_GOAL) throw new Error(`the player bundle is ${sizes.gzipped} B gzipped, over the ${GZIP_GOAL} B goal`);
+  if (!quiet) console.log(`@urlseal/player: dist/urlseal-player.min.js ${sizes.minified} B minified, ${sizes.gzipped} B gzipped`);
+  return sizes;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildPlayer().catch((error) => {
+    console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,184 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, posix } from 'node:path';
+import { DEFAULT_TOKEN_PARAMS, parseJwt, tryCanonicalPath } from '@urlseal/edge/contract';
+import { checkGrant } from '../claims.js';
+import { checkManifest, type ManifestKind } from '../manifest/check.js';
+import { encodePath } from '../url.js';
+import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
+import { choiceFlag, printLine } from './options.js';
+import { UsageError } from './usage.js';
+
+export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]
+
+Checks that every URL an HLS playlist or DASH MPD makes a player request
+inherits a token carried in the manifest's path (/_token/<jwt>/…) and stays
+inside the grant. Flags absolute and root-relative URIs, ".." that climbs above
+the token segment, an absolute DASH BaseURL, non-canonical paths and anything
+outside the grant. The playlists an HLS master names are checked too.
+Exit 0: nothing found; 1: findings (one line each); 2: bad input.
+
+  --grant PATTERN     the pattern the token grants, repeatable (e.g. '/videos/c1/*');
+                      for a signed URL, default: the grant in its token
+  --path PATH         where FILE is served (e.g. /videos/c1/hls/master.m3u8);
+                      default for a single '/dir/*' grant: /dir/ + the file's name
+  --kind KIND         hls or dash (default: from the content)
+  --path-segment S    the token's path segment, as on signer and edge (default _token)`;
+
+const FLAGS = {
+  grant: { type: 'string', multiple: true },
+  path: { type: 'string' },
+  kind: { type: 'string' },
+  'path-segment': { type: 'string' },
+} as const;
+
+/** At most this many manifests (a master and its playlists) per run, and this many bytes each. */
+const MAX_MANIFESTS = 100;
+const MAX_BYTES = 16 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 10_000;
+
+/** One manifest to check: where to read it and the path it is served at (decoded). */
+interface Job {
+  readonly path: string;
+  readonly read: () => Promise<string>;
+  /** How findings name it: the file, or the path (a URL would show the token). */
+  readonly label: string;
+}
+
+/** A signed manifest URL: its token's carrier, so child playlists can be fetched the same way. */
+interface Remote {
+  readonly origin: string;
+  readonly tokenPath: string;
+  readonly query: string;
+}
+
+function readLocal(file: string): Promise<string> {
+  return Promise.resolve().then(() => {
+    if (statSync(file).size > MAX_BYTES) throw new UsageError(`${file} is over ${MAX_BYTES} bytes; is it a manifest?`);
+    return readFileSync(file, 'utf8');
+  });
+}
+
+async function readRemote(url: string, label: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
+  } catch (error) {
+    throw new UsageError(`cannot fetch ${label}: ${(error as Error).name === 'TimeoutError' ? 'no answer in 10 s' : (error as Error).message}`);
+  }
+  if (!response.ok) throw new UsageError(`cannot fetch ${label}: HTTP ${response.status}${response.headers.get('x-urlseal-error') ? ` ${response.headers.get('x-urlseal-error')}` : ''}`);
+  const text = await response.text();
+  if (text.length > MAX_BYTES) throw new UsageError(`${label} is over ${MAX_BYTES} bytes; is it a manifest?`);
+  return text;
+}
+
+/** URIs as written may hold a token (an absolute URL signed elsewhere): never print one. */
+function redact(uri: string, segment: string): string {
+  return uri.replace(new RegExp(`/${segment}/[^/?#]+`, 'g'), `/${segment}/…`).replace(/([?&](?:token|st)=)[^&#]*/g, '$1…');
+}
+
+function grantFromToken(token: string | undefined): string[] {
+  const path = token === undefined ? undefined : parseJwt(token)?.payload.path;
+  if (typeof path === 'string') return [path];
+  if (Array.isArray(path) && path.every((p) => typeof p === 'string')) return path as string[];
+  return [];
+}
+
+/** The first job for a URL: its path without the token, and how to fetch the playlists below it. */
+function remoteStart(input: string, segment: string, grants: string[]): { job: Job; remote: Remote; grants: string[] } {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new UsageError('URL is not a valid absolute URL');
+  }
+  const inPath = new RegExp(`^/${segment}/([^/]+)(/.*)$`).exec(url.pathname);
+  const rawPath = inPath?.[2] ?? url.pathname;
+  const path = tryCanonicalPath(rawPath);
+  if (path === undefined) throw new UsageError('the URL path is not canonical: the edge would deny it');
+  const token = inPath?.[1] ?? url.searchParams.get(DEFAULT_TOKEN_PARAMS.token) ?? undefined;
+  const remote: Remote = { origin: url.origin, tokenPath: inPath ? `/${segment}/${inPath[1]}` : '', query: url.search };
+  return {
+    job: { path, label: path, read: () => readRemote(input, path) },
+    remote,
+    grants: grants.length > 0 ? grants : grantFromToken(token),
+  };
+}
+
+function localStart(file: string, grants: string[], pathFlag: string | undefined): Job {
+  let path = pathFlag;
+  if (path === undefined) {
+    const only = grants.length === 1 ? grants[0] : undefined;
+    if (only === undefined || !only.endsWith('/*')) {
+      throw new UsageError('--path is required (where the file is served, e.g. /videos/c1/hls/master.m3u8) unless the grant is one "/dir/*" prefix');
+    }
+    path = encodePath(only.slice(0, -1) + basename(file));
+  }
+  const decoded = tryCanonicalPath(path);
+  if (decoded === undefined) throw new UsageError('--path must be a canonical path such as /videos/c1/hls/master.m3u8');
+  return { path: decoded, label: file, read: () => readLocal(file) };
+}
+
+/** The job for a playlist a manifest names: the file beside it, or the same kind of signed URL. */
+function childJob(parent: Job, child: string, local: string | undefined, remote: Remote | undefined): Job {
+  if (remote !== undefined) {
+    const url = remote.origin + remote.tokenPath + encodePath(child) + (remote.tokenPath === '' ? remote.query : '');
+    return { path: child, label: child, read: () => readRemote(url, child) };
+  }
+  const file = join(dirname(local as string), posix.relative(posix.dirname(parent.path), child));
+  return { path: child, label: file, read: () => readLocal(file) };
+}
+
+/** `urlseal check-manifest FILE|URL …`: one line per finding; exit 1 when there is any. */
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommand('check-manifest', args, FLAGS, CHECK_MANIFEST_HELP, 1);
+  if (parsed === undefined) return 0;
+  const input = onePositional(parsed, 'check-manifest', 'manifest FILE or URL');
+  const kind = choiceFlag(stringFlag(parsed, 'kind'), '--kind', ['hls', 'dash'] as const satisfies readonly ManifestKind[]);
+  const segment = stringFlag(parsed, 'path-segment') ?? DEFAULT_TOKEN_PARAMS.pathSegment;
+  let grants = listFlag(parsed, 'grant');
+  const isUrl = /^https?:\/\//i.test(input);
+  if (isUrl && stringFlag(parsed, 'path') !== undefined) throw new UsageError('--path is for a FILE; a URL carries its own path');
+
+  let first: Job;
+  let remote: Remote | undefined;
+  if (isUrl) {
+    ({ job: first, remote, grants } = remoteStart(input, segment, grants));
+    if (grants.length === 0) throw new UsageError('--grant is required: the URL carries no readable grant');
+  } else {
+    if (grants.length === 0) throw new UsageError('--grant is required: the pattern the token grants, e.g. --grant "/videos/c1/*"');
+    grants = [...checkGrant(grants, 'check-manifest')];
+    first = localStart(input, grants, stringFlag(parsed, 'path'));
+  }
+
+  const queue: Job[] = [first];
+  const seen = new Set([first.path]);
+  let ok = 0;
+  let findings = 0;
+  for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+    let text: string;
+    try {
+      text = await job.read();
+    } catch (error) {
+      if (job === first) throw error instanceof UsageError ? error : new UsageError(`cannot read ${job.label}: ${(error as Error).message}`);
+      printLine(`${job.label}: cannot be read (${error instanceof UsageError ? error.message : (error as NodeJS.ErrnoException).code ?? 'error'}): a player would fail here too`);
+      findings++;
+      continue;
+    }
+    const result = checkManifest(text, { path: encodePath(job.path), grant: grants, pathSegment: segment, ...(job === first && kind ? { kind } : {}) });
+    for (const finding of result.findings) printLine(`${job.label}: ${finding.where}: ${finding.problem}: ${redact(finding.uri, segment)}`);
+    ok += result.ok;
+    findings += result.findings.length;
+    for (const child of result.playlists) {
+      if (seen.has(child) || seen.size >= MAX_MANIFESTS) continue;
+      seen.add(child);
+      queue.push(childJob(job, child, isUrl ? undefined : job.label, remote));
+    }
+  }
+  const manifests = `${seen.size} manifest${seen.size === 1 ? '' : 's'}`;
+  if (findings > 0) {
+    printLine(`${findings} finding${findings === 1 ? '' : 's'} in ${manifests}`);
+    return 1;
+  }
+  printLine(`ok: ${ok} references in ${manifests} inherit the path token and stay inside ${grants.join(' ')}`);
+  return 0;
+}

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigner } from '@urlseal/sdk';
+import { HS_KEYRING } from '../helpers.js';
+
+// End to end against the built CLI (npm test builds first; locally: npx tsc -b).
+const BIN = new URL('../../bin/urlseal.js', import.meta.url).pathname;
+const MEDIA = new URL('../../../../examples/lms/media', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-manifest-'));
+
+/** Runs the CLI without blocking the event loop (the URL tests talk to a server in this process). */
+function urlseal(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, URLSEAL_KEYRING: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function put(path: string, text: string): string {
+  const file = join(dir, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+// A stand-in edge: serves the demo media under /_token/<anything>/ or ?token=, records what it was asked.
+const asked: string[] = [];
+let server: Server;
+let edge: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const target = req.url ?? '/';
+    asked.push(target);
+    const path = new URL(target, 'http://x').pathname.replace(/^\/_token\/[^/]+/, '');
+    try {
+      res.end(readFileSync(join(MEDIA, decodeURIComponent(path))));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  edge = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('urlseal check-manifest FILE', () => {
+  it('exit 0 on the demo lecture, its two variant playlists followed', async () => {
+    const result = await urlseal(['check-manifest', join(MEDIA, 'videos/course-1/lecture/master.m3u8'), '--grant', '/videos/course-1/lecture/*']);
+    expect(result).toEqual({ code: 0, stderr: '', stdout: 'ok: 32 references in 3 manifests inherit the path token and stay inside /videos/course-1/lecture/*\n' });
+  });
+
+  it('exit 0 on the demo DASH lesson, the path given explicitly', async () => {
+    const result = await urlseal(['check-manifest', join(MEDIA, 'videos/course-1/dash/manifest.mpd'), '--grant', '/videos/course-1/dash/*', '--path', '/videos/course-1/dash/manifest.mpd', '--kind', 'dash']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ok: 4 references in 1 manifest /);
+  });
+
+  it('exit 1 with one line per finding, in the master and in a variant it names', async () => {
+    const master = put('hls/master.m3u8', '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nlow/index.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=2\nhttps://cdn.example/_token/eyJhbGciOiJIUzI1NiJ9.e30.c2ln/videos/hls/high/index.m3u8\n');
+    put('hls/low/index.m3u8', '#EXTM3U\n#EXTINF:4,\nseg0.ts\n#EXTINF:4,\n/videos/hls/low/seg1.ts\n#EXTINF:4,\nmissing/index.m3u8\n');
+    const result = await urlseal(['check-manifest', master, '--grant', '/videos/hls/*']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')).toEqual([
+      `${master}: line 5: absolute URI: the player requests it as written, without the path token: https://cdn.example/_token/…/videos/hls/high/index.m3u8`,
+      `${join(dir, 'hls/low/index.m3u8')}: line 5: root-relative URI: resolving it drops the /_token/<jwt> segment: /videos/hls/low/seg1.ts`,
+      '2 findings in 2 manifests',
+      '',
+    ]);
+  });
+
+  it('says what a child playlist that cannot be read means', async () => {
+    const master = put('broken/master.m3u8', '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\ngone/index.m3u8\n');
+    const result = await urlseal(['check-manifest', master, '--grant', '/v/*']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${join(dir, 'broken/gone/index.m3u8')}: cannot be read (ENOENT): a player would fail here too`);
+  });
+
+  it('exit 2 with one clear line on bad input', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['check-manifest', join(MEDIA, 'videos/course-1/dash/manifest.mpd')], /--grant is required/],
+      [['check-manifest', join(MEDIA, 'videos/course-1/dash/manifest.mpd'), '--grant', '/a.mpd'], /--path is required/],
+      [['check-manifest', join(dir, 'nope.m3u8'), '--grant', '/v/*'], /cannot read .*nope\.m3u8/],
+      [['check-manifest', put('x.txt', 'hello'), '--grant', '/v/*'], /neither an HLS playlist/],
+      [['check-manifest', put('y.m3u8', '#EXTM3U'), '--grant', 'v/*'], /grant must be/],
+      [['check-manifest', put('z.m3u8', '#EXTM3U'), '--grant', '/v/*', '--kind', 'smooth'], /--kind must be one of hls, dash/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await urlseal(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('--help exits 0', async () => {
+    const result = await urlseal(['check-manifest', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: urlseal check-manifest FILE\|URL/);
+  });
+});
+
+describe('urlseal check-manifest URL', () => {
+  it('takes the grant from the token, fetches the variants with the same path token, and never prints it', async () => {
+    const signer = createSigner({ keyring: HS_KEYRING });
+    const url = await signer.signUrl(`${edge}/videos/course-1/lecture/master.m3u8`, { grant: '/videos/course-1/lecture/*' });
+    const token = /\/_token\/([^/]+)\//.exec(url)?.[1] ?? '';
+    const before = asked.length;
+    const result = await urlseal(['check-manifest', url]);
+    expect(result).toEqual({ code: 0, stderr: '', stdout: 'ok: 32 references in 3 manifests inherit the path token and stay inside /videos/course-1/lecture/*\n' });
+    expect(asked.slice(before)).toEqual([
+      `/_token/${token}/videos/course-1/lecture/master.m3u8`,
+      `/_token/${token}/videos/course-1/lecture/144p/index.m3u8`,
+      `/_token/${token}/videos/course-1/lecture/240p/index.m3u8`,
+    ]);
+  });
+
+  it('names the failing path (not the URL) when the edge refuses the manifest', async () => {
+    const signer = createSigner({ keyring: HS_KEYRING });
+    const url = await signer.signUrl(`${edge}/videos/none/master.m3u8`, { grant: '/videos/none/*' });
+    const result = await urlseal(['check-manifest', url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('urlseal check-manifest: cannot fetch /videos/none/master.m3u8: HTTP 404\n');
+  });
+});

@@ -1,0 +1,153 @@
+// Operating `urlseal serve`: the keyring file re-read on change and on SIGHUP
+// (garbage keeps the last good one), --metrics on its own listener, --keyring-url
+// with the key server down at start (503, then recovery), bad flags exit 2, and
+// SIGTERM with --grace.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, hs256, startChild, waitForOutput, waitForPort, type Child } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../packages/sdk/bin/urlseal.js', import.meta.url));
+const A = 'serve-ops-secret-a-0123456789abcdefghij';
+const B = 'serve-ops-secret-b-0123456789abcdefghij';
+const now = () => Math.floor(Date.now() / 1000);
+const token = (kid: string, secret: string) => hs256(secret, kid, { iat: now(), exp: now() + 300, path: '/v/*' });
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-serve-ops-'));
+
+let origin: Server;
+let originUrl = '';
+const children: Child[] = [];
+
+beforeAll(async () => {
+  origin = createServer((req, res) => {
+    if (req.url === '/v/slow.mp4') return void setTimeout(() => res.end('slow done'), 3000);
+    res.end(`origin ${req.url}`);
+  });
+  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await Promise.all(children.map((child) => child.stop('SIGKILL')));
+  origin.closeAllConnections();
+  await new Promise((resolve) => origin.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(args: string[]): Promise<{ child: Child; base: string }> {
+  const port = await freePort();
+  const child = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', String(port), ...args]);
+  children.push(child);
+  await waitForPort(port, 20_000, () => child.exited());
+  await waitForOutput(child, 'urlseal edge listening on');
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const metric = (text: string, line: string): number => Number(new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+
+describe('urlseal serve: keyring file, metrics, signals', () => {
+  it('re-reads the keyring file on change and on SIGHUP, keeps the last good one, serves metrics apart', async () => {
+    const file = join(dir, 'keyring.json');
+    writeFileSync(file, JSON.stringify({ kids: { a: A } }));
+    const metricsPort = await freePort();
+    const { child, base } = await serve(['--keyring', file, '--metrics', `127.0.0.1:${metricsPort}`]);
+    expect(child.stdout()).toContain(`urlseal metrics on http://127.0.0.1:${metricsPort}/metrics`);
+    const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+
+    expect((await fetch(`${base}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);
+    expect((await fetch(`${base}/v/a.mp4?token=${token('b', B)}`)).headers.get('x-urlseal-error')).toBe('ERR_KID_UNKNOWN');
+    // Metrics never on the public port: there /metrics is a path like any other, and needs a token.
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+
+    writeFileSync(`${file}.tmp`, JSON.stringify({ kids: { a: A, b: B } }));
+    renameSync(`${file}.tmp`, file);
+    await until(async () => (await fetch(`${base}/v/a.mp4?token=${token('b', B)}`)).status === 200, 'kid b to be accepted');
+
+    writeFileSync(file, '{"kids": garbage');
+    await until(() => child.stderr().includes('"result":"invalid"'), 'the invalid-keyring line');
+    expect((await fetch(`${base}/v/a.mp4?token=${token('b', B)}`)).status).toBe(200);
+    const invalidBefore = metric(await scrape(), 'urlseal_keyring_reloads_total{result="invalid"}');
+    child.proc.kill('SIGHUP'); // re-reads now (the same garbage), and does not end the process
+    await until(async () => metric(await scrape(), 'urlseal_keyring_reloads_total{result="invalid"}') === invalidBefore + 1, 'the SIGHUP re-read');
+    expect(child.exited()).toBeUndefined();
+    expect((await fetch(`${base}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);
+
+    const line = child.stderr().split('\n').find((l) => l.includes('"result":"invalid"')) as string;
+    expect(JSON.parse(line)).toEqual({ event: 'keyring', source: `file ${file}`, result: 'invalid', reason: 'keyring: is not valid JSON', kept: 'last good keyring' });
+    // One line for the invalid file, however often it is re-read.
+    expect(child.stderr().match(/"result":"invalid"/g)).toHaveLength(1);
+    const text = await scrape();
+    expect(metric(text, 'urlseal_decisions_total{result="granted",code="none",scheme="jwt"}')).toBeGreaterThanOrEqual(4);
+    expect(metric(text, 'urlseal_keyring_loaded')).toBe(1);
+    expect(text).toContain('process_resident_memory_bytes');
+
+    expect(await child.stop('SIGTERM')).toBe(0);
+  });
+
+  it('--keyring-url: answers 503 while the key server is down at start, then serves once it answers', async () => {
+    const keysPort = await freePort();
+    const { child, base } = await serve(['--keyring-url', `http://127.0.0.1:${keysPort}/keys.json`, '--keyring-refresh', '1s']);
+    const denied = await fetch(`${base}/v/a.mp4?token=${token('a', A)}`);
+    expect(denied.status).toBe(503);
+    expect(await denied.json()).toEqual({ error: 'ERR_KEYRING_UNAVAILABLE' });
+    expect(child.stderr()).toContain('"result":"unavailable"');
+    const keys = createServer((_req, res) => res.writeHead(200, { etag: '"v1"' }).end(JSON.stringify({ kids: { a: A } })));
+    await new Promise<void>((resolve) => keys.listen(keysPort, '127.0.0.1', resolve));
+    try {
+      await until(async () => (await fetch(`${base}/v/a.mp4?token=${token('a', A)}`)).status === 200, 'the first successful fetch', 15_000);
+    } finally {
+      keys.closeAllConnections();
+      await new Promise((resolve) => keys.close(resolve));
+    }
+    expect(await child.stop('SIGTERM')).toBe(0);
+  });
+
+  it('SIGTERM: a request longer than --grace is cut at the deadline, and the process exits 0', async () => {
+    const file = join(dir, 'grace.json');
+    writeFileSync(file, JSON.stringify({ kids: { a: A } }));
+    const { child, base } = await serve(['--keyring', file, '--grace', '0.5']);
+    const slow = fetch(`${base}/v/slow.mp4?token=${token('a', A)}`).then((res) => res.text()).then(
+      (body) => body,
+      () => 'cut',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    expect(await child.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(await slow).toBe('cut');
+  });
+
+  it('exits 2 with one line on an unusable keyring or bad flags', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0', ...args], { encoding: 'utf8', env: { ...process.env, URLSEAL_KEYRING: '' } });
+    const garbage = join(dir, 'garbage.json');
+    writeFileSync(garbage, 'nope');
+    const cases: Array<[string[], RegExp]> = [
+      [['--keyring', join(dir, 'missing.json')], /unusable keyring .*missing\.json: cannot read .* \(ENOENT\)/],
+      [['--keyring', garbage], /unusable keyring .*garbage\.json: keyring: is not valid JSON/],
+      [['--keyring', garbage, '--keyring-url', 'https://keys.example.com/k.json'], /not both/],
+      [['--keyring-url', 'http://keys.example.com/k.json'], /--keyring-url: the keyring URL must be https:\/\//],
+      [['--keyring', garbage, '--max-stale', '1h'], /--max-stale goes with --keyring-url/],
+      [['--keyring-url', 'https://keys.example.com/k.json', '--max-stale', 'soon'], /--max-stale/],
+      [['--metrics', 'nope'], /--metrics takes HOST:PORT/],
+      [['--grace=soon'], /--grace takes seconds/],
+    ];
+    for (const [args, message] of cases) {
+      const result = run(...args);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+});
