@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 export const INTERNAL_PROPERTIES = new RegExp(
   `^(?:${[
     'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
-    'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathToken',
+    'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
     'payload', 'policy', 'prefix', 'query', 'rawPath', 'scheme', 'signature', 'signatureLength', 'signingInput',
     'source', 'status', 'target', 'v4',
   ].join('|')})$`,

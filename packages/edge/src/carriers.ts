@@ -140,20 +140,16 @@ function decodeComponent(raw: string): string | undefined {
   }
 }
 
-/** Which carrier a query parameter name is: 0 token, 1 st, 2 e, -1 none. */
-function carrierIndex(part: string, params: TokenParams): number {
+/**
+ * Which carrier a query parameter (`name=value`, or a raw name alone) is: 0
+ * token, 1 st, 2 e, -1 none. Also for runtimes that hand over the query
+ * already split into raw names (CloudFront Functions): the same test
+ * `scanQuery` applies to each part.
+ */
+export function carrierIndex(part: string, params: TokenParams): number {
   const eq = part.indexOf('=');
   const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
   return name === params.token ? 0 : name === params.st ? 1 : name === params.e ? 2 : -1;
-}
-
-/**
- * Whether a raw (still percent-encoded) query parameter name is a token
- * carrier, for runtimes that hand over the query already split into names
- * (CloudFront Functions). The same test `scanQuery` applies to each part.
- */
-export function isCarrierParam(rawName: string, params: TokenParams): boolean {
-  return carrierIndex(rawName, params) >= 0;
 }
 
 /** A query read once: its token source (SPEC §6) and the query forwarded without any carrier. */

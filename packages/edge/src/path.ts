@@ -52,7 +52,8 @@ function hasCanonicalShape(path: string): boolean {
  * output): each `%XX` is one byte, any other character one ASCII byte.
  */
 export function decodedLength(encoded: string): number {
-  return encoded.length - 2 * (encoded.split('%').length - 1);
+  // Most paths have no escape: no array to split them into.
+  return encoded.indexOf('%') < 0 ? encoded.length : encoded.length - 2 * (encoded.split('%').length - 1);
 }
 
 /**

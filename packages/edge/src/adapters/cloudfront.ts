@@ -9,7 +9,7 @@
 // (scripts/floor.js): ES5.1 plus let/const, arrows, templates, rest params; no
 // Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
 // (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
-import { isBearer, isCarrierParam, type TokenParams } from '../carriers.js';
+import { carrierIndex, isBearer, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type CryptoModule, type Wiring } from './crypto-module.js';
@@ -89,7 +89,7 @@ function forward(request: CloudFrontRequest, target: string, params: TokenParams
   const q = target.indexOf('?');
   request.uri = q < 0 ? target : target.slice(0, q);
   const querystring = request.querystring;
-  for (const name in querystring) if (isCarrierParam(name, params)) delete querystring[name];
+  for (const name in querystring) if (carrierIndex(name, params) >= 0) delete querystring[name];
   delete request.cookies[params.cookie];
   const headers = request.headers;
   const authorization = headers.authorization;
