@@ -96,7 +96,7 @@ function buildNginx(parsed: Parsed): number {
  * @example
  * ```sh
  * urlseal build cloudfront -k keyring.json --out urlseal-edge.js
- * # urlseal build: cloudfront function (jwt, secrets inline) 9811 of 10240 bytes → urlseal-edge.js
+ * # urlseal build: cloudfront function (jwt, secrets inline) 9817 of 10240 bytes → urlseal-edge.js
  * ```
  */
 export async function run(args: string[]): Promise<number> {
