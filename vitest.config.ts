@@ -15,6 +15,7 @@ export default defineConfig({
       { find: /^@urlseal\/edge\/keyring-source$/, replacement: here('./packages/edge/src/adapters/keyring-source.ts') },
       { find: /^@urlseal\/edge\/metrics$/, replacement: here('./packages/edge/src/adapters/metrics.ts') },
       { find: /^@urlseal\/edge\/node-server$/, replacement: here('./packages/edge/src/adapters/node-server.ts') },
+      { find: /^@urlseal\/edge\/build$/, replacement: here('./packages/edge/src/build/index.ts') },
       { find: /^@urlseal\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
       { find: /^@urlseal\/player$/, replacement: here('./packages/player/src/index.ts') },
     ],

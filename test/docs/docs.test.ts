@@ -35,6 +35,7 @@ const ENFORCED = {
     ['packages/edge/src/adapters/node-server.ts', 'packages/edge/src'],
     ['packages/edge/src/adapters/keyring-source.ts', 'packages/edge/src'],
     ['packages/edge/src/adapters/metrics.ts', 'packages/edge/src'],
+    ['packages/edge/src/build/index.ts', 'packages/edge/src'],
   ] as Array<[string, string]>,
   // sh blocks whose `# <output>` lines are run and compared (README.md's quick start, whose
   // comments explain as well as show, has its own test: quickstart.test.ts).

@@ -57,7 +57,8 @@
  *     ERR_PATH_NONCANONICAL), …, signature before time (expired + bad MAC → 403), time before
  *     grant (expired + wrong path → 410), grant before ip (wrong path + wrong ip → path).
  *  A13 Oversize requests (the 1 MB tokens) may be refused by Node's HTTP parser (431) before
- *     the edge sees them; over HTTP such cases accept 431 as well (never 2xx or 5xx).
+ *     the edge sees them; over HTTP such cases accept 431 as well (never 2xx or 5xx). Deno's
+ *     server refuses them with 400 instead (deno.test.ts accepts that, there only).
  *  A14 HEAD denials carry the denial headers; a HEAD response has no body to check.
  *  A15 Unicode is compared byte for byte: an NFD request path does not match an NFC grant;
  *     C1 controls and bidi characters are not in SPEC's control list and are not tested.
@@ -71,6 +72,44 @@
  *  A18 A path over 4096 bytes is measured on the decoded path after the path token is
  *     removed (SPEC §2), so percent-encoding does not count three times; the whole
  *     request path with a token may be longer.
+ *  A19 `hs256Only`: edges whose runtime has HMAC-SHA256 (and md5) but no SHA-384/512 or
+ *     public-key verify (CloudFront Functions, nginx njs) keep every kid with its alg, so a
+ *     token for an HS384, HS512, ES256 or EdDSA kid answers 401 ERR_ALG_NOT_ALLOWED (kid and
+ *     alg come before the signature): exactly the core's answer with `algorithms: ['HS256']`,
+ *     which handle.test.ts checks over the whole table.
+ *  A20 `noIpClaims`: a CloudFront Function (10 KB) carries no address matching. A token with
+ *     an `ip` claim cannot be honoured there, so it is denied 403 ERR_IP_MISMATCH at the ip
+ *     step (after time and grant), whatever the claim holds; the other claims and steps
+ *     answer as the table says. Where both apply, `noIpClaims` wins.
+ *  A21 CloudFront runners: CloudFront hands a function the path (`uri`) and the query
+ *     (`querystring`, one name per parameter, repeats as `multiValue`) as the viewer sent
+ *     them, percent-encoding kept, and lifts cookies out of the Cookie header; the runners
+ *     build each event from the raw target that way (an absolute-form target as its path and
+ *     query). One function verifies one scheme (10 KB), so they send a case that carries
+ *     `st` or `e` to the secure-token function and every other case to the JWT function.
+ *  A22 `njs`: njs's JSON.parse refuses nesting deeper than 32 levels, so on njs (nginx, and
+ *     the njs floor test of CloudFront Functions) a token whose claims nest deeper is
+ *     malformed (401 ERR_TOKEN_MALFORMED) rather than a bad claim (401 ERR_CLAIM_INVALID):
+ *     the same status, the engine's own limit. A real token nests two or three levels.
+ *  A23 Azion Edge Firewall: the function reads `request.url`, which the runner sets to the
+ *     raw target as received (as workerd does, A17 aside; a runtime that normalises it
+ *     first checks that URL, SPEC §2). A firewall cannot change the request it lets
+ *     through: a grant is `event.continue()`, and removing the carriers is the Rules
+ *     Engine's (docs/deploy/azion.md), so the runner checks the decision, not a forward.
+ *  A24 `whatwg`: Vercel's Edge runtime (npm edge-runtime, its stand-in here) builds
+ *     `request.url` with a WHATWG URL parser before the function runs: dot segments (also
+ *     `%2e`) are resolved and a `\` reads as `/`. The function checks that URL and forwards
+ *     exactly that path (SPEC §2), so such a target answers as its normalised form does:
+ *     granted when the grant covers it, else a mismatch, a missing token or a MAC over
+ *     another path; never the raw traversal.
+ *  A25 `nginxRefuses`: nginx parses the request-target before any module runs and answers
+ *     400 Bad Request itself to a path whose percent-escapes are malformed (`%zz`, a lone
+ *     or truncated `%`) or decode to NUL (`%00`, also inside md5 padding glue). The module
+ *     reads the raw `$request_uri`, so every other target reaches it as sent; for these
+ *     nginx's 400 is accepted, never granted and never at the origin. Its default 8 KB
+ *     request-line buffer would also refuse SPEC §2's longest paths, so the generated
+ *     server snippet raises it (`large_client_header_buffers 4 32k`); the 1 MB tokens
+ *     still get nginx's 400/414 (as A13).
  */
 import {
   KEYRING_JSON,
@@ -147,6 +186,16 @@ export interface HostileCase {
    * (workerd), where it differs (A17): that runtime checks, and forwards, what is left.
    */
   worker?: Expectation;
+  /** The answer of an edge that verifies HS256 (and secure-token) only, where it differs (A19). */
+  hs256Only?: Expectation;
+  /** The answer of an edge built without `ip` claims (CloudFront Functions), where it differs (A20). */
+  noIpClaims?: Expectation;
+  /** The answer where the runtime is njs (nginx, and njs standing in for CloudFront), where it differs (A22). */
+  njs?: Expectation;
+  /** nginx answers 400 itself before the module runs (A25): never granted, never at the origin. */
+  nginxRefuses?: true;
+  /** The answer of a runtime that hands over a WHATWG-parsed URL (Vercel's Edge runtime), where it differs (A24). */
+  whatwg?: Expectation;
 }
 
 /**
@@ -238,6 +287,8 @@ const FUTURE = NOW + 300;
 const E = String(NOW + 600); // a valid 10-digit secure-token expiry
 const VID = '/videos/a.mp4';
 const PREFIX = '/videos/*';
+/** Paths nginx answers 400 before its modules run (A25). */
+const NGINX_REFUSES = new Set(['%00', 'bad hex %zz', 'lone %', 'truncated %2']);
 
 function alg(a: string, signer: SignerName = 'none'): (ctx: Ctx) => HostileRequest {
   return (ctx) => get(q(VID, ctx.jwt({ header: { alg: a }, signer })));
@@ -284,10 +335,10 @@ export const CASES: HostileCase[] = [
   },
   { name: 'control: Authorization: Bearer', build: (c) => get(VID, { authorization: `Bearer ${c.jwt()}` }), expect: OK(VID) },
   { name: 'control: cookie urlseal=', build: (c) => get(VID, { cookie: `theme=dark; urlseal=${c.jwt()}` }), expect: OK(VID) },
-  { name: 'control: HS384 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h384' }))), expect: OK(VID) },
-  { name: 'control: HS512 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h512' }))), expect: OK(VID) },
-  { name: 'control: ES256 (EC P-256 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'p1' }))), expect: OK(VID) },
-  { name: 'control: EdDSA (Ed25519 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'e1' }))), expect: OK(VID) },
+  { name: 'control: HS384 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h384' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'control: HS512 (oct key)', build: (c) => get(q(VID, c.jwt({ kid: 'h512' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'control: ES256 (EC P-256 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'p1' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'control: EdDSA (Ed25519 public key)', build: (c) => get(q(VID, c.jwt({ kid: 'e1' }))), expect: OK(VID), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
   {
     name: 'control: secure-token, current secret',
     build: (c) => get(`${VID}?st=${c.st(VID, E)}&e=${E}&x=1`),
@@ -341,8 +392,8 @@ export const CASES: HostileCase[] = [
   },
   { name: 'control: sub and jti strings', build: claim({ sub: 'student-42', jti: 'abc-123' }), expect: OK(VID) },
   { name: 'control: a 4096-byte token (the maximum size)', build: (c) => get(q(VID, c.secret(mintJwtOfLength(4096)))), expect: OK(VID) },
-  { name: 'control: ip claim equal to the client address', build: claim({ ip: '127.0.0.1' }), expect: OK(VID) },
-  { name: 'control: ip claim CIDR containing the client', build: claim({ ip: '127.0.0.0/8' }), expect: OK(VID) },
+  { name: 'control: ip claim equal to the client address', build: claim({ ip: '127.0.0.1' }), expect: OK(VID), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'control: ip claim CIDR containing the client', build: claim({ ip: '127.0.0.0/8' }), expect: OK(VID), noIpClaims: DENY('ERR_IP_MISMATCH') },
   {
     name: 'control: secure-token with e == now is not expired (e < now expires)',
     build: (c) => get(`${VID}?st=${c.st(VID, NOW)}&e=${NOW}`),
@@ -444,7 +495,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'target: absolute-form target with a non-canonical path',
     build: (c) => get(`http://edge.test/videos/%2e%2e/secret.mp4?token=${c.jwt({ claims: { path: '/*' } })}`),
-    expect: DENY('ERR_PATH_NONCANONICAL'),
+    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: OK('/secret.mp4'),
   },
   {
     name: 'target: absolute-form target naming another host is still read as path and query',
@@ -482,23 +533,24 @@ export const CASES: HostileCase[] = [
   // ---------------------------------------------------------------- canonical request path (before token checks)
   ...(
     [
-      ['%2e%2e segment', '/videos/%2e%2e/secret.mp4'],
-      ['%2E%2E segment', '/videos/%2E%2E/secret.mp4'],
-      ['raw .. segment', '/videos/../secret.mp4'],
-      ['%2e (single dot) segment', '/videos/%2e/a.mp4'],
-      ['/./ segment', '/videos/./a.mp4'],
-      ['trailing /..', '/videos/a/..'],
+      ['%2e%2e segment', '/videos/%2e%2e/secret.mp4', DENY('ERR_PATH_MISMATCH')],
+      ['%2E%2E segment', '/videos/%2E%2E/secret.mp4', DENY('ERR_PATH_MISMATCH')],
+      ['raw .. segment', '/videos/../secret.mp4', DENY('ERR_PATH_MISMATCH')],
+      ['%2e (single dot) segment', '/videos/%2e/a.mp4', OK('/videos/a.mp4')],
+      ['/./ segment', '/videos/./a.mp4', OK('/videos/a.mp4')],
+      ['trailing /..', '/videos/a/..', OK('/videos/')],
       ['// empty segment', '/videos//a.mp4'],
       ['raw ;', '/videos/a.mp4;jsessionid=1'],
       ['%3B', '/videos/a%3Bx.mp4'],
       ['%3b', '/videos/a%3bx.mp4'],
       ['%00', '/videos/a%00.mp4'],
       ['%0a', '/videos/a%0a.mp4'],
+      ['%0A at the very end (a PCRE `$` would let it through)', '/videos/a.mp4%0A'],
       ['%0D', '/videos/a%0D.mp4'],
       ['%1F', '/videos/a%1F.mp4'],
       ['%7F', '/videos/a%7F.mp4'],
-      ['raw backslash', '/videos\\a.mp4'],
-      ['raw backslash with ..', '/videos/a\\..\\..\\secret'],
+      ['raw backslash', '/videos\\a.mp4', OK('/videos/a.mp4')],
+      ['raw backslash with ..', '/videos/a\\..\\..\\secret', DENY('ERR_PATH_MISMATCH')],
       ['%5C', '/videos/a%5C.mp4'],
       ['%5c with %2e%2e', '/videos/%2e%2e%5csecret'],
       ['%2F', '/videos/a%2F..%2Fsecret'],
@@ -513,21 +565,23 @@ export const CASES: HostileCase[] = [
       ['bad hex %zz', '/videos/%zz.mp4'],
       ['lone %', '/videos/a%.mp4'],
       ['truncated %2', '/videos/a%2'],
-    ] as const
-  ).map<HostileCase>(([label, path]) => ({
+    ] as [string, string, Expectation?][]
+  ).map<HostileCase>(([label, path, whatwg]) => ({
     name: `path noncanonical: ${label}`,
     build: rawPath(path),
     expect: DENY('ERR_PATH_NONCANONICAL'),
+    ...(whatwg === undefined ? {} : { whatwg }),
+    ...(NGINX_REFUSES.has(label) ? { nginxRefuses: true } : {}),
   })),
   {
     name: 'path noncanonical [A12]: checked before token presence (no token)',
     build: () => get('/videos/%2e%2e/secret.mp4'),
-    expect: DENY('ERR_PATH_NONCANONICAL'),
+    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: DENY('ERR_TOKEN_MISSING'),
   },
   {
     name: 'path noncanonical: secure-token MAC computed over the decoded traversal path',
     build: (c) => get(`/videos/%2e%2e/secret.mp4?st=${c.st('/videos/../secret.mp4', E)}&e=${E}`),
-    expect: DENY('ERR_PATH_NONCANONICAL'),
+    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: DENY('ERR_SIGNATURE_INVALID'),
   },
   {
     name: 'path noncanonical: /_token//videos/a.mp4 (empty token segment)',
@@ -537,7 +591,7 @@ export const CASES: HostileCase[] = [
   {
     name: 'path noncanonical: traversal in the rest of a path-transport URL',
     build: (c) => get(`/_token/${c.jwt({ claims: { path: PREFIX } })}/videos/%2e%2e/secret`),
-    expect: DENY('ERR_PATH_NONCANONICAL'),
+    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: DENY('ERR_PATH_MISMATCH'),
   },
 
   // ---------------------------------------------------------------- sources: duplicates, mixes, emptiness
@@ -766,23 +820,23 @@ export const CASES: HostileCase[] = [
     build: (c) => get(q(VID, c.secret(withSegment(c.jwt(), 2, (s) => b64u(Buffer.from(s, 'base64url').subarray(0, 16)))))),
     expect: DENY('ERR_SIGNATURE_INVALID'),
   },
-  { name: 'signature [A2]: ES256 signature DER-encoded', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'p1-der' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
-  { name: 'signature: ES256 by an attacker key, kid p1', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'attacker-ec' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
+  { name: 'signature [A2]: ES256 signature DER-encoded', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'p1-der' }))), expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
+  { name: 'signature: ES256 by an attacker key, kid p1', build: (c) => get(q(VID, c.jwt({ kid: 'p1', signer: 'attacker-ec' }))), expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
   {
     name: 'signature [A4]: attacker key embedded in the jwk header',
     build: (c) => get(q(VID, c.jwt({ kid: 'p1', header: { jwk: { kty: 'EC', crv: 'P-256', x: '', y: '' } }, signer: 'attacker-ec' }))),
-    expect: DENY('ERR_SIGNATURE_INVALID'),
+    expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED'),
   },
   {
     name: 'signature [A4]: x5c header with an attacker signature',
     build: (c) => get(q(VID, c.jwt({ kid: 'p1', header: { x5c: ['MIIBszCCAVmgAwIBAgIU'] }, signer: 'attacker-ec' }))),
-    expect: DENY('ERR_SIGNATURE_INVALID'),
+    expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED'),
   },
-  { name: 'signature: EdDSA by an attacker key, kid e1', build: (c) => get(q(VID, c.jwt({ kid: 'e1', signer: 'attacker-ed' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
+  { name: 'signature: EdDSA by an attacker key, kid e1', build: (c) => get(q(VID, c.jwt({ kid: 'e1', signer: 'attacker-ed' }))), expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED') },
   {
     name: 'signature [A2]: EdDSA signature truncated to 63 bytes',
     build: (c) => get(q(VID, c.secret(withSegment(c.jwt({ kid: 'e1' }), 2, (s) => b64u(Buffer.from(s, 'base64url').subarray(0, 63)))))),
-    expect: DENY('ERR_SIGNATURE_INVALID'),
+    expect: DENY('ERR_SIGNATURE_INVALID'), hs256Only: DENY('ERR_ALG_NOT_ALLOWED'),
   },
   {
     name: 'signature [A12]: expired token with a bad signature is 403, not 410',
@@ -830,7 +884,12 @@ export const CASES: HostileCase[] = [
   { name: 'claim [A5]: percent-escaped pattern', build: claim({ path: '/videos/a%2Emp4' }), expect: DENY('ERR_CLAIM_INVALID') },
   { name: 'claim [A5]: pattern "*"', build: claim({ path: '*' }), expect: DENY('ERR_CLAIM_INVALID') },
   { name: 'claim [A5]: array holding a number', build: claim({ path: [VID, 7] }), expect: DENY('ERR_CLAIM_INVALID') },
-  { name: 'claim [A5]: deeply nested arrays in path', build: claimText(`{"exp":${FUTURE},"path":${'['.repeat(1000)}"${VID}"${']'.repeat(1000)}}`), expect: DENY('ERR_CLAIM_INVALID') },
+  {
+    name: 'claim [A5]: deeply nested arrays in path',
+    build: claimText(`{"exp":${FUTURE},"path":${'['.repeat(1000)}"${VID}"${']'.repeat(1000)}}`),
+    expect: DENY('ERR_CLAIM_INVALID'),
+    njs: DENY('ERR_TOKEN_MALFORMED'),
+  },
   { name: 'path mismatch: /videos/course-1/* vs /videos/course-10/a.mp4', build: claim({ path: '/videos/course-1/*' }, '/videos/course-10/a.mp4'), expect: DENY('ERR_PATH_MISMATCH') },
   { name: 'path mismatch: /videos/course-1/* vs /videos/course-1', build: claim({ path: '/videos/course-1/*' }, '/videos/course-1'), expect: DENY('ERR_PATH_MISMATCH') },
   { name: 'path mismatch: exact grant vs another file', build: claim({ path: '/videos/b.mp4' }), expect: DENY('ERR_PATH_MISMATCH') },
@@ -860,9 +919,10 @@ export const CASES: HostileCase[] = [
     build: (c) => get(q(VID, c.jwt({ claims: { ip: '10.0.0.1' } })), { 'x-forwarded-for': '10.0.0.1' }),
     expect: DENY('ERR_IP_MISMATCH'),
   },
-  { name: 'claim [A5]: ip not an address', build: claim({ ip: 'not-an-ip' }), expect: DENY('ERR_CLAIM_INVALID') },
-  { name: 'claim [A5]: ip with a prefix out of range (/33)', build: claim({ ip: '10.0.0.0/33' }), expect: DENY('ERR_CLAIM_INVALID') },
-  { name: 'claim [A5]: ip as a number', build: claim({ ip: 2130706433 }), expect: DENY('ERR_CLAIM_INVALID') },
+  { name: 'claim [A5]: ip not an address', build: claim({ ip: 'not-an-ip' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'claim [A5]: ip with a prefix out of range (/33)', build: claim({ ip: '10.0.0.0/33' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'claim [A5]: ip as a number', build: claim({ ip: 2130706433 }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
+  { name: 'claim [A5]: ip with a trailing newline', build: claim({ ip: '127.0.0.1\n' }), expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_IP_MISMATCH') },
   { name: 'path mismatch [A12]: grant checked before ip', build: claim({ ip: '10.0.0.1', path: '/videos/b.mp4' }), expect: DENY('ERR_PATH_MISMATCH') },
 
   // ---------------------------------------------------------------- secure-token
@@ -902,12 +962,14 @@ export const CASES: HostileCase[] = [
       const forgedPathBytes = forgedMessage.subarray(Buffer.byteLength(ST_SECRET), forgedMessage.length - 10);
       return get(`${pctEncodeBytes(forgedPathBytes)}?st=${c.secret(b64u(ext.digest))}&e=${newE}`);
     },
-    expect: DENY('ERR_PATH_NONCANONICAL'),
+    // The md5 padding glue holds %00 bytes: nginx refuses the target first (A25).
+    expect: DENY('ERR_PATH_NONCANONICAL'), whatwg: DENY('ERR_SIGNATURE_INVALID'), nginxRefuses: true,
   },
   { name: 'st: e with 9 digits', build: (c) => get(`${VID}?st=${c.st(VID, E.slice(1))}&e=${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with 11 digits', build: (c) => get(`${VID}?st=${c.st(VID, `0${E}`)}&e=0${E}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with a + sign', build: (c) => get(`${VID}?st=${c.st(VID, `+${E.slice(1)}`)}&e=%2B${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with a - sign', build: (c) => get(`${VID}?st=${c.st(VID, `-${E.slice(1)}`)}&e=-${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'st: e with a trailing newline (%0A)', build: (c) => get(`${VID}?st=${c.st(VID, `${E}\n`)}&e=${E}%0A`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with a leading space', build: (c) => get(`${VID}?st=${c.st(VID, ` ${E.slice(1)}`)}&e=%20${E.slice(1)}`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e in hex', build: (c) => get(`${VID}?st=${c.st(VID, '0x71400000')}&e=0x71400000`), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'st: e with full-width digits', build: (c) => get(`${VID}?st=${c.st(VID, '１９０００００６００')}&e=${encodeURIComponent('１９０００００６００')}`), expect: DENY('ERR_TOKEN_MALFORMED') },

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { createVerifier as createNodeVerifier, handle } from '@urlseal/edge';
 import { createVerifier as createWebVerifier } from '../../packages/edge/src/index.js';
-import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { CASES, Ctx, KEYRING_JSON, type Expectation, type HostileCase } from './cases.js';
 import { CLIENT_IP, NOW_DATE } from './helpers.js';
 import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
 
@@ -44,30 +44,42 @@ test('the table has at least 60 cases with unique names, controls and denials', 
   expect(CASES.filter((c) => c.expect.code !== null).length).toBeGreaterThanOrEqual(60);
 });
 
+async function runCase(verifier: typeof backends[number]['verifier'], withQuery: boolean, hostile: HostileCase, want: Expectation): Promise<void> {
+  const ctx = new Ctx();
+  const req = hostile.build(ctx);
+  const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: req.headers });
+  const rawPath = withQuery ? req.url : req.url.split('?')[0];
+  const origin = recordingOrigin();
+  const response = await handle(verifier, request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => (headers[k] = v));
+  const body = await response.text();
+  const answer: EdgeAnswer = { status: response.status, headers, body, method: req.method };
+
+  if (want.code === null) {
+    expect({ status: answer.status, code: headers['x-urlseal-error'] ?? null }).toEqual({ status: want.status, code: null });
+    expect(origin.seen).toHaveLength(1);
+    expect(origin.seen[0]!.method).toBe(req.method);
+    if (req.method !== 'HEAD') expect(body).toBe(want.status === 206 ? ORIGIN_BODY.slice(0, 4) : ORIGIN_BODY);
+    if (want.status === 206) expect(headers['content-range']).toBe(`bytes 0-3/${ORIGIN_BODY.length}`);
+    if (want.forward) assertForward(origin.seen[0]!, want.forward);
+  } else {
+    assertDenial(answer, want, ctx.secrets);
+    expect(origin.seen, 'a denied request must never reach the origin').toHaveLength(0);
+  }
+  for (const seen of origin.seen) assertNoCarrier(seen, ctx.secrets);
+}
+
 describe.each(backends)('hostile table via handle ($name)', ({ verifier, withQuery }) => {
   test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
-    const ctx = new Ctx();
-    const req = hostile.build(ctx);
-    const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: req.headers });
-    const rawPath = withQuery ? req.url : req.url.split('?')[0];
-    const origin = recordingOrigin();
-    const response = await handle(verifier, request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((v, k) => (headers[k] = v));
-    const body = await response.text();
-    const answer: EdgeAnswer = { status: response.status, headers, body, method: req.method };
+    await runCase(verifier, withQuery, hostile, hostile.expect);
+  });
+});
 
-    if (hostile.expect.code === null) {
-      expect({ status: answer.status, code: headers['x-urlseal-error'] ?? null }).toEqual({ status: hostile.expect.status, code: null });
-      expect(origin.seen).toHaveLength(1);
-      expect(origin.seen[0]!.method).toBe(req.method);
-      if (req.method !== 'HEAD') expect(body).toBe(hostile.expect.status === 206 ? ORIGIN_BODY.slice(0, 4) : ORIGIN_BODY);
-      if (hostile.expect.status === 206) expect(headers['content-range']).toBe(`bytes 0-3/${ORIGIN_BODY.length}`);
-      if (hostile.expect.forward) assertForward(origin.seen[0]!, hostile.expect.forward);
-    } else {
-      assertDenial(answer, hostile.expect, ctx.secrets);
-      expect(origin.seen, 'a denied request must never reach the origin').toHaveLength(0);
-    }
-    for (const seen of origin.seen) assertNoCarrier(seen, ctx.secrets);
+// A19: an edge with HMAC-SHA256 only answers as the core does with `algorithms: ['HS256']`.
+describe('hostile table via handle, algorithms HS256 only (the hs256Only answers, A19)', () => {
+  const verifier = createNodeVerifier({ ...options, algorithms: ['HS256'] });
+  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
+    await runCase(verifier, true, hostile, hostile.hs256Only ?? hostile.expect);
   });
 });

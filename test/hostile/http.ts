@@ -1,7 +1,8 @@
 // Running the hostile table over real HTTP: a raw-socket client (the request line goes out
 // byte for byte, so nothing on the client side normalises or refuses a target) and the
 // checks every HTTP runner shares (serve, Express, the Worker in workerd).
-import type { IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { expect } from 'vitest';
 import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
@@ -97,4 +98,32 @@ export function flat(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+/** The origin behind an HTTP runner's edge: records every request into `seen`, answers {@link originAnswer}. */
+export interface RecordingOrigin {
+  readonly server: Server;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link RecordingOrigin} on a free 127.0.0.1 port. */
+export async function startRecordingOrigin(seen: SeenByOrigin[]): Promise<RecordingOrigin> {
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
+    const answer = originAnswer(req.method ?? '', req.headers.range);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

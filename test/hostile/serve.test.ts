@@ -1,16 +1,16 @@
 // The hostile table over real HTTP: createEdgeServer (the engine of `urlseal serve`) in
 // front of a recording node:http origin, both on 127.0.0.1 free ports. Requests go out
 // on raw sockets, so every target reaches the edge exactly as written.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
 import { NOW_DATE } from './helpers.js';
-import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
 
-let origin: Server;
+let origin: RecordingOrigin | undefined;
 let edge: Server;
 let edgePort = 0;
 const seen: SeenByOrigin[] = [];
@@ -31,15 +31,9 @@ function close(server: Server | undefined): Promise<void> {
 }
 
 beforeAll(async () => {
-  origin = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
-    const answer = originAnswer(req.method ?? '', req.headers.range);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  const originPort = await listen(origin);
+  origin = await startRecordingOrigin(seen);
   edge = createEdgeServer({
-    origin: `http://127.0.0.1:${originPort}`,
+    origin: origin.url,
     keyring: KEYRING_JSON,
     currentDate: () => NOW_DATE,
     log: false,
@@ -49,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close(edge);
-  await close(origin);
+  await origin?.close();
 });
 
 describe('hostile table over HTTP (createEdgeServer)', () => {

@@ -1,44 +1,34 @@
-// The hostile table over real HTTP through packages/edge/dist/worker.js running in real
+// The hostile table over real HTTP through examples/cloudflare-worker (dist/worker.js, bundled
+// as wrangler does) running in real
 // workerd (npm), in front of a recording node:http origin. Cloudflare's CF-Connecting-IP
 // is sent as the platform would (127.0.0.1, the suite's client address).
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, test } from 'vitest';
+import { bundleExampleWorker } from '../interop/example-worker.js';
 import { freePort, startChild, waitForPort, type Child } from '../interop/helpers.js';
 import type { SeenByOrigin } from './assertions.js';
 import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
-import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let dir = '';
-let origin: Server;
+let origin: RecordingOrigin | undefined;
 let workerd: Child | undefined;
 let port = 0;
 const seen: SeenByOrigin[] = [];
 
 beforeAll(async () => {
-  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildWorker({ quiet: true });
-  origin = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', target: req.url ?? '', headers: flat(req.headers) });
-    const answer = originAnswer(req.method ?? '', req.headers.range);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  origin = await startRecordingOrigin(seen);
   dir = mkdtempSync(join(tmpdir(), 'urlseal-hostile-workerd-'));
   port = await freePort();
-  copyFileSync(outfile, join(dir, 'worker.js'));
+  await bundleExampleWorker(join(dir, 'worker.js'));
   writeFileSync(join(dir, 'clock.js'), `Date.now = () => ${NOW * 1000};\nexport { default } from './worker.js';\n`);
   writeFileSync(join(dir, 'keyring.txt'), JSON.stringify(KEYRING_JSON));
-  writeFileSync(join(dir, 'origin.txt'), `http://127.0.0.1:${(origin.address() as AddressInfo).port}`);
+  writeFileSync(join(dir, 'origin.txt'), origin.url);
   const template = readFileSync(join(ROOT, 'test/hostile/fixtures/workerd.capnp'), 'utf8');
   writeFileSync(join(dir, 'config.capnp'), template.replaceAll('@PORT@', String(port)));
   workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
@@ -47,8 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workerd?.stop();
-  origin?.closeAllConnections();
-  await new Promise((resolve) => origin?.close(resolve));
+  await origin?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

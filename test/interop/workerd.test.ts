@@ -1,11 +1,12 @@
-// dist/worker.js (the esbuild bundle) running in REAL workerd, in front of a local
+// examples/cloudflare-worker (dist/worker.js, bundled as wrangler does) running in REAL workerd, in front of a local
 // Node origin that records what reaches it. Tokens are made with node:crypto here,
 // independently of the SDK.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleExampleWorker } from './example-worker.js';
 import { freePort, hs256, startChild, startOrigin, waitForPort, type Child } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,11 +26,6 @@ const now = () => Math.floor(Date.now() / 1000);
 const jwt = (claims: Record<string, unknown>) => hs256(SECRET, 'w1', { iat: now(), exp: now() + 300, ...claims });
 
 beforeAll(async () => {
-  // Always bundle what is tested: the same script `npm run build` runs.
-  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildWorker({ quiet: true });
   origin = await startOrigin((req) =>
     req.url.endsWith('.m3u8')
       ? { headers: { 'content-type': 'application/vnd.apple.mpegurl' }, body: '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg-1.ts\n#EXT-X-ENDLIST\n' }
@@ -37,7 +33,7 @@ beforeAll(async () => {
   );
   dir = mkdtempSync(join(tmpdir(), 'urlseal-workerd-'));
   const [port, brokenPort] = [await freePort(), await freePort()];
-  copyFileSync(outfile, join(dir, 'worker.js'));
+  await bundleExampleWorker(join(dir, 'worker.js'));
   writeFileSync(join(dir, 'keyring.txt'), KEYRING);
   writeFileSync(join(dir, 'broken-keyring.txt'), JSON.stringify({ kids: { w1: 'short' } }));
   writeFileSync(join(dir, 'origin.txt'), origin.url);

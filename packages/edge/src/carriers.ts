@@ -1,6 +1,7 @@
 // Token carriers (SPEC §6): their names, finding the one token source of a
 // request, and removing every carrier from what is forwarded, so origin logs
-// and cache keys never hold a token. Pure string work on the raw target.
+// and cache keys never hold a token. Pure string work on the raw target, on
+// the JavaScript floor (scripts/floor.js).
 import { readTarget, type Target } from './target.js';
 
 /**
@@ -29,7 +30,7 @@ export interface TokenParams {
  * DEFAULT_TOKEN_PARAMS.pathSegment; // '_token'
  * ```
  */
-export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
+export const DEFAULT_TOKEN_PARAMS: TokenParams = /* @__PURE__ */ Object.freeze({
   token: 'token',
   st: 'st',
   e: 'e',
@@ -37,11 +38,11 @@ export const DEFAULT_TOKEN_PARAMS: TokenParams = Object.freeze({
   pathSegment: '_token',
 });
 
-const PARAM_NAMES = new Set(['token', 'st', 'e', 'cookie', 'pathSegment']);
+const PARAM_NAMES = ['token', 'st', 'e', 'cookie', 'pathSegment'];
 // A cookie name is an RFC 6265 token; parameter and segment names are
 // unreserved URL characters, so they match their raw spelling.
-const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
-const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}(?![\s\S])/;
+const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}(?![\s\S])/;
 
 /**
  * Validates carrier names (SPEC §6: configurable, on the signer exactly as on
@@ -54,15 +55,18 @@ const PARAM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
  * readTokenParams({ cookie: 'lms_media' }, 'createSigner').token; // 'token'
  * ```
  */
-export function readTokenParams(value: unknown, caller = 'createVerifier'): TokenParams {
+export function readTokenParams(value: unknown, caller?: string): TokenParams {
   const fail = (name: string, problem: string): never => {
-    throw new TypeError(`${caller}: option "${name}" ${problem}`);
+    throw new TypeError(`${caller ?? 'createVerifier'}: option "${name}" ${problem}`);
   };
   if (value === undefined) return DEFAULT_TOKEN_PARAMS;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('params', 'must be an object');
   const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
-  for (const [name, given] of Object.entries(value)) {
-    if (!PARAM_NAMES.has(name)) fail(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
+  const names = Object.keys(value);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const given: unknown = (value as Record<string, unknown>)[name];
+    if (PARAM_NAMES.indexOf(name) < 0) fail(`params.${name}`, 'is unknown; expected token, st, e, cookie or pathSegment');
     if (given === undefined) continue;
     const pattern = name === 'cookie' ? COOKIE_NAME : PARAM_NAME;
     if (typeof given !== 'string' || !pattern.test(given) || given === '.' || given === '..') {
@@ -70,8 +74,9 @@ export function readTokenParams(value: unknown, caller = 'createVerifier'): Toke
     }
     params[name] = given as string;
   }
-  const { token, st, e } = params;
-  if (token === st || token === e || st === e) fail('params', 'token, st and e must be three different names');
+  if (params.token === params.st || params.token === params.e || params.st === params.e) {
+    fail('params', 'token, st and e must be three different names');
+  }
   return Object.freeze(params) as unknown as TokenParams;
 }
 
@@ -123,18 +128,25 @@ export interface ExtractedRequest {
 const MISSING = 'missing';
 const MALFORMED = 'malformed';
 
+const PLUS = /\+/g;
+
 /** Form-decodes a query component (`+` is a space); `undefined` on a bad escape. */
 function decodeComponent(raw: string): string | undefined {
   if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
   try {
-    return decodeURIComponent(raw.replaceAll('+', ' '));
+    return decodeURIComponent(raw.replace(PLUS, ' '));
   } catch {
     return undefined;
   }
 }
 
-/** Which carrier a query parameter name is: 0 token, 1 st, 2 e, -1 none. */
-function carrierIndex(part: string, params: TokenParams): number {
+/**
+ * Which carrier a query parameter (`name=value`, or a raw name alone) is: 0
+ * token, 1 st, 2 e, -1 none. Also for runtimes that hand over the query
+ * already split into raw names (CloudFront Functions): the same test
+ * `scanQuery` applies to each part.
+ */
+export function carrierIndex(part: string, params: TokenParams): number {
   const eq = part.indexOf('=');
   const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
   return name === params.token ? 0 : name === params.st ? 1 : name === params.e ? 2 : -1;
@@ -158,6 +170,7 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
   let e: string | undefined;
   let malformed = false;
   let kept: string | undefined; // built only once a carrier is found
+  // indexOf over the query rather than split('&'): no array per request on the hot path.
   let start = 0;
   while (start <= query.length) {
     let end = query.indexOf('&', start);
@@ -167,23 +180,24 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
     if (index < 0) {
       if (kept !== undefined) kept = kept === '' ? part : `${kept}&${part}`;
     } else {
-      kept ??= start === 0 ? '' : query.slice(0, start - 1);
+      // What precedes the first carrier goes on byte for byte.
+      if (kept === undefined) kept = start === 0 ? '' : query.slice(0, start - 1);
       const eq = part.indexOf('=');
       const value = eq < 0 ? '' : decodeComponent(part.slice(eq + 1));
       if (value === undefined || (index === 0 ? token : index === 1 ? st : e) !== undefined) malformed = true;
-      if (index === 0) token = value ?? '';
-      else if (index === 1) st = value ?? '';
-      else e = value ?? '';
+      const text = value === undefined ? '' : value;
+      if (index === 0) token = text;
+      else if (index === 1) st = text;
+      else e = text;
     }
     start = end + 1;
   }
   if (kept === undefined) return { source: undefined, forward: `?${query}` };
-  const forward = kept === '' ? '' : `?${kept}`;
   let source: TokenSource = MALFORMED;
   if (malformed) source = MALFORMED;
   else if (token !== undefined) source = st === undefined && e === undefined && token !== '' ? { scheme: 'jwt', carrier: 'query', token } : MALFORMED;
   else if (st !== undefined && e !== undefined) source = { scheme: 'secure-token', carrier: 'query', st, e };
-  return { source, forward };
+  return { source, forward: kept === '' ? '' : `?${kept}` };
 }
 
 /** The query forwarded to the origin: every `token`/`st`/`e` parameter removed, the rest as received. */
@@ -191,50 +205,47 @@ export function forwardQuery(query: string | undefined, params: TokenParams): st
   return scanQuery(query, params).forward;
 }
 
-function isSpaceOrTab(code: number): boolean {
-  return code === 0x20 || code === 0x09;
-}
+// `Bearer`, case-insensitive, then a run of spaces or tabs or the end (SPEC §6);
+// `(?![\s\S])` is the end on every engine (`$` in PCRE also matches before a newline).
+const BEARER = /^bearer(?:[ \t]+|(?![\s\S]))/i;
 
 /**
  * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of
- * spaces or tabs); `undefined` for another scheme, which is not a source.
+ * spaces or tabs); `undefined` for another scheme (`Basic`, or `Bearerx`),
+ * which is not a source.
  */
 function bearerSource(authorization: string | undefined): TokenSource | undefined {
   if (authorization === undefined) return undefined;
   const value = authorization.trim();
-  if (value.length < 6 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
-  if (value.length === 6) return MALFORMED;
-  if (!isSpaceOrTab(value.charCodeAt(6))) return undefined; // e.g. `Bearerx`: another scheme
-  let i = 7;
-  while (i < value.length && isSpaceOrTab(value.charCodeAt(i))) i++;
-  return i === value.length ? MALFORMED : { scheme: 'jwt', carrier: 'header', token: value.slice(i) };
+  const scheme = BEARER.exec(value);
+  if (scheme === null) return undefined;
+  const token = value.slice(scheme[0].length);
+  return token === '' ? MALFORMED : { scheme: 'jwt', carrier: 'header', token };
 }
 
-/** The cookie pairs of a Cookie header, each as `name` and raw `pair`. */
-function cookiePairs(header: string): { name: string; pair: string }[] {
-  const pairs: { name: string; pair: string }[] = [];
-  for (const raw of header.split(';')) {
-    const pair = raw.trim();
+/** A Cookie header's pairs: the raw `pair`, its `name` and its `value` (unquoted, RFC 6265). */
+function cookiePairs(header: string): { name: string; value: string; pair: string }[] {
+  const pairs: { name: string; value: string; pair: string }[] = [];
+  const parts = header.split(';');
+  for (let i = 0; i < parts.length; i++) {
+    const pair = (parts[i] as string).trim();
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    pairs.push({ name: eq < 0 ? pair : pair.slice(0, eq).trim(), pair });
+    let value = eq < 0 ? '' : pair.slice(eq + 1).trim();
+    // RFC 6265 allows a cookie value wrapped in double quotes.
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    pairs.push({ name: eq < 0 ? pair : pair.slice(0, eq).trim(), value, pair });
   }
   return pairs;
 }
 
 function cookieSource(header: string | undefined, name: string): TokenSource | undefined {
   if (header === undefined) return undefined;
-  let value: string | undefined;
-  for (const cookie of cookiePairs(header)) {
-    if (cookie.name !== name) continue;
-    if (value !== undefined) return MALFORMED; // two token cookies
-    const eq = cookie.pair.indexOf('=');
-    value = eq < 0 ? '' : cookie.pair.slice(eq + 1).trim();
-    // RFC 6265 allows a cookie value wrapped in double quotes.
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-  }
-  if (value === undefined) return undefined;
-  return value === '' ? MALFORMED : { scheme: 'jwt', carrier: 'cookie', token: value };
+  const values = cookiePairs(header).filter((cookie) => cookie.name === name);
+  if (values.length === 0) return undefined;
+  const token = (values[0] as { value: string }).value;
+  // Two token cookies are a duplicated source; an empty one is malformed.
+  return values.length > 1 || token === '' ? MALFORMED : { scheme: 'jwt', carrier: 'cookie', token };
 }
 
 /**
@@ -243,10 +254,17 @@ function cookieSource(header: string | undefined, name: string): TokenSource | u
  * earlier source is present.
  */
 export function findSource(target: Target, query: QueryScan, header: (name: string) => string | undefined, params: TokenParams): TokenSource {
-  if (target.pathToken !== undefined) {
-    return target.pathToken === false ? MALFORMED : { scheme: 'jwt', carrier: 'path', token: target.pathToken };
-  }
-  return query.source ?? bearerSource(header('authorization')) ?? cookieSource(header('cookie'), params.cookie) ?? MISSING;
+  const pathToken = target.pathToken;
+  if (pathToken !== undefined) return pathToken === false ? MALFORMED : { scheme: 'jwt', carrier: 'path', token: pathToken };
+  return query.source || bearerSource(header('authorization')) || cookieSource(header('cookie'), params.cookie) || MISSING;
+}
+
+/**
+ * Whether an `Authorization` value is a `Bearer` token (used or not): such a
+ * header never reaches the origin (SPEC §7). Another scheme (`Basic`) may.
+ */
+export function isBearer(authorization: string): boolean {
+  return bearerSource(authorization) !== undefined;
 }
 
 /**
@@ -257,7 +275,7 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
  * `name` is lower-case. Apply it to each header line as received.
  */
 export function forwardHeader(name: string, value: string, params: TokenParams): string | undefined {
-  if (name === 'authorization') return bearerSource(value) === undefined ? value : undefined;
+  if (name === 'authorization') return isBearer(value) ? undefined : value;
   if (name !== 'cookie') return value;
   const pairs = cookiePairs(value);
   const kept = pairs.filter((cookie) => cookie.name !== params.cookie);
@@ -282,9 +300,10 @@ export function forwardHeader(name: string, value: string, params: TokenParams):
 export function extractToken(
   target: string,
   header: (name: string) => string | undefined,
-  params: TokenParams = DEFAULT_TOKEN_PARAMS,
+  names?: TokenParams,
 ): ExtractedRequest {
-  const read = readTarget(target, params.pathSegment);
+  const params = names ?? DEFAULT_TOKEN_PARAMS;
+  const read = readTarget(target, `/${params.pathSegment}/`);
   if (read === undefined) {
     // Not canonical: the edge denies before reading a token; report the other carriers all the same.
     const q = typeof target === 'string' ? target.indexOf('?') : -1;

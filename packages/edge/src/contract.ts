@@ -1,18 +1,20 @@
 // @urlseal/edge/contract: the parts of the contract the signer shares with the
 // verifier, byte for byte (SPEC §2–6). Re-exports only.
-export { DENIAL_STATUS, UrlsealError, isDenialCode } from './errors.js';
-export type { DenialCode, ErrorCode } from './errors.js';
+export { DENIAL_STATUS, isDenialCode } from './codes.js';
+export type { DenialCode } from './codes.js';
+export { UrlsealError } from './errors.js';
+export type { ErrorCode } from './errors.js';
 export { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from './defaults.js';
 export {
   MAX_GRANT_PATTERNS,
   MAX_PATH_LENGTH,
-  canonicalPath,
   isCanonicalDecodedPath,
   isValidPattern,
   matchesGrant,
   parseGrant,
   tryCanonicalPath,
 } from './path.js';
+export { canonicalPath } from './canonical.js';
 export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
 export { readClock, readKeyring } from './option-readers.js';
 export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from './keyring.js';

@@ -1,13 +1,30 @@
 // The one decision (SPEC §7), made once per request over a minimal view of it.
 // Order: method → canonical request path → token presence, size and shape →
 // kid and alg → signature → time → path grant → ip. Every path ends in a
-// Decision: any exception is a denial, never a pass and never a 500.
+// Decision: any exception is a denial, never a pass and never a 500. On the
+// JavaScript floor (scripts/floor.js): CloudFront Functions and njs run it too.
 import { findSource, scanQuery, type QueryScan, type TokenSource } from './carriers.js';
-import { UrlsealError, isDenialCode, type DenialCode } from './errors.js';
-import { ipInRange } from './ip.js';
-import { checkClaims, type Claims } from './jwt.js';
+import {
+  ERR_ALG_NOT_ALLOWED,
+  ERR_IP_MISMATCH,
+  ERR_KEYRING_UNAVAILABLE,
+  ERR_KID_UNKNOWN,
+  ERR_METHOD_NOT_ALLOWED,
+  ERR_PATH_MISMATCH,
+  ERR_PATH_NONCANONICAL,
+  ERR_SIGNATURE_INVALID,
+  ERR_TOKEN_EXPIRED,
+  ERR_TOKEN_MALFORMED,
+  ERR_TOKEN_MISSING,
+  ERR_CLAIM_INVALID,
+  isDenialCode,
+  type DenialCode,
+} from './codes.js';
+import type { Claims, ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
-import type { Prepared } from './prepare.js';
+import { DETAILS } from './lib/flags.js';
+import type { Prepared, PreparedKey } from './prepare.js';
+import type { SecureTokenCheck } from './crypto/backend.js';
 import { parseSecureToken } from './secure-token.js';
 import { readTarget, type Target } from './target.js';
 
@@ -132,27 +149,34 @@ export function isThenable<T>(value: MaybeAsync<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-export function deny(p: Prepared, code: DenialCode, detail?: string): Denial {
-  return { ok: false, status: p.statuses[code], code, detail };
+/** `next(value)`, now when `value` is settled, else when it settles: sync backends pay no promise. */
+function then<T, R>(value: MaybeAsync<T>, next: (settled: T) => MaybeAsync<R>): MaybeAsync<R> {
+  return isThenable(value) ? value.then(next) : next(value);
 }
 
-/** Fail closed: a coded UrlsealError keeps its code, anything else is malformed input. */
+/** A denial with the status `p` answers for `code`; `detail` is for logs (`DETAILS && '…'`: lib/details.ts). */
+export function deny(p: Prepared, code: DenialCode, detail?: string | false): Denial {
+  return { ok: false, status: p.statuses[code], code, detail: detail || undefined };
+}
+
+/**
+ * Fail closed: an error carrying a denial code (a `UrlsealError` from a crypto
+ * backend, e.g. a key this runtime cannot import) keeps its code; anything
+ * else is malformed input. Read by shape, not `instanceof`: the class is not
+ * on the JavaScript floor, and either way the answer is a denial.
+ */
 export function failClosed(p: Prepared, error: unknown): Denial {
-  return error instanceof UrlsealError && isDenialCode(error.code)
-    ? deny(p, error.code, error.message)
-    : deny(p, 'ERR_TOKEN_MALFORMED', 'exception');
+  // Object(): an object as it is, a primitive boxed, null and undefined as {}.
+  const coded = Object(error) as { code?: unknown; message?: unknown };
+  return isDenialCode(coded.code)
+    ? deny(p, coded.code, DETAILS && (typeof coded.message === 'string' ? coded.message : coded.code))
+    : deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'exception');
 }
 
-/** Now in whole Unix seconds; an unusable clock is the server's fault (503), not the client's. */
-function nowSeconds(p: Prepared): number {
-  let now: number;
-  try {
-    now = Math.floor(p.clock() / 1000);
-  } catch {
-    now = Number.NaN;
-  }
-  if (!Number.isSafeInteger(now)) throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'clock');
-  return now;
+/** Now in whole Unix seconds; `undefined` when the clock fails (the server's fault: 503, not the client's). */
+function nowSeconds(p: Prepared): number | undefined {
+  const now = Math.floor(p.clock() / 1000);
+  return Number.isSafeInteger(now) ? now : undefined;
 }
 
 /**
@@ -161,8 +185,9 @@ function nowSeconds(p: Prepared): number {
  */
 export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   const decided = decideChecks(p, view);
-  if (p.cors === undefined) return decided;
-  return isThenable(decided) ? decided.then((d) => readableBy(p, view, d)) : readableBy(p, view, decided);
+  // The floor builds take no cors option: esbuild drops this statement there (scripts/floor.js).
+  NOT_ON_FLOOR: if (p.cors !== undefined) return then(decided, (d) => readableBy(p, view, d));
+  return decided;
 }
 
 /** A denial the requesting page may read (the `cors` option), or the decision as it is. */
@@ -170,8 +195,10 @@ function readableBy(p: Prepared, view: RequestView, decision: Decision): Decisio
   if (decision.ok) return decision;
   try {
     const origin = view.header('origin');
-    if (origin === undefined || (p.cors !== '*' && !p.cors?.has(origin))) return decision;
-    return { ...decision, allowOrigin: p.cors === '*' ? '*' : origin };
+    const cors = p.cors;
+    if (origin === undefined || cors === undefined || (cors !== '*' && !cors.has(origin))) return decision;
+    // Object.assign, not spread: the JavaScript floor has no object spread.
+    return Object.assign({}, decision, { allowOrigin: cors === '*' ? '*' : origin });
   } catch {
     return decision;
   }
@@ -179,17 +206,17 @@ function readableBy(p: Prepared, view: RequestView, decision: Decision): Decisio
 
 function decideChecks(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   try {
-    if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, 'ERR_METHOD_NOT_ALLOWED', 'method');
-    const target = readTarget(view.target, p.params.pathSegment);
-    if (target === undefined) return deny(p, 'ERR_PATH_NONCANONICAL', 'target');
+    if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, ERR_METHOD_NOT_ALLOWED, DETAILS && 'method');
+    const target = readTarget(view.target, p.pathPrefix);
+    if (target === undefined) return deny(p, ERR_PATH_NONCANONICAL, DETAILS && 'target');
     const query = scanQuery(target.query, p.params);
     const source = findSource(target, query, (name) => view.header(name), p.params);
-    if (source === 'missing') return deny(p, 'ERR_TOKEN_MISSING');
-    if (source === 'malformed') return deny(p, 'ERR_TOKEN_MALFORMED', 'carrier');
+    if (source === 'missing') return deny(p, ERR_TOKEN_MISSING);
+    if (source === 'malformed') return deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'carrier');
     const checked =
       source.scheme === 'jwt'
-        ? checkJwt(p, source.token, target.path, view)
-        : checkSecureToken(p, source.st, source.e, target.path);
+        ? p.checkJwt(p, source.token, target.path, view)
+        : p.checkSecureToken(p, source.st, source.e, target.path);
     if (!isThenable(checked)) return toDecision(view, target, query, source, checked);
     return checked.then(
       (outcome) => toDecision(view, target, query, source, outcome),
@@ -201,7 +228,12 @@ function decideChecks(p: Prepared, view: RequestView): MaybeAsync<Decision> {
 }
 
 function toDecision(view: RequestView, target: Target, query: QueryScan, source: Exclude<TokenSource, string>, checked: Checked): Decision {
-  if (!checked.ok) return { ...checked, scheme: source.scheme };
+  if (!checked.ok) {
+    let denial: Denial = checked;
+    // The scheme is for metrics and logs, which the floor bundles have neither of (scripts/floor.js).
+    NOT_ON_FLOOR: denial = Object.assign({}, checked, { scheme: source.scheme });
+    return denial;
+  }
   const manifest =
     source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined
       ? { token: source.token, grant: checked.grant }
@@ -216,47 +248,92 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
   };
 }
 
-/** JWT checks for a canonical decoded path: shape, kid and alg, signature, then the claims. */
-export function checkJwt(p: Prepared, token: string, path: string, client: { readonly clientIp?: string | undefined }): MaybeAsync<Checked> {
-  const parsed = p.parseJwt(token);
-  if (parsed === undefined) return deny(p, 'ERR_TOKEN_MALFORMED', 'jws');
-  const { header } = parsed;
-  const key = typeof header.kid === 'string' ? p.keys.get(header.kid) : undefined;
-  if (key === undefined) return deny(p, 'ERR_KID_UNKNOWN', 'kid');
-  if (header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
-    return deny(p, 'ERR_ALG_NOT_ALLOWED', 'alg');
-  }
-  if (parsed.signature.length !== key.signatureLength) return deny(p, 'ERR_SIGNATURE_INVALID', 'signature length');
-  const valid = key.check(parsed.signingInput, parsed.signature);
-  if (!isThenable(valid)) return afterSignature(p, valid, parsed.payload, path, client);
-  return valid.then((ok) => afterSignature(p, ok, parsed.payload, path, client));
+/** Who asks: the client address, for `ip` claims. */
+export interface Client {
+  readonly clientIp?: string | undefined;
 }
 
-function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: { readonly clientIp?: string | undefined }): Checked {
-  if (!valid) return deny(p, 'ERR_SIGNATURE_INVALID', 'signature');
-  const checked = checkClaims(payload, nowSeconds(p), p.policy);
-  if ('code' in checked) return deny(p, checked.code, checked.claim);
-  if (!matchesGrant(path, checked.grant)) return deny(p, 'ERR_PATH_MISMATCH', 'path');
-  if (checked.ip !== undefined) {
-    const clientIp = client.clientIp;
-    if (typeof clientIp !== 'string' || !ipInRange(clientIp, checked.ip)) return deny(p, 'ERR_IP_MISMATCH', 'ip');
+/** A JWT's shape, then its kid (SPEC §7 order): the parsed token, whose `kid` is a string, or the denial. */
+function readJwt(p: Prepared, token: string): ParsedJwt | Denial {
+  const parsed = p.parseJwt(token);
+  if (parsed === undefined) return deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'jws');
+  return typeof parsed.header.kid === 'string' ? parsed : deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
+}
+
+/** JWT checks for a canonical decoded path: shape, kid and alg, signature, then the claims. */
+export function checkJwt(p: Prepared, token: string, path: string, client: Client): MaybeAsync<Checked> {
+  const parsed = readJwt(p, token);
+  if ('code' in parsed) return parsed;
+  // A key source may answer later (a key-value store read at the edge).
+  return then(p.keys.get(parsed.header.kid as string), (key) => withKey(p, parsed, key, path, client));
+}
+
+/**
+ * The JWT answer of an edge that holds no JWT key (built for secure-token
+ * only): `checkJwt` over an empty keyring, without the code it cannot reach.
+ */
+export function refuseJwt(p: Prepared, token: string): Checked {
+  const parsed = readJwt(p, token);
+  return 'code' in parsed ? parsed : deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
+}
+
+function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, path: string, client: Client): MaybeAsync<Checked> {
+  if (key === undefined) return deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
+  if (parsed.header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
+    return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
   }
+  if (parsed.signature.length !== key.signatureLength) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature length');
+  return then(key.check(parsed.signingInput, parsed.signature), (valid) => afterSignature(p, valid, parsed.payload, path, client));
+}
+
+function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
+  if (!valid) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature');
+  const now = nowSeconds(p);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');
+  const checked = p.checkClaims(payload, now, p.policy);
+  if ('code' in checked) return deny(p, checked.code, checked.claim);
+  if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
+  if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, DETAILS && 'ip');
   return { ok: true, claims: checked.claims, grant: checked.grant };
 }
 
-/** Secure-token checks for a canonical decoded path (SPEC §5): shape, MAC, then time. */
-export function checkSecureToken(p: Prepared, st: string, e: string, path: string): Checked {
+/** The expiry of a well-shaped `st`/`e` pair (SPEC §5), or the denial. */
+function readSecureToken(p: Prepared, st: string, e: string): number | Denial {
   const expires = parseSecureToken(st, e);
-  if (expires === undefined) return deny(p, 'ERR_TOKEN_MALFORMED', 'st/e');
-  // No legacy secret configured: this verifier does not accept the md5 scheme at all.
-  if (p.secureToken.length === 0) return deny(p, 'ERR_ALG_NOT_ALLOWED', 'secure-token disabled');
+  return expires === undefined ? deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'st/e') : expires;
+}
+
+/** No legacy secret configured: this verifier does not accept the md5 scheme at all. */
+function secureTokenDisabled(p: Prepared): Denial {
+  return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'secure-token disabled');
+}
+
+/** Secure-token checks for a canonical decoded path (SPEC §5): shape, MAC, then time. */
+export function checkSecureToken(p: Prepared, st: string, e: string, path: string): MaybeAsync<Checked> {
+  const expires = readSecureToken(p, st, e);
+  if (typeof expires !== 'number') return expires;
+  return then(p.secureToken(), (checks) => matchSecureToken(p, checks, st, e, expires, path));
+}
+
+/**
+ * The secure-token answer of an edge built for JWT only: `checkSecureToken`
+ * with no secret, without the code it cannot reach.
+ */
+export function refuseSecureToken(p: Prepared, st: string, e: string): Checked {
+  const expires = readSecureToken(p, st, e);
+  return typeof expires !== 'number' ? expires : secureTokenDisabled(p);
+}
+
+function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: string, e: string, expires: number, path: string): Checked {
+  if (checks.length === 0) return secureTokenDisabled(p);
   let match = false;
   // Every secret is tried, even after a match, so timing does not tell which one.
-  for (const matches of p.secureToken) if (matches(path, e, st)) match = true;
-  if (!match) return deny(p, 'ERR_SIGNATURE_INVALID', 'st');
+  for (let i = 0; i < checks.length; i++) if ((checks[i] as SecureTokenCheck)(path, e, st)) match = true;
+  if (!match) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'st');
   const now = nowSeconds(p);
+  if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');
   // nginx secure_link semantics: expired strictly after `e`, no leeway.
-  if (expires < now) return deny(p, 'ERR_TOKEN_EXPIRED', 'e');
-  if (expires - now > p.policy.maxTtl) return deny(p, 'ERR_CLAIM_INVALID', 'e beyond maxTtl');
+  if (expires < now) return deny(p, ERR_TOKEN_EXPIRED, DETAILS && 'e');
+  if (expires - now > p.policy.maxTtl) return deny(p, ERR_CLAIM_INVALID, DETAILS && 'e beyond maxTtl');
   return { ok: true, claims: { exp: expires }, grant: undefined };
 }

@@ -4,8 +4,10 @@ import { webCrypto } from './crypto/web.js';
 import type { VerifierOptions } from './options.js';
 import { createVerifierWith, type Verifier } from './verifier.js';
 
-export { DENIAL_STATUS, UrlsealError } from './errors.js';
-export type { DenialCode, ErrorCode } from './errors.js';
+export { DENIAL_STATUS } from './codes.js';
+export type { DenialCode } from './codes.js';
+export { UrlsealError } from './errors.js';
+export type { ErrorCode } from './errors.js';
 export type { Claims } from './jwt.js';
 export type { VerifierOptions } from './options.js';
 export type { Decision, Denial, Grant, ManifestGrant, RequestView, Scheme } from './decide.js';

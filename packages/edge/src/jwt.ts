@@ -1,12 +1,14 @@
 // Strict compact-JWS parsing and claim checks (SPEC §4). Parsing is split from
 // verification so the verifier can check kid/alg and the signature before it
-// trusts a single claim.
-import type { DenialCode } from './errors.js';
+// trusts a single claim. On the JavaScript floor (scripts/floor.js).
+import { ERR_CLAIM_INVALID, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
+import { hasOwn } from './lib/own.js';
+import { DETAILS } from './lib/flags.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
-import { parseIpRange, type IpRange } from './ip.js';
+import { ipClaim, type IpCheck } from './ip.js';
 
 /**
  * Longest compact JWS accepted, in bytes (SPEC §4); checked before any decoding.
@@ -21,7 +23,7 @@ import { parseIpRange, type IpRange } from './ip.js';
 export const MAX_TOKEN_BYTES = 4096;
 
 /** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s). */
-export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = Object.freeze({
+export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = /* @__PURE__ */ Object.freeze({
   HS256: 32,
   HS384: 48,
   HS512: 64,
@@ -113,38 +115,16 @@ function decodeHeader(segment: string, decodeText: TextDecoderFn): Readonly<Reco
   if (header === undefined) return undefined;
   // `crit` and `b64` (RFC 7515 §4.1.11, RFC 7797) change how a token must be
   // read; we implement neither, so a token that asks for them is malformed.
-  if (Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return undefined;
-  return Object.freeze(header);
+  if (hasOwn(header, 'crit') || hasOwn(header, 'b64')) return undefined;
+  // The caching parser shares one header among tokens: none may change it. The floor
+  // bundles cache nothing (scripts/floor.js drops this statement).
+  NOT_ON_FLOOR: Object.freeze(header);
+  return header;
 }
 
-/**
- * Makes a strict compact-JWS parser: at most 4096 bytes, exactly three
- * segments of canonical unpadded base64url, header and payload JSON objects,
- * no `crit` and no `b64` header. The parser returns `undefined` for
- * `ERR_TOKEN_MALFORMED`. It remembers up to 32 valid headers by their exact
- * text (tokens of one kid share a header), so the cache is bounded.
- */
-export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): (token: string) => ParsedJwt | undefined {
-  // Known headers as `<segment>.` with their parsed value. A linear scan with
-  // startsWith beats a Map here: it avoids slicing and hashing the segment,
-  // and a verifier sees one header per kid.
-  const prefixes: string[] = [];
-  const parsedHeaders: Readonly<Record<string, unknown>>[] = [];
-  function header(token: string, first: number): Readonly<Record<string, unknown>> | undefined {
-    for (let i = 0; i < prefixes.length; i++) {
-      const prefix = prefixes[i] as string;
-      if (prefix.length === first + 1 && token.startsWith(prefix)) return parsedHeaders[i];
-    }
-    const parsed = decodeHeader(token.slice(0, first), decodeText);
-    if (parsed === undefined) return undefined;
-    if (prefixes.length >= HEADER_CACHE_SIZE) {
-      prefixes.length = 0;
-      parsedHeaders.length = 0;
-    }
-    prefixes.push(token.slice(0, first + 1));
-    parsedHeaders.push(parsed);
-    return parsed;
-  }
+type HeaderReader = (token: string, first: number) => Readonly<Record<string, unknown>> | undefined;
+
+function parser(decode: TextDecoderFn, readHeader: HeaderReader): (token: string) => ParsedJwt | undefined {
   return (token) => {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
     const first = token.indexOf('.');
@@ -154,15 +134,55 @@ export function createJwtParser(decodeText: TextDecoderFn = decodeSegmentText): 
     // An empty signature is canonical base64url of zero bytes: the shape is
     // fine and it fails later, as a wrong-length signature.
     if (!isCanonicalBase64url(signature)) return undefined;
-    const parsedHeader = header(token, first);
+    const parsedHeader = readHeader(token, first);
     if (parsedHeader === undefined) return undefined;
-    const payload = decodeJsonObject(token.slice(first + 1, second), decodeText);
+    const payload = decodeJsonObject(token.slice(first + 1, second), decode);
     if (payload === undefined) return undefined;
     return { header: parsedHeader, payload, signingInput: token.slice(0, second), signature };
   };
 }
 
-const defaultParser = createJwtParser();
+/**
+ * Makes a strict compact-JWS parser: at most 4096 bytes, exactly three
+ * segments of canonical unpadded base64url, header and payload JSON objects,
+ * no `crit` and no `b64` header. The parser returns `undefined` for
+ * `ERR_TOKEN_MALFORMED`. `decode` turns a checked segment into strict UTF-8
+ * text (each crypto backend brings its fastest one).
+ */
+export function createJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
+  return parser(decode, (token, first) => decodeHeader(token.slice(0, first), decode));
+}
+
+/**
+ * {@link createJwtParser} for a long-lived verifier: it remembers up to 32
+ * valid headers by their exact text (tokens of one kid share a header), so the
+ * cache is bounded. An edge function that starts afresh for every request
+ * (CloudFront Functions) has nothing to remember and uses the plain parser.
+ */
+export function createCachingJwtParser(decode: TextDecoderFn): (token: string) => ParsedJwt | undefined {
+  // Known headers as `<segment>.` with their parsed value. A linear scan with
+  // startsWith beats a Map here: it avoids slicing and hashing the segment,
+  // and a verifier sees one header per kid.
+  const prefixes: string[] = [];
+  const parsedHeaders: Readonly<Record<string, unknown>>[] = [];
+  return parser(decode, (token, first) => {
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i] as string;
+      if (prefix.length === first + 1 && token.startsWith(prefix)) return parsedHeaders[i];
+    }
+    const parsed = decodeHeader(token.slice(0, first), decode);
+    if (parsed === undefined) return undefined;
+    if (prefixes.length >= HEADER_CACHE_SIZE) {
+      prefixes.length = 0;
+      parsedHeaders.length = 0;
+    }
+    prefixes.push(token.slice(0, first + 1));
+    parsedHeaders.push(parsed);
+    return parsed;
+  });
+}
+
+const defaultParser = /* @__PURE__ */ createCachingJwtParser(decodeSegmentText);
 
 /**
  * Splits and decodes a compact JWS strictly (see {@link createJwtParser});
@@ -179,13 +199,21 @@ export function parseJwt(token: string): ParsedJwt | undefined {
 }
 
 /**
+ * A set of accepted strings, as the checks read it: a `Set`, or anything with
+ * `has` (the JavaScript floor has no `Set`).
+ */
+export interface Allowlist {
+  has(value: string): boolean;
+}
+
+/**
  * What the claim check needs from the verifier's configuration.
  */
 export interface ClaimPolicy {
   readonly leeway: number;
   readonly maxTtl: number;
-  readonly audience: ReadonlySet<string> | undefined;
-  readonly issuer: ReadonlySet<string> | undefined;
+  readonly audience?: Allowlist | undefined;
+  readonly issuer?: Allowlist | undefined;
 }
 
 /**
@@ -194,7 +222,8 @@ export interface ClaimPolicy {
 export interface CheckedClaims {
   readonly claims: Claims;
   readonly grant: readonly string[];
-  readonly ip: IpRange | undefined;
+  /** The `ip` claim as a check of the client address; `undefined` when the token has none. */
+  readonly ip: IpCheck | undefined;
 }
 
 function isOptionalSafeInteger(value: unknown): boolean {
@@ -205,11 +234,12 @@ function isOptionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string';
 }
 
-function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
+function audienceMatches(aud: unknown, allowed: Allowlist): boolean {
   if (typeof aud === 'string') return allowed.has(aud);
   if (!Array.isArray(aud) || aud.length === 0 || aud.length > 16) return false;
   let match = false;
-  for (const item of aud) {
+  for (let i = 0; i < aud.length; i++) {
+    const item: unknown = aud[i];
     if (typeof item !== 'string') return false;
     if (allowed.has(item)) match = true;
   }
@@ -222,42 +252,66 @@ function audienceMatches(aud: unknown, allowed: ReadonlySet<string>): boolean {
  */
 export interface ClaimFailure {
   readonly code: DenialCode;
-  readonly claim: string;
+  /** Absent in bundles built without detail texts (lib/details.ts). */
+  readonly claim?: string | undefined;
 }
 
-function failure(code: DenialCode, claim: string): ClaimFailure {
-  return { code, claim };
+function failure(code: DenialCode, claim: string | false): ClaimFailure {
+  return { code, claim: claim || undefined };
+}
+
+// An `ip` claim on an edge built without address matching: it cannot be met,
+// so the token is denied at the ip step (fail closed).
+const UNCHECKABLE_IP: IpCheck = () => false;
+
+/**
+ * The claims every JWT edge checks, in SPEC §7 order: types and the grant
+ * (`ERR_CLAIM_INVALID`), then time (`exp` expired → `ERR_TOKEN_EXPIRED`;
+ * beyond `maxTtl`, `nbf`/`iat` in the future → `ERR_CLAIM_INVALID`). `readIp`
+ * turns an `ip` claim into a check (`undefined`: malformed); an edge built
+ * without it (CloudFront Functions, for size) denies any token with an `ip`
+ * claim. `aud`/`iss` are left to {@link checkClaims}.
+ */
+export function checkCoreClaims(
+  payload: Record<string, unknown>,
+  now: number,
+  policy: ClaimPolicy,
+  readIp?: (claim: unknown) => IpCheck | undefined,
+): CheckedClaims | ClaimFailure {
+  const exp = payload.exp;
+  const iat = payload.iat;
+  const nbf = payload.nbf;
+  if (!Number.isSafeInteger(exp)) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp');
+  if (!isOptionalSafeInteger(iat)) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
+  if (!isOptionalSafeInteger(nbf)) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
+  if (!isOptionalString(payload.sub)) return failure(ERR_CLAIM_INVALID, DETAILS && 'sub');
+  if (!isOptionalString(payload.jti)) return failure(ERR_CLAIM_INVALID, DETAILS && 'jti');
+  const grant = parseGrant(payload.path);
+  if (grant === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'path');
+  let ip: IpCheck | undefined;
+  if (payload.ip !== undefined) {
+    ip = readIp === undefined ? UNCHECKABLE_IP : readIp(payload.ip);
+    if (ip === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'ip');
+  }
+  const leeway = policy.leeway;
+  if (now >= (exp as number) + leeway) return failure(ERR_TOKEN_EXPIRED, DETAILS && 'exp');
+  if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
+  if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
+  if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
+  return { claims: payload as Claims, grant, ip };
 }
 
 /**
  * Checks the claims of a token whose signature already verified, in SPEC §7
- * order: types and the grant (`ERR_CLAIM_INVALID`), then time (`exp` expired →
- * `ERR_TOKEN_EXPIRED`; beyond `maxTtl`, `nbf`/`iat` in the future →
- * `ERR_CLAIM_INVALID`), then audience and issuer when configured. A failure
- * names the claim.
+ * order: {@link checkCoreClaims} with `ip` claims read, then audience and
+ * issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const { exp, iat, nbf } = payload;
-  if (!Number.isSafeInteger(exp)) return failure('ERR_CLAIM_INVALID', 'exp');
-  if (!isOptionalSafeInteger(iat)) return failure('ERR_CLAIM_INVALID', 'iat');
-  if (!isOptionalSafeInteger(nbf)) return failure('ERR_CLAIM_INVALID', 'nbf');
-  if (!isOptionalString(payload.sub)) return failure('ERR_CLAIM_INVALID', 'sub');
-  if (!isOptionalString(payload.jti)) return failure('ERR_CLAIM_INVALID', 'jti');
-  const grant = parseGrant(payload.path);
-  if (grant === undefined) return failure('ERR_CLAIM_INVALID', 'path');
-  let ip: IpRange | undefined;
-  if (payload.ip !== undefined) {
-    ip = parseIpRange(payload.ip as string);
-    if (ip === undefined) return failure('ERR_CLAIM_INVALID', 'ip');
-  }
-  const leeway = policy.leeway;
-  if (now >= (exp as number) + leeway) return failure('ERR_TOKEN_EXPIRED', 'exp');
-  if ((exp as number) - now > policy.maxTtl) return failure('ERR_CLAIM_INVALID', 'exp beyond maxTtl');
-  if (nbf !== undefined && (nbf as number) > now + leeway) return failure('ERR_CLAIM_INVALID', 'nbf');
-  if (iat !== undefined && (iat as number) > now + leeway) return failure('ERR_CLAIM_INVALID', 'iat');
-  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure('ERR_CLAIM_INVALID', 'aud');
+  const checked = checkCoreClaims(payload, now, policy, ipClaim);
+  if ('code' in checked) return checked;
+  if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
-    return failure('ERR_CLAIM_INVALID', 'iss');
+    return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
-  return { claims: payload as Claims, grant, ip };
+  return checked;
 }

@@ -1,5 +1,5 @@
-import { UrlsealError } from './errors.js';
-import { decodeUtf8, isWellFormed, utf8Length } from './lib/utf8.js';
+// Canonical paths and grant patterns (SPEC §2). On the JavaScript floor
+// (scripts/floor.js): CloudFront Functions and njs run this module as it is.
 
 /**
  * Longest canonical path, in UTF-8 bytes after decoding (SPEC §2). A request
@@ -25,71 +25,35 @@ export const MAX_PATH_LENGTH = 4096;
 export const MAX_GRANT_PATTERNS = 16;
 
 const SLASH = 0x2f;
-const DOT = 0x2e;
-const PERCENT = 0x25;
-const SEMICOLON = 0x3b;
-const BACKSLASH = 0x5c;
 
-function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  const lower = code | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
-}
+// Anything but printable ASCII, `;` and `\`: what may not stand unencoded in a raw path
+// (it must be %XX). Searched for rather than matched whole with ^…$: in PCRE (njs,
+// CloudFront Functions) `$` also matches before a final newline.
+const NOT_RAW_PATH = /[^\x21-\x3a\x3c-\x5b\x5d-\x7e]/;
+// A `%` without two hex digits, or an escape of `%`, `/` or `\`: a decoded `/`, `\` or `%`
+// is never trusted, it would change meaning on a second decode.
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})|%(?:2[5Ff]|5[Cc])/;
+// The segment rules of SPEC §2 on a decoded path that starts with `/`: no empty
+// segment but a single trailing `/`, no `.` or `..` segment, no `;`, `\`, `%` or
+// control character. One linear pass; a regex scans faster than a loop. `(?![\s\S])`
+// is the end of the input on every engine (`$` in PCRE also matches before a final newline).
+const CANONICAL_SHAPE = /^(?:\/(?!\.\.?(?:\/|(?![\s\S])))[^/;\\%\x00-\x1f\x7f]+)*\/?(?![\s\S])/;
 
-/** Printable ASCII that may stand unencoded in a raw path (the rest must be %XX). */
-function isRawAllowed(code: number): boolean {
-  return code > 0x20 && code < 0x7f && code !== SEMICOLON && code !== BACKSLASH;
+// Any character beyond ASCII (two or more UTF-8 bytes, or a lone surrogate).
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function hasCanonicalShape(path: string): boolean {
+  return path.charCodeAt(0) === SLASH && CANONICAL_SHAPE.test(path);
 }
 
 /**
- * The segment rules of SPEC §2 on an already-decoded path: leading `/`, no
- * empty segment but a single trailing `/`, no `.`/`..`, no `;`, `\`, `%` or
- * control character.
+ * UTF-8 bytes of what a percent-encoded string decodes to, for one with only
+ * valid escapes (a path tryCanonicalPath accepted, or encodeURIComponent's
+ * output): each `%XX` is one byte, any other character one ASCII byte.
  */
-function hasCanonicalShape(path: string): boolean {
-  const length = path.length;
-  if (length === 0 || path.charCodeAt(0) !== SLASH) return false;
-  let segmentStart = 1;
-  for (let i = 1; i <= length; i++) {
-    const code = i < length ? path.charCodeAt(i) : SLASH;
-    if (code === SLASH) {
-      const segmentLength = i - segmentStart;
-      if (segmentLength === 0 && i < length) return false;
-      if (segmentLength === 1 && path.charCodeAt(segmentStart) === DOT) return false;
-      if (segmentLength === 2 && path.charCodeAt(segmentStart) === DOT && path.charCodeAt(segmentStart + 1) === DOT) {
-        return false;
-      }
-      segmentStart = i + 1;
-    } else if (code < 0x20 || code === 0x7f || code === SEMICOLON || code === BACKSLASH || code === PERCENT) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** Percent-decodes once into UTF-8 text of at most `maxBytes` bytes; `undefined` if not allowed. */
-function percentDecode(raw: string, maxBytes: number): string | undefined {
-  const bytes = new Uint8Array(Math.min(raw.length, maxBytes + 1));
-  let n = 0;
-  for (let i = 0; i < raw.length; i++) {
-    if (n > maxBytes) return undefined;
-    const code = raw.charCodeAt(i);
-    if (code !== PERCENT) {
-      if (!isRawAllowed(code)) return undefined;
-      bytes[n++] = code;
-      continue;
-    }
-    const hi = hexValue(raw.charCodeAt(i + 1));
-    const lo = hexValue(raw.charCodeAt(i + 2));
-    if (hi < 0 || lo < 0) return undefined;
-    const byte = (hi << 4) | lo;
-    // A decoded `/`, `\` or `%` is never trusted: it would change meaning on a second decode.
-    if (byte === SLASH || byte === BACKSLASH || byte === PERCENT) return undefined;
-    bytes[n++] = byte;
-    i += 2;
-  }
-  return n > maxBytes ? undefined : decodeUtf8(bytes.subarray(0, n));
+export function decodedLength(encoded: string): number {
+  // Most paths have no escape: no array to split them into.
+  return encoded.indexOf('%') < 0 ? encoded.length : encoded.length - 2 * (encoded.split('%').length - 1);
 }
 
 /**
@@ -104,43 +68,25 @@ function percentDecode(raw: string, maxBytes: number): string | undefined {
  * tryCanonicalPath('/videos/%2e%2e/secret');   // undefined
  * ```
  */
-export function tryCanonicalPath(rawPath: string, maxBytes: number = MAX_PATH_LENGTH): string | undefined {
+export function tryCanonicalPath(rawPath: string, maxBytes?: number): string | undefined {
+  const limit = maxBytes ?? MAX_PATH_LENGTH;
   // Each decoded byte takes at most three raw characters: a longer input is refused unread.
-  if (typeof rawPath !== 'string' || rawPath.length > maxBytes * 3) return undefined;
-  let plain = true;
-  for (let i = 0; i < rawPath.length; i++) {
-    const code = rawPath.charCodeAt(i);
-    if (code === PERCENT) {
-      plain = false;
-      break;
+  if (typeof rawPath !== 'string' || rawPath.length > limit * 3 || NOT_RAW_PATH.test(rawPath)) return undefined;
+  let decoded = rawPath;
+  if (rawPath.indexOf('%') < 0) {
+    if (rawPath.length > limit) return undefined;
+  } else {
+    if (BAD_ESCAPE.test(rawPath)) return undefined;
+    if (decodedLength(rawPath) > limit) return undefined;
+    try {
+      // Decodes exactly once, and refuses invalid UTF-8 (overlong forms, surrogates,
+      // beyond U+10FFFF) as a fatal TextDecoder does, on runtimes without one too.
+      decoded = decodeURIComponent(rawPath);
+    } catch {
+      return undefined;
     }
-    if (!isRawAllowed(code)) return undefined;
   }
-  if (plain && rawPath.length > maxBytes) return undefined;
-  const decoded = plain ? rawPath : percentDecode(rawPath, maxBytes);
-  return decoded !== undefined && hasCanonicalShape(decoded) ? decoded : undefined;
-}
-
-/**
- * Decodes a raw (percent-encoded) request path and checks it is canonical
- * (SPEC §2). Throws `UrlsealError` with code `ERR_PATH_NONCANONICAL` otherwise.
- *
- * @example
- * ```ts
- * import { canonicalPath } from '@urlseal/edge/contract';
- * canonicalPath('/cursos/aula-%C3%A7%C3%A3o/v%C3%ADdeo.mp4'); // '/cursos/aula-ção/vídeo.mp4'
- * canonicalPath('/a//b'); // throws UrlsealError (ERR_PATH_NONCANONICAL)
- * ```
- */
-export function canonicalPath(rawPath: string): string {
-  const decoded = tryCanonicalPath(rawPath);
-  if (decoded === undefined) {
-    throw new UrlsealError(
-      'ERR_PATH_NONCANONICAL',
-      'path is not canonical: it must start with "/", be valid percent-encoded UTF-8, and hold no empty, "." or ".." segment, ";", "\\", control character, or %2F/%5C/%25',
-    );
-  }
-  return decoded;
+  return hasCanonicalShape(decoded) ? decoded : undefined;
 }
 
 /**
@@ -155,13 +101,15 @@ export function canonicalPath(rawPath: string): string {
  * ```
  */
 export function isCanonicalDecodedPath(path: string): boolean {
-  return (
-    typeof path === 'string' &&
-    path.length <= MAX_PATH_LENGTH &&
-    isWellFormed(path) &&
-    utf8Length(path) <= MAX_PATH_LENGTH &&
-    hasCanonicalShape(path)
-  );
+  if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH || !hasCanonicalShape(path)) return false;
+  // ASCII is one byte a character, so the length above was the UTF-8 length: the
+  // common case needs no encoding. Otherwise measure the UTF-8 form.
+  if (!NON_ASCII.test(path)) return true;
+  try {
+    return decodedLength(encodeURIComponent(path)) <= MAX_PATH_LENGTH;
+  } catch {
+    return false; // a lone surrogate has no UTF-8 form
+  }
 }
 
 /**
@@ -177,23 +125,7 @@ export function isCanonicalDecodedPath(path: string): boolean {
  * ```
  */
 export function isValidPattern(pattern: string): boolean {
-  if (typeof pattern !== 'string') return false;
-  return pattern.endsWith('/*')
-    ? isCanonicalDecodedPath(pattern.slice(0, -1))
-    : isCanonicalDecodedPath(pattern);
-}
-
-// Patterns already found valid: a verifier sees the same few grants on every
-// request. Bounded: emptied when full, so hostile claims cannot grow it.
-const validPatterns = new Set<string>();
-const MAX_REMEMBERED_PATTERNS = 256;
-
-function isKnownPattern(pattern: string): boolean {
-  if (validPatterns.has(pattern)) return true;
-  if (!isValidPattern(pattern)) return false;
-  if (validPatterns.size >= MAX_REMEMBERED_PATTERNS) validPatterns.clear();
-  validPatterns.add(pattern);
-  return true;
+  return typeof pattern === 'string' && isCanonicalDecodedPath(pattern.endsWith('/*') ? pattern.slice(0, -1) : pattern);
 }
 
 /**
@@ -209,19 +141,15 @@ function isKnownPattern(pattern: string): boolean {
  * ```
  */
 export function parseGrant(grant: unknown): readonly string[] | undefined {
-  if (typeof grant === 'string') return isKnownPattern(grant) ? [grant] : undefined;
+  if (typeof grant === 'string') return isValidPattern(grant) ? [grant] : undefined;
   if (!Array.isArray(grant) || grant.length < 1 || grant.length > MAX_GRANT_PATTERNS) return undefined;
-  for (const pattern of grant) if (!isKnownPattern(pattern as string)) return undefined;
+  for (let i = 0; i < grant.length; i++) if (!isValidPattern(grant[i] as string)) return undefined;
   return grant as string[];
 }
 
 function matchesPattern(path: string, pattern: string): boolean {
-  const last = pattern.length - 1;
-  if (pattern.charCodeAt(last) !== 0x2a || pattern.charCodeAt(last - 1) !== SLASH) return path === pattern;
   // Prefix `/dir/*` covers paths starting with `/dir/`: the slash is the segment boundary.
-  if (path.length < last) return false;
-  for (let i = 0; i < last; i++) if (path.charCodeAt(i) !== pattern.charCodeAt(i)) return false;
-  return true;
+  return pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
 }
 
 /**

@@ -2,8 +2,19 @@
 // defaults filled in) into the plain data `decide` reads on every request.
 import type { TokenParams } from './carriers.js';
 import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
-import type { DenialCode } from './errors.js';
-import { SIGNATURE_BYTES, base64urlLength, createJwtParser, type ClaimPolicy, type ParsedJwt } from './jwt.js';
+import type { DenialCode } from './codes.js';
+import { checkJwt, checkSecureToken, type Checked, type Client, type MaybeAsync } from './decide.js';
+import {
+  SIGNATURE_BYTES,
+  base64urlLength,
+  checkClaims,
+  createCachingJwtParser,
+  type Allowlist,
+  type CheckedClaims,
+  type ClaimFailure,
+  type ClaimPolicy,
+  type ParsedJwt,
+} from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
 
@@ -15,22 +26,42 @@ export interface PreparedKey {
   readonly check: SignatureCheck;
 }
 
+/**
+ * Where `decide` finds the key for a kid: a `Map` here; elsewhere anything
+ * with `get` that never resolves a kid through a prototype (`constructor`,
+ * `__proto__`). It may answer with a promise (a key-value store read at the edge).
+ */
+export interface KeySource {
+  get(kid: string): MaybeAsync<PreparedKey | undefined>;
+}
+
 /** Everything `decide` needs, prepared once per verifier. */
 export interface Prepared {
-  /** JWT keys by kid (a `Map`: `constructor` or `__proto__` resolve to nothing). */
-  readonly keys: ReadonlyMap<string, PreparedKey>;
-  /** One check per legacy secure-token secret (rotation). */
-  readonly secureToken: readonly SecureTokenCheck[];
+  readonly keys: KeySource;
+  /** One check per legacy secure-token secret (rotation); a promise where the secrets are read per request. */
+  readonly secureToken: () => MaybeAsync<readonly SecureTokenCheck[]>;
   readonly parseJwt: (token: string) => ParsedJwt | undefined;
   readonly policy: ClaimPolicy;
+  /**
+   * The checks per scheme and of JWT claims: `checkJwt`, `checkSecureToken`
+   * and `checkClaims` here. An edge built for one scheme, or without `ip` and
+   * `aud`/`iss` claims (CloudFront Functions, for its 10 KB), wires the core's
+   * smaller answers instead (`refuseJwt`, `refuseSecureToken`,
+   * `checkCoreClaims`), so the code it cannot reach is not in its bundle.
+   */
+  readonly checkJwt: (p: Prepared, token: string, path: string, client: Client) => MaybeAsync<Checked>;
+  readonly checkSecureToken: (p: Prepared, st: string, e: string, path: string) => MaybeAsync<Checked>;
+  readonly checkClaims: (payload: Record<string, unknown>, now: number, policy: ClaimPolicy) => CheckedClaims | ClaimFailure;
   /** The optional extra allowlist of algorithms. */
-  readonly algorithms: ReadonlySet<string> | undefined;
+  readonly algorithms: Allowlist | undefined;
   readonly params: TokenParams;
+  /** `/<params.pathSegment>/`, the path-token prefix, made once. */
+  readonly pathPrefix: string;
   readonly statuses: Readonly<Record<DenialCode, number>>;
-  /** Now in Unix milliseconds; throws or gives NaN when the clock fails. */
+  /** Now in Unix milliseconds; NaN when the clock fails (it never throws). */
   readonly clock: () => number;
-  /** Origins that may read denials, `'*'` for any, or none. */
-  readonly cors: ReadonlySet<string> | '*' | undefined;
+  /** Origins that may read denials, `'*'` for any, or none (the floor bundles have none). */
+  readonly cors?: ReadonlySet<string> | '*' | undefined;
 }
 
 /**
@@ -44,15 +75,28 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
     keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry) }));
   }
+  const secureToken = Object.freeze(keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret)));
   return Object.freeze({
+    // A Map: a kid such as `constructor` or `__proto__` resolves to nothing.
     keys,
-    secureToken: Object.freeze(keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret))),
-    parseJwt: createJwtParser((segment) => backend.decodeText(segment)),
+    secureToken: () => secureToken,
+    parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
+    checkJwt,
+    checkSecureToken,
+    checkClaims,
     algorithms,
     params,
+    pathPrefix: `/${params.pathSegment}/`,
     statuses: Object.freeze(statuses),
-    clock,
+    // A currentDate function that throws reads as NaN: decide answers 503, the server's fault.
+    clock: () => {
+      try {
+        return clock();
+      } catch {
+        return Number.NaN;
+      }
+    },
     cors,
   });
 }

@@ -1,6 +1,6 @@
 // The answers the edge makes itself: a SPEC §7 denial and an origin failure.
 // Headers as plain data first, so Node adapters write them without a `Response`.
-import { DENIAL_STATUS, type DenialCode } from './errors.js';
+import { DENIAL_STATUS, ERR_METHOD_NOT_ALLOWED, ERR_TOKEN_MISSING, type DenialCode } from './codes.js';
 
 /**
  * Codes of answers that are not token denials: the origin could not be
@@ -21,15 +21,17 @@ export interface EdgeAnswer {
  * `error="invalid_token"` unless the token was missing), on 405 `Allow`.
  * Nothing of the request is echoed but an `Origin` the verifier's `cors` option allows.
  */
-export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[code], allowOrigin?: string): EdgeAnswer {
+export function denialAnswer(code: DenialCode, statusOverride?: number, allowOrigin?: string): EdgeAnswer {
+  const status = statusOverride ?? DENIAL_STATUS[code];
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
     'content-type': 'application/json',
     'x-urlseal-error': code,
   };
-  if (status === 401) headers['www-authenticate'] = code === 'ERR_TOKEN_MISSING' ? 'Bearer' : 'Bearer error="invalid_token"';
-  if (code === 'ERR_METHOD_NOT_ALLOWED') headers.allow = 'GET, HEAD';
-  if (allowOrigin !== undefined) {
+  if (status === 401) headers['www-authenticate'] = code === ERR_TOKEN_MISSING ? 'Bearer' : 'Bearer error="invalid_token"';
+  if (code === ERR_METHOD_NOT_ALLOWED) headers.allow = 'GET, HEAD';
+  // The floor builds take no cors option: esbuild drops this statement there (scripts/floor.js).
+  NOT_ON_FLOOR: if (allowOrigin !== undefined) {
     // A page on another origin (a player) may read the status and the code (the `cors` option).
     headers['access-control-allow-origin'] = allowOrigin;
     headers['access-control-expose-headers'] = 'x-urlseal-error';
@@ -39,7 +41,7 @@ export function denialAnswer(code: DenialCode, status: number = DENIAL_STATUS[co
 }
 
 /** An origin failure as plain data: 502 `ERR_ORIGIN_UNAVAILABLE` or 504 `ERR_ORIGIN_TIMEOUT`, never cached. */
-export function originFailureAnswer(status: 502 | 504 = 502): EdgeAnswer {
+export function originFailureAnswer(status: 502 | 504): EdgeAnswer {
   const code: OriginFailureCode = status === 504 ? 'ERR_ORIGIN_TIMEOUT' : 'ERR_ORIGIN_UNAVAILABLE';
   return { status, headers: { 'cache-control': 'no-store', 'content-type': 'application/json', 'x-urlseal-error': code }, body: `{"error":"${code}"}` };
 }
@@ -79,6 +81,6 @@ export function denialResponse(code: DenialCode, status?: number, allowOrigin?: 
  * }
  * ```
  */
-export function originFailure(status: 502 | 504 = 502): Response {
-  return toResponse(originFailureAnswer(status));
+export function originFailure(status?: 502 | 504): Response {
+  return toResponse(originFailureAnswer(status ?? 502));
 }

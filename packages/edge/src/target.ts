@@ -3,8 +3,7 @@
 // canonical, and a leading `/<pathSegment>/<jwt>` split off. Pure string work:
 // a WHATWG URL would normalise the bytes we must check as they are.
 import { MAX_TOKEN_BYTES } from './jwt.js';
-import { MAX_PATH_LENGTH, tryCanonicalPath } from './path.js';
-import { utf8Length } from './lib/utf8.js';
+import { MAX_PATH_LENGTH, decodedLength, tryCanonicalPath } from './path.js';
 
 /**
  * A request-target that passed the path rules, split into what is checked and
@@ -21,35 +20,14 @@ export interface Target {
   readonly pathToken: string | false | undefined;
 }
 
-const SLASH = 0x2f;
 // Anything but printable ASCII 0x21–0x7E, and `#` (a regex scans a target faster than a loop).
 const NOT_PRINTABLE = /[^\x21\x22\x24-\x7e]/;
-
-/** Where the path starts: 0 for origin-form, after `scheme://authority` for absolute-form, else -1. */
-function pathStart(target: string): number {
-  if (target.charCodeAt(0) === SLASH) return 0;
-  const colon = target.indexOf('://');
-  if (colon < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(target.slice(0, colon))) return -1;
-  let end = colon + 3;
-  while (end < target.length && target.charCodeAt(end) !== SLASH && target.charCodeAt(end) !== 0x3f) end++;
-  return end;
-}
-
-// The `/<pathSegment>/` prefix of the last segment name seen: a verifier has one, and
-// building the string per request would cost an allocation on the hot path.
-let lastSegment = '';
-let lastPrefix = '';
-
-function segmentPrefix(pathSegment: string): string {
-  if (pathSegment !== lastSegment) {
-    lastPrefix = `/${pathSegment}/`;
-    lastSegment = pathSegment;
-  }
-  return lastPrefix;
-}
+// The `scheme://authority` of an absolute-form target (RFC 9112 §3.2.2), read as
+// the path and query that follow it.
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/;
 
 // A token segment of base64url and dots only: canonical as it stands, no decoding needed.
-const PLAIN_TOKEN = /^[A-Za-z0-9._-]+$/;
+const PLAIN_TOKEN = /^[A-Za-z0-9._-]+(?![\s\S])/;
 
 /**
  * The common path-token request, read without decoding the token segment twice:
@@ -65,7 +43,7 @@ function withPlainPathToken(raw: string, prefix: string, maxBytes: number, query
   const rawRest = raw.slice(slash);
   const path = tryCanonicalPath(rawRest);
   if (path === undefined) return undefined;
-  const restBytes = path === rawRest ? path.length : utf8Length(path);
+  const restBytes = decodedLength(rawRest);
   if (prefix.length + token.length + restBytes > maxBytes) return undefined;
   // A second token segment would reach the origin: it makes the path token malformed.
   return { path, rawPath: rawRest, query, pathToken: path.includes(prefix) ? false : token };
@@ -75,38 +53,41 @@ function withPlainPathToken(raw: string, prefix: string, maxBytes: number, query
  * Reads a raw request-target (SPEC §2, §6). Returns `undefined` when it is not
  * canonical: a byte outside printable ASCII, a raw `#`, neither origin- nor
  * absolute-form, a non-canonical path, or a path over {@link MAX_PATH_LENGTH}
- * bytes once the path token is removed.
+ * bytes once the path token is removed. `prefix` is `/<pathSegment>/`, made
+ * once per verifier (Prepared.pathPrefix), not per request.
  */
-export function readTarget(target: string, pathSegment: string): Target | undefined {
+export function readTarget(target: string, prefix: string): Target | undefined {
   // No cap of its own: the runtime's header limit bounds the target; the path
   // (below) and the token (§4) have theirs, so a huge token is malformed, not a path fault.
-  if (typeof target !== 'string' || target.length === 0 || NOT_PRINTABLE.test(target)) return undefined;
-  const start = pathStart(target);
-  if (start < 0) return undefined;
-  const q = target.indexOf('?', start);
-  const raw = q < 0 ? target.slice(start) : target.slice(start, q);
-  const rawRequestPath = raw === '' ? '/' : raw;
+  if (typeof target !== 'string' || NOT_PRINTABLE.test(target)) return undefined;
+  // Split at the first `?` with indexOf: origin-form, the common case, needs no regex.
+  const q = target.indexOf('?');
+  let rawRequestPath = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? undefined : target.slice(q + 1);
-  const prefix = segmentPrefix(pathSegment);
+  if (rawRequestPath.charCodeAt(0) !== 0x2f) {
+    const authority = ABSOLUTE.exec(rawRequestPath);
+    if (authority === null) return undefined;
+    rawRequestPath = rawRequestPath.slice(authority[0].length) || '/';
+  }
   const maxBytes = MAX_PATH_LENGTH + MAX_TOKEN_BYTES + prefix.length;
-  if (rawRequestPath.startsWith(prefix)) {
+  // Speed only, the general reading below answers the same: esbuild drops this
+  // statement from the floor bundles, where every byte counts (scripts/floor.js).
+  NOT_ON_FLOOR: if (rawRequestPath.startsWith(prefix)) {
     const read = withPlainPathToken(rawRequestPath, prefix, maxBytes, query);
     if (read !== 'general') return read;
   }
   const decoded = tryCanonicalPath(rawRequestPath, maxBytes);
   if (decoded === undefined) return undefined;
   if (!decoded.startsWith(prefix)) {
-    // A path without `%` decoded to itself: its length is its byte count.
-    const bytes = decoded === rawRequestPath ? decoded.length : utf8Length(decoded);
-    return bytes > MAX_PATH_LENGTH ? undefined : { path: decoded, rawPath: rawRequestPath, query, pathToken: undefined };
+    return decodedLength(rawRequestPath) > MAX_PATH_LENGTH ? undefined : { path: decoded, rawPath: rawRequestPath, query, pathToken: undefined };
   }
   const slash = decoded.indexOf('/', prefix.length);
   if (slash < 0) return { path: decoded, rawPath: rawRequestPath, query, pathToken: false };
   const path = decoded.slice(slash);
-  if (utf8Length(path) > MAX_PATH_LENGTH) return undefined;
   // `%2F` never decodes, so raw and decoded slashes stand at the same segment boundaries.
-  const rawSlash = rawRequestPath.indexOf('/', rawRequestPath.indexOf('/', 1) + 1);
+  const rawPath = rawRequestPath.slice(rawRequestPath.indexOf('/', rawRequestPath.indexOf('/', 1) + 1));
+  if (decodedLength(rawPath) > MAX_PATH_LENGTH) return undefined;
   // A second token segment would reach the origin: it makes the path token malformed.
   const pathToken = path.includes(prefix) ? false : decoded.slice(prefix.length, slash);
-  return { path, rawPath: rawRequestPath.slice(rawSlash), query, pathToken };
+  return { path, rawPath, query, pathToken };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TOKEN_BYTES, checkClaims, createJwtParser, parseJwt, type ClaimPolicy } from '../src/jwt.js';
+import { MAX_TOKEN_BYTES, checkClaims, createCachingJwtParser, createJwtParser, decodeSegmentText, parseJwt, type ClaimPolicy } from '../src/jwt.js';
 import { NOW, b64, claims, hs256 } from './helpers.js';
 
 const header = { alg: 'HS256', kid: 'k1', typ: 'JWT' };
@@ -46,7 +46,7 @@ describe('parseJwt', () => {
 
   it('refuses invalid UTF-8 in a segment', () => {
     const badUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]).toString('base64url');
-    expect(createJwtParser()(`${b64(header)}.${badUtf8}.AAAA`)).toBeUndefined();
+    expect(createJwtParser(decodeSegmentText)(`${b64(header)}.${badUtf8}.AAAA`)).toBeUndefined();
   });
 
   it('refuses crit and b64 headers', () => {
@@ -66,8 +66,15 @@ describe('parseJwt', () => {
     expect(parseJwt(base)).toBeDefined();
   });
 
+  it('parses the same with and without the header cache', () => {
+    const plain = createJwtParser(decodeSegmentText);
+    const cached = createCachingJwtParser(decodeSegmentText);
+    const tokens = [hs256(claims()), hs256(claims(), { alg: 'HS256', kid: 'k2' }), `${b64({ ...header, crit: [] })}.${b64({})}.AAAA`, 'a.b.c', hs256(claims())];
+    for (const token of tokens) expect(cached(token)).toEqual(plain(token));
+  });
+
   it('serves a cached header only for the exact same header text', () => {
-    const parse = createJwtParser();
+    const parse = createCachingJwtParser(decodeSegmentText);
     expect(parse(hs256(claims()))?.header.kid).toBe('k1');
     expect(parse(hs256(claims(), { alg: 'HS256', kid: 'k2' }))?.header.kid).toBe('k2');
     expect(parse(hs256(claims(), { alg: 'HS256', kid: 'k1', typ: 'JWT', x: 1 }))?.header.x).toBe(1);

@@ -10,6 +10,7 @@ Commands:
   verify    check a signed URL as the edge would
   inspect   decode a signed URL or token without verifying it
   serve     run the verifying edge in front of an origin or a folder
+  build     write an edge function with the keyring in it (cloudfront, nginx)
   check-manifest  check that an HLS/DASH manifest keeps a path token and its grant
 
 Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE (-k)
@@ -89,3 +90,34 @@ on stdout (never the token). SIGTERM/SIGINT: finish in-flight requests, then exi
   --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)
   --cors ORIGIN           a web origin (https://app.example) whose pages may read denials
                           (status and x-urlseal-error) cross-origin; repeatable, or '*'`;
+
+export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
+                     [--kvs [--kvs-data FILE]] [--preset cloudfront]
+       urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]
+                     [--preset cloudfront]
+
+cloudfront: validates the keyring and writes a CloudFront Function (viewer-request,
+runtime cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout,
+or --out FILE (mode 0600: it holds the secrets). Its size and notes go to stderr. A
+function holds at most 10 KB, so it verifies one scheme, HS256 JWTs or secure-token,
+without ip and aud/iss claims (docs/deploy/cloudfront.md).
+
+nginx: validates the keyring and writes DIR/urlseal.js (an njs module, mode 0600),
+DIR/urlseal.http.conf (include in http {}) and DIR/urlseal.server.conf (include in the
+server {}): nginx with libnginx-mod-http-js verifies HS256 JWTs and secure-token, every
+claim, and proxies granted requests to the origin without the token
+(docs/deploy/nginx.md).
+
+  --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)
+  --out, -o FILE|DIR   cloudfront: write the function to FILE instead of stdout;
+                       nginx: the folder for the three files (required)
+  --scheme SCHEME      cloudfront: jwt or secure-token (default: the keyring's; required
+                       when it holds HS256 keys and secureToken secrets)
+  --kvs                cloudfront: read the secrets per request from the KeyValueStore
+                       associated with the function, so keys rotate without redeploying;
+                       the keyring is then needed only for --kvs-data
+  --kvs-data FILE      with --kvs: write the KeyValueStore entries (one per kid) as the
+                       JSON that aws cloudfront create-key-value-store imports
+  --origin URL         nginx: where granted requests go (http(s)://host[:port], no path)
+  --location PREFIX    nginx: the protected location (default /); /_token/ paths always are
+  --preset cloudfront  answer every denial 401`;

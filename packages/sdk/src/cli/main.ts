@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ run: Run }>>> = {
   verify: () => import('./verify.js'),
   inspect: () => import('./inspect.js'),
   serve: () => import('./serve.js'),
+  build: () => import('./build.js'),
   'check-manifest': () => import('./check-manifest.js'),
 };
 

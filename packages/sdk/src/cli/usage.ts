@@ -6,7 +6,7 @@ export class UsageError extends Error {
   }
 }
 
-const LIBRARY_CALLER = /^(?:createSigner|signUrl|sign|signToken|signCookie|parseTtl|loadKeyring|secureToken): /;
+const LIBRARY_CALLER = /^(?:createSigner|signUrl|sign|signToken|signCookie|parseTtl|loadKeyring|secureToken|createVerifier|buildCloudFrontFunction|buildNginxModule): /;
 
 /**
  * A library message in the CLI's words. The library names options (`signUrl: option

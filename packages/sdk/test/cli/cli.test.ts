@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { keyringFile as keyringFileIn, urlseal } from './run.js';
 
 // End to end against the built CLI (npm test builds first; locally: npx tsc -b).
-const BIN = new URL('../../bin/urlseal.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'urlseal-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -14,17 +13,7 @@ const { vectors } = JSON.parse(
   readFileSync(new URL('../../../../test/vectors/secure-token.json', import.meta.url), 'utf8'),
 ) as { vectors: Vector[] };
 
-function urlseal(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const { URLSEAL_KEYRING: _drop, ...base } = process.env;
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function keyringFile(name: string, json: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json), { mode: 0o600 });
-  return file;
-}
+const keyringFile = (name: string, json: unknown): string => keyringFileIn(dir, name, json);
 
 describe('urlseal CLI', () => {
   it('keygen → sign → inspect', () => {

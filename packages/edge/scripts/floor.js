@@ -1,0 +1,123 @@
+// The JavaScript floor: what CloudFront Functions (cloudfront-js-2.0) and njs
+// 0.7.9 (nginx) run. Checked on Debian njs 0.7.9: no `class`, destructuring,
+// for-of, default parameters, spread, `?.`, optional catch binding, generators,
+// logical assignment; no Map, Set, Object.hasOwn, String#replaceAll,
+// Array.from; CloudFront adds no TextDecoder/TextEncoder and no timers.
+//
+// esbuild lowers what it can for these bundles (spread, `?.`, `??`, catch
+// bindings) and refuses the rest (classes, destructuring, for-of, defaults), so
+// every module a floor bundle imports is written without them. Runtime APIs
+// esbuild cannot see are checked in the output by FLOOR_FORBIDDEN.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Property names internal to the edge core (Prepared, Target, TokenSource,
+ * ParsedJwt, Decision…) that a sealed bundle may rename. Never a name that
+ * crosses the bundle's edge: config/JSON members, claims, event fields.
+ */
+export const INTERNAL_PROPERTIES = new RegExp(
+  `^(?:${[
+    'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
+    'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
+    'payload', 'policy', 'prefix', 'query', 'rawPath', 'scheme', 'signature', 'signatureLength', 'signingInput',
+    'source', 'status', 'target', 'v4',
+  ].join('|')})$`,
+);
+
+/**
+ * The core's build-time switches as the floor sets them (src/lib/flags.ts):
+ * `lib/flags.js` resolves to flags-floor.ts, so no denial detail text ships.
+ */
+const FLOOR_FLAGS = {
+  name: 'urlseal-floor-flags',
+  setup(build) {
+    build.onResolve({ filter: /(?:^|\/)lib\/flags\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/flags-floor.ts', import.meta.url)) }));
+  },
+};
+
+/** esbuild options shared by the floor bundles. */
+export const FLOOR_BUILD_OPTIONS = Object.freeze({
+  bundle: true,
+  platform: 'neutral',
+  target: 'es2017',
+  supported: {
+    'array-spread': false,
+    'async-await': false, // CloudFront allows no async closures; floor bundles chain promises
+    'async-generator': false,
+    class: false,
+    destructuring: false,
+    'default-argument': false,
+    'for-await': false,
+    'for-of': false,
+    generator: false,
+    'logical-assignment': false,
+    'nullish-coalescing': false,
+    'object-rest-spread': false,
+    'optional-catch-binding': false,
+    'optional-chain': false,
+    'regexp-lookbehind-assertions': false,
+    'regexp-named-capture-groups': false,
+    'regexp-sticky-and-unicode-flags': false,
+    'unicode-escapes': false,
+  },
+  minify: true,
+  // Both runtimes run scripts in strict mode already: no "use strict" prologue.
+  tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+  // Internal property names only: none is read from JSON, a config, an event or
+  // a runtime API, so renaming them in a sealed bundle changes nothing but bytes.
+  mangleProps: INTERNAL_PROPERTIES,
+  plugins: [FLOOR_FLAGS],
+  // Statements labelled `NOT_ON_FLOOR:` in the core: speed-only paths, and the cors
+  // option no floor build takes. Dropped before tree shaking, so what they call goes too.
+  dropLabels: ['NOT_ON_FLOOR'],
+  legalComments: 'none',
+  mainFields: ['module', 'main'],
+  conditions: ['import', 'default'],
+});
+
+/** Runtime APIs the floor lacks, as they would appear in a minified bundle. */
+export const FLOOR_FORBIDDEN = [
+  /\bnew (?:Map|Set|WeakMap|WeakSet|WeakRef)\b/,
+  /\bText(?:De|En)coder\b/,
+  /\bObject\.hasOwn\b/,
+  /\.replaceAll\(/,
+  /\bArray\.from\b/,
+  /\b(?:setTimeout|setInterval|setImmediate|queueMicrotask|structuredClone)\b/,
+  /\bcrypto\.subtle\b/,
+  /\bnew (?:Response|Request|Headers|URL)\b/,
+  /["']node:/,
+];
+
+/** Throws naming the first forbidden API found in `code`. */
+export function checkFloor(name, code) {
+  for (const pattern of FLOOR_FORBIDDEN) {
+    const found = pattern.exec(code);
+    if (found) throw new Error(`${name} uses ${found[0]}, which CloudFront Functions / njs lack (see scripts/floor.js)`);
+  }
+}
+
+/**
+ * Builds one floor bundle (an IIFE script) from `src/adapters/<entry>` into
+ * `dist/<out>`, checks it, and returns `{ outfile, bytes }`.
+ */
+export async function buildFloorBundle(root, entry, out, { quiet = false } = {}) {
+  const outfile = `${root}dist/${out}`;
+  mkdirSync(`${root}dist`, { recursive: true });
+  try {
+    await build({ ...FLOOR_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${entry}`], outfile, format: 'iife', logLevel: quiet ? 'silent' : 'warning' });
+  } catch (error) {
+    throw explainFloorError(`dist/${out}`, error);
+  }
+  const code = readFileSync(outfile, 'utf8');
+  checkFloor(`dist/${out}`, code);
+  return { outfile, bytes: Buffer.byteLength(code) };
+}
+
+/** esbuild's "not supported yet" errors, with the hint a maintainer needs. */
+export function explainFloorError(name, error) {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!message.includes('configured target environment')) return error;
+  return new Error(`${name}: a module it imports uses syntax the JavaScript floor lacks (see scripts/floor.js):\n${message}`);
+}

@@ -1,0 +1,31 @@
+// The two kinds of CloudFront Function. 10 KB hold one scheme, so a function
+// verifies HS256 JWTs or secure-token links, and answers the other as an edge
+// that holds no key for it; where its secrets come from (inlined by
+// `urlseal build cloudfront`, or a KeyValueStore) is the entry file's choice.
+import { ERR_KID_UNKNOWN } from '../codes.js';
+import { checkJwt, checkSecureToken, refuseJwt, refuseSecureToken } from '../decide.js';
+import { checkCoreClaims } from '../jwt.js';
+import type { KeySource, Prepared } from '../prepare.js';
+import type { Wiring } from './crypto-module.js';
+
+/** HS256 JWTs with claims but `ip` (denied) and `aud`/`iss` (not checked): no room for them. */
+export function jwtFunction(keys: KeySource): Wiring {
+  return {
+    keys,
+    secureToken: () => [],
+    checkJwt,
+    checkSecureToken: refuseSecureToken,
+    checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy),
+  };
+}
+
+/** The legacy secure-token scheme (SPEC §5); every JWT answers as with no key for it. */
+export function secureTokenFunction(secureToken: Prepared['secureToken']): Wiring {
+  return {
+    keys: { get: () => undefined },
+    secureToken,
+    checkJwt: refuseJwt,
+    checkSecureToken,
+    checkClaims: () => ({ code: ERR_KID_UNKNOWN, claim: 'kid' }), // never reached: refuseJwt stops at the kid
+  };
+}

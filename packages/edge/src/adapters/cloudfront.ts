@@ -1,0 +1,131 @@
+// CloudFront Functions (viewer-request, cloudfront-js-2.0): the verifier as a
+// function CloudFront runs before its cache. A thin adapter: the event becomes
+// a RequestView, the Decision becomes the request CloudFront goes on with
+// (every carrier removed) or a SPEC §7 denial.
+//
+// The keyring was validated by `urlseal build cloudfront` (Node) and arrives
+// here as plain data, so no keyring or option validation ships in the 10 KB
+// function. This module and everything it imports stay on the JavaScript floor
+// (scripts/floor.js): ES5.1 plus let/const, arrows, templates, rest params; no
+// Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
+// (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
+import { carrierIndex, isBearer, type TokenParams } from '../carriers.js';
+import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
+import { denialAnswer } from '../respond.js';
+import { prepareBuilt, type BuiltConfig, type CryptoModule, type Wiring } from './crypto-module.js';
+
+/** What `urlseal build cloudfront` writes into the function (see BuiltConfig). */
+export type CloudFrontConfig = BuiltConfig;
+
+/** The parts of CloudFront's `crypto` module the function uses (see CryptoModule). */
+export type CloudFrontCrypto = CryptoModule;
+
+/** `{ value }`, with `multiValue` when a name repeats. */
+interface CloudFrontValue {
+  value: string;
+  multiValue?: { value: string }[];
+}
+
+type CloudFrontValues = Record<string, CloudFrontValue>;
+
+/** The request half of a viewer-request event; returned (changed) to let it through. */
+export interface CloudFrontRequest {
+  readonly method: string;
+  uri: string;
+  querystring: CloudFrontValues;
+  headers: CloudFrontValues;
+  cookies: CloudFrontValues;
+}
+
+/** A viewer-request event (the fields the function reads). */
+export interface CloudFrontEvent {
+  readonly request: CloudFrontRequest;
+  readonly viewer?: { readonly ip?: string };
+}
+
+/** A response generated at the edge: the denial. */
+export interface CloudFrontResponse {
+  readonly statusCode: number;
+  readonly headers: CloudFrontValues;
+  readonly body: { readonly encoding: 'text'; readonly data: string };
+}
+
+/** Every value of a name: `multiValue` when it repeats, else `value`. */
+function valuesOf(entry: CloudFrontValue): string[] {
+  return entry.multiValue === undefined ? [entry.value] : entry.multiValue.map((item) => item.value);
+}
+
+/**
+ * Every `name=value` pair, repeats included, joined: the query or the Cookie
+ * header as the viewer sent it (CloudFront keeps query names and values
+ * percent-encoded, and lifts cookies out of the headers).
+ */
+function joined(values: CloudFrontValues, separator: string): string {
+  const pairs: string[] = [];
+  // CloudFront's values are plain JSON-like objects: for-in sees their own names only.
+  for (const name in values) valuesOf(values[name] as CloudFrontValue).forEach((value) => pairs.push(`${name}=${value}`));
+  return pairs.join(separator);
+}
+
+function view(event: CloudFrontEvent): RequestView {
+  const request = event.request;
+  const query = joined(request.querystring, '&');
+  return {
+    method: request.method,
+    target: query === '' ? request.uri : `${request.uri}?${query}`,
+    // The decision asks for `authorization` and `cookie` only. Repeated headers are
+    // joined as a Web runtime joins them: two Bearer tokens make one malformed source.
+    header: (name) => {
+      if (name === 'cookie') return joined(request.cookies, '; ') || undefined;
+      const entry = request.headers[name];
+      return entry === undefined ? undefined : valuesOf(entry).join(', ');
+    },
+    // No clientIp: these functions check no `ip` claim (10 KB; a token with one is denied).
+  };
+}
+
+/** The request CloudFront goes on with: the granted path, and no token carrier left anywhere (SPEC §7). */
+function forward(request: CloudFrontRequest, target: string, params: TokenParams): CloudFrontRequest {
+  const q = target.indexOf('?');
+  request.uri = q < 0 ? target : target.slice(0, q);
+  const querystring = request.querystring;
+  for (const name in querystring) if (carrierIndex(name, params) >= 0) delete querystring[name];
+  delete request.cookies[params.cookie];
+  const headers = request.headers;
+  const authorization = headers.authorization;
+  if (authorization !== undefined) {
+    const values = valuesOf(authorization);
+    const kept = values.filter((value) => !isBearer(value));
+    if (kept.length === 0) delete headers.authorization;
+    // A changed multiValue list is what CloudFront applies; `value` alone would keep the other lines.
+    else if (kept.length < values.length) headers.authorization = { value: kept[0] as string, multiValue: kept.map((value) => ({ value })) };
+  }
+  return request;
+}
+
+function denial(decision: Extract<Decision, { ok: false }>): CloudFrontResponse {
+  const answer = denialAnswer(decision.code, decision.status);
+  const headers: CloudFrontValues = {};
+  for (const name in answer.headers) headers[name] = { value: answer.headers[name] as string };
+  return { statusCode: answer.status, headers, body: { encoding: 'text', data: answer.body } };
+}
+
+/** The viewer-request handler. */
+export type CloudFrontHandler = (event: CloudFrontEvent) => MaybeAsync<CloudFrontRequest | CloudFrontResponse>;
+
+/**
+ * Makes the viewer-request handler: synchronous with inline keys, a promise
+ * when keys come from a KeyValueStore. Never throws: `decide` turns every
+ * failure into a denial.
+ */
+export function createHandler(config: CloudFrontConfig, wiring: Wiring): CloudFrontHandler {
+  const prepared = prepareBuilt(config, wiring);
+  const answer = (request: CloudFrontRequest, decision: Decision): CloudFrontRequest | CloudFrontResponse =>
+    decision.ok ? forward(request, decision.target, config.params) : denial(decision);
+  // `decide` never throws. An event without the fields CloudFront always sends
+  // would throw here, and CloudFront answers a failed function 503: still closed.
+  return (event) => {
+    const decided = decide(prepared, view(event));
+    return isThenable(decided) ? decided.then((decision) => answer(event.request, decision)) : answer(event.request, decided);
+  };
+}

@@ -1,0 +1,95 @@
+// nginx with its njs module (ngx_http_js_module, njs 0.7): `js_content` runs
+// the handler for every request of a protected location. A thin adapter: the
+// raw request line (`$request_uri`) and the header lines become a
+// RequestView; a grant sets the js_var variables of the named location that
+// proxies to the origin (the target and the headers without any carrier) and
+// redirects there; a denial returns the SPEC §7 answer.
+//
+// The keyring was validated by `urlseal build nginx` (Node) and arrives as
+// plain data (BuiltConfig). njs has Node's crypto API for sha256 and md5, so
+// HS256 and secure-token verify; a kid of another algorithm answers
+// ERR_ALG_NOT_ALLOWED. On the JavaScript floor (scripts/floor.js).
+import { forwardHeader, type TokenParams } from '../carriers.js';
+import { decide, isThenable, type Decision, type RequestView } from '../decide.js';
+import { denialAnswer } from '../respond.js';
+import { prepareBuilt, type BuiltConfig, type Wiring } from './crypto-module.js';
+
+/** The njs request object (`r`), the members the handler uses. */
+export interface NginxRequest {
+  readonly method: string;
+  /** nginx variables: `request_uri` and `remote_addr` are read; the js_var variables below are set. */
+  readonly variables: Record<string, string | undefined>;
+  /** Every request header line as received, repeats included. */
+  readonly rawHeadersIn: readonly (readonly [string, string])[];
+  readonly headersOut: Record<string, string>;
+  return(status: number, body?: string): void;
+  internalRedirect(uri: string): void;
+}
+
+/** The named location the generated config defines: proxies `$urlseal_target` to the origin. */
+export const NGINX_ORIGIN_LOCATION = '@urlseal_origin';
+
+/** The headers of a request by lower-case name, repeats joined as a Web runtime joins them. */
+function headerLines(r: NginxRequest, name: string): string[] {
+  const values: string[] = [];
+  const lines = r.rawHeadersIn;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as readonly [string, string];
+    if (line[0].toLowerCase() === name) values.push(line[1]);
+  }
+  return values;
+}
+
+function view(r: NginxRequest): RequestView {
+  return {
+    method: r.method,
+    // The request-target as the client sent it: $uri is already decoded and normalised.
+    target: r.variables.request_uri as string,
+    // Two Bearer lines make one malformed source; cookies join as one Cookie header.
+    header: (name) => {
+      const values = headerLines(r, name);
+      return values.length === 0 ? undefined : values.join(name === 'cookie' ? '; ' : ', ');
+    },
+    // $remote_addr: the socket peer, or what the realip module you configure says (SPEC §7).
+    clientIp: r.variables.remote_addr,
+  };
+}
+
+/**
+ * What goes on to the origin (SPEC §7): the target without a token, the
+ * Authorization lines that are no Bearer token, the cookies but the token
+ * one. An empty value makes nginx send no such header.
+ */
+function forward(r: NginxRequest, target: string, params: TokenParams): void {
+  r.variables.urlseal_target = target;
+  r.variables.urlseal_authorization = headerLines(r, 'authorization')
+    .filter((value) => forwardHeader('authorization', value, params) !== undefined)
+    .join(', ');
+  const cookies = headerLines(r, 'cookie');
+  r.variables.urlseal_cookie = cookies.length === 0 ? '' : forwardHeader('cookie', cookies.join('; '), params) || '';
+  r.internalRedirect(NGINX_ORIGIN_LOCATION);
+}
+
+function deny(r: NginxRequest, decision: Extract<Decision, { ok: false }>): void {
+  const answer = denialAnswer(decision.code, decision.status);
+  for (const name in answer.headers) r.headersOut[name] = answer.headers[name] as string;
+  r.return(answer.status, answer.body);
+}
+
+/** The `js_content` handler. */
+export type NginxHandler = (r: NginxRequest) => void;
+
+/**
+ * Makes the handler: both schemes and every claim (nginx has no size limit),
+ * HS256 and md5 through njs's crypto. `decide` never throws.
+ */
+export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHandler {
+  const prepared = prepareBuilt(config, wiring);
+  const answer = (r: NginxRequest, decision: Decision): void =>
+    decision.ok ? forward(r, decision.target, config.params) : deny(r, decision);
+  return (r) => {
+    const decided = decide(prepared, view(r));
+    if (isThenable(decided)) void decided.then((decision) => answer(r, decision));
+    else answer(r, decided);
+  };
+}

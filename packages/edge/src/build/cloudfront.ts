@@ -1,0 +1,181 @@
+// Builds a CloudFront Function (viewer-request, cloudfront-js-2.0) in Node:
+// the keyring and options are validated here, once, and only the data the
+// function needs is written into it, so no validation code ships in its 10 KB.
+// `urlseal build cloudfront` is this plus reading flags and writing files.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CloudFrontConfig } from '../adapters/cloudfront.js';
+import { KVS_KID_PREFIX, KVS_SECURE_TOKEN_PREFIX, KVS_MAX_SECURE_TOKEN_SECRETS } from '../adapters/cloudfront-kvs.js';
+import type { Keyring } from '../keyring.js';
+import type { Scheme } from '../decide.js';
+import { builtConfig, type BuildOptions } from './config.js';
+
+/**
+ * AWS's hard limit on a CloudFront Function's code, in bytes.
+ *
+ * @example
+ * ```ts
+ * import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction } from '@urlseal/edge/build';
+ * const built = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING! });
+ * console.log(`${built.bytes} of ${CLOUDFRONT_MAX_BYTES} bytes`);
+ * ```
+ */
+export const CLOUDFRONT_MAX_BYTES = 10_240;
+
+/**
+ * What {@link buildCloudFrontFunction} takes: the verifier's options that a
+ * CloudFront Function honours, the scheme it verifies, and where its secrets live.
+ *
+ * @example
+ * ```ts
+ * import type { CloudFrontBuildOptions } from '@urlseal/edge/build';
+ * const options: CloudFrontBuildOptions = { keyring: { kids: { '2026-11': process.env.HS256_SECRET! } }, kvs: true };
+ * ```
+ */
+export interface CloudFrontBuildOptions extends BuildOptions {
+  /** The keyring (SPEC §3); with `kvs` it only fills `kvsData` and may be left out. */
+  keyring?: BuildOptions['keyring'];
+  /**
+   * The one scheme the function verifies (10 KB hold one): by default the
+   * keyring's, `jwt` when it has HS256 keys, `secure-token` when it has only
+   * legacy secrets. The other scheme answers as on an edge with no key for it.
+   */
+  scheme?: Scheme | undefined;
+  /** Read the secrets per request from the KeyValueStore associated with the function. */
+  kvs?: boolean | undefined;
+}
+
+/**
+ * One KeyValueStore entry, as `aws cloudfront-keyvaluestore put-key` and the S3 import file take it.
+ *
+ * @example
+ * ```ts
+ * import { buildCloudFrontFunction, type KeyValueEntry } from '@urlseal/edge/build';
+ * const entries: readonly KeyValueEntry[] = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING!, kvs: true }).kvsData ?? [];
+ * console.log(JSON.stringify({ data: entries })); // the file `aws cloudfront create-key-value-store --import-source` reads
+ * ```
+ */
+export interface KeyValueEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * A built function: its code, size and scheme, the KeyValueStore entries to
+ * put (with `kvs` and a keyring), and notes on what the function answers
+ * differently from the keyring (e.g. keys it cannot verify).
+ *
+ * @example
+ * ```ts
+ * import { buildCloudFrontFunction, type CloudFrontFunction } from '@urlseal/edge/build';
+ * const built: CloudFrontFunction = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING! });
+ * console.log(built.bytes, built.notes.join('\n'));
+ * ```
+ */
+export interface CloudFrontFunction {
+  readonly code: string;
+  readonly bytes: number;
+  readonly scheme: Scheme;
+  readonly kvs: boolean;
+  readonly kvsData: readonly KeyValueEntry[] | undefined;
+  readonly notes: readonly string[];
+}
+
+const BUNDLES = {
+  jwt: 'cloudfront-jwt.js',
+  'jwt-kvs': 'cloudfront-jwt-kvs.js',
+  'secure-token': 'cloudfront-secure-token.js',
+  'secure-token-kvs': 'cloudfront-secure-token-kvs.js',
+} as const;
+
+// From src/build or dist/build, the package root is two folders up.
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const RUNTIME = 'CloudFront Functions';
+
+function fail(problem: string): never {
+  throw new TypeError(`buildCloudFrontFunction: ${problem}`);
+}
+
+function readBundle(name: keyof typeof BUNDLES): string {
+  const file = `${PACKAGE_ROOT}dist/${BUNDLES[name]}`;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fail(`cannot read ${file}; build @urlseal/edge first (npm run build)`);
+  }
+}
+
+function defaultScheme(keyring: Keyring): Scheme {
+  const hs256 = [...keyring.keys.values()].some((entry) => entry.alg === 'HS256');
+  const legacy = keyring.secureToken.length > 0;
+  if (hs256 && legacy) {
+    fail('the keyring holds HS256 keys and secureToken secrets, and a CloudFront Function (10 KB) verifies one scheme; pass scheme "jwt" or "secure-token" (--scheme), and build a second function for the other if you need both');
+  }
+  if (!hs256 && !legacy) {
+    fail('CloudFront Functions verify HS256 JWTs and secure-token only (no public-key or SHA-384/512 verify in their runtime), and this keyring holds neither; add a kids secret (urlseal keygen) or a secureToken secret, or verify on another edge (urlseal serve, Workers, Azion)');
+  }
+  return hs256 ? 'jwt' : 'secure-token';
+}
+
+/**
+ * Validates a keyring and options once (as `createVerifier` does: `TypeError`
+ * naming the option, `UrlsealError` for a bad keyring) and writes the
+ * CloudFront Function that verifies with them: the bundle for the scheme, the
+ * secrets (HS256 keys or secure-token secrets, or none with `kvs`), and the
+ * top-level `handler`. Throws a `RangeError` when the result exceeds
+ * {@link CLOUDFRONT_MAX_BYTES}.
+ *
+ * @example
+ * ```ts
+ * import { buildCloudFrontFunction } from '@urlseal/edge/build';
+ * const { code, bytes } = buildCloudFrontFunction({ keyring: process.env.URLSEAL_KEYRING! });
+ * ```
+ */
+export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudFrontFunction {
+  const kvs = options.kvs === true;
+  const { scheme: schemeOption, kvs: _kvs, ...buildOptions } = options;
+  if (schemeOption !== undefined && schemeOption !== 'jwt' && schemeOption !== 'secure-token') fail('scheme must be "jwt" or "secure-token"');
+  if (options.keyring === undefined && !kvs) fail('a keyring is required unless the secrets come from a KeyValueStore (kvs)');
+  const probe = builtConfig('buildCloudFrontFunction', buildOptions, { jwt: false, secureToken: false, runtime: RUNTIME, keyringOptional: true });
+  const scheme = schemeOption ?? (probe.keyring === undefined ? 'jwt' : defaultScheme(probe.keyring));
+  // Each function reads only its own scheme's secrets: the other list stays out.
+  const { config: full, keyring, notes: keyNotes } = builtConfig('buildCloudFrontFunction', buildOptions, {
+    jwt: scheme === 'jwt',
+    secureToken: scheme === 'secure-token',
+    runtime: RUNTIME,
+    keyringOptional: true,
+  });
+  const notes = [...keyNotes];
+  const kvsData: KeyValueEntry[] = [];
+  if (scheme === 'jwt') {
+    if (keyring !== undefined && ![...keyring.keys.values()].some((entry) => entry.alg === 'HS256')) fail('scheme "jwt" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)');
+    if (keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED');
+    notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
+    // In a KeyValueStore every kid has its entry: the secret after its alg, or the alg alone.
+    for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `${alg}:${secret}` });
+  } else {
+    const secrets = full.secureToken ?? [];
+    if (keyring !== undefined && secrets.length === 0) fail('scheme "secure-token" needs secureToken secrets in the keyring');
+    if (secrets.length > KVS_MAX_SECURE_TOKEN_SECRETS && kvs) fail(`a KeyValueStore function reads at most ${KVS_MAX_SECURE_TOKEN_SECRETS} secureToken secrets`);
+    secrets.forEach((secret, index) => kvsData.push({ key: KVS_SECURE_TOKEN_PREFIX + index, value: secret }));
+    if (keyring !== undefined && keyring.keys.size > 0) notes.push('JWT keys are left out: this function answers every JWT 401 (ERR_KID_UNKNOWN, or ERR_TOKEN_MALFORMED)');
+  }
+  // With a KeyValueStore the secrets are read per request: none is inlined.
+  const { keys: _keys, secureToken: _secureToken, ...shared } = full;
+  const config: CloudFrontConfig = kvs ? shared : full;
+  const bundle = readBundle(kvs ? `${scheme}-kvs` : scheme).trim();
+  // One short line: every byte counts against the 10 KB.
+  const head = `// urlseal ${scheme}${kvs ? ' (KeyValueStore)' : ': holds secrets'}`;
+  const call = `urlseal(${JSON.stringify(config)},require("crypto")${kvs ? ',cf.kvs()' : ''})`;
+  const code = kvs
+    ? `import cf from 'cloudfront';\n${head}\n${bundle}\nvar handle=${call};\nasync function handler(event){return handle(event)}\n`
+    : `${head}\n${bundle}\nvar handle=${call};\nfunction handler(event){return handle(event)}\n`;
+  const bytes = Buffer.byteLength(code);
+  if (bytes > CLOUDFRONT_MAX_BYTES) {
+    throw new RangeError(
+      `buildCloudFrontFunction: the function is ${bytes} bytes and CloudFront takes at most ${CLOUDFRONT_MAX_BYTES}; each inlined key costs about 70 bytes: keep fewer keys in this keyring, or read them from a KeyValueStore (kvs)`,
+    );
+  }
+  return { code, bytes, scheme, kvs, kvsData: keyring === undefined ? undefined : kvsData, notes };
+}

@@ -1,0 +1,140 @@
+// Builds urlseal for nginx in Node: an njs module (dist/nginx.js wrapped with
+// the keyring, validated here once) and the two config snippets that wire it:
+// `js_content` on the protected locations, and a named location that proxies
+// the granted request to the origin without any token carrier.
+// `urlseal build nginx` is this plus reading flags and writing the files.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NGINX_ORIGIN_LOCATION } from '../adapters/nginx.js';
+import type { BuiltConfig } from '../adapters/crypto-module.js';
+import { builtConfig, type BuildOptions } from './config.js';
+
+/**
+ * What {@link buildNginxModule} takes: the verifier's options, the origin to
+ * proxy granted requests to, the protected location, and the folder the
+ * module will live in (nginx's `js_path`).
+ *
+ * @example
+ * ```ts
+ * import type { NginxBuildOptions } from '@urlseal/edge/build';
+ * const options: NginxBuildOptions = {
+ *   keyring: process.env.URLSEAL_KEYRING!, origin: 'http://127.0.0.1:8080', location: '/videos/', dir: '/etc/nginx/urlseal',
+ * };
+ * ```
+ */
+export interface NginxBuildOptions extends BuildOptions {
+  /** The origin's base URL: `http://` or `https://`, host and optional port, no path. */
+  origin: string;
+  /** The location prefix whose requests are verified (default `/`); `/_token/…` paths always are. */
+  location?: string | undefined;
+  /** The absolute folder that will hold `urlseal.js` (nginx's `js_path`). */
+  dir: string;
+}
+
+/**
+ * The built files: `urlseal.js` (the njs module; it holds the secrets),
+ * `urlseal.http.conf` (for the `http {}` block) and `urlseal.server.conf` (for
+ * a `server {}` block), and notes on what the module answers differently from
+ * the keyring (keys it cannot verify).
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { buildNginxModule, type NginxModule } from '@urlseal/edge/build';
+ * const dir = '/etc/nginx/urlseal';
+ * const built: NginxModule = buildNginxModule({ keyring: process.env.URLSEAL_KEYRING!, origin: 'http://127.0.0.1:8080', dir });
+ * for (const [name, text] of Object.entries(built.files)) writeFileSync(`${dir}/${name}`, text, { mode: 0o600 });
+ * ```
+ */
+export interface NginxModule {
+  readonly files: { readonly 'urlseal.js': string; readonly 'urlseal.http.conf': string; readonly 'urlseal.server.conf': string };
+  readonly notes: readonly string[];
+}
+
+// From src/build or dist/build, the package root is two folders up.
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function fail(problem: string): never {
+  throw new TypeError(`buildNginxModule: ${problem}`);
+}
+
+/** `http(s)://host[:port]` → its parts; anything else is refused with the fix. */
+function readOrigin(origin: unknown): { scheme: 'http' | 'https'; host: string; hostHeader: string; server: string } {
+  const parts = typeof origin === 'string' ? /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?\/?$/.exec(origin) : null;
+  if (parts === null) fail('option "origin" must be http:// or https://, a host and an optional port, without a path (e.g. http://127.0.0.1:8080)');
+  const scheme = parts[1] as 'http' | 'https';
+  const host = parts[2] as string;
+  const port = parts[3];
+  return { scheme, host, hostHeader: port === undefined ? host : `${host}:${port}`, server: `${host}:${port ?? (scheme === 'https' ? '443' : '80')}` };
+}
+
+/**
+ * Validates the keyring and options once (as `createVerifier` does) and
+ * writes the njs module and the nginx config that verify with them: both
+ * schemes, every claim; HS256 keys and secure-token secrets inlined (njs has
+ * no SHA-384/512 or public-key verify: other kids answer 401
+ * ERR_ALG_NOT_ALLOWED).
+ *
+ * @example
+ * ```ts
+ * import { buildNginxModule } from '@urlseal/edge/build';
+ * const { files } = buildNginxModule({ keyring: process.env.URLSEAL_KEYRING!, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
+ * ```
+ */
+export function buildNginxModule(options: NginxBuildOptions): NginxModule {
+  const { origin, location: locationOption, dir, ...rest } = options;
+  const target = readOrigin(origin);
+  const location = locationOption ?? '/';
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(location)) fail('option "location" must be a path prefix of URL-safe characters, starting with "/" (e.g. /videos/)');
+  if (typeof dir !== 'string' || !dir.startsWith('/') || /["'\s;{}]/.test(dir)) fail('the folder (dir) must be an absolute path without quotes, spaces, ";" or braces');
+  const { config, notes } = builtConfig('buildNginxModule', rest, { jwt: true, secureToken: true, runtime: 'nginx (njs)' });
+  if (config.keys?.every((key) => key.length < 3) && (config.secureToken?.length ?? 0) === 0) {
+    fail('nginx (njs) verifies HS256 JWTs and secure-token, and this keyring holds neither; add a kids secret (urlseal keygen) or a secureToken secret');
+  }
+  const bundle = readFileSync(`${PACKAGE_ROOT}dist/nginx.js`, 'utf8').trim();
+  const module = `// urlseal for nginx (njs): generated by urlseal build nginx. It holds the secrets: keep it 0600.
+${bundle}
+var handle = urlsealNginx(${JSON.stringify(config satisfies BuiltConfig)}, require('crypto'));
+export default { handle };
+`;
+  const http = `# urlseal (generated by urlseal build nginx): include in the http {} block.
+# Needs ngx_http_js_module (Debian: apt-get install libnginx-mod-http-js).
+js_path "${dir}";
+js_import urlseal from urlseal.js;
+# What a granted request takes to the origin: the target and the headers without any carrier.
+js_var $urlseal_target;
+js_var $urlseal_authorization;
+js_var $urlseal_cookie;
+upstream urlseal_origin {
+    server ${target.server};
+    keepalive 16;
+}
+`;
+  const server = `# urlseal (generated by urlseal build nginx): include in the server {} block that serves the files.
+# SPEC §2 allows a 4096-byte path, up to three times that percent-encoded, plus a token:
+# more than nginx's default 8 KB request-line buffer.
+large_client_header_buffers 4 32k;
+# Every request below ${location}, and every /_token/<jwt>/… path, is verified by urlseal.handle.
+location ${location} {
+    js_content urlseal.handle;
+}
+${location === '/' ? '' : `location /_token/ {
+    js_content urlseal.handle;
+}
+`}# A granted request goes on from here: its target and headers without the token (SPEC §7).
+location ${NGINX_ORIGIN_LOCATION} {
+    proxy_pass ${target.scheme}://urlseal_origin$urlseal_target;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host ${target.hostHeader};
+    proxy_set_header Authorization $urlseal_authorization;
+    proxy_set_header Cookie $urlseal_cookie;
+${target.scheme === 'https' ? `    proxy_ssl_server_name on;
+    proxy_ssl_name ${target.host};
+` : ''}    # The token in the page URL never leaks to third parties (the origin's own policy is replaced).
+    proxy_hide_header Referrer-Policy;
+    add_header Referrer-Policy no-referrer always;
+}
+`;
+  return { files: { 'urlseal.js': module, 'urlseal.http.conf': http, 'urlseal.server.conf': server }, notes };
+}

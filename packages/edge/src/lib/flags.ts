@@ -1,0 +1,9 @@
+// Build-time switches of the core. The floor bundles (CloudFront Functions,
+// nginx njs; scripts/floor.js) resolve this module to flags-floor.ts, and
+// esbuild folds each switch: CloudFront's 10 KB count every byte. Everywhere
+// else (Node, Workers, the tsc output) these hold. (Whole statements the floor
+// leaves out carry the label `NOT_ON_FLOOR:` instead: esbuild's dropLabels.)
+
+/** A denial carries its `detail`, the text that says in logs which check failed (the floor never logs one). */
+export const DETAILS: boolean = true;
+

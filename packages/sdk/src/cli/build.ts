@@ -1,0 +1,112 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, buildNginxModule } from '@urlseal/edge/build';
+import { parseCommand, stringFlag, type ParsedArgs } from './args.js';
+import { BUILD_HELP } from './help.js';
+import { KEYRING_FLAG, choiceFlag, keyringFromFlag, warn } from './options.js';
+import { UsageError } from './usage.js';
+import { KEYRING_ENV } from '../keyring.js';
+
+const FLAGS = {
+  ...KEYRING_FLAG,
+  out: { type: 'string', short: 'o' },
+  scheme: { type: 'string' },
+  kvs: { type: 'boolean' },
+  'kvs-data': { type: 'string' },
+  preset: { type: 'string' },
+  origin: { type: 'string' },
+  location: { type: 'string' },
+} as const;
+
+const TARGETS = ['cloudfront', 'nginx'] as const;
+// Flags that belong to one target only: given to the other, they say so instead of being ignored.
+const ONLY = { cloudfront: ['scheme', 'kvs', 'kvs-data'], nginx: ['origin', 'location'] } as const;
+
+type Parsed = ParsedArgs;
+
+/** Writes a file that may hold secrets: mode 0600, also when it already existed (a rebuild). */
+function writePrivateFile(file: string, text: string, mode = 0o600): void {
+  try {
+    writeFileSync(file, text, { mode });
+    chmodSync(file, mode);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unwritable'}`);
+  }
+}
+
+function presetFlag(parsed: Parsed): 'cloudfront' | undefined {
+  return choiceFlag(stringFlag(parsed, 'preset'), '--preset', ['cloudfront'] as const);
+}
+
+/** `urlseal build cloudfront`: the function on stdout or --out, the KeyValueStore entries to --kvs-data. */
+function buildCloudFront(parsed: Parsed): number {
+  const kvs = parsed.values.kvs === true;
+  const kvsDataFile = stringFlag(parsed, 'kvs-data');
+  if (kvsDataFile !== undefined && !kvs) throw new UsageError('--kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs');
+  // With a KeyValueStore the function holds no secret: the keyring only fills --kvs-data.
+  const hasKeyring = stringFlag(parsed, 'keyring') !== undefined || (process.env[KEYRING_ENV] ?? '').trim() !== '';
+  if (kvsDataFile !== undefined && !hasKeyring) throw new UsageError('--kvs-data needs the keyring: pass --keyring FILE (-k FILE)');
+  const keyring = kvs && !hasKeyring ? undefined : keyringFromFlag(parsed);
+  const built = buildCloudFrontFunction({
+    keyring,
+    kvs,
+    scheme: choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token'] as const),
+    preset: presetFlag(parsed),
+  });
+  const out = stringFlag(parsed, 'out');
+  if (out === undefined) process.stdout.write(built.code);
+  else writePrivateFile(out, built.code);
+  if (kvsDataFile !== undefined) writePrivateFile(kvsDataFile, `${JSON.stringify({ data: built.kvsData ?? [] }, null, 2)}\n`);
+  for (const note of built.notes) warn('build', note);
+  const where = kvs ? 'secrets in the KeyValueStore' : 'secrets inline';
+  const written = out === undefined ? '' : ` → ${out}`;
+  process.stderr.write(`urlseal build: cloudfront function (${built.scheme}, ${where}) ${built.bytes} of ${CLOUDFRONT_MAX_BYTES} bytes${written}\n`);
+  if (kvsDataFile !== undefined) process.stderr.write(`urlseal build: ${built.kvsData?.length ?? 0} KeyValueStore entries → ${kvsDataFile}\n`);
+  return 0;
+}
+
+/** `urlseal build nginx`: the njs module (0600) and the two config snippets, written to --out DIR. */
+function buildNginx(parsed: Parsed): number {
+  const out = stringFlag(parsed, 'out');
+  if (out === undefined) throw new UsageError('missing --out DIR: the folder for urlseal.js and its two nginx config snippets');
+  const origin = stringFlag(parsed, 'origin');
+  if (origin === undefined) throw new UsageError('missing --origin URL: the server nginx proxies granted requests to (e.g. http://127.0.0.1:8080)');
+  const dir = resolve(out);
+  const built = buildNginxModule({ keyring: keyringFromFlag(parsed), origin, location: stringFlag(parsed, 'location'), dir, preset: presetFlag(parsed) });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new UsageError(`cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'unwritable'}`);
+  }
+  for (const [name, text] of Object.entries(built.files)) writePrivateFile(join(dir, name), text, name.endsWith('.js') ? 0o600 : 0o644);
+  for (const note of built.notes) warn('build', note);
+  process.stderr.write(
+    `urlseal build: nginx module → ${join(dir, 'urlseal.js')}; include ${join(dir, 'urlseal.http.conf')} in http {} and ${join(dir, 'urlseal.server.conf')} in your server {}, then nginx -t && nginx -s reload\n`,
+  );
+  return 0;
+}
+
+/**
+ * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token] [--kvs
+ * [--kvs-data FILE]] [--preset cloudfront]`: validates the keyring and writes the
+ * CloudFront Function (stdout, or `--out`), with its size and notes on stderr.
+ * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]`: writes
+ * the njs module and its nginx config snippets to DIR.
+ *
+ * @example
+ * ```sh
+ * urlseal build cloudfront -k keyring.json --out urlseal-edge.js
+ * # urlseal build: cloudfront function (jwt, secrets inline) 9817 of 10240 bytes → urlseal-edge.js
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommand('build', args, FLAGS, BUILD_HELP, 1);
+  if (parsed === undefined) return 0;
+  const target = choiceFlag(parsed.positionals[0], 'the target', TARGETS);
+  if (target === undefined) throw new UsageError(`missing target (${TARGETS.join(', ')}); run urlseal build --help`);
+  const other = target === 'cloudfront' ? 'nginx' : 'cloudfront';
+  for (const flag of ONLY[other]) {
+    if (parsed.values[flag] !== undefined) throw new UsageError(`--${flag} is for urlseal build ${other}, not ${target}`);
+  }
+  return target === 'cloudfront' ? buildCloudFront(parsed) : buildNginx(parsed);
+}

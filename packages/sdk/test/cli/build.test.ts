@@ -1,0 +1,127 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keyringFile as keyringFileIn, urlseal } from './run.js';
+
+// `urlseal build` end to end against the built CLI (npm test builds first).
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-build-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const JWT_SECRET = 'build-test-jwt-secret-0123456789abcdef';
+const ST_SECRET = 'build-test-st-secret-0123456789abcdefgh';
+
+const keyringFile = (name: string, json: unknown): string => keyringFileIn(dir, name, json);
+
+/** A usage error: exit 2, nothing on stdout, one line on stderr that says `message`. */
+function expectUsageError(args: string[], message: RegExp): void {
+  const { code, stdout, stderr } = urlseal(args);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  expect(stderr).toMatch(message);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+}
+
+const jwtKeyring = keyringFile('jwt.json', { kids: { k1: JWT_SECRET } });
+const mixedKeyring = keyringFile('mixed.json', { kids: { k1: JWT_SECRET }, secureToken: [ST_SECRET] });
+
+describe('urlseal build cloudfront', () => {
+  it('prints the function on stdout, its size on stderr', () => {
+    const { code, stdout, stderr } = urlseal(['build', 'cloudfront', '-k', jwtKeyring]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\/\/ urlseal jwt: holds secrets\n/);
+    expect(stdout).toMatch(/\nfunction handler\(event\)\{return handle\(event\)\}\n$/);
+    expect(stdout).toContain(Buffer.from(JWT_SECRET).toString('base64url'));
+    expect(stderr).toMatch(new RegExp(`urlseal build: cloudfront function \\(jwt, secrets inline\\) ${Buffer.byteLength(stdout)} of 10240 bytes\\n$`));
+  });
+
+  it('writes --out with mode 0600 (the function holds the secrets), also over an older build', () => {
+    const out = join(dir, 'edge.js');
+    writeFileSync(out, 'old', { mode: 0o644 });
+    const { code, stdout } = urlseal(['build', 'cloudfront', '-k', jwtKeyring, '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toMatch(/function handler\(event\)/);
+  });
+
+  it('builds a KeyValueStore function with no secret in it, and writes the store entries', () => {
+    const out = join(dir, 'kvs.js');
+    const data = join(dir, 'kvs.json');
+    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'secure-token', '--kvs', '--kvs-data', data, '-o', out]);
+    expect(code).toBe(0);
+    const fn = readFileSync(out, 'utf8');
+    expect(fn).toMatch(/^import cf from 'cloudfront';\n/);
+    expect(fn).toMatch(/\nasync function handler\(event\)\{return handle\(event\)\}\n$/);
+    expect(fn).not.toContain(Buffer.from(ST_SECRET).toString('base64url'));
+    expect(JSON.parse(readFileSync(data, 'utf8'))).toEqual({ data: [{ key: 'urlseal.st.0', value: Buffer.from(ST_SECRET).toString('base64url') }] });
+    expect(statSync(data).mode & 0o777).toBe(0o600);
+    expect(stderr).toMatch(/warning: JWT keys are left out/);
+  });
+
+  it('builds a KeyValueStore function without a keyring', () => {
+    const { code, stdout } = urlseal(['build', 'cloudfront', '--kvs']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^import cf from 'cloudfront';\n\/\/ urlseal jwt \(KeyValueStore\)\n/);
+  });
+
+  it('takes the keyring from env URLSEAL_KEYRING', () => {
+    const { code, stdout } = urlseal(['build', 'cloudfront'], { URLSEAL_KEYRING: JSON.stringify({ secureToken: [ST_SECRET] }) });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\/\/ urlseal secure-token: holds secrets\n/);
+  });
+
+  it.each([
+    [['build'], /^urlseal build: missing target \(cloudfront, nginx\); run urlseal build --help\n$/],
+    [['build', 'fastly', '-k', jwtKeyring], /^urlseal build: the target must be one of cloudfront, nginx\n$/],
+    [['build', 'cloudfront'], /^urlseal build: no keyring: pass --keyring FILE/],
+    [['build', 'cloudfront', '-k', mixedKeyring], /^urlseal build: the keyring holds HS256 keys and secureToken secrets, .*--scheme/],
+    [['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'es256'], /^urlseal build: --scheme must be one of jwt, secure-token\n$/],
+    [['build', 'cloudfront', '-k', jwtKeyring, '--kvs-data', join(dir, 'x.json')], /^urlseal build: --kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs\n$/],
+    [['build', 'cloudfront', '-k', jwtKeyring, '--preset', '401'], /^urlseal build: --preset must be one of cloudfront\n$/],
+    [['build', 'cloudfront', '-k', jwtKeyring, '--origin', 'http://127.0.0.1:8080'], /^urlseal build: --origin is for urlseal build nginx, not cloudfront\n$/],
+  ])('bad input %j: one line on stderr, exit 2', expectUsageError);
+
+  it('refuses an asymmetric-only keyring, saying what CloudFront can verify', () => {
+    const file = keyringFile('ed.json', { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] });
+    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^urlseal build: CloudFront Functions verify HS256 JWTs and secure-token only \(no public-key or SHA-384\/512 verify in their runtime\)/);
+  });
+
+  it('refuses a function over 10 KB and says how to fit', () => {
+    const kids = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`kid-${i}`, `${JWT_SECRET}-${i}`]));
+    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', keyringFile('many.json', { kids })]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^urlseal build: the function is \d+ bytes and CloudFront takes at most 10240; .*KeyValueStore \(kvs\)\n$/);
+  });
+});
+
+describe('urlseal build nginx', () => {
+  const origin = 'http://127.0.0.1:8080';
+
+  it('writes the module (0600) and both config snippets to --out DIR, and says how to include them', () => {
+    const out = join(dir, 'nginx');
+    const { code, stdout, stderr } = urlseal(['build', 'nginx', '-k', mixedKeyring, '--out', out, '--origin', origin, '--location', '/videos/']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(statSync(join(out, 'urlseal.js')).mode & 0o777).toBe(0o600);
+    const module = readFileSync(join(out, 'urlseal.js'), 'utf8');
+    expect(module).toContain(Buffer.from(JWT_SECRET).toString('base64url'));
+    expect(module).toContain(Buffer.from(ST_SECRET).toString('base64url'));
+    expect(module).toMatch(/\nexport default \{ handle \};\n$/);
+    expect(readFileSync(join(out, 'urlseal.http.conf'), 'utf8')).toContain(`js_path "${out}";`);
+    const server = readFileSync(join(out, 'urlseal.server.conf'), 'utf8');
+    expect(server).toContain('location /videos/ {\n    js_content urlseal.handle;\n}');
+    expect(server).toContain('location /_token/ {');
+    expect(stderr).toMatch(/^urlseal build: nginx module → .*urlseal\.js; include .*urlseal\.http\.conf in http \{\} and .*urlseal\.server\.conf in your server \{\}/);
+  });
+
+  it.each([
+    [['build', 'nginx', '-k', jwtKeyring, '--origin', origin], /^urlseal build: missing --out DIR/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n2')], /^urlseal build: missing --origin URL/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n3'), '--origin', 'http://127.0.0.1:8080/path'], /^urlseal build: --origin must be http:\/\/ or https:\/\//],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n4'), '--origin', origin, '--kvs'], /^urlseal build: --kvs is for urlseal build cloudfront, not nginx\n$/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n5'), '--origin', origin, '--location', 'videos'], /^urlseal build: --location must be a path prefix/],
+  ])('bad input %j: one line on stderr, exit 2', expectUsageError);
+});

@@ -1,0 +1,163 @@
+// CloudFront Functions beyond the hostile table: what the event shape and the build add
+// (repeated names as multiValue, cookies lifted out of the headers, a kid named like an
+// Object.prototype member, the other scheme, the preset, the KeyValueStore, the build's
+// refusals). Functions run in the CloudFront-like context of test/hostile.
+import { createHash } from 'node:crypto';
+import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, type CloudFrontBuildOptions } from '@urlseal/edge/build';
+import { describe, expect, it } from 'vitest';
+import { hs256 } from '../interop/helpers.js';
+import { cloudFrontEvent, loadCloudFrontFunction, readResult, type CloudFrontEvent } from '../hostile/cloudfront-runtime.js';
+
+const NOW = 1_900_000_000;
+const SECRET = 'cloudfront-edge-test-secret-0123456789ab';
+const ST_SECRET = 'cloudfront-edge-test-st-secret-012345678';
+
+function jwt(kid: string, claims: Record<string, unknown>, secret = SECRET): string {
+  return hs256(secret, kid, { exp: NOW + 300, iat: NOW, ...claims });
+}
+
+function st(path: string, e: number, secret = ST_SECRET): string {
+  return createHash('md5').update(`${secret}${path}${e}`).digest('base64url');
+}
+
+function load(options: CloudFrontBuildOptions, store?: Map<string, string>): (event: CloudFrontEvent) => Promise<ReturnType<typeof readResult>> {
+  const built = buildCloudFrontFunction(options);
+  const kvs = store ?? new Map((built.kvsData ?? []).map((entry) => [entry.key, entry.value]));
+  const handler = loadCloudFrontFunction(built.code, { nowMs: NOW * 1000, kvs });
+  return async (event) => readResult(await handler(event), event.request.method);
+}
+
+function get(url: string, headers: Record<string, string> = {}): CloudFrontEvent {
+  return cloudFrontEvent({ method: 'GET', url, headers }, '203.0.113.9');
+}
+
+function denial(result: Awaited<ReturnType<ReturnType<typeof load>>>): { status: number; code: string | undefined } {
+  if (!('denied' in result)) throw new Error(`granted: ${JSON.stringify(result)}`);
+  return { status: result.denied.status, code: result.denied.headers['x-urlseal-error'] };
+}
+
+describe('CloudFront Functions', () => {
+  it('resolves only the kids the keyring has, also kids named like Object.prototype members', async () => {
+    // JSON text: an object literal's `__proto__:` would set a prototype, not name a kid.
+    const handle = load({ keyring: `{"kids":{"__proto__":"${SECRET}","constructor":"${SECRET}"}}` });
+    for (const kid of ['__proto__', 'constructor']) {
+      const result = await handle(get(`/v/a.mp4?token=${jwt(kid, { path: '/v/a.mp4' })}`));
+      expect('forwarded' in result, kid).toBe(true);
+    }
+    for (const kid of ['toString', 'hasOwnProperty', 'valueOf']) {
+      expect(denial(await handle(get(`/v/a.mp4?token=${jwt(kid, { path: '/v/a.mp4' })}`)))).toEqual({ status: 401, code: 'ERR_KID_UNKNOWN' });
+    }
+  });
+
+  it('answers the other scheme as an edge with no key for it', async () => {
+    const keyring = { kids: { k1: SECRET }, secureToken: [ST_SECRET] };
+    const jwtOnly = load({ keyring, scheme: 'jwt' });
+    const stOnly = load({ keyring, scheme: 'secure-token' });
+    const e = NOW + 60;
+    expect(denial(await jwtOnly(get(`/v/a.mp4?st=${st('/v/a.mp4', e)}&e=${e}`)))).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+    expect(denial(await jwtOnly(get(`/v/a.mp4?st=short&e=${e}`)))).toEqual({ status: 401, code: 'ERR_TOKEN_MALFORMED' });
+    expect(denial(await stOnly(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/a.mp4' })}`)))).toEqual({ status: 401, code: 'ERR_KID_UNKNOWN' });
+    expect(denial(await stOnly(get('/v/a.mp4?token=not.a.jwt')))).toEqual({ status: 401, code: 'ERR_TOKEN_MALFORMED' });
+    expect('forwarded' in (await stOnly(get(`/v/a.mp4?st=${st('/v/a.mp4', e)}&e=${e}`)))).toBe(true);
+  });
+
+  it('answers every denial 401 with the cloudfront preset', async () => {
+    const handle = load({ keyring: { kids: { k1: SECRET } }, preset: 'cloudfront' });
+    expect(denial(await handle(get(`/v/b.mp4?token=${jwt('k1', { path: '/v/a.mp4' })}`)))).toEqual({ status: 401, code: 'ERR_PATH_MISMATCH' });
+    expect(denial(await handle(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/a.mp4', exp: NOW - 3600 })}`)))).toEqual({ status: 401, code: 'ERR_TOKEN_EXPIRED' });
+    expect(denial(await handle({ ...get('/v/a.mp4'), request: { ...get('/v/a.mp4').request, method: 'POST' } }))).toEqual({ status: 401, code: 'ERR_METHOD_NOT_ALLOWED' });
+  });
+
+  it('reads repeated names (multiValue) as SPEC §6 says: a duplicated carrier is malformed', async () => {
+    const handle = load({ keyring: { kids: { k1: SECRET } } });
+    const token = jwt('k1', { path: '/v/a.mp4' });
+    const twoTokens = get(`/v/a.mp4?token=${token}&x=1&token=${token}`);
+    expect(twoTokens.request.querystring.token?.multiValue).toHaveLength(2);
+    expect(denial(await handle(twoTokens))).toEqual({ status: 401, code: 'ERR_TOKEN_MALFORMED' });
+    const twoCookies = get('/v/a.mp4', { cookie: `urlseal=${token}; theme=dark; urlseal=${token}` });
+    expect(twoCookies.request.cookies.urlseal?.multiValue).toHaveLength(2);
+    expect(denial(await handle(twoCookies))).toEqual({ status: 401, code: 'ERR_TOKEN_MALFORMED' });
+    const twoBearers = get('/v/a.mp4');
+    twoBearers.request.headers.authorization = { value: `Bearer ${token}`, multiValue: [{ value: `Bearer ${token}` }, { value: `Bearer ${token}` }] };
+    expect(denial(await handle(twoBearers))).toEqual({ status: 401, code: 'ERR_TOKEN_MALFORMED' });
+  });
+
+  it('forwards without any carrier: the Bearer line of several, the token cookie, the path token', async () => {
+    const handle = load({ keyring: { kids: { k1: SECRET } } });
+    const token = jwt('k1', { path: '/v/*' });
+    const event = get(`/_token/${token}/v/a.mp4?token=unused&x=1`, { cookie: 'theme=dark; urlseal=unused' });
+    event.request.headers.authorization = { value: 'Basic dTpw', multiValue: [{ value: 'Basic dTpw' }, { value: 'Bearer unused' }] };
+    const result = await handle(event);
+    if (!('forwarded' in result)) throw new Error(JSON.stringify(result));
+    expect(result.forwarded.target).toBe('/v/a.mp4?x=1');
+    expect(result.forwarded.headers.authorization).toBe('Basic dTpw');
+    expect(result.forwarded.headers.cookie).toBe('theme=dark');
+  });
+
+  it('reads keys from the KeyValueStore per request: unknown kid, unverifiable alg, short secret, rotation', async () => {
+    const store = new Map([
+      ['urlseal.kid.k1', `HS256:${Buffer.from(SECRET).toString('base64url')}`],
+      ['urlseal.kid.p1', 'ES256'],
+      ['urlseal.kid.short', `HS256:${Buffer.from('too short').toString('base64url')}`],
+    ]);
+    const handle = load({ kvs: true }, store);
+    expect('forwarded' in (await handle(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/a.mp4' })}`)))).toBe(true);
+    expect(denial(await handle(get(`/v/a.mp4?token=${jwt('k2', { path: '/v/a.mp4' })}`)))).toEqual({ status: 401, code: 'ERR_KID_UNKNOWN' });
+    expect(denial(await handle(get(`/v/a.mp4?token=${jwt('p1', { path: '/v/a.mp4' }).replace(/^[^.]+/, Buffer.from('{"alg":"ES256","kid":"p1"}').toString('base64url'))}`)))).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+    expect(denial(await handle(get(`/v/a.mp4?token=${jwt('short', { path: '/v/a.mp4' })}`)))).toEqual({ status: 503, code: 'ERR_KEYRING_UNAVAILABLE' });
+    // A key put into the store is honoured on the next request: no redeploy.
+    store.set('urlseal.kid.k2', `HS256:${Buffer.from(SECRET).toString('base64url')}`);
+    expect('forwarded' in (await handle(get(`/v/a.mp4?token=${jwt('k2', { path: '/v/a.mp4' })}`)))).toBe(true);
+
+    const old = 'cloudfront-edge-test-old-st-secret-0123456';
+    const stStore = new Map([
+      ['urlseal.st.0', Buffer.from(ST_SECRET).toString('base64url')],
+      ['urlseal.st.1', Buffer.from(old).toString('base64url')],
+    ]);
+    const stHandle = load({ kvs: true, scheme: 'secure-token' }, stStore);
+    const e = NOW + 60;
+    expect('forwarded' in (await stHandle(get(`/v/a.mp4?st=${st('/v/a.mp4', e)}&e=${e}`)))).toBe(true);
+    expect('forwarded' in (await stHandle(get(`/v/a.mp4?st=${st('/v/a.mp4', e, old)}&e=${e}`)))).toBe(true);
+    expect(denial(await stHandle(get(`/v/a.mp4?st=${st('/v/a.mp4', e, 'not-a-secret-in-the-store-0123456789')}&e=${e}`)))).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    expect(denial(await load({ kvs: true, scheme: 'secure-token' }, new Map())(get(`/v/a.mp4?st=${st('/v/a.mp4', e)}&e=${e}`)))).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+  });
+
+  it('writes the kids of other algorithms into the store by their alg, so they answer as inline', () => {
+    const built = buildCloudFrontFunction({
+      keyring: { kids: { k1: SECRET }, keys: [{ kty: 'oct', kid: 'h5', k: Buffer.from(`${SECRET}${SECRET}`).toString('base64url'), alg: 'HS512' }] },
+      kvs: true,
+    });
+    expect(built.kvsData).toEqual([
+      { key: 'urlseal.kid.k1', value: `HS256:${Buffer.from(SECRET).toString('base64url')}` },
+      { key: 'urlseal.kid.h5', value: 'HS512' },
+    ]);
+    expect(built.code).not.toContain(Buffer.from(SECRET).toString('base64url'));
+    expect(built.notes.join('\n')).toMatch(/kid "h5" \(HS512\): CloudFront Functions cannot verify HS512/);
+  });
+
+  it('validates the options once, in Node, naming the option', () => {
+    expect(() => buildCloudFrontFunction({ keyring: { kids: { k1: SECRET } }, maxTtl: -1 })).toThrow(/option "maxTtl"/);
+    expect(() => buildCloudFrontFunction({ keyring: { kids: { k1: 'short' } } })).toThrow(/secret is 5 bytes/);
+    expect(() => buildCloudFrontFunction({})).toThrow(/a keyring is required unless the secrets come from a KeyValueStore/);
+    expect(() => buildCloudFrontFunction({ keyring: { kids: { k1: SECRET } }, scheme: 'secure-token' })).toThrow(/needs secureToken secrets/);
+  });
+
+  it.each([
+    ['jwt, keys inline', { keyring: { kids: { k1: SECRET, k2: `${SECRET}2` } } }],
+    ['jwt, KeyValueStore', { keyring: { kids: { k1: SECRET } }, kvs: true }],
+    ['jwt, keys inline, preset cloudfront', { keyring: { kids: { k1: SECRET, k2: `${SECRET}2` } }, preset: 'cloudfront' as const }],
+    ['jwt, KeyValueStore, preset cloudfront', { keyring: { kids: { k1: SECRET } }, kvs: true, preset: 'cloudfront' as const }],
+    ['secure-token, KeyValueStore, preset cloudfront', { keyring: { secureToken: [ST_SECRET, `${ST_SECRET}2`] }, kvs: true, preset: 'cloudfront' as const }],
+  ])('fits AWS\'s 10,240 bytes: %s', (_name, options) => {
+    // The refusal for more (RangeError) is what users would meet: every documented kind must fit.
+    expect(buildCloudFrontFunction(options).bytes).toBeLessThanOrEqual(CLOUDFRONT_MAX_BYTES);
+  });
+
+  it('runs with none of the built-ins CloudFront lacks', async () => {
+    const handle = load({ keyring: { kids: { k1: SECRET } } });
+    // The context of cloudfront-runtime.ts deletes Map, Set, Reflect, Object.hasOwn, replaceAll…
+    expect('forwarded' in (await handle(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/*', sub: 's' })}`)))).toBe(true);
+    const code = buildCloudFrontFunction({ keyring: { kids: { k1: SECRET } } }).code;
+    expect(code).not.toMatch(/\bclass\b|\.\.\.[A-Za-z_$]|\?\.|\bnew (?:Map|Set)\b|TextDecoder|setTimeout/);
+  });
+});

@@ -1,0 +1,133 @@
+// nginx (njs) beyond the hostile table: what the build and nginx add (kids named like
+// Object.prototype members, the generated config with a protected prefix, headers
+// nginx passes on, the origin's own Referrer-Policy, the build's refusals). Real nginx
+// with libnginx-mod-http-js, started by test/hostile/nginx-runtime.ts.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildNginxModule } from '@urlseal/edge/build';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendRaw } from '../hostile/http.js';
+import { hs256 } from '../interop/helpers.js';
+import { startNginx, type RunningNginx } from '../hostile/nginx-runtime.js';
+
+const NOW = 1_900_000_000;
+const SECRET = 'nginx-edge-test-secret-0123456789abcdef';
+
+function jwt(kid: string, claims: Record<string, unknown>, secret = SECRET): string {
+  return hs256(secret, kid, { exp: NOW + 300, iat: NOW, ...claims });
+}
+
+let origin: Server;
+let originUrl = '';
+const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+const running: RunningNginx[] = [];
+
+beforeAll(async () => {
+  origin = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'text/plain', 'referrer-policy': 'unsafe-url' });
+    res.end('origin');
+  });
+  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const nginx of running) await nginx.stop();
+  origin?.closeAllConnections();
+  await new Promise((resolve) => origin?.close(resolve));
+});
+
+async function nginxWith(keyring: string, location?: string): Promise<RunningNginx> {
+  const nginx = await startNginx({ keyring, origin: originUrl, location }, NOW * 1000);
+  running.push(nginx);
+  return nginx;
+}
+
+describe('nginx (njs)', () => {
+  it('resolves only the kids the keyring has, also kids named like Object.prototype members', async () => {
+    // JSON text: an object literal's `__proto__:` would set a prototype, not name a kid.
+    const nginx = await nginxWith(`{"kids":{"__proto__":"${SECRET}","constructor":"${SECRET}"}}`);
+    for (const kid of ['__proto__', 'constructor']) {
+      const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt(kid, { path: '/v/a.mp4' })}`, headers: {} });
+      expect(answer.status, kid).toBe(200);
+    }
+    for (const kid of ['toString', 'hasOwnProperty', 'valueOf']) {
+      const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt(kid, { path: '/v/a.mp4' })}`, headers: {} });
+      expect({ status: answer.status, code: answer.headers['x-urlseal-error'] }, kid).toEqual({ status: 401, code: 'ERR_KID_UNKNOWN' });
+    }
+  });
+
+  it('verifies the protected prefix and /_token/ paths; forwards the origin Host, other Authorization schemes and cookies, never the token', async () => {
+    const nginx = await nginxWith(JSON.stringify({ kids: { k1: SECRET } }), '/videos/');
+    const token = jwt('k1', { path: '/videos/*' });
+    seen.length = 0;
+    const granted = await sendRaw(nginx.port, {
+      method: 'GET',
+      url: `/videos/a.mp4?x=1&token=${token}`,
+      headers: { Authorization: 'Basic dXNlcjpwdw==', Cookie: `a=1; urlseal=${token}; b=2` },
+    });
+    expect(granted.status).toBe(200);
+    // The origin's own policy is replaced: the token in the page URL stays on this site.
+    expect(granted.headers['referrer-policy']).toBe('no-referrer');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ url: '/videos/a.mp4?x=1', headers: { host: new URL(originUrl).host, authorization: 'Basic dXNlcjpwdw==', cookie: 'a=1; b=2' } });
+    const viaPath = await sendRaw(nginx.port, { method: 'GET', url: `/_token/${token}/videos/b.mp4`, headers: {} });
+    expect(viaPath.status).toBe(200);
+    expect(seen[1]?.url).toBe('/videos/b.mp4');
+    expect(seen[1]?.headers.authorization).toBeUndefined();
+    expect(seen[1]?.headers.cookie).toBeUndefined();
+    const missing = await sendRaw(nginx.port, { method: 'GET', url: '/videos/c.mp4', headers: {} });
+    expect({ status: missing.status, code: missing.headers['x-urlseal-error'] }).toEqual({ status: 401, code: 'ERR_TOKEN_MISSING' });
+    // Outside the protected prefix nginx answers as it is configured (here: nothing there).
+    const outside = await sendRaw(nginx.port, { method: 'GET', url: '/public/a.txt', headers: {} });
+    expect(outside.headers['x-urlseal-error']).toBeUndefined();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('answers every denial 401 with the cloudfront preset', async () => {
+    const nginx = await startNginx({ keyring: JSON.stringify({ kids: { k1: SECRET } }), origin: originUrl, preset: 'cloudfront' }, NOW * 1000);
+    running.push(nginx);
+    const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/other/*' })}`, headers: {} });
+    expect({ status: answer.status, code: answer.headers['x-urlseal-error'] }).toEqual({ status: 401, code: 'ERR_PATH_MISMATCH' });
+  });
+});
+
+describe('buildNginxModule', () => {
+  const keyring = { kids: { k1: SECRET } };
+  const dir = '/etc/nginx/urlseal';
+
+  it('writes an https origin with SNI, and one location for "/"', () => {
+    const { files } = buildNginxModule({ keyring, origin: 'https://media.example', dir });
+    expect(files['urlseal.http.conf']).toContain('server media.example:443;');
+    expect(files['urlseal.server.conf']).toContain('proxy_pass https://urlseal_origin$urlseal_target;');
+    expect(files['urlseal.server.conf']).toContain('proxy_ssl_name media.example;');
+    expect(files['urlseal.server.conf']).toContain('proxy_set_header Host media.example;');
+    expect(files['urlseal.server.conf']).not.toContain('location /_token/');
+  });
+
+  it('notes the kids njs cannot verify', () => {
+    const { notes } = buildNginxModule({
+      keyring: { kids: { k1: SECRET }, keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] },
+      origin: 'http://127.0.0.1:8080',
+      dir,
+    });
+    expect(notes).toEqual(['kid "e1" (EdDSA): nginx (njs) cannot verify EdDSA; its tokens answer 401 ERR_ALG_NOT_ALLOWED']);
+  });
+
+  it.each([
+    [{ keyring, origin: 'http://127.0.0.1:8080/base', dir }, /option "origin" must be http:\/\/ or https:\/\//],
+    [{ keyring, origin: 'ftp://x', dir }, /option "origin" must be/],
+    [{ keyring, origin: 'http://127.0.0.1:8080', dir, location: 'videos/' }, /option "location" must be a path prefix/],
+    [{ keyring, origin: 'http://127.0.0.1:8080', dir, location: '/a b/' }, /option "location" must be a path prefix/],
+    [{ keyring, origin: 'http://127.0.0.1:8080', dir: 'relative' }, /the folder \(dir\) must be an absolute path/],
+    [{ keyring, origin: 'http://127.0.0.1:8080', dir: '/x";evil' }, /the folder \(dir\) must be an absolute path/],
+    [{ origin: 'http://127.0.0.1:8080', dir }, /a keyring is required/],
+    [
+      { keyring: { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] }, origin: 'http://127.0.0.1:8080', dir },
+      /nginx \(njs\) verifies HS256 JWTs and secure-token, and this keyring holds neither/,
+    ],
+  ])('refuses %j', (options, message) => {
+    expect(() => buildNginxModule(options as Parameters<typeof buildNginxModule>[0])).toThrow(message);
+  });
+});

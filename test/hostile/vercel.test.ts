@@ -1,0 +1,42 @@
+// The hostile table over real HTTP through examples/vercel/middleware.ts, bundled as Vercel
+// bundles Edge middleware (esbuild, env inlined) and served by npm `edge-runtime` (Vercel's
+// Edge Runtime in Node), in front of a recording node:http origin. Vercel's edge sets
+// x-real-ip; the runner sends it as the platform would (the suite's client address).
+import { EdgeRuntime, runServer } from 'edge-runtime';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import type { SeenByOrigin } from './assertions.js';
+import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { CLIENT_IP, NOW } from './helpers.js';
+import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
+import { bundleVercelMiddleware } from './vercel-runtime.js';
+
+let origin: RecordingOrigin | undefined;
+let edge: Awaited<ReturnType<typeof runServer>> | undefined;
+let port = 0;
+const seen: SeenByOrigin[] = [];
+
+beforeAll(async () => {
+  origin = await startRecordingOrigin(seen);
+  const code = await bundleVercelMiddleware({
+    URLSEAL_KEYRING: JSON.stringify(KEYRING_JSON),
+    URLSEAL_ORIGIN: origin.url,
+  });
+  const runtime = new EdgeRuntime({ initialCode: `Date.now = () => ${NOW * 1000};\n${code}` });
+  edge = await runServer({ runtime, port: 0, host: '127.0.0.1' });
+  port = Number(new URL(edge.url).port);
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await origin?.close();
+});
+
+describe('hostile table over HTTP (examples/vercel/middleware.ts in edge-runtime)', () => {
+  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
+    const ctx = new Ctx();
+    const request = hostile.build(ctx);
+    seen.length = 0;
+    const answer = await sendRaw(port, request, { 'x-real-ip': CLIENT_IP });
+    checkAnswer(hostile, ctx, request, answer, seen, hostile.whatwg ?? hostile.expect);
+  });
+});

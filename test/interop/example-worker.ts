@@ -1,0 +1,26 @@
+// examples/cloudflare-worker bundled as `wrangler deploy` bundles it (esbuild, one ES
+// module, the workerd export conditions), for the tests that run the Worker in workerd.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Bundles examples/cloudflare-worker/src/index.js into `outfile`. */
+export async function bundleExampleWorker(outfile: string): Promise<void> {
+  // The package's own build first: the example imports its dist/worker.js.
+  const { buildWorker } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as {
+    buildWorker(o: { quiet: boolean }): Promise<unknown>;
+  };
+  await buildWorker({ quiet: true });
+  await build({
+    entryPoints: [`${ROOT}examples/cloudflare-worker/src/index.js`],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser', 'import', 'default'],
+    mainFields: ['module', 'main'],
+    logLevel: 'silent',
+  });
+}
