@@ -2,7 +2,7 @@
 // node:http end to end (the engine of `urlseal serve`). It translates a Node
 // request into the decision's view, and the decision into a denial or a
 // forwarded request; bytes are piped, never converted to Web streams.
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { forwardHeader, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
@@ -44,13 +44,19 @@ const NOT_FORWARDED = new Set([
 ]);
 const NOT_RELAYED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const NULL_BODY = new Set([204, 205, 304]);
+
+/** One request's forwarding state, for the listener that ends the exchange. */
+interface Exchange {
+  upstream: ClientRequest | undefined;
+}
 const NO_LENGTH = new Set(['content-length']);
 // A rewritten manifest has a new length and no content coding, and is never cached.
 const REWRITTEN_DROPS = new Set(['content-length', 'content-encoding', 'cache-control']);
 
 /** Names listed in a Connection header are hop-by-hop too. */
 function connectionNames(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  // `keep-alive` and `close` name no header: the common answer needs no set.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
   return new Set(String(value).split(',').map((name) => name.trim().toLowerCase()));
 }
 
@@ -172,24 +178,22 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const write = log === false ? undefined : (log ?? stdoutLog());
 
   /** When the exchange ends: one access-log line (`code` is the edge's own answer, `detail` why it denied) and the request's duration. */
-  function onClose(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number): void {
+  function finished(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number): void {
     if (write === undefined && recorder === undefined) return;
-    res.once('close', () => {
-      const ms = performance.now() - start;
-      recorder?.recordRequest(decision, ms / 1000);
-      if (write === undefined) return;
-      const code = res.getHeader('x-urlseal-error');
-      const id = requestId(req);
-      const detail = decision.ok ? undefined : decision.detail;
-      // Built as text, not through an object: one line per request is on the hot path. The
-      // codes are constants; everything that came from the request is JSON-escaped.
-      write(
-        `{"method":${JSON.stringify(req.method)},"path":${JSON.stringify(logPath(req.url ?? '', params))},` +
-          `"status":${res.statusCode},"code":${typeof code === 'string' ? JSON.stringify(code) : 'null'}` +
-          `${detail === undefined ? '' : `,"detail":${JSON.stringify(detail)}`}` +
-          `${id === undefined ? '' : `,"requestId":${JSON.stringify(id)}`},"ms":${Math.round(ms)}}`,
-      );
-    });
+    const ms = performance.now() - start;
+    recorder?.recordRequest(decision, ms / 1000);
+    if (write === undefined) return;
+    const code = res.getHeader('x-urlseal-error');
+    const id = requestId(req);
+    const detail = decision.ok ? undefined : decision.detail;
+    // Built as text, not through an object: one line per request is on the hot path. The
+    // codes are constants; everything that came from the request is JSON-escaped.
+    write(
+      `{"method":${JSON.stringify(req.method)},"path":${JSON.stringify(logPath(req.url ?? '', params))},` +
+        `"status":${res.statusCode},"code":${typeof code === 'string' ? JSON.stringify(code) : 'null'}` +
+        `${detail === undefined ? '' : `,"detail":${JSON.stringify(detail)}`}` +
+        `${id === undefined ? '' : `,"requestId":${JSON.stringify(id)}`},"ms":${Math.round(ms)}}`,
+    );
   }
 
   /** An origin failure: counted, and answered 502/504 unless the answer had begun (then the client sees a cut). */
@@ -253,7 +257,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     answer.pipe(res);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, grant: Grant, retried = false): void {
+  function forward(req: IncomingMessage, res: ServerResponse, grant: Grant, exchange: Exchange, retried = false): void {
     const upstream = send({
       agent,
       host: base.hostname,
@@ -273,7 +277,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     upstream.once('error', (error: NodeJS.ErrnoException) => {
       if (answered || res.destroyed) return void res.destroy();
       // A kept-alive socket the origin closed meanwhile: a GET or HEAD may be sent once more.
-      if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') return forward(req, res, grant, true);
+      if (!retried && upstream.reusedSocket && error.code === 'ECONNRESET') return forward(req, res, grant, exchange, true);
       fail(res, 'unavailable');
     });
     upstream.once('response', (answer) => {
@@ -285,19 +289,21 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
         fail(res, 'unrelayable');
       }
     });
-    if (!retried) {
-      res.once('close', () => {
-        if (!res.writableFinished) upstream.destroy(); // the client left: stop pulling from the origin
-      });
-    }
+    exchange.upstream = upstream;
     upstream.end();
   }
 
   function answer(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number, decided: number): void {
     recorder?.recordDecision(decision, (decided - start) / 1000, live.nowSeconds());
-    onClose(req, res, decision, start);
+    const exchange: Exchange = { upstream: undefined };
+    // One listener for the end of the exchange: stop pulling from the origin if the client
+    // left, then log and count.
+    res.once('close', () => {
+      if (exchange.upstream !== undefined && !res.writableFinished) exchange.upstream.destroy();
+      finished(req, res, decision, start);
+    });
     try {
-      if (decision.ok) return forward(req, res, decision);
+      if (decision.ok) return forward(req, res, decision, exchange);
       writeAnswer(res, denialAnswer(decision.code, decision.status, decision.allowOrigin));
     } catch {
       fail(res, 'unavailable'); // an adapter fault after the decision: nothing reached the origin unverified
