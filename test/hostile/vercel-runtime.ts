@@ -3,6 +3,7 @@
 // `edge-runtime` (Vercel's Edge Runtime in Node) to run.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { WORKERS_BUNDLE } from '../interop/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,15 +15,11 @@ export async function bundleVercelMiddleware(env: Record<string, string>): Promi
       resolveDir: `${ROOT}examples/vercel`,
       loader: 'ts',
     },
-    bundle: true,
+    ...WORKERS_BUNDLE,
     format: 'iife',
-    platform: 'neutral',
-    target: 'es2022',
     conditions: ['edge-light', 'worker', 'browser', 'import', 'default'],
-    mainFields: ['module', 'main'],
     define: Object.fromEntries(Object.entries(env).map(([name, value]) => [`process.env.${name}`, JSON.stringify(value)])),
     write: false,
-    logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
 }

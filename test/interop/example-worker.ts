@@ -2,6 +2,7 @@
 // module, the workerd export conditions), for the tests that run the Worker in workerd.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { WORKERS_BUNDLE } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -15,12 +16,6 @@ export async function bundleExampleWorker(outfile: string): Promise<void> {
   await build({
     entryPoints: [`${ROOT}examples/cloudflare-worker/src/index.js`],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser', 'import', 'default'],
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
+    ...WORKERS_BUNDLE,
   });
 }

@@ -161,3 +161,25 @@ ${services.map((s) => `    (name = "${s.name}", address = "127.0.0.1:${s.port}",
 );
 `;
 }
+
+/**
+ * esbuild options of a Workers-style bundle, as wrangler makes one: one ES module for a Web
+ * platform, the export conditions of workerd. Tests add the entry and where it goes.
+ */
+export const WORKERS_BUNDLE: {
+  bundle: true;
+  format: 'esm';
+  platform: 'neutral';
+  target: string;
+  conditions: string[];
+  mainFields: string[];
+  logLevel: 'silent';
+} = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  conditions: ['workerd', 'worker', 'browser', 'import', 'default'],
+  mainFields: ['module', 'main'],
+  logLevel: 'silent',
+};

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '@urlseal/edge';
 import { createSigner } from '@urlseal/sdk';
-import { freePort, startChild, waitForPort, type Child } from '../../../../test/interop/helpers.js';
+import { WORKERS_BUNDLE, freePort, startChild, waitForPort, type Child } from '../../../../test/interop/helpers.js';
 import { CALLS, KEYRINGS, MISUSES, NOW, jwtOf, toJson, type Call } from './cases.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -36,17 +36,11 @@ beforeAll(async () => {
   await build({
     entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser', 'import', 'default'],
-    mainFields: ['module', 'main'],
+    ...WORKERS_BUNDLE,
     alias: {
       '@urlseal/sdk/web': join(ROOT, 'packages/sdk/src/web.ts'),
       '@urlseal/edge/contract': join(ROOT, 'packages/edge/src/contract.ts'),
     },
-    logLevel: 'silent',
   });
   expect(readFileSync(outfile, 'utf8')).not.toMatch(/["']node:/);
   const port = await freePort();
