@@ -56,7 +56,7 @@ export interface ResolvedOptions {
   readonly algorithms: ReadonlySet<string> | undefined;
   readonly statuses: Record<DenialCode, number>;
   readonly params: TokenParams;
-  /** Now, in Unix milliseconds; throws when a `currentDate` function gives no valid Date. */
+  /** Now, in Unix milliseconds; NaN when a `currentDate` function gives no valid Date (it never throws). */
   readonly clock: () => number;
   /** Origins that may read denials, `'*'` for any, or none. */
   readonly cors: ReadonlySet<string> | '*' | undefined;
@@ -129,6 +129,20 @@ function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
   return new Set(value as string[]);
 }
 
+/**
+ * A clock that never throws: a `currentDate` function that fails reads as NaN,
+ * so every reader (the decision answers 503, metrics skip the sample) fails closed.
+ */
+function readTimeOrNaN(clock: () => number): () => number {
+  return () => {
+    try {
+      return clock();
+    } catch {
+      return Number.NaN;
+    }
+  };
+}
+
 /** Validates every option of createVerifier and fills in the defaults. */
 export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
   if (!isObject(options)) throw new TypeError('createVerifier: options must be an object with a "keyring"');
@@ -143,7 +157,7 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     algorithms: readAlgorithms(options.algorithms),
     statuses: readStatuses(options.statuses, options.preset),
     params: readTokenParams(options.params, 'createVerifier'),
-    clock: readClock(options.currentDate, 'createVerifier'),
+    clock: readTimeOrNaN(readClock(options.currentDate, 'createVerifier')),
     cors: readCors(options.cors),
   };
 }

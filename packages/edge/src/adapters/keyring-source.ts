@@ -574,7 +574,7 @@ export interface LiveVerifier {
   readonly source: KeyringSource;
   /** Never throws and never rejects: no keyring is a 503 `ERR_KEYRING_UNAVAILABLE` denial, any fault a denial. */
   decide(view: RequestView): MaybeAsync<Decision>;
-  /** Now in Unix seconds by the verifier's clock (for a grant's remaining lifetime). */
+  /** Now in Unix seconds by the verifier's clock (for a grant's remaining lifetime); NaN when that clock fails, never a throw. */
   nowSeconds(): number;
 }
 

@@ -193,9 +193,11 @@ export function createMetrics(options: MetricsOptions = {}): UrlsealMetrics {
       decisionSeconds.observe(seconds);
       if (!decision.ok) return decisionChild('denied', decision.code, decision.scheme ?? 'none').inc();
       decisionChild('granted', 'none', decision.scheme).inc();
+      const left = decision.claims.exp - nowSeconds;
+      if (!Number.isFinite(left)) return; // a failed clock: no sample (prom-client throws on NaN)
       let observer = remainingChildren.get(decision.scheme);
       if (observer === undefined) remainingChildren.set(decision.scheme, (observer = remaining.labels(decision.scheme)));
-      observer.observe(Math.max(0, decision.claims.exp - nowSeconds));
+      observer.observe(Math.max(0, left));
     },
     recordRequest(decision: Decision, seconds: number): void {
       (decision.ok ? requestChildren.granted : requestChildren.denied).observe(seconds);

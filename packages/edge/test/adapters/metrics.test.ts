@@ -194,6 +194,36 @@ describe('createEdgeServer({ metrics })', () => {
     }
   });
 
+  it('a clock that fails is a counted 503, never a crash, and a grant whose lifetime cannot be read is still served', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    let calls = 0;
+    // Odd calls (the decision's) work and even ones (the metrics' reading of now) fail, once `flaky`.
+    let flaky = false;
+    const currentDate = () => (flaky && ++calls % 2 === 0 ? new Date(Number.NaN) : new Date());
+    const broken = createEdgeServer({ origin: originUrl, keyring: KEYRING, metrics, log: false, currentDate: () => new Date(Number.NaN) });
+    const edge = createEdgeServer({ origin: originUrl, keyring: KEYRING, metrics, log: false, currentDate });
+    const brokenBase = await listen(broken);
+    const base = await listen(edge);
+    try {
+      const token = jwt({ path: '/v/*' });
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${brokenBase}/v/a.mp4?token=${token}`);
+        expect(res.status).toBe(503);
+        expect(res.headers.get('x-urlseal-error')).toBe('ERR_KEYRING_UNAVAILABLE');
+      }
+      flaky = true;
+      expect((await fetch(`${base}/v/a.mp4?token=${token}`)).status).toBe(200);
+      expect(calls).toBe(2);
+      const text = await scrape(metrics);
+      expect(sample(text, 'urlseal_decisions_total', { result: 'denied', code: 'ERR_KEYRING_UNAVAILABLE', scheme: 'jwt' })).toBe(2);
+      expect(sample(text, 'urlseal_decisions_total', { result: 'granted', code: 'none', scheme: 'jwt' })).toBe(1);
+      expect(sample(text, 'urlseal_granted_token_remaining_seconds_count', { scheme: 'jwt' })).toBeUndefined();
+    } finally {
+      await close(broken);
+      await close(edge);
+    }
+  });
+
   it('includes the default process metrics unless turned off', async () => {
     const text = await scrape(createMetrics());
     expect(text).toContain('process_resident_memory_bytes');
@@ -227,6 +257,22 @@ describe('urlseal({ metrics }) for Express', () => {
       expect(sample(text, 'urlseal_decisions_total', { result: 'denied', code: 'ERR_TOKEN_MISSING', scheme: 'none' })).toBe(1);
       expect(sample(text, 'urlseal_decisions_total', { result: 'denied', code: 'ERR_SIGNATURE_INVALID', scheme: 'jwt' })).toBe(1);
       expect(sample(text, 'urlseal_request_duration_seconds_count', { result: 'granted' })).toBe(2);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('answers a clock that fails with a counted 503, never a 500', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const app = express();
+    app.use('/v', urlseal({ keyring: KEYRING, metrics, currentDate: () => new Date(Number.NaN) }), (_req, res) => void res.send('file'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v/a.mp4?token=${jwt({ path: '/v/*' })}`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: 'ERR_KEYRING_UNAVAILABLE' });
+      expect(sample(await scrape(metrics), 'urlseal_decisions_total', { result: 'denied', code: 'ERR_KEYRING_UNAVAILABLE', scheme: 'jwt' })).toBe(1);
     } finally {
       await close(server);
     }
