@@ -2,6 +2,7 @@
 // request, and removing every carrier from what is forwarded, so origin logs
 // and cache keys never hold a token. Pure string work on the raw target, on
 // the JavaScript floor (scripts/floor.js).
+import { isPlainObject } from './lib/own.js';
 import { readTarget, type Target } from './target.js';
 
 /**
@@ -60,7 +61,7 @@ export function readTokenParams(value: unknown, caller?: string): TokenParams {
     throw new TypeError(`${caller ?? 'createVerifier'}: option "${name}" ${problem}`);
   };
   if (value === undefined) return DEFAULT_TOKEN_PARAMS;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('params', 'must be an object');
+  if (!isPlainObject(value)) return fail('params', 'must be an object');
   const params: Record<string, string> = { ...DEFAULT_TOKEN_PARAMS };
   const names = Object.keys(value);
   for (let i = 0; i < names.length; i++) {

@@ -1,5 +1,6 @@
 import { UrlsealError } from './errors.js';
 import { decodeBase64url } from './lib/base64url.js';
+import { isPlainObject } from './lib/own.js';
 import { encodeUtf8 } from './lib/utf8.js';
 
 /**
@@ -109,10 +110,6 @@ const FIX_SECRET = 'use at least 32 bytes (urlseal keygen makes one)';
 
 function fail(member: string, problem: string): never {
   throw new UrlsealError('ERR_KEYRING_INVALID', `${member}: ${problem}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function checkKid(member: string, kid: unknown): string {

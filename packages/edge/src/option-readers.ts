@@ -3,13 +3,11 @@
 // the same mistakes with the same messages (naming the caller and the option).
 import { UrlsealError } from './errors.js';
 import { createKeyring, type Keyring, type KeyringJson } from './keyring.js';
+import { isPlainObject } from './lib/own.js';
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isKeyring(value: unknown): value is Keyring {
-  return isObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
+/** Whether a `keyring` option is a `Keyring` already (made by createKeyring), not its JSON. */
+export function isKeyring(value: unknown): value is Keyring {
+  return isPlainObject(value) && value.keys instanceof Map && Array.isArray(value.secureToken);
 }
 
 /**
@@ -37,7 +35,7 @@ export function readKeyring(value: unknown, caller: string): Keyring {
     }
     return createKeyring(value);
   }
-  if (isObject(value)) return createKeyring(value as KeyringJson);
+  if (isPlainObject(value)) return createKeyring(value as KeyringJson);
   throw new TypeError(`${caller}: option "keyring" is required: a keyring, its JSON object or its JSON text (urlseal keygen makes one)`);
 }
 

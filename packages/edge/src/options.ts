@@ -3,6 +3,7 @@
 import { DENIAL_STATUS, isDenialCode, type DenialCode } from './errors.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from './defaults.js';
 import type { JwtAlgorithm, Keyring, KeyringJson } from './keyring.js';
+import { isPlainObject } from './lib/own.js';
 import { readClock, readKeyring } from './option-readers.js';
 import { readTokenParams, type TokenParams } from './carriers.js';
 
@@ -72,10 +73,6 @@ function optionError(name: string, problem: string): never {
   throw new TypeError(`createVerifier: option "${name}" ${problem}`);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function readSeconds(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
@@ -106,7 +103,7 @@ function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, nu
   const table: Record<string, number> = { ...DENIAL_STATUS };
   if (preset === 'cloudfront') for (const code of Object.keys(table)) table[code] = 401;
   if (statuses === undefined) return table as Record<DenialCode, number>;
-  if (!isObject(statuses)) optionError('statuses', 'must be an object of denial code → HTTP status');
+  if (!isPlainObject(statuses)) optionError('statuses', 'must be an object of denial code → HTTP status');
   for (const [code, status] of Object.entries(statuses)) {
     if (!isDenialCode(code)) optionError(`statuses.${code}`, 'is not a denial code');
     if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) {
@@ -145,7 +142,7 @@ function readTimeOrNaN(clock: () => number): () => number {
 
 /** Validates every option of createVerifier and fills in the defaults. */
 export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
-  if (!isObject(options)) throw new TypeError('createVerifier: options must be an object with a "keyring"');
+  if (!isPlainObject(options)) throw new TypeError('createVerifier: options must be an object with a "keyring"');
   for (const name of Object.keys(options)) if (!OPTION_NAMES.has(name)) optionError(name, 'is unknown');
   if (options.keyring === undefined) optionError('keyring', 'is required');
   return {

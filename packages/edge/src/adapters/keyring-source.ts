@@ -12,6 +12,7 @@ import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestVi
 import { createKeyring, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
 import { createVerifier, type VerifierOptions } from '../node.js';
 import { UrlsealError } from '../errors.js';
+import { isKeyring } from '../option-readers.js';
 import { readVerifierOptions } from '../options.js';
 import type { Verifier } from '../verifier.js';
 
@@ -173,10 +174,6 @@ function validate(text: string): Keyring {
     }
   }
   return keyring;
-}
-
-function isKeyring(value: unknown): value is Keyring {
-  return typeof value === 'object' && value !== null && (value as Keyring).keys instanceof Map && Array.isArray((value as Keyring).secureToken);
 }
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
