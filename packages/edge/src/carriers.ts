@@ -132,7 +132,7 @@ const MALFORMED = 'malformed';
 const PLUS = /\+/g;
 
 /** Form-decodes a query component (`+` is a space); `undefined` on a bad escape. */
-function decodeComponent(raw: string): string | undefined {
+export function decodeComponent(raw: string): string | undefined {
   if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) return raw;
   try {
     return decodeURIComponent(raw.replace(PLUS, ' '));

@@ -4,7 +4,7 @@
 // URI inside the grant, on the request's own scheme and authority, gets the
 // same token back. Every other byte stays as it was. Work is linear, done in
 // slices that let other requests run, and bounded in what is read and written.
-import type { TokenParams } from './carriers.js';
+import { decodeComponent, type TokenParams } from './carriers.js';
 import { matchesGrant, tryCanonicalPath } from './path.js';
 import { parseUriReference, resolveReference, type UriParts } from './uri.js';
 
@@ -79,20 +79,17 @@ interface Context {
   readonly authority: string;
   readonly grant: readonly string[];
   readonly suffix: string;
-  readonly carriers: readonly string[];
+  readonly params: TokenParams;
 }
 
-function hasCarrier(query: string | undefined, carriers: readonly string[]): boolean {
+/** Whether a URI's query already names a carrier, read as the edge reads query names (scanQuery). */
+function hasCarrier(query: string | undefined, params: TokenParams): boolean {
   if (query === undefined) return false;
   for (const part of query.split('&')) {
     const eq = part.indexOf('=');
-    let name = eq < 0 ? part : part.slice(0, eq);
-    try {
-      name = decodeURIComponent(name.replaceAll('+', ' '));
-    } catch {
-      return true; // undecodable: treat as a carrier, leave the URI alone
-    }
-    if (carriers.includes(name)) return true;
+    const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
+    // Undecodable: treat it as a carrier and leave the URI alone.
+    if (name === undefined || name === params.token || name === params.st || name === params.e) return true;
   }
   return false;
 }
@@ -105,7 +102,7 @@ function rewriteUri(uri: string, ctx: Context): string {
   if (target.scheme?.toLowerCase() !== ctx.scheme || target.authority?.toLowerCase() !== ctx.authority) return uri;
   const path = tryCanonicalPath(target.path);
   if (path === undefined || !matchesGrant(path, ctx.grant)) return uri;
-  if (hasCarrier(target.query, ctx.carriers)) return uri;
+  if (hasCarrier(target.query, ctx.params)) return uri;
   const hash = uri.indexOf('#');
   const head = hash < 0 ? uri : uri.slice(0, hash);
   const tail = hash < 0 ? '' : uri.slice(hash);
@@ -188,7 +185,7 @@ export async function rewriteManifest(text: string, rewrite: ManifestRewrite): P
     authority: base.authority.toLowerCase(),
     grant: rewrite.grant,
     suffix: `${params.token}=${rewrite.token}`,
-    carriers: [params.token, params.st, params.e],
+    params,
   };
   const parts: string[] = [];
   let size = 0;
