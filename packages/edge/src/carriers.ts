@@ -194,16 +194,13 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
     start = end + 1;
   }
   if (kept === undefined) return { source: undefined, forward: `?${query}` };
-  let source: TokenSource = MALFORMED;
-  if (malformed) source = MALFORMED;
-  else if (token !== undefined) source = st === undefined && e === undefined && token !== '' ? { scheme: 'jwt', carrier: 'query', token } : MALFORMED;
-  else if (st !== undefined && e !== undefined) source = { scheme: 'secure-token', carrier: 'query', st, e };
+  // A bad escape or a repeated carrier is malformed; so is a token beside st/e, an empty token, or st without e.
+  const source: TokenSource = malformed
+    ? MALFORMED
+    : token !== undefined
+      ? st === undefined && e === undefined && token !== '' ? { scheme: 'jwt', carrier: 'query', token } : MALFORMED
+      : st !== undefined && e !== undefined ? { scheme: 'secure-token', carrier: 'query', st, e } : MALFORMED;
   return { source, forward: kept === '' ? '' : `?${kept}` };
-}
-
-/** The query forwarded to the origin: every `token`/`st`/`e` parameter removed, the rest as received. */
-export function forwardQuery(query: string | undefined, params: TokenParams): string {
-  return scanQuery(query, params).forward;
 }
 
 // `Bearer`, case-insensitive, then a run of spaces or tabs or the end (SPEC §6);
