@@ -154,7 +154,7 @@ function then<T, R>(value: MaybeAsync<T>, next: (settled: T) => MaybeAsync<R>): 
   return isThenable(value) ? value.then(next) : next(value);
 }
 
-/** A denial with the status `p` answers for `code`; `detail` is for logs (`DETAILS && '…'`: lib/details.ts). */
+/** A denial with the status `p` answers for `code`; `detail` is for logs (`DETAILS && '…'`: lib/flags.ts). */
 export function deny(p: Prepared, code: DenialCode, detail?: string | false): Denial {
   return { ok: false, status: p.statuses[code], code, detail: detail || undefined };
 }

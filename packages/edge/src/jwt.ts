@@ -252,7 +252,7 @@ function audienceMatches(aud: unknown, allowed: Allowlist): boolean {
  */
 export interface ClaimFailure {
   readonly code: DenialCode;
-  /** Absent in bundles built without detail texts (lib/details.ts). */
+  /** Absent in bundles built without detail texts (DETAILS in lib/flags.ts). */
   readonly claim?: string | undefined;
 }
 

@@ -44,14 +44,14 @@ const NOT_FORWARDED = new Set([
 ]);
 const NOT_RELAYED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 const NULL_BODY = new Set([204, 205, 304]);
+const NO_LENGTH = new Set(['content-length']);
+// A rewritten manifest has a new length and no content coding, and is never cached.
+const REWRITTEN_DROPS = new Set(['content-length', 'content-encoding', 'cache-control']);
 
 /** One request's forwarding state, for the listener that ends the exchange. */
 interface Exchange {
   upstream: ClientRequest | undefined;
 }
-const NO_LENGTH = new Set(['content-length']);
-// A rewritten manifest has a new length and no content coding, and is never cached.
-const REWRITTEN_DROPS = new Set(['content-length', 'content-encoding', 'cache-control']);
 
 /** Names listed in a Connection header are hop-by-hop too. */
 function connectionNames(value: string | string[] | undefined): Set<string> | undefined {

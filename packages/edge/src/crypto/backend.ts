@@ -6,14 +6,14 @@ import type { KeyEntry } from '../keyring.js';
  * Verifies a JWS signature (given as its canonical base64url segment) over
  * the signing input with one prepared key. May answer synchronously
  * (node:crypto) or asynchronously (crypto.subtle).
-  */
+ */
 export type SignatureCheck = (signingInput: string, signature: string) => boolean | Promise<boolean>;
 
 /**
  * Whether `st` (22 canonical base64url characters) equals
  * base64url(md5(secret + path + expires)) for one prepared secret, compared in
  * constant time.
-  */
+ */
 export type SecureTokenCheck = (path: string, expires: string, st: string) => boolean;
 
 /**
