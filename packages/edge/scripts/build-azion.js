@@ -3,18 +3,15 @@
 // Service-Worker-syntax script (`addEventListener('firewall', …)`), Web APIs
 // only (crypto.subtle and the pure-JS md5: Azion's WebCrypto has no MD5),
 // minified; fails if a `node:` import slipped in.
-import { build } from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { runAsScript } from './main.js';
+import { buildWebBundle } from './web.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outfile = `${root}dist/azion.js`;
 
-/** The esbuild options of the Azion bundle (the bench measures the same build). */
-export const AZION_BUILD_OPTIONS = Object.freeze({
+const AZION_BUILD_OPTIONS = Object.freeze({
   entryPoints: [`${root}src/adapters/azion-function.ts`],
-  outfile,
+  outfile: `${root}dist/azion.js`,
   bundle: true,
   format: 'iife',
   platform: 'neutral',
@@ -27,19 +24,12 @@ export const AZION_BUILD_OPTIONS = Object.freeze({
 });
 
 /** Builds dist/azion.js and returns `{ outfile, minified, gzipped }` in bytes. */
-export async function buildAzion({ quiet = false } = {}) {
-  mkdirSync(`${root}dist`, { recursive: true });
-  await build({ ...AZION_BUILD_OPTIONS, logLevel: quiet ? 'silent' : 'warning' });
-  const code = readFileSync(outfile);
-  if (/["']node:/.test(code.toString('utf8'))) throw new Error('dist/azion.js imports a node: module; Azion runs Web APIs only');
-  const sizes = { outfile, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
-  if (!quiet) console.log(`@urlseal/edge: dist/azion.js ${sizes.minified} B minified, ${sizes.gzipped} B gzipped`);
-  return sizes;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildAzion().catch((error) => {
-    console.error(`build-azion: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+export function buildAzion({ quiet = false } = {}) {
+  return buildWebBundle('dist/azion.js', AZION_BUILD_OPTIONS, {
+    importsNode: /["']node:/,
+    runtime: 'Azion runs Web APIs only',
+    quiet,
   });
 }
+
+runAsScript(import.meta.url, 'build-azion', buildAzion);

@@ -5,6 +5,7 @@
 // an njs module with the validated keyring; the bundle alone is no module yet.
 import { fileURLToPath } from 'node:url';
 import { buildFloorBundle } from './floor.js';
+import { runAsScript } from './main.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,9 +16,4 @@ export async function buildNginxBundle({ quiet = false } = {}) {
   return sizes;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildNginxBundle().catch((error) => {
-    console.error(`build-nginx: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  });
-}
+runAsScript(import.meta.url, 'build-nginx', buildNginxBundle);

@@ -2,18 +2,16 @@
 // Bundles the Workers adapter into one ES module: packages/edge/dist/worker.js.
 // Platform neutral, no `node` condition (so the crypto.subtle backend is used),
 // minified; fails if any `node:` import slipped in. Prints minified and gzipped sizes.
-import { build } from 'esbuild';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { runAsScript } from './main.js';
+import { buildWebBundle } from './web.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outfile = `${root}dist/worker.js`;
 
 /** The esbuild options of the Worker bundle (the bench measures the same build). */
 export const WORKER_BUILD_OPTIONS = Object.freeze({
   entryPoints: [`${root}src/adapters/worker.ts`],
-  outfile,
+  outfile: `${root}dist/worker.js`,
   bundle: true,
   format: 'esm',
   platform: 'neutral',
@@ -25,24 +23,14 @@ export const WORKER_BUILD_OPTIONS = Object.freeze({
   tsconfig: `${root}tsconfig.json`,
 });
 
-/** Builds dist/worker.js and returns `{ outfile, minified, gzipped }` in bytes. */
-export async function buildWorker({ quiet = false } = {}) {
-  mkdirSync(`${root}dist`, { recursive: true });
-  await build({ ...WORKER_BUILD_OPTIONS, logLevel: quiet ? 'silent' : 'warning' });
-  const code = readFileSync(outfile);
-  if (/\bfrom\s*["']node:|import\(\s*["']node:|require\(\s*["']node:/.test(code.toString('utf8'))) {
-    throw new Error('dist/worker.js imports a node: module; the Worker bundle must use Web APIs only');
-  }
-  const sizes = { outfile, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
-  if (!quiet) {
-    console.log(`@urlseal/edge: dist/worker.js ${sizes.minified} B minified, ${sizes.gzipped} B gzipped`);
-  }
-  return sizes;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildWorker().catch((error) => {
-    console.error(`build-worker: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+/** Builds dist/worker.js and returns `{ outfile, minified, gzipped }` in bytes (and esbuild's `metafile` when asked for). */
+export function buildWorker({ quiet = false, metafile = false } = {}) {
+  return buildWebBundle('dist/worker.js', WORKER_BUILD_OPTIONS, {
+    importsNode: /\bfrom\s*["']node:|import\(\s*["']node:|require\(\s*["']node:/,
+    runtime: 'the Worker bundle must use Web APIs only',
+    quiet,
+    metafile,
   });
 }
+
+runAsScript(import.meta.url, 'build-worker', buildWorker);

@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
  * ParsedJwt, Decision…) that a sealed bundle may rename. Never a name that
  * crosses the bundle's edge: config/JSON members, claims, event fields.
  */
-export const INTERNAL_PROPERTIES = new RegExp(
+const INTERNAL_PROPERTIES = new RegExp(
   `^(?:${[
     'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
     'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
@@ -38,7 +38,7 @@ const FLOOR_FLAGS = {
 };
 
 /** esbuild options shared by the floor bundles. */
-export const FLOOR_BUILD_OPTIONS = Object.freeze({
+const FLOOR_BUILD_OPTIONS = Object.freeze({
   bundle: true,
   platform: 'neutral',
   target: 'es2017',
@@ -78,7 +78,7 @@ export const FLOOR_BUILD_OPTIONS = Object.freeze({
 });
 
 /** Runtime APIs the floor lacks, as they would appear in a minified bundle. */
-export const FLOOR_FORBIDDEN = [
+const FLOOR_FORBIDDEN = [
   /\bnew (?:Map|Set|WeakMap|WeakSet|WeakRef)\b/,
   /\bText(?:De|En)coder\b/,
   /\bObject\.hasOwn\b/,
@@ -91,7 +91,7 @@ export const FLOOR_FORBIDDEN = [
 ];
 
 /** Throws naming the first forbidden API found in `code`. */
-export function checkFloor(name, code) {
+function checkFloor(name, code) {
   for (const pattern of FLOOR_FORBIDDEN) {
     const found = pattern.exec(code);
     if (found) throw new Error(`${name} uses ${found[0]}, which CloudFront Functions / njs lack (see scripts/floor.js)`);
@@ -116,7 +116,7 @@ export async function buildFloorBundle(root, entry, out, { quiet = false } = {})
 }
 
 /** esbuild's "not supported yet" errors, with the hint a maintainer needs. */
-export function explainFloorError(name, error) {
+function explainFloorError(name, error) {
   const message = error instanceof Error ? error.message : String(error);
   if (!message.includes('configured target environment')) return error;
   return new Error(`${name}: a module it imports uses syntax the JavaScript floor lacks (see scripts/floor.js):\n${message}`);
