@@ -3,12 +3,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { urlseal } from '@urlseal/edge/express';
 import type { SeenByOrigin } from './assertions.js';
-import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { KEYRING_JSON } from './cases.js';
 import { NOW_DATE } from './helpers.js';
-import { checkAnswer, flat, originAnswer, sendRaw } from './http.js';
+import { flat, hostileTableOverHttp, originAnswer } from './http.js';
 
 let server: Server;
 let port = 0;
@@ -33,11 +33,4 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('hostile table over HTTP (Express middleware)', () => {
-  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
-    const ctx = new Ctx();
-    const request = hostile.build(ctx);
-    seen.length = 0;
-    checkAnswer(hostile, ctx, request, await sendRaw(port, request), seen);
-  });
-});
+hostileTableOverHttp('hostile table over HTTP (Express middleware)', { port: () => port, seen });

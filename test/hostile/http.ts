@@ -1,12 +1,12 @@
 // Running the hostile table over real HTTP: a raw-socket client (the request line goes out
 // byte for byte, so nothing on the client side normalises or refuses a target) and the
-// checks every HTTP runner shares (serve, Express, the Worker in workerd).
+// checks every HTTP runner shares (serve, Express, the Worker in workerd, Vercel, Deno, nginx).
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import { expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
-import type { Ctx, Expectation, HostileCase, HostileRequest } from './cases.js';
+import { CASES, Ctx, type Expectation, type HostileCase, type HostileRequest } from './cases.js';
 
 export const ORIGIN_BODY = 'origin-body-0123456789';
 
@@ -83,6 +83,38 @@ export function checkAnswer(hostile: HostileCase, ctx: Ctx, request: HostileRequ
     expect(seen, 'a denied request must never reach the origin').toHaveLength(0);
   }
   for (const s of seen) assertNoCarrier(s, ctx.secrets);
+}
+
+/** One running edge the table is sent to over HTTP, and how its runtime legitimately differs. */
+export interface HttpEdge {
+  /** The edge's port on 127.0.0.1 (read when each case runs, after beforeAll started it). */
+  port(): number;
+  /** What the recording origin saw, emptied before each case. */
+  readonly seen: SeenByOrigin[];
+  /** Headers the platform adds to every request (e.g. its client-address header). */
+  readonly headers?: Record<string, string>;
+  /** The expectation in this runtime, when it differs from the case's own (documented at the override). */
+  expectation?(hostile: HostileCase): Expectation;
+  /** Whether the server in front of the edge code answered this itself (before the edge ran): allowed, but never granted. */
+  refusedBeforeEdge?(hostile: HostileCase, answer: Sent): boolean;
+}
+
+/** The whole hostile table over real HTTP against one edge, each case a test. */
+export function hostileTableOverHttp(title: string, edge: HttpEdge): void {
+  describe(title, () => {
+    test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
+      const ctx = new Ctx();
+      const request = hostile.build(ctx);
+      edge.seen.length = 0;
+      const answer = await sendRaw(edge.port(), request, edge.headers);
+      if (edge.refusedBeforeEdge?.(hostile, answer)) {
+        expect(answer.headers['x-urlseal-error']).toBeUndefined();
+        expect(edge.seen).toHaveLength(0);
+        return;
+      }
+      checkAnswer(hostile, ctx, request, answer, edge.seen, edge.expectation?.(hostile) ?? hostile.expect);
+    });
+  });
 }
 
 /** The recording origin's answer: Range gives 206, HEAD no body. */

@@ -3,12 +3,12 @@
 // on raw sockets, so every target reaches the edge exactly as written.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import type { SeenByOrigin } from './assertions.js';
-import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { KEYRING_JSON } from './cases.js';
 import { NOW_DATE } from './helpers.js';
-import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
+import { hostileTableOverHttp, startRecordingOrigin, type RecordingOrigin } from './http.js';
 
 let origin: RecordingOrigin | undefined;
 let edge: Server;
@@ -46,11 +46,4 @@ afterAll(async () => {
   await origin?.close();
 });
 
-describe('hostile table over HTTP (createEdgeServer)', () => {
-  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
-    const ctx = new Ctx();
-    const request = hostile.build(ctx);
-    seen.length = 0;
-    checkAnswer(hostile, ctx, request, await sendRaw(edgePort, request), seen);
-  });
-});
+hostileTableOverHttp('hostile table over HTTP (createEdgeServer)', { port: () => edgePort, seen });

@@ -3,11 +3,11 @@
 // Edge Runtime in Node), in front of a recording node:http origin. Vercel's edge sets
 // x-real-ip; the runner sends it as the platform would (the suite's client address).
 import { EdgeRuntime, runServer } from 'edge-runtime';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { SeenByOrigin } from './assertions.js';
-import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { KEYRING_JSON } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
-import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
+import { hostileTableOverHttp, startRecordingOrigin, type RecordingOrigin } from './http.js';
 import { bundleVercelMiddleware } from './vercel-runtime.js';
 
 let origin: RecordingOrigin | undefined;
@@ -31,12 +31,9 @@ afterAll(async () => {
   await origin?.close();
 });
 
-describe('hostile table over HTTP (examples/vercel/middleware.ts in edge-runtime)', () => {
-  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
-    const ctx = new Ctx();
-    const request = hostile.build(ctx);
-    seen.length = 0;
-    const answer = await sendRaw(port, request, { 'x-real-ip': CLIENT_IP });
-    checkAnswer(hostile, ctx, request, answer, seen, hostile.whatwg ?? hostile.expect);
-  });
+hostileTableOverHttp('hostile table over HTTP (examples/vercel/middleware.ts in edge-runtime)', {
+  port: () => port,
+  seen,
+  headers: { 'x-real-ip': CLIENT_IP },
+  expectation: (hostile) => hostile.whatwg ?? hostile.expect,
 });

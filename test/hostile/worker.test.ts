@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { bundleExampleWorker } from '../interop/example-worker.js';
 import { freePort, startChild, waitForPort, type Child } from '../interop/helpers.js';
 import type { SeenByOrigin } from './assertions.js';
-import { CASES, Ctx, KEYRING_JSON, type HostileCase } from './cases.js';
+import { KEYRING_JSON } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
-import { checkAnswer, sendRaw, startRecordingOrigin, type RecordingOrigin } from './http.js';
+import { hostileTableOverHttp, startRecordingOrigin, type RecordingOrigin } from './http.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let dir = '';
@@ -41,12 +41,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('hostile table over HTTP (dist/worker.js in workerd)', () => {
-  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
-    const ctx = new Ctx();
-    const request = hostile.build(ctx);
-    seen.length = 0;
-    const answer = await sendRaw(port, request, { 'cf-connecting-ip': CLIENT_IP });
-    checkAnswer(hostile, ctx, request, answer, seen, hostile.worker ?? hostile.expect);
-  });
+hostileTableOverHttp('hostile table over HTTP (dist/worker.js in workerd)', {
+  port: () => port,
+  seen,
+  headers: { 'cf-connecting-ip': CLIENT_IP },
+  expectation: (hostile) => hostile.worker ?? hostile.expect,
 });
