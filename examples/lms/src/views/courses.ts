@@ -1,3 +1,4 @@
+import type { UrlsealClaims } from '@urlseal/sdk';
 import type { Course, Lesson } from '../catalogue.js';
 import type { SignedLink } from '../links.js';
 import { html, type SafeHtml } from './html.js';
@@ -71,7 +72,7 @@ export interface TryIt {
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf']);
 
-function claimRows(claims: Record<string, unknown>): SafeHtml {
+function claimRows(claims: UrlsealClaims): SafeHtml {
   return html`${Object.entries(claims).map(([name, value]) =>
     TIME_CLAIMS.has(name) && typeof value === 'number'
       ? html`<tr><th scope="row"><code>${name}</code></th><td><code data-claim="${name}">${value}</code> <span class="muted small" data-claim-time="${name}">${humanTime(value)}</span></td></tr>`
