@@ -58,7 +58,7 @@ ${lessonList(course)}`,
 }
 
 /** Unix seconds as a UTC date and time, e.g. `2026-11-30 12:40:05 UTC`. */
-export function humanTime(unix: number): string {
+function humanTime(unix: number): string {
   return `${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
