@@ -14,7 +14,6 @@
 // verdict per check. LOADTEST_TRACE=1 also prints the RSS every 5 s.
 // Exit 1 when a check fails. `runLoadtest()` is what the test suite calls.
 import { spawn } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, waitForPort } from './lib/ports.js';
+import { jwt as mintJwt, secureTokenQuery } from './lib/tokens.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECRET = 'loadtest-secret-of-at-least-32-bytes!!!';
@@ -55,12 +55,9 @@ function rss(pid) {
   return Number(kb) * 1024;
 }
 
-const enc = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function jwt(claims, { kid = 'l1', alg = 'HS256', secret = SECRET } = {}) {
-  const input = `${enc({ alg, kid, typ: 'JWT' })}.${enc(claims)}`;
-  return alg === 'none' ? `${input}.` : `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
-}
-const secureQuery = (path, e) => `st=${createHash('md5').update(`${ST_SECRET}${path}${e}`).digest('base64url')}&e=${e}`;
+/** A JWT for the edge's key l1, or with `{ kid }` / `{ alg: 'none' }` a forged one. */
+const jwt = (claims, header = {}) => mintJwt(claims, { kid: 'l1', secret: SECRET, ...header });
+const secureQuery = (path, e) => secureTokenQuery(ST_SECRET, path, e);
 const tamper = (token) => token.slice(0, -2) + (token.endsWith('AA') ? 'BA' : 'AA');
 
 /** The request mix: valid ones with the status they must get, bad ones with the denial code. */

@@ -15,7 +15,7 @@
 //   `of: 'extra:<key>'` compares an extra field (e.g. p99) instead of the value.
 //
 // Rounds run one after another over every row, so the rows of a group meet the same
-// conditions. Env: BENCH_ROUNDS (default 3), BENCH_SECONDS (per timed row and round,
+// conditions. Env: BENCH_ROUNDS (at least 3, default 3), BENCH_SECONDS (per timed row and round,
 // default 1), BENCH_ONLY (a section file name). Results: stdout and bench/results.json.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -59,7 +59,6 @@ function createBench() {
   const bench = async (name, fn, { group = 'default', peerOf } = {}) => {
     rows.push({ kind: 'timed', name, fn, group, peerOf, unit: 'ops/s', values: [] });
   };
-  bench.bench = bench;
   bench.measure = async (name, fn, { group = 'default', unit = '', peerOf, lowerIsBetter = false } = {}) => {
     rows.push({ kind: 'measured', name, fn, group, peerOf, unit, lowerIsBetter, values: [], extras: [] });
   };

@@ -6,12 +6,12 @@
 // proxy and ≥ 0.4× nginx, p99 ≤ 2× the bare proxy's; Express overhead ≤ 10%. Issue 9:
 // serve with Prometheus metrics on ≥ 0.9× serve without.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from '../lib/ports.js';
+import { jwt as mintJwt, secureTokenQuery } from '../lib/tokens.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GROUP = 'HTTP: 1 KB file through a proxy (wrk -t1 -c32, loopback)';
@@ -96,18 +96,15 @@ server { listen 127.0.0.1:${nginxProxy};
   await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(sealedExpress), join(dir, 'www'), '--urlseal'], sealedExpress, { URLSEAL_KEYRING: keyring });
 
   const now = Math.floor(Date.now() / 1000);
-  const enc = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const input = `${enc({ alg: 'HS256', kid: 'b1', typ: 'JWT' })}.${enc({ exp: now + 3600, iat: now, path: '/files/*' })}`;
-  const jwt = `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
-  const e = now + 3600;
-  const st = createHash('md5').update(`${ST_SECRET}${FILE}${e}`).digest('base64url');
+  const jwt = mintJwt({ exp: now + 3600, iat: now, path: '/files/*' }, { kid: 'b1', secret: SECRET });
+  const stQuery = secureTokenQuery(ST_SECRET, FILE, now + 3600);
   const base = (port) => `http://127.0.0.1:${port}`;
 
   await bench.measure('bare Node keep-alive proxy', wrk(`${base(bare)}${FILE}`), { group: GROUP, unit: 'req/s' });
   await bench.measure('urlseal serve, JWT path token', wrk(`${base(serve)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
-  await bench.measure('urlseal serve, secure-token', wrk(`${base(serve)}${FILE}?st=${st}&e=${e}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
+  await bench.measure('urlseal serve, secure-token', wrk(`${base(serve)}${FILE}?${stQuery}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   await bench.measure('urlseal serve --metrics, JWT path token', wrk(`${base(serveMetrics)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'urlseal serve, JWT path token' });
-  await bench.measure('nginx secure_link + proxy_pass', wrk(`${base(nginxProxy)}${FILE}?st=${st}&e=${e}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
+  await bench.measure('nginx secure_link + proxy_pass', wrk(`${base(nginxProxy)}${FILE}?${stQuery}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   for (const row of ['urlseal serve, JWT path token', 'urlseal serve, secure-token']) {
     bench.goal({ name: `${row} ≥ 0.8× bare proxy`, group: GROUP, row, peer: 'bare Node keep-alive proxy', atLeast: 0.8 });
     bench.goal({ name: `${row} ≥ 0.4× nginx`, group: GROUP, row, peer: 'nginx secure_link + proxy_pass', atLeast: 0.4 });

@@ -105,7 +105,10 @@ function deniedMessage(status, code) {
 /** A token source for `url`, reporting to the status line; renewals come from the app's endpoint. */
 function sourceFor(url) {
   const refresh = renewFrom(renewUrl);
-  const source = createTokenSource({
+  // Declared first: createTokenSource calls onToken for the first token while it runs,
+  // when `source` is still undefined (a `const` would throw there).
+  let source;
+  source = createTokenSource({
     token: url,
     refresh: async () => {
       say('The link is about to expire (or has): asking the app for a new one…');

@@ -1,4 +1,4 @@
-import { createKeyring, createSigner, type KeyringJson, type RenewalGrant, type Signer } from '@urlseal/sdk';
+import { createKeyring, createSigner, type KeyringJson, type RenewalGrant, type Signer, type UrlsealClaims } from '@urlseal/sdk';
 import { PLAYER_OF, type Lesson, type LessonPlayer } from './catalogue.js';
 
 /** Everything the lesson page shows about the link it embeds. */
@@ -11,9 +11,9 @@ export interface SignedLink {
   readonly grant: string;
   /** Unix seconds. */
   readonly expires: number;
-  /** Decoded JWT header and claims, for the "what's signed here" panel (never used to decide anything). */
+  /** The JWT header (decoded) and claims (as signed), for the "what's signed here" panel (never used to decide anything). */
   readonly header?: Record<string, unknown>;
-  readonly claims?: Record<string, unknown>;
+  readonly claims?: UrlsealClaims;
 }
 
 export interface LinkSignerOptions {
@@ -33,9 +33,9 @@ export interface LinkSigner {
   /** What to sign for a lesson and a viewer: the same URL and grant for the first link and every renewal. */
   grantFor(lesson: Lesson, sub: string): RenewalGrant;
   /** Signs a lesson's media link for a viewer. */
-  sign(lesson: Lesson, sub: string): Promise<SignedLink>;
+  sign(lesson: Lesson, sub: string): SignedLink;
   /** The same link, signed with an expiry an hour ago: the "try an expired link" button (410). */
-  expired(lesson: Lesson, sub: string): Promise<string>;
+  expired(lesson: Lesson, sub: string): string;
 }
 
 function decodeSegment(segment: string | undefined): Record<string, unknown> | undefined {
@@ -46,12 +46,6 @@ function decodeSegment(segment: string | undefined): Record<string, unknown> | u
   } catch {
     return undefined;
   }
-}
-
-function jwtOf(url: string): string | undefined {
-  const parsed = new URL(url);
-  const inPath = /^\/_token\/([^/]+)\//.exec(parsed.pathname);
-  return inPath?.[1] ?? parsed.searchParams.get('token') ?? undefined;
 }
 
 /**
@@ -80,21 +74,17 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
   return {
     signer,
     grantFor,
-    async sign(lesson, sub) {
+    sign(lesson, sub) {
       const { url: target, options: signOptions } = grantFor(lesson, sub);
-      const url = await signer.signUrl(target, signOptions);
+      const signed = signer.sign(target, signOptions);
+      const { url, expires } = signed;
       const player = PLAYER_OF[lesson.kind];
       const grant = lesson.grant ?? lesson.mediaPath;
-      if (lesson.kind === 'mp4-secure-token') {
-        const e = Number(new URL(url).searchParams.get('e'));
-        return { url, scheme: 'secure-token', transport: 'query', player, grant, expires: e };
-      }
-      const jwt = jwtOf(url);
-      const claims = decodeSegment(jwt?.split('.')[1]);
+      if (signed.scheme === 'secure-token') return { url, scheme: 'secure-token', transport: 'query', player, grant, expires };
       const transport = signOptions?.transport ?? 'query';
-      return { url, scheme: 'jwt', transport, player, grant, expires: Number(claims?.exp), header: decodeSegment(jwt?.split('.')[0]), claims };
+      return { url, scheme: 'jwt', transport, player, grant, expires, header: decodeSegment(signed.token.split('.')[0]), claims: signed.claims };
     },
-    async expired(lesson, sub) {
+    expired(lesson, sub) {
       const { url, options: signOptions } = grantFor(lesson, sub);
       return signer.signUrl(url, { ...signOptions, expires: Math.floor(now() / 1000) - 3600 });
     },

@@ -182,6 +182,30 @@ describe('LMS demo in a real browser (Chromium)', () => {
     expect(status).not.toMatch(/expired/);
   });
 
+  it('plays a tampered copy after a renewal: the tampered message, no script error', async () => {
+    await page.goto(`${demo.urls.app}/courses/1/lessons/2`);
+    await assertPlays(page);
+    // A renewal now (as the timer would before expiry): from here on the token source's onToken reports.
+    await page.evaluate(() => (window as unknown as { __lms: { source: { renew(): Promise<string> } } }).__lms.source.renew());
+    await page.waitForFunction(() => /Link renewed/.test(document.getElementById('player-status')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    const errors: string[] = [];
+    const onError = (error: Error) => errors.push(error.message);
+    page.on('pageerror', onError);
+    try {
+      await page.click('[data-play-tampered]');
+      // A timeout here is reported by the assertions below, with the page's errors.
+      await page
+        .waitForFunction(() => /403 ERR_SIGNATURE_INVALID/.test(document.getElementById('player-status')?.textContent ?? ''), undefined, { timeout: 10_000 })
+        .catch(() => undefined);
+    } finally {
+      page.off('pageerror', onError);
+    }
+    expect(errors).toEqual([]);
+    const status = await page.textContent('#player-status');
+    expect(status).toContain('the link was tampered with');
+    expect(status).toContain('403 ERR_SIGNATURE_INVALID');
+  });
+
   it('"try it" shows the edge’s status and code for a tampered, an expired and an other-course link', async () => {
     await page.goto(`${demo.urls.app}/courses/1/lessons/1`);
     const answers: Record<string, string> = {};

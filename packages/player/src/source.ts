@@ -113,7 +113,9 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     // The token's lifetime as its issuer saw it, counted from its arrival (so the page's clock may be off).
     const life = ((exp as number) - (isTime(iat) ? iat : arrived / 1000)) * 1000;
     if (!(isTime(exp) && life > 0)) throw new TypeError('expected a JWT with a future exp, or a URL carrying one');
-    [token, receivedAt, lifetime] = [next, arrived, life];
+    token = next;
+    receivedAt = arrived;
+    lifetime = life;
     onToken?.(token, receivedAt + lifetime);
     return token;
   };

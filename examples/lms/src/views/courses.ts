@@ -1,3 +1,4 @@
+import type { UrlsealClaims } from '@urlseal/sdk';
 import type { Course, Lesson } from '../catalogue.js';
 import type { SignedLink } from '../links.js';
 import { html, type SafeHtml } from './html.js';
@@ -57,7 +58,7 @@ ${lessonList(course)}`,
 }
 
 /** Unix seconds as a UTC date and time, e.g. `2026-11-30 12:40:05 UTC`. */
-export function humanTime(unix: number): string {
+function humanTime(unix: number): string {
   return `${new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
@@ -71,7 +72,7 @@ export interface TryIt {
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf']);
 
-function claimRows(claims: Record<string, unknown>): SafeHtml {
+function claimRows(claims: UrlsealClaims): SafeHtml {
   return html`${Object.entries(claims).map(([name, value]) =>
     TIME_CLAIMS.has(name) && typeof value === 'number'
       ? html`<tr><th scope="row"><code>${name}</code></th><td><code data-claim="${name}">${value}</code> <span class="muted small" data-claim-time="${name}">${humanTime(value)}</span></td></tr>`
