@@ -23,13 +23,12 @@ export const WORKER_BUILD_OPTIONS = Object.freeze({
   tsconfig: `${root}tsconfig.json`,
 });
 
-/** Builds dist/worker.js and returns `{ outfile, minified, gzipped }` in bytes (and esbuild's `metafile` when asked for). */
-export function buildWorker({ quiet = false, metafile = false } = {}) {
+/** Builds dist/worker.js and returns `{ outfile, minified, gzipped }` in bytes. */
+export function buildWorker({ quiet = false } = {}) {
   return buildWebBundle('dist/worker.js', WORKER_BUILD_OPTIONS, {
     importsNode: /\bfrom\s*["']node:|import\(\s*["']node:|require\(\s*["']node:/,
     runtime: 'the Worker bundle must use Web APIs only',
     quiet,
-    metafile,
   });
 }
 

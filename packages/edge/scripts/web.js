@@ -8,16 +8,15 @@ import { gzipSync } from 'node:zlib';
 
 /**
  * Builds `options.outfile` and returns `{ outfile, minified, gzipped }` in
- * bytes, plus esbuild's `metafile` when asked for. `importsNode` finds a
- * `node:` import in the output; `runtime` names what the bundle runs on, for
- * the error.
+ * bytes. `importsNode` finds a `node:` import in the output; `runtime` says
+ * what the bundle may use instead, for the error.
  */
-export async function buildWebBundle(name, options, { importsNode, runtime, quiet = false, metafile = false }) {
+export async function buildWebBundle(name, options, { importsNode, runtime, quiet = false }) {
   mkdirSync(dirname(options.outfile), { recursive: true });
-  const result = await build({ ...options, metafile, logLevel: quiet ? 'silent' : 'warning' });
+  await build({ ...options, logLevel: quiet ? 'silent' : 'warning' });
   const code = readFileSync(options.outfile);
   if (importsNode.test(code.toString('utf8'))) throw new Error(`${name} imports a node: module; ${runtime}`);
   const sizes = { outfile: options.outfile, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
   if (!quiet) console.log(`@urlseal/edge: ${name} ${sizes.minified} B minified, ${sizes.gzipped} B gzipped`);
-  return metafile ? { ...sizes, metafile: result.metafile } : sizes;
+  return sizes;
 }
