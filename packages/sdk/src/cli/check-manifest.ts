@@ -146,7 +146,7 @@ export async function run(args: string[]): Promise<number> {
     if (grants.length === 0) throw new UsageError('--grant is required: the URL carries no readable grant');
   } else {
     if (grants.length === 0) throw new UsageError('--grant is required: the pattern the token grants, e.g. --grant "/videos/c1/*"');
-    grants = [...checkGrant(grants, 'check-manifest')];
+    grants = [...checkGrant(grants, 'checkManifest')];
     first = localStart(input, grants, stringFlag(parsed, 'path'));
   }
 

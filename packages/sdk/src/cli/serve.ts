@@ -9,7 +9,7 @@ import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
 import { KEYRING_FLAG, keyringFromFlag, warn } from './options.js';
-import { UsageError } from './usage.js';
+import { UsageError, cliMessage } from './usage.js';
 
 const FLAGS = {
   ...KEYRING_FLAG,
@@ -98,7 +98,7 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     try {
       source = keyringUrl(url, { refreshInterval, maxStale, log });
     } catch (error) {
-      throw new UsageError(`--keyring-url: ${(error as Error).message.replace(/^keyringUrl: /, '')}`);
+      throw new UsageError(`--keyring-url: ${cliMessage((error as Error).message)}`);
     }
     // The first fetch, waited for: a key server still down keeps the edge up (503 until it answers).
     await source.reload();

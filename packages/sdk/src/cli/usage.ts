@@ -6,7 +6,10 @@ export class UsageError extends Error {
   }
 }
 
-const LIBRARY_CALLER = /^(?:createSigner|signUrl|sign|signToken|signCookie|parseTtl|loadKeyring|secureToken|createVerifier|buildCloudFrontFunction|buildNginxModule): /;
+// The library functions whose errors reach main (thrown through, or re-thrown by a command):
+// their `caller: ` prefix is the command's own name here, so it goes.
+const LIBRARY_CALLER =
+  /^(?:createSigner|signUrl|sign|signToken|signCookie|parseTtl|loadKeyring|secureToken|createVerifier|buildCloudFrontFunction|buildNginxModule|checkManifest|keyringFile|keyringUrl|createEdgeServer): /;
 
 /**
  * A library message in the CLI's words. The library names options (`signUrl: option

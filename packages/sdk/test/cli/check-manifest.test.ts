@@ -106,6 +106,15 @@ describe('urlseal check-manifest FILE', () => {
     }
   });
 
+  it('names the command once in a library error (a bad --grant)', async () => {
+    const result = await urlseal(['check-manifest', put('g.m3u8', '#EXTM3U'), '--grant', 'v/*']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'urlseal check-manifest: --grant must be 1 to 16 patterns, each a canonical decoded path or a "/dir/*" prefix\n',
+    });
+  });
+
   it('--help exits 0', async () => {
     const result = await urlseal(['check-manifest', '--help']);
     expect(result.code).toBe(0);
