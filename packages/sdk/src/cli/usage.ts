@@ -14,11 +14,12 @@ const LIBRARY_CALLER =
 /**
  * A library message in the CLI's words. The library names options (`signUrl: option
  * "expires" must be …`); each CLI flag is its option's name in kebab case, so the
- * message becomes `--expires must be …`, and `url` becomes `URL`.
+ * message becomes `--expires must be …`, and `url` becomes `URL`. A carrier name
+ * (`option "params.pathSegment"`) is its own flag: `--path-segment`.
  */
 export function cliMessage(message: string): string {
   return message
     .replace(LIBRARY_CALLER, '')
-    .replace(/option "([A-Za-z]+)"/g, (_match, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+    .replace(/option "(?:params\.)?([A-Za-z]+)"/g, (_match, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
     .replace(/^url /, 'URL ');
 }

@@ -12,6 +12,10 @@ describe('cliMessage', () => {
     }
   });
 
+  it('names a carrier name by its own flag', () => {
+    expect(cliMessage('checkManifest: option "params.pathSegment" must be a short name')).toBe('--path-segment must be a short name');
+  });
+
   it('keeps a prefix that is not a library caller', () => {
     expect(cliMessage('somethingElse: option "ttl" is bad')).toBe('somethingElse: --ttl is bad');
   });
