@@ -5,24 +5,9 @@ import { checkGrant } from '../claims.js';
 import { checkManifest, type ManifestKind } from '../manifest/check.js';
 import { encodePath } from '../url.js';
 import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
+import { CHECK_MANIFEST_HELP } from './help.js';
 import { choiceFlag, printLine } from './options.js';
 import { UsageError } from './usage.js';
-
-export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]
-
-Checks that every URL an HLS playlist or DASH MPD makes a player request
-inherits a token carried in the manifest's path (/_token/<jwt>/…) and stays
-inside the grant. Flags absolute and root-relative URIs, ".." that climbs above
-the token segment, an absolute DASH BaseURL, non-canonical paths and anything
-outside the grant. The playlists an HLS master names are checked too.
-Exit 0: nothing found; 1: findings (one line each); 2: bad input.
-
-  --grant PATTERN     the pattern the token grants, repeatable (e.g. '/videos/c1/*');
-                      for a signed URL, default: the grant in its token
-  --path PATH         where FILE is served (e.g. /videos/c1/hls/master.m3u8);
-                      default for a single '/dir/*' grant: /dir/ + the file's name
-  --kind KIND         hls or dash (default: from the content)
-  --path-segment S    the token's path segment, as on signer and edge (default _token)`;
 
 const FLAGS = {
   grant: { type: 'string', multiple: true },

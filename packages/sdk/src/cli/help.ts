@@ -136,3 +136,19 @@ claim, and proxies granted requests to the origin without the token
   --origin URL         nginx: where granted requests go (http(s)://host[:port], no path)
   --location PREFIX    nginx: the protected location (default /); /_token/ paths always are
   --preset cloudfront  answer every denial 401`;
+
+export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]
+
+Checks that every URL an HLS playlist or DASH MPD makes a player request
+inherits a token carried in the manifest's path (/_token/<jwt>/…) and stays
+inside the grant. Flags absolute and root-relative URIs, ".." that climbs above
+the token segment, an absolute DASH BaseURL, non-canonical paths and anything
+outside the grant. The playlists an HLS master names are checked too.
+Exit 0: nothing found; 1: findings (one line each); 2: bad input.
+
+  --grant PATTERN     the pattern the token grants, repeatable (e.g. '/videos/c1/*');
+                      for a signed URL, default: the grant in its token
+  --path PATH         where FILE is served (e.g. /videos/c1/hls/master.m3u8);
+                      default for a single '/dir/*' grant: /dir/ + the file's name
+  --kind KIND         hls or dash (default: from the content)
+  --path-segment S    the token's path segment, as on signer and edge (default _token)`;
