@@ -112,7 +112,8 @@ export function checkSchemeKey(keyring: Keyring, scheme: Scheme, fn: string): vo
  * Validates every option of `createSigner` once and resolves defaults. Throws a
  * `TypeError` naming the option, or `UrlsealError` `ERR_KEYRING_INVALID` for the keyring.
  */
-export function resolveSignerOptions(options: SignerOptions, fn = 'createSigner'): SignerConfig {
+export function resolveSignerOptions(options: SignerOptions): SignerConfig {
+  const fn = 'createSigner';
   if (!isObject(options)) throw new TypeError(`${fn}: options must be an object with a "keyring"`);
   for (const name of Object.keys(options)) {
     if (!OPTION_NAMES.has(name)) {
