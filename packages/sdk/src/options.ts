@@ -8,7 +8,7 @@ import {
   type Scheme,
   type TokenParams,
 } from '@urlseal/edge/contract';
-import { optionError } from './misuse.js';
+import { checkOptionNames, optionError } from './misuse.js';
 import { parseTtl, type Ttl } from './ttl.js';
 
 /**
@@ -115,11 +115,7 @@ export function checkSchemeKey(keyring: Keyring, scheme: Scheme, fn: string): vo
 export function resolveSignerOptions(options: SignerOptions): SignerConfig {
   const fn = 'createSigner';
   if (!isObject(options)) throw new TypeError(`${fn}: options must be an object with a "keyring"`);
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) {
-      throw optionError(fn, name, `is unknown; expected one of ${[...OPTION_NAMES].join(', ')}`);
-    }
-  }
+  checkOptionNames(options, OPTION_NAMES, fn);
   const keyring = readKeyring(options.keyring, fn);
   const maxTtl = readMaxTtl(options.maxTtl, fn);
   const scheme = options.scheme === undefined ? 'jwt' : checkScheme(options.scheme, fn);
