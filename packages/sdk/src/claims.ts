@@ -1,6 +1,6 @@
 import { parseGrant, type Scheme } from '@urlseal/edge/contract';
 import { isIpClaim } from './ip.js';
-import { optionError } from './misuse.js';
+import { checkOptionNames, optionError } from './misuse.js';
 import type { Transport } from './options.js';
 import type { Ttl } from './ttl.js';
 
@@ -71,9 +71,7 @@ const MAX_TEXT_CLAIM = 1024;
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */
 export function checkCallOptions(options: SignOptions, fn: string): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object`);
-  for (const name in options) {
-    if (!CALL_OPTIONS.has(name)) throw optionError(fn, name, `is unknown; expected one of ${[...CALL_OPTIONS].join(', ')}`);
-  }
+  checkOptionNames(options, CALL_OPTIONS, fn);
 }
 
 /** Validates a grant into 1–16 patterns. */

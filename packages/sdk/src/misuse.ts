@@ -13,3 +13,13 @@ export function optionError(fn: string, name: string, problem: string): TypeErro
 export function argumentError(fn: string, what: string, problem: string): TypeError {
   return new TypeError(`${fn}: ${what} ${problem}`);
 }
+
+/**
+ * Refuses option names outside `known`, so a typo (`expire`) is never silently ignored:
+ * `<fn>: option "<name>" is unknown; expected one of <known, in order>`. Own keys only.
+ */
+export function checkOptionNames(options: object, known: ReadonlySet<string>, fn: string): void {
+  for (const name of Object.keys(options)) {
+    if (!known.has(name)) throw optionError(fn, name, `is unknown; expected one of ${[...known].join(', ')}`);
+  }
+}

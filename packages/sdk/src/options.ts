@@ -8,7 +8,7 @@ import {
   type Scheme,
   type TokenParams,
 } from '@urlseal/edge/contract';
-import { optionError } from './misuse.js';
+import { checkOptionNames, optionError } from './misuse.js';
 import { parseTtl, type Ttl } from './ttl.js';
 
 /**
@@ -112,13 +112,10 @@ export function checkSchemeKey(keyring: Keyring, scheme: Scheme, fn: string): vo
  * Validates every option of `createSigner` once and resolves defaults. Throws a
  * `TypeError` naming the option, or `UrlsealError` `ERR_KEYRING_INVALID` for the keyring.
  */
-export function resolveSignerOptions(options: SignerOptions, fn = 'createSigner'): SignerConfig {
+export function resolveSignerOptions(options: SignerOptions): SignerConfig {
+  const fn = 'createSigner';
   if (!isObject(options)) throw new TypeError(`${fn}: options must be an object with a "keyring"`);
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) {
-      throw optionError(fn, name, `is unknown; expected one of ${[...OPTION_NAMES].join(', ')}`);
-    }
-  }
+  checkOptionNames(options, OPTION_NAMES, fn);
   const keyring = readKeyring(options.keyring, fn);
   const maxTtl = readMaxTtl(options.maxTtl, fn);
   const scheme = options.scheme === undefined ? 'jwt' : checkScheme(options.scheme, fn);

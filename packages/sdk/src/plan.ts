@@ -2,7 +2,7 @@
 // check, claim and URL is decided here, synchronously; a plan then needs at most one JWS
 // signature over `claimsJson`, made by whichever backend the entry point has. So the two
 // signers cannot drift: they differ only in who signs the bytes.
-import { canonicalPath, matchesGrant, type Scheme } from '@urlseal/edge/contract';
+import { canonicalPath, computeSecureToken, matchesGrant, type Scheme } from '@urlseal/edge/contract';
 import {
   buildClaims,
   checkCallOptions,
@@ -17,7 +17,7 @@ import { signedCookie } from './cookie.js';
 import { argumentError, optionError } from './misuse.js';
 import { checkScheme, checkSchemeKey, checkTransport, type SignerConfig } from './options.js';
 import type { SignedCookie, SignedUrl } from './results.js';
-import { secureToken, secureTokenExpires } from './secure-token.js';
+import { secureTokenExpires } from './secure-token.js';
 import { parseTtl } from './ttl.js';
 import { appendQuery, joinUrl, queryNames, splitUrl, type UrlParts } from './url.js';
 
@@ -89,7 +89,8 @@ function secureTokenUrl(config: SignerConfig, parts: UrlParts, decoded: string, 
   if (options.transport === 'path') throw optionError(fn, 'transport', '"path" is not available for scheme "secure-token" (it travels in the query)');
   const exp = expiry(config, options, config.now(), fn);
   const e = secureTokenExpires(exp, fn);
-  const st = secureToken(config.keyring.secureToken[0] as Uint8Array, decoded, e);
+  // decoded is canonical (urlPath) and e has 10 digits (just checked): no re-check on the hot path.
+  const st = computeSecureToken(config.keyring.secureToken[0] as Uint8Array, decoded, e);
   const url = joinUrl({ ...parts, query: appendQuery(parts.query, `${config.params.st}=${st}&${config.params.e}=${e}`) });
   return { scheme: 'secure-token', url, token: st, claims: { path: decoded, exp }, expires: exp };
 }

@@ -19,7 +19,7 @@ export function secureTokenExpires(expires: number | string, fn: string): string
 /**
  * Computes a legacy Azion / nginx `secure_link` token (SPEC §5):
  * `base64url(md5(secret + path + e))` without padding. The format itself is
- * `computeSecureToken` of `@urlseal/edge` (one implementation for both sides); this adds
+ * `computeSecureToken` of `@urlseal/edge/contract` (one implementation for both sides); this adds
  * the input checks a signer owes: a canonical decoded `path` (the MAC covers what the
  * edge checks) and a 10-digit `e`. Accepts any secret, so known answers with short
  * secrets such as `mysecret` reproduce exactly; a keyring still demands 32 bytes.

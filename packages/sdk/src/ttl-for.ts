@@ -35,7 +35,7 @@ function wholeSeconds(value: unknown, option: string, min: number): number {
  * import { createSigner, ttlFor } from '@urlseal/sdk';
  * const signer = createSigner({ keyring: process.env.URLSEAL_KEYRING! });
  * ttlFor(3725.4); // 4026: a 62-minute lecture plus 5 minutes
- * await signer.signUrl('https://cdn.example/videos/c1/master.m3u8', { grant: '/videos/c1/*', ttl: ttlFor(3725.4) });
+ * signer.signUrl('https://cdn.example/videos/c1/master.m3u8', { grant: '/videos/c1/*', ttl: ttlFor(3725.4) });
  * ```
  */
 export function ttlFor(durationSeconds: number, options: TtlForOptions = {}): number {

@@ -169,4 +169,14 @@ describe('checkManifest: input', () => {
     expect(() => checkManifest('#EXTM3U', { path: '/a/i.m3u8', grant: 'a/*' })).toThrow(/grant/);
     expect(() => checkManifest('#EXTM3U', { path: '/a/i.m3u8', grant: '/a/*', pathSegment: 'a/b' })).toThrow(/pathSegment/);
   });
+
+  it('checks pathSegment by the carrier-name rule of createSigner and the verifier', () => {
+    for (const pathSegment of ['a(b', '..', '', 'x'.repeat(65)]) {
+      expect(() => checkManifest('#EXTM3U', { path: '/a/i.m3u8', grant: '/a/*', pathSegment }), pathSegment).toThrow(
+        'checkManifest: option "params.pathSegment" must be a short name of URL-safe characters (A-Z a-z 0-9 . _ ~ -)',
+      );
+    }
+    const result = checkManifest('#EXTM3U\n#EXTINF:4,\n/a/s.ts\n', { path: '/a/i.m3u8', grant: '/a/*', pathSegment: 't.k~' });
+    expect(result.findings.map((finding) => finding.problem)).toEqual(['root-relative URI: resolving it drops the /t.k~/<jwt> segment']);
+  });
 });

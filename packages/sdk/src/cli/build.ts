@@ -22,8 +22,6 @@ const TARGETS = ['cloudfront', 'nginx'] as const;
 // Flags that belong to one target only: given to the other, they say so instead of being ignored.
 const ONLY = { cloudfront: ['scheme', 'kvs', 'kvs-data'], nginx: ['origin', 'location'] } as const;
 
-type Parsed = ParsedArgs;
-
 /** Writes a file that may hold secrets: mode 0600, also when it already existed (a rebuild). */
 function writePrivateFile(file: string, text: string, mode = 0o600): void {
   try {
@@ -34,12 +32,12 @@ function writePrivateFile(file: string, text: string, mode = 0o600): void {
   }
 }
 
-function presetFlag(parsed: Parsed): 'cloudfront' | undefined {
+function presetFlag(parsed: ParsedArgs): 'cloudfront' | undefined {
   return choiceFlag(stringFlag(parsed, 'preset'), '--preset', ['cloudfront'] as const);
 }
 
 /** `urlseal build cloudfront`: the function on stdout or --out, the KeyValueStore entries to --kvs-data. */
-function buildCloudFront(parsed: Parsed): number {
+function buildCloudFront(parsed: ParsedArgs): number {
   const kvs = parsed.values.kvs === true;
   const kvsDataFile = stringFlag(parsed, 'kvs-data');
   if (kvsDataFile !== undefined && !kvs) throw new UsageError('--kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs');
@@ -66,7 +64,7 @@ function buildCloudFront(parsed: Parsed): number {
 }
 
 /** `urlseal build nginx`: the njs module (0600) and the two config snippets, written to --out DIR. */
-function buildNginx(parsed: Parsed): number {
+function buildNginx(parsed: ParsedArgs): number {
   const out = stringFlag(parsed, 'out');
   if (out === undefined) throw new UsageError('missing --out DIR: the folder for urlseal.js and its two nginx config snippets');
   const origin = stringFlag(parsed, 'origin');

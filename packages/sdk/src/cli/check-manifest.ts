@@ -1,28 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import { DEFAULT_TOKEN_PARAMS, parseJwt, tryCanonicalPath } from '@urlseal/edge/contract';
+import { extractToken, parseJwt, readTokenParams, tryCanonicalPath, type TokenParams } from '@urlseal/edge/contract';
 import { checkGrant } from '../claims.js';
 import { checkManifest, type ManifestKind } from '../manifest/check.js';
 import { encodePath } from '../url.js';
 import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
+import { CHECK_MANIFEST_HELP } from './help.js';
 import { choiceFlag, printLine } from './options.js';
 import { UsageError } from './usage.js';
-
-export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]
-
-Checks that every URL an HLS playlist or DASH MPD makes a player request
-inherits a token carried in the manifest's path (/_token/<jwt>/…) and stays
-inside the grant. Flags absolute and root-relative URIs, ".." that climbs above
-the token segment, an absolute DASH BaseURL, non-canonical paths and anything
-outside the grant. The playlists an HLS master names are checked too.
-Exit 0: nothing found; 1: findings (one line each); 2: bad input.
-
-  --grant PATTERN     the pattern the token grants, repeatable (e.g. '/videos/c1/*');
-                      for a signed URL, default: the grant in its token
-  --path PATH         where FILE is served (e.g. /videos/c1/hls/master.m3u8);
-                      default for a single '/dir/*' grant: /dir/ + the file's name
-  --kind KIND         hls or dash (default: from the content)
-  --path-segment S    the token's path segment, as on signer and edge (default _token)`;
 
 const FLAGS = {
   grant: { type: 'string', multiple: true },
@@ -71,9 +56,13 @@ async function readRemote(url: string, label: string): Promise<string> {
   return text;
 }
 
+const REGEXP_SYNTAX = /[.*+?^${}()|[\]\\]/g;
+
 /** URIs as written may hold a token (an absolute URL signed elsewhere): never print one. */
 function redact(uri: string, segment: string): string {
-  return uri.replace(new RegExp(`/${segment}/[^/?#]+`, 'g'), `/${segment}/…`).replace(/([?&](?:token|st)=)[^&#]*/g, '$1…');
+  // A valid segment may hold `.`: matched as itself, not as any character.
+  const literal = segment.replace(REGEXP_SYNTAX, '\\$&');
+  return uri.replace(new RegExp(`/${literal}/[^/?#]+`, 'g'), `/${segment}/…`).replace(/([?&](?:token|st)=)[^&#]*/g, '$1…');
 }
 
 function grantFromToken(token: string | undefined): string[] {
@@ -84,19 +73,21 @@ function grantFromToken(token: string | undefined): string[] {
 }
 
 /** The first job for a URL: its path without the token, and how to fetch the playlists below it. */
-function remoteStart(input: string, segment: string, grants: string[]): { job: Job; remote: Remote; grants: string[] } {
+function remoteStart(input: string, params: TokenParams, grants: string[]): { job: Job; remote: Remote; grants: string[] } {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
     throw new UsageError('URL is not a valid absolute URL');
   }
-  const inPath = new RegExp(`^/${segment}/([^/]+)(/.*)$`).exec(url.pathname);
-  const rawPath = inPath?.[2] ?? url.pathname;
-  const path = tryCanonicalPath(rawPath);
+  // The edge's own reading: the token (path segment or query) and the path it must grant.
+  const found = extractToken(url.pathname + url.search, () => undefined, params);
+  const path = found.path;
   if (path === undefined) throw new UsageError('the URL path is not canonical: the edge would deny it');
-  const token = inPath?.[1] ?? url.searchParams.get(DEFAULT_TOKEN_PARAMS.token) ?? undefined;
-  const remote: Remote = { origin: url.origin, tokenPath: inPath ? `/${segment}/${inPath[1]}` : '', query: url.search };
+  const jwt = typeof found.source === 'object' && found.source.scheme === 'jwt' ? found.source : undefined;
+  const token = jwt?.token;
+  const tokenPath = jwt?.carrier === 'path' ? `/${params.pathSegment}/${jwt.token}` : '';
+  const remote: Remote = { origin: url.origin, tokenPath, query: url.search };
   return {
     job: { path, label: path, read: () => readRemote(input, path) },
     remote,
@@ -134,7 +125,9 @@ export async function run(args: string[]): Promise<number> {
   if (parsed === undefined) return 0;
   const input = onePositional(parsed, 'check-manifest', 'manifest FILE or URL');
   const kind = choiceFlag(stringFlag(parsed, 'kind'), '--kind', ['hls', 'dash'] as const satisfies readonly ManifestKind[]);
-  const segment = stringFlag(parsed, 'path-segment') ?? DEFAULT_TOKEN_PARAMS.pathSegment;
+  // Checked as createSigner and the edge check it, before anything is built from it.
+  const params = readTokenParams({ pathSegment: stringFlag(parsed, 'path-segment') }, 'checkManifest');
+  const segment = params.pathSegment;
   let grants = listFlag(parsed, 'grant');
   const isUrl = /^https?:\/\//i.test(input);
   if (isUrl && stringFlag(parsed, 'path') !== undefined) throw new UsageError('--path is for a FILE; a URL carries its own path');
@@ -142,11 +135,11 @@ export async function run(args: string[]): Promise<number> {
   let first: Job;
   let remote: Remote | undefined;
   if (isUrl) {
-    ({ job: first, remote, grants } = remoteStart(input, segment, grants));
+    ({ job: first, remote, grants } = remoteStart(input, params, grants));
     if (grants.length === 0) throw new UsageError('--grant is required: the URL carries no readable grant');
   } else {
     if (grants.length === 0) throw new UsageError('--grant is required: the pattern the token grants, e.g. --grant "/videos/c1/*"');
-    grants = [...checkGrant(grants, 'check-manifest')];
+    grants = [...checkGrant(grants, 'checkManifest')];
     first = localStart(input, grants, stringFlag(parsed, 'path'));
   }
 

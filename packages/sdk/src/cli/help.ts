@@ -72,24 +72,39 @@ It does NOT verify the signature; use urlseal verify for that.
   --header 'N: v'     a request header carrying the token (Bearer or cookie)
   --keyring, -k FILE  also tell whether the keyring holds the token's kid`;
 
-export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k FILE] [--port 8080] [--host 127.0.0.1]
-                     [--trust-proxy [N]] [--origin-timeout SECS] [--cors ORIGIN]…
+export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL
+                     [--keyring-refresh DUR] [--max-stale DUR]] [--port 8080]
+                     [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
+                     [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]
 
 Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
 without any token; denials answer as SPEC §7 says. One JSON access-log line per request
 on stdout (never the token). SIGTERM/SIGINT: finish in-flight requests, then exit 0.
+SIGHUP re-reads the keyring.
 
   --origin URL            the server to protect (http:// or https://)
   --root DIR              serve the files in DIR instead (GET/HEAD, Range, ETag), through
                           a file origin only the edge can reach
-  --keyring, -k FILE      keyring JSON file (default: env URLSEAL_KEYRING)
+  --keyring, -k FILE      keyring JSON file (default: env URLSEAL_KEYRING), re-read when it
+                          changes; an invalid new file keeps the last good keyring
+  --keyring-url URL       fetch the keyring (urlseal keyring or public JWK Set) instead:
+                          https://, or http:// on loopback; not with --keyring
+  --keyring-refresh DUR   with --keyring-url: time between fetches (default 60s)
+  --max-stale DUR         with --keyring-url: answer 503 after this long without a
+                          successful fetch (default 1h)
   --port N                port to listen on (default 8080; 0 picks a free one)
   --host ADDR             address to bind (default 127.0.0.1)
   --trust-proxy [N]       N proxies you run stand in front (default 0; alone: 1): the client
                           address for ip claims is the N-th X-Forwarded-For entry from the right
   --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)
   --cors ORIGIN           a web origin (https://app.example) whose pages may read denials
-                          (status and x-urlseal-error) cross-origin; repeatable, or '*'`;
+                          (status and x-urlseal-error) cross-origin; repeatable, or '*'
+  --metrics HOST:PORT     Prometheus metrics at GET /metrics on this separate listener
+                          (default: off), e.g. 127.0.0.1:9464
+  --grace SECS            on SIGTERM/SIGINT, seconds in-flight responses may take before
+                          they are cut (default 10)
+
+DUR is seconds or digits with a unit: 90s, 5m, 1h.`;
 
 export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
                      [--kvs [--kvs-data FILE]] [--preset cloudfront]
@@ -121,3 +136,19 @@ claim, and proxies granted requests to the origin without the token
   --origin URL         nginx: where granted requests go (http(s)://host[:port], no path)
   --location PREFIX    nginx: the protected location (default /); /_token/ paths always are
   --preset cloudfront  answer every denial 401`;
+
+export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]
+
+Checks that every URL an HLS playlist or DASH MPD makes a player request
+inherits a token carried in the manifest's path (/_token/<jwt>/…) and stays
+inside the grant. Flags absolute and root-relative URIs, ".." that climbs above
+the token segment, an absolute DASH BaseURL, non-canonical paths and anything
+outside the grant. The playlists an HLS master names are checked too.
+Exit 0: nothing found; 1: findings (one line each); 2: bad input.
+
+  --grant PATTERN     the pattern the token grants, repeatable (e.g. '/videos/c1/*');
+                      for a signed URL, default: the grant in its token
+  --path PATH         where FILE is served (e.g. /videos/c1/hls/master.m3u8);
+                      default for a single '/dir/*' grant: /dir/ + the file's name
+  --kind KIND         hls or dash (default: from the content)
+  --path-segment S    the token's path segment, as on signer and edge (default _token)`;

@@ -9,9 +9,10 @@ import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
 import { KEYRING_FLAG, keyringFromFlag, warn } from './options.js';
-import { UsageError } from './usage.js';
+import { UsageError, cliMessage } from './usage.js';
 
-const FLAGS = {
+/** Every flag serve takes (SERVE_HELP lists each; a test holds it to that). */
+export const FLAGS = {
   ...KEYRING_FLAG,
   origin: { type: 'string' },
   root: { type: 'string' },
@@ -98,7 +99,7 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     try {
       source = keyringUrl(url, { refreshInterval, maxStale, log });
     } catch (error) {
-      throw new UsageError(`--keyring-url: ${(error as Error).message.replace(/^keyringUrl: /, '')}`);
+      throw new UsageError(`--keyring-url: ${cliMessage((error as Error).message)}`);
     }
     // The first fetch, waited for: a key server still down keeps the edge up (503 until it answers).
     await source.reload();
@@ -149,8 +150,9 @@ function shown(host: string, port: number | string): string {
 }
 
 /**
- * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL] [--port 8080] [--host 127.0.0.1]
- * [--trust-proxy [N]] [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]`: runs the verifying edge
+ * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL [--keyring-refresh DUR]
+ * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
+ * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]`: runs the verifying edge
  * until SIGTERM/SIGINT, then finishes in-flight requests and resolves to 0; SIGHUP re-reads the
  * keyring. An unusable keyring, origin, folder or port throws before listening (main: exit 2).
  *

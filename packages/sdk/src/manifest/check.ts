@@ -1,4 +1,4 @@
-import { DEFAULT_TOKEN_PARAMS, matchesGrant, tryCanonicalPath } from '@urlseal/edge/contract';
+import { matchesGrant, readTokenParams, tryCanonicalPath } from '@urlseal/edge/contract';
 import { checkGrant } from '../claims.js';
 import { dashReferences } from './dash.js';
 import { hlsReferences } from './hls.js';
@@ -135,8 +135,8 @@ function detect(text: string): ManifestKind {
 export function checkManifest(text: string, options: CheckManifestOptions): ManifestCheck {
   if (typeof text !== 'string') throw new TypeError('checkManifest needs the manifest text');
   const patterns = checkGrant(options.grant, 'checkManifest');
-  const segment = options.pathSegment ?? DEFAULT_TOKEN_PARAMS.pathSegment;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(segment)) throw new TypeError('pathSegment must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+  // The carrier-name rule of createSigner and the verifier, so every segment they take is checked here too.
+  const segment = readTokenParams({ pathSegment: options.pathSegment }, 'checkManifest').pathSegment;
   const manifestPath = tryCanonicalPath(options.path);
   if (manifestPath === undefined) throw new TypeError('path must be the canonical path the manifest is served at, e.g. /videos/c1/master.m3u8');
   const kind = options.kind ?? detect(text);

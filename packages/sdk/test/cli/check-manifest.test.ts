@@ -106,6 +106,43 @@ describe('urlseal check-manifest FILE', () => {
     }
   });
 
+  it('names the command once in a library error (a bad --grant)', async () => {
+    const result = await urlseal(['check-manifest', put('g.m3u8', '#EXTM3U'), '--grant', 'v/*']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'urlseal check-manifest: --grant must be 1 to 16 patterns, each a canonical decoded path or a "/dir/*" prefix\n',
+    });
+  });
+
+  it('a --path-segment the signer would refuse is a usage error naming the flag, before anything is built from it', async () => {
+    const file = put('s.m3u8', '#EXTM3U\n#EXTINF:4,\nseg0.ts\n');
+    const inputs = [
+      [file, '--path', '/videos/s.m3u8'],
+      ['https://cdn.example/_token/abc/videos/s.m3u8'],
+    ];
+    for (const input of inputs) {
+      for (const segment of ['a(b', 'a/b', '..', '']) {
+        const result = await urlseal(['check-manifest', ...input, '--grant', '/videos/*', '--path-segment', segment]);
+        expect(result, `${input[0]} ${segment}`).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: 'urlseal check-manifest: --path-segment must be a short name of URL-safe characters (A-Z a-z 0-9 . _ ~ -)\n',
+        });
+      }
+    }
+  });
+
+  it('takes every --path-segment the signer takes, "." read as itself when redacting', async () => {
+    const file = put('dot/index.m3u8', '#EXTM3U\n#EXTINF:4,\nhttps://cdn.example/t.k/SECRET/v/a.ts\n#EXTINF:4,\nhttps://cdn.example/tXk/kept/v/b.ts\n');
+    const result = await urlseal(['check-manifest', file, '--grant', '/v/*', '--path-segment', 't.k']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('https://cdn.example/t.k/…/v/a.ts');
+    expect(result.stdout).toContain('https://cdn.example/tXk/kept/v/b.ts');
+    expect(result.stdout).not.toContain('SECRET');
+  });
+
   it('--help exits 0', async () => {
     const result = await urlseal(['check-manifest', '--help']);
     expect(result.code).toBe(0);
