@@ -16,10 +16,11 @@ export function argumentError(fn: string, what: string, problem: string): TypeEr
 
 /**
  * Refuses option names outside `known`, so a typo (`expire`) is never silently ignored:
- * `<fn>: option "<name>" is unknown; expected one of <known, in order>`. Own keys only.
+ * `<fn>: option "<name>" is unknown; expected one of <known, in order>`. Every enumerable
+ * name, inherited ones too: the readers read options by property, which sees those as well.
  */
 export function checkOptionNames(options: object, known: ReadonlySet<string>, fn: string): void {
-  for (const name of Object.keys(options)) {
+  for (const name in options) {
     if (!known.has(name)) throw optionError(fn, name, `is unknown; expected one of ${[...known].join(', ')}`);
   }
 }
