@@ -140,6 +140,9 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
       [['--keyring-url', 'http://keys.example.com/k.json'], /--keyring-url: the keyring URL must be https:\/\//],
       [['--keyring', garbage, '--max-stale', '1h'], /--max-stale goes with --keyring-url/],
       [['--keyring-url', 'https://keys.example.com/k.json', '--max-stale', 'soon'], /--max-stale/],
+      // Beyond what a timer holds (2^31 - 1 ms): the flag is named, never keyringUrl's option in ms.
+      [['--keyring-url', 'https://keys.example.com/k.json', '--keyring-refresh', '30d'], /^urlseal serve: --keyring-refresh takes a duration such as 90s, 5m, 1h or 7d: more than 0 and at most 24d\n$/],
+      [['--keyring', ''], /^urlseal serve: --keyring needs a file path \(or leave it out and set URLSEAL_KEYRING\)\n$/],
       [['--metrics', 'nope'], /--metrics takes HOST:PORT/],
       [['--grace=soon'], /--grace takes seconds/],
     ];

@@ -33,8 +33,8 @@ const UNIT_SECONDS: Readonly<Record<TtlUnit, number>> = { s: 1, m: 60, h: 3600, 
 const TTL_PATTERN = /^([0-9]{1,9})([smhd]?)$/;
 const NEGATIVE_PATTERN = /^-[0-9]+[smhd]?$/;
 
-/** A ttl's value in seconds, or why it is not one. */
-function ttlSeconds(ttl: unknown): number | 'shape' | 'not-positive' {
+/** A ttl's value in seconds, or why it is not one (also for the CLI's duration flags). */
+export function ttlSeconds(ttl: unknown): number | 'shape' | 'not-positive' {
   if (typeof ttl === 'number') {
     if (!Number.isSafeInteger(ttl)) return 'shape';
     return ttl > 0 ? ttl : 'not-positive';

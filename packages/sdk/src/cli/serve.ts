@@ -4,7 +4,7 @@ import { keyringFile, keyringUrl, staticKeyring, type KeyringSource } from '@url
 import type { UrlsealMetrics } from '@urlseal/edge/metrics';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
 import { KEYRING_ENV } from '../keyring.js';
-import { parseTtl, type Ttl } from '../ttl.js';
+import { ttlSeconds } from '../ttl.js';
 import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
@@ -73,12 +73,16 @@ function corsOption(origins: string[]): { cors?: string[] | '*' } {
   return { cors: origins };
 }
 
-/** A duration flag (`90`, `90s`, `5m`, `1h`) in milliseconds; errors name the flag. */
+// The longest duration keyringUrl takes (2^31 - 1 ms, what a timer holds): about 24 days.
+const MAX_DURATION_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A duration flag (`90`, `90s`, `5m`, `1h`, `7d`) in milliseconds; errors name the flag. */
 function durationFlag(parsed: ParsedArgs, flag: string, fallback: string): number {
-  const value = stringFlag(parsed, flag) ?? fallback;
-  // parseTtl names the option: `parseTtl: option "maxStale" …`, which the CLI prints as `--max-stale …`.
-  const option = flag.replace(/-([a-z])/g, (_dash, letter: string) => letter.toUpperCase());
-  return parseTtl((/^\d+$/.test(value) ? Number(value) : value) as Ttl, 30 * 86400, 'parseTtl', option) * 1000;
+  const seconds = ttlSeconds(stringFlag(parsed, flag) ?? fallback);
+  if (typeof seconds !== 'number' || seconds > MAX_DURATION_SECONDS) {
+    throw new UsageError(`--${flag} takes a duration such as 90s, 5m, 1h or 7d: more than 0 and at most 24d`);
+  }
+  return seconds * 1000;
 }
 
 /** The keyring source the flags name: a watched file, a fetched URL, or env URLSEAL_KEYRING (fixed). */
@@ -110,6 +114,7 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
   // The first read is not logged: an unusable file at start is one stderr line and exit 2,
   // a good one is announced by the listening line. Every later event is one stderr line.
   let started = false;
+  if (file === '') throw new UsageError(`--keyring needs a file path (or leave it out and set ${KEYRING_ENV})`);
   const source = keyringFile(file, { log: (line: string) => void (started && process.stderr.write(`${line}\n`)) });
   if (source.current() === undefined) {
     source.close();
