@@ -138,6 +138,7 @@ claim, and proxies granted requests to the origin without the token
   --preset cloudfront  answer every denial 401`;
 
 export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]
+                              [--path-segment S]
 
 Checks that every URL an HLS playlist or DASH MPD makes a player request
 inherits a token carried in the manifest's path (/_token/<jwt>/…) and stays
