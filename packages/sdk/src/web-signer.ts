@@ -6,8 +6,9 @@ import type { SignedCookie, SignedUrl } from './results.js';
 
 /**
  * What `createSigner` of `@urlseal/sdk/web` returns: the Node signer's methods, each
- * returning a promise (Web Crypto is asynchronous). Same options, same checks, and for
- * HS256/EdDSA the same bytes as the Node signer.
+ * returning a promise (Web Crypto is asynchronous). Same options, same checks (an ES256/EdDSA
+ * key pair that does not match is refused at its first signature rather than at
+ * `createSigner`), and for HS256/EdDSA the same bytes as the Node signer.
  *
  * @example
  * ```ts

@@ -6,7 +6,8 @@ import type { KeyringJson } from '@urlseal/edge/contract';
 /** A fixed clock for every case: 2025-11-24T16:00:00Z. */
 export const NOW = 1764000000;
 
-function privateJwk(alg: 'ES256' | 'EdDSA', kid: string): Record<string, unknown> {
+/** A fresh private JWK (with `kid`) of a new key pair. */
+export function privateJwk(alg: 'ES256' | 'EdDSA', kid: string): Record<string, unknown> {
   const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
   return { ...privateKey.export({ format: 'jwk' }), kid };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createVerifier } from '@urlseal/edge';
 import { createSigner as createNodeSigner } from '@urlseal/sdk';
 import { createSigner as createWebSigner } from '../../src/web.js';
-import { CALLS, KEYRINGS, MISUSES, NOW, jwtOf, toJson, type Call } from './cases.js';
+import { CALLS, KEYRINGS, MISUSES, NOW, jwtOf, privateJwk, toJson, type Call } from './cases.js';
 
 const currentDate = new Date(NOW * 1000);
 
@@ -42,6 +42,18 @@ describe('@urlseal/sdk/web next to the Node signer', () => {
     const pending = callWeb('HS256', call);
     await expect(pending).rejects.toThrow(TypeError);
     await expect(pending).rejects.toThrow(message);
+  });
+
+  it('refuses a key pair whose private part belongs to another key, with the Node signer\'s error (at the first signature)', async () => {
+    for (const alg of ['EdDSA', 'ES256'] as const) {
+      const kid = alg === 'EdDSA' ? 'e1' : 'p1';
+      const [one, other] = [KEYRINGS[alg]!.json.keys![0]!, privateJwk(alg, kid)];
+      const keyring = { keys: [{ ...one, d: other.d }] };
+      const message = `keyring: key "${kid}" is not a usable ${alg} key pair: its "d" does not match its public part`;
+      expect(() => createNodeSigner({ keyring })).toThrow(message);
+      const web = createWebSigner({ keyring });
+      for (let i = 0; i < 2; i++) await expect(web.signToken('/a')).rejects.toThrow(expect.objectContaining({ code: 'ERR_KEYRING_INVALID', message }) as Error);
+    }
   });
 
   it('validates its options at once, synchronously, like the Node signer', () => {
