@@ -22,6 +22,8 @@ export interface Carrier {
   read(url: string): string | undefined;
   /** The URL with `token` in place of every token it carries; a URL without one is returned unchanged. */
   write(url: string, token: string): string;
+  /** A URL path without its leading token segment: the path the edge checks against the grant. */
+  bare(pathname: string): string;
 }
 
 /** Compact JWS: three base64url segments. */
@@ -47,11 +49,12 @@ export function createCarrier(names: CarrierNames = {}): Carrier {
   return {
     read: (url) => inPath.exec(url)?.[2] ?? [...url.matchAll(inQuery)][0]?.[2],
     write: (url, token) => url.replace(inPath, `$1/${segment}/${token}/`).replace(inQuery, `$1${token}`),
+    bare: (pathname) => pathname.replace(inPath, '/'),
   };
 }
 
 /** The claims of a JWT, read without verifying (the edge verifies); `{}` when unreadable. */
-export function readClaims(token: string): { exp?: unknown; iat?: unknown } {
+export function readClaims(token: string): { exp?: unknown; iat?: unknown; path?: unknown } {
   try {
     return JSON.parse(atob((token.split('.')[1] as string).replace(/-/g, '+').replace(/_/g, '/'))) ?? {};
   } catch {

@@ -18,6 +18,14 @@ export interface TokenSourceOptions extends CarrierNames {
   refresh: () => Promise<string>;
   /** The first token: a JWT or the signed URL the page was given. Without it, the first request refreshes. */
   token?: string;
+  /**
+   * The edge's origin, `scheme://host[:port]`. The token is written only into
+   * URLs on this origin whose path is inside the token's grant: a segment on
+   * another host, an AES key server or a beacon never receives it. Default: the
+   * origin of the signed URL given as `token` or returned by `refresh` (so with
+   * bare JWTs, set it).
+   */
+  origin?: string;
   /** Seconds before expiry to renew (at most half the lifetime). Default: a quarter of the lifetime, at most 30. */
   margin?: number;
   /** After each new token (for example to show the new link); `expiresAt` is on the page's clock, in ms. */
@@ -51,7 +59,11 @@ export interface TokenSource {
   fresh(): Promise<string>;
   /** Renews now; joins a renewal already in flight (there is never more than one). */
   renew(): Promise<string>;
-  /** `url` with the current token in place of the one it carries. */
+  /**
+   * `url` with the current token in place of the one it carries, when `url`
+   * (absolute, or relative to the page) is on the edge's origin and inside the
+   * token's grant; any other URL is returned unchanged.
+   */
   apply(url: string): string;
   /**
    * Tells the source how the edge answered a request. Returns true when the
@@ -72,6 +84,9 @@ const RETRY_MS = 5000;
 const IN_FLIGHT_MS = 2000;
 
 const isTime = (value: unknown): value is number => Number.isSafeInteger(value);
+
+/** A URL as the browser resolves it: absolute, or relative to the page. Throws when it cannot. */
+const resolve = (url: string): URL => new URL(url, globalThis.location?.href);
 
 
 /**
@@ -95,6 +110,12 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   if (margin !== undefined && !(margin >= 0)) throw new TypeError('margin must be 0 or more seconds');
   const carrier = createCarrier(options);
   const now = options.now ?? Date.now;
+  const fixedOrigin = options.origin;
+  if (fixedOrigin !== undefined && !(/^[a-z]+:\/\//.test(fixedOrigin) && resolve(fixedOrigin).origin === fixedOrigin)) throw new TypeError('origin must be scheme://host[:port]');
+  let origin = fixedOrigin ?? '';
+  // The grant's patterns (SPEC §2): the paths the token may be sent to. A pattern that is
+  // not a string makes `mayCarry` throw, so false.
+  let grants: string[] = [];
   let token = '';
   let receivedAt = 0;
   let lifetime = 0;
@@ -108,12 +129,14 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const accept = (value: unknown): string => {
     const text = String(value);
     const next = JWT_SHAPE.test(text) ? text : (carrier.read(text) ?? '');
-    const { exp, iat } = readClaims(next);
+    const { exp, iat, path } = readClaims(next);
     const arrived = now();
     // The token's lifetime as its issuer saw it, counted from its arrival (so the page's clock may be off).
     const life = ((exp as number) - (isTime(iat) ? iat : arrived / 1000)) * 1000;
     if (!(isTime(exp) && life > 0)) throw new TypeError('expected a JWT with a future exp, or a URL carrying one');
     token = next;
+    grants = ([] as string[]).concat(path as string);
+    if (next !== text && !fixedOrigin) origin = resolve(text).origin;
     receivedAt = arrived;
     lifetime = life;
     onToken?.(token, receivedAt + lifetime);
@@ -136,6 +159,18 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
 
   if (options.token) accept(options.token);
 
+  // Whether the edge would read the token for `url`: same origin (scheme, host, port), path inside the grant.
+  const mayCarry = (url: string): boolean => {
+    try {
+      const target = resolve(url);
+      const path = decodeURIComponent(carrier.bare(target.pathname));
+      // SPEC §2: a pattern is a path, or a prefix ending in `/*`.
+      return target.origin === origin && grants.some((pattern) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern));
+    } catch {
+      return false;
+    }
+  };
+
   return {
     get token() {
       return token;
@@ -143,7 +178,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     // A renewal in flight (after a 410, say) is always waited for, whatever the clock says.
     fresh: () => inflight ?? (!token || now() >= receivedAt + lifetime - marginMs() ? renew() : Promise.resolve(token)),
     renew,
-    apply: (url) => carrier.write(url, token),
+    apply: (url) => (mayCarry(url) ? carrier.write(url, token) : url),
     report(status, code = null, url) {
       if (status === 401 || status === 403) {
         onDenied?.(status, code);

@@ -56,7 +56,7 @@ function segment(net: Engine, path: string): Promise<{ status: number; uri: stri
 describe('attachShaka (real Shaka networking engine)', () => {
   it('puts the current token into every request URI', async () => {
     const { player, net } = engine();
-    attachShaka(player, createTokenSource({ token: old, refresh: refresher(renewed).refresh }));
+    attachShaka(player, createTokenSource({ token: old, origin: edge.url, refresh: refresher(renewed).refresh }));
     const before = edge.seen.length;
     const response = await segment(net, '/_token/stale.x.y/videos/a/seg1.m4s');
     expect(response).toMatchObject({ status: 200 });
@@ -69,7 +69,7 @@ describe('attachShaka (real Shaka networking engine)', () => {
     const time = clock();
     const r = refresher(renewed);
     const { player, net } = engine();
-    attachShaka(player, createTokenSource({ token: expiring, refresh: r.refresh, now: time.now }));
+    attachShaka(player, createTokenSource({ token: expiring, origin: edge.url, refresh: r.refresh, now: time.now }));
     time.advance(200_000);
     const before = edge.seen.length;
     const response = await segment(net, `/_token/${expiring}/videos/a/seg2.m4s`);
@@ -105,6 +105,6 @@ describe('attachShaka (real Shaka networking engine)', () => {
   });
 
   it('needs a networking engine', () => {
-    expect(() => attachShaka({ getNetworkingEngine: () => null }, createTokenSource({ token: old, refresh: refresher(renewed).refresh }))).toThrow(/networking engine/);
+    expect(() => attachShaka({ getNetworkingEngine: () => null }, createTokenSource({ token: old, origin: edge.url, refresh: refresher(renewed).refresh }))).toThrow(/networking engine/);
   });
 });

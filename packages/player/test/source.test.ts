@@ -241,3 +241,65 @@ describe('createTokenSource', () => {
     expect(r.calls()).toBe(3);
   });
 });
+
+describe('apply: the token goes only to the edge’s origin, inside the grant (issue 20)', () => {
+  const current = tokenAt(T0, 300, 7); // grant /videos/a/*
+  const stale = tokenAt(T0, 300, 8);
+  const fromUrl = () => createTokenSource({ token: `https://cdn.example/_token/${current}/videos/a/master.m3u8`, refresh: refresher().refresh });
+
+  it('writes the token into URLs on the edge’s origin inside the grant, path or query form', () => {
+    const source = fromUrl();
+    expect(source.apply(`https://cdn.example/_token/${stale}/videos/a/360p/seg1.ts`)).toBe(`https://cdn.example/_token/${current}/videos/a/360p/seg1.ts`);
+    expect(source.apply(`https://cdn.example/videos/a/key.bin?token=${stale}`)).toBe(`https://cdn.example/videos/a/key.bin?token=${current}`);
+    expect(source.apply(`https://cdn.example/videos/a/caf%C3%A9/s.ts?token=${stale}`)).toBe(`https://cdn.example/videos/a/caf%C3%A9/s.ts?token=${current}`);
+  });
+
+  it.each([
+    ['a segment on another host', `https://evil.example/_token/${stale}/videos/a/seg1.ts`],
+    ['an AES-128 key server with its own token parameter', `https://keys.example/key/7?token=${stale}`],
+    ['the same host on another port', `https://cdn.example:8443/_token/${stale}/videos/a/seg1.ts`],
+    ['the same host over another scheme', `http://cdn.example/_token/${stale}/videos/a/seg1.ts`],
+    ['a host that starts with the edge’s name', `https://cdn.example.evil.example/videos/a/s.ts?token=${stale}`],
+    ['userinfo that spells the edge’s name', `https://cdn.example@evil.example/videos/a/s.ts?token=${stale}`],
+    ['a path outside the grant', `https://cdn.example/videos/b/seg1.ts?token=${stale}`],
+    ['a path that leaves the grant through dot segments', `https://cdn.example/_token/${stale}/videos/a/../../admin/x.ts`],
+    ['a path that is the grant’s directory without its slash', `https://cdn.example/videos/a?token=${stale}`],
+    ['a relative URL with no page to resolve it against', `/_token/${stale}/videos/a/seg1.ts`],
+    ['a URL that cannot be parsed', `https://[bad/_token/${stale}/videos/a/seg1.ts`],
+  ])('leaves %s unchanged', (_name, url) => {
+    expect(fromUrl().apply(url)).toBe(url);
+  });
+
+  it('with a bare JWT, needs the edge’s origin: without it no URL gets the token', () => {
+    const url = `https://cdn.example/_token/${stale}/videos/a/seg1.ts`;
+    expect(createTokenSource({ token: current, refresh: refresher().refresh }).apply(url)).toBe(url);
+    expect(createTokenSource({ token: current, origin: 'https://cdn.example', refresh: refresher().refresh }).apply(url)).toBe(`https://cdn.example/_token/${current}/videos/a/seg1.ts`);
+  });
+
+  it('takes the origin from a renewed signed URL, and the grant from each new token', async () => {
+    const moved = jwt({ path: ['/videos/b/*', '/captions/b.vtt'], iat: T0, exp: T0 + 300 }, 'sig9');
+    const source = createTokenSource({ refresh: refresher(`https://cdn2.example/_token/${moved}/videos/b/master.m3u8`).refresh });
+    await source.fresh();
+    expect(source.apply(`https://cdn2.example/captions/b.vtt?token=${stale}`)).toBe(`https://cdn2.example/captions/b.vtt?token=${moved}`);
+    expect(source.apply(`https://cdn2.example/videos/a/s.ts?token=${stale}`)).toBe(`https://cdn2.example/videos/a/s.ts?token=${stale}`);
+    expect(source.apply(`https://cdn.example/videos/b/s.ts?token=${stale}`)).toBe(`https://cdn.example/videos/b/s.ts?token=${stale}`);
+  });
+
+  it('resolves a relative URL against the page, as the browser does', () => {
+    const page = globalThis as { location?: { href: string } };
+    page.location = { href: 'https://cdn.example/lessons/7' };
+    try {
+      const source = createTokenSource({ token: current, origin: 'https://cdn.example', refresh: refresher().refresh });
+      expect(source.apply(`/videos/a/s.ts?token=${stale}`)).toBe(`/videos/a/s.ts?token=${current}`);
+      expect(source.apply(`../videos/b/s.ts?token=${stale}`)).toBe(`../videos/b/s.ts?token=${stale}`);
+    } finally {
+      delete page.location;
+    }
+  });
+
+  it('refuses an origin the browser would never write', () => {
+    for (const origin of ['https://cdn.example/', 'https://CDN.example', 'https://cdn.example:443', 'cdn.example']) {
+      expect(() => createTokenSource({ token: current, origin, refresh: refresher().refresh })).toThrow(/origin must be scheme:\/\/host\[:port\]/);
+    }
+  });
+});

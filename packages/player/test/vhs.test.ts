@@ -46,7 +46,7 @@ describe('attachVhs (video.js VHS onRequest/onResponse hooks)', () => {
     const first = tokenAt(T0, 40, 1);
     const second = tokenAt(T0 + 30, 40, 2);
     const vhs = vhsXhr();
-    const stop = attachVhs(vhs, createTokenSource({ token: first, refresh: refresher(second).refresh }));
+    const stop = attachVhs(vhs, createTokenSource({ token: first, origin: 'https://cdn.example', refresh: refresher(second).refresh }));
     expect(vhs.request(`https://cdn.example/_token/${first}/videos/a/seg1.ts`).uri).toBe(`https://cdn.example/_token/${first}/videos/a/seg1.ts`);
     await vi.advanceTimersByTimeAsync(30_000); // a quarter of 40 s before expiry
     expect(vhs.request(`https://cdn.example/_token/${first}/videos/a/seg9.ts`).uri).toBe(`https://cdn.example/_token/${second}/videos/a/seg9.ts`);

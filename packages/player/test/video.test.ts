@@ -40,14 +40,14 @@ describe('attachVideo (plain <video>: MP4, native HLS)', () => {
     const renewed = tokenAt(T0 + 400, 300, 2);
     edge.answer(expired, 410, 'ERR_TOKEN_EXPIRED');
     const time = clock();
-    const r = refresher(`${edge.url}/videos/a.mp4?token=${renewed}`);
+    const r = refresher(`${edge.url}/videos/a/a.mp4?token=${renewed}`);
     const video = new FakeVideo();
-    video.src = `${edge.url}/videos/a.mp4?token=${expired}`;
+    video.src = `${edge.url}/videos/a/a.mp4?token=${expired}`;
     attachVideo(video as unknown as HTMLVideoElement, createTokenSource({ token: video.src, refresh: r.refresh, now: time.now }));
     video.currentTime = 42.5;
     time.advance(400_000);
     await fail(video);
-    expect(video.src).toBe(`${edge.url}/videos/a.mp4?token=${renewed}`);
+    expect(video.src).toBe(`${edge.url}/videos/a/a.mp4?token=${renewed}`);
     video.dispatchEvent(new Event('loadedmetadata'));
     expect(video.currentTime).toBe(42.5);
     expect(video.played).toBe(1);
@@ -57,11 +57,11 @@ describe('attachVideo (plain <video>: MP4, native HLS)', () => {
   it('on a 403: keeps the link, reports the code, asks the edge once and never renews', async () => {
     const { token: tampered, denied, calls, options } = tamperedCase(edge, 3);
     const video = new FakeVideo();
-    video.src = `${edge.url}/videos/a.mp4?token=${tampered}`;
+    video.src = `${edge.url}/videos/a/a.mp4?token=${tampered}`;
     attachVideo(video as unknown as HTMLVideoElement, createTokenSource({ ...options, token: video.src }));
     const before = edge.seen.length;
     await fail(video);
-    expect(video.src).toBe(`${edge.url}/videos/a.mp4?token=${tampered}`);
+    expect(video.src).toBe(`${edge.url}/videos/a/a.mp4?token=${tampered}`);
     expect(edge.seen.length - before).toBe(1);
     expect(denied).toEqual([[403, 'ERR_SIGNATURE_INVALID']]);
     expect(calls()).toBe(0);
@@ -71,10 +71,10 @@ describe('attachVideo (plain <video>: MP4, native HLS)', () => {
     const good = tokenAt(T0, 300, 5);
     const r = refresher(tokenAt(T0, 300, 6));
     const video = new FakeVideo();
-    video.src = `${edge.url}/videos/a.mp4?token=${good}`;
+    video.src = `${edge.url}/videos/a/a.mp4?token=${good}`;
     const detach = attachVideo(video as unknown as HTMLVideoElement, createTokenSource({ token: video.src, refresh: r.refresh }));
     await fail(video);
-    expect(video.src).toBe(`${edge.url}/videos/a.mp4?token=${good}`);
+    expect(video.src).toBe(`${edge.url}/videos/a/a.mp4?token=${good}`);
     expect(r.calls()).toBe(0);
     detach();
   });
