@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, type CloudFrontBuildOptions } from '@urlseal/edge/build';
 import { describe, expect, it } from 'vitest';
 import { hs256 } from '../interop/helpers.js';
-import { cloudFrontEvent, loadCloudFrontFunction, readResult, type CloudFrontEvent } from '../hostile/cloudfront-runtime.js';
+import { cloudFrontEvent, loadCloudFrontFunction, readResult, type CloudFrontEvent, type CloudFrontResult } from '../hostile/cloudfront-runtime.js';
+import { runInNjs } from '../hostile/njs-runtime.js';
 
 const NOW = 1_900_000_000;
 const SECRET = 'cloudfront-edge-test-secret-0123456789ab';
@@ -159,5 +160,56 @@ describe('CloudFront Functions', () => {
     expect('forwarded' in (await handle(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/*', sub: 's' })}`)))).toBe(true);
     const code = buildCloudFrontFunction({ keyring: { kids: { k1: SECRET } } }).code;
     expect(code).not.toMatch(/\bclass\b|\.\.\.[A-Za-z_$]|\?\.|\bnew (?:Map|Set)\b|TextDecoder|setTimeout/);
+  });
+});
+
+describe('CloudFront Functions: one reading of the event finds and strips every carrier (issue 20)', () => {
+  const keyring = { kids: { k1: SECRET } };
+  const token = jwt('k1', { path: '/v/*' });
+  const raw = (querystring: CloudFrontEvent['request']['querystring'], cookies: CloudFrontEvent['request']['cookies']): CloudFrontEvent => {
+    const event = get('/v/a.mp4');
+    event.request.querystring = querystring;
+    event.request.cookies = cookies;
+    return event;
+  };
+  // Events as CloudFront may hand them over: names and values it does not split or trim.
+  const events: Array<[string, CloudFrontEvent]> = [
+    ['a cookie named "urlseal " (trailing space)', raw({}, { 'urlseal ': { value: token }, theme: { value: 'dark' } })],
+    ['a cookie named "urlseal\\t"', raw({}, { 'urlseal\t': { value: token } })],
+    ['a cookie value holding "; urlseal=<jwt>"', raw({}, { a: { value: `1; urlseal=${token}` } })],
+    ['a query value holding "&token=<jwt>"', raw({ q: { value: `b&token=${token}` }, x: { value: '1' } }, {})],
+    ['a query name spelled with an escape (%74oken)', raw({ '%74oken': { value: token }, x: { value: '1' } }, {})],
+  ];
+
+  function expectNoToken(result: CloudFrontResult, name: string): void {
+    // Whatever the answer, the token must not be in what CloudFront sends on.
+    if ('statusCode' in result) return;
+    expect(JSON.stringify(result), name).not.toContain(token.split('.')[2] as string);
+    expect(result.uri, name).toBe('/v/a.mp4');
+  }
+
+  it.each(events)('node:vm: %s is read as a carrier and is not forwarded', async (name, event) => {
+    const built = buildCloudFrontFunction({ keyring });
+    const result = await loadCloudFrontFunction(built.code, { nowMs: NOW * 1000, kvs: new Map() })(structuredClone(event));
+    expect('statusCode' in result ? result.statusCode : 200, name).toBe(200);
+    expectNoToken(result, name);
+  });
+
+  it('njs: the same events, the same answers', () => {
+    const built = buildCloudFrontFunction({ keyring });
+    const results = runInNjs('one-reading', built.code, events.map(([, event]) => event), {}, NOW);
+    events.forEach(([name], index) => {
+      const result = results[index] as CloudFrontResult;
+      expect('statusCode' in result ? result.statusCode : 200, name).toBe(200);
+      expectNoToken(result, name);
+    });
+  });
+
+  it('keeps every other pair, repeats as multiValue, in the order the viewer sent them', async () => {
+    const event = raw({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, token: { value: token }, y: { value: '' } }, { theme: { value: 'dark' }, urlseal: { value: token }, lang: { value: 'pt' } });
+    const result = await loadCloudFrontFunction(buildCloudFrontFunction({ keyring }).code, { nowMs: NOW * 1000, kvs: new Map() })(event);
+    if ('statusCode' in result) throw new Error(`denied: ${JSON.stringify(result)}`);
+    expect(JSON.parse(JSON.stringify(result.querystring))).toEqual({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, y: { value: '' } });
+    expect(JSON.parse(JSON.stringify(result.cookies))).toEqual({ theme: { value: 'dark' }, lang: { value: 'pt' } });
   });
 });

@@ -10,7 +10,8 @@
 // esbuild cannot see are checked in the output by FLOOR_FORBIDDEN.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { minify } from 'terser';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * Property names internal to the edge core (Prepared, Target, TokenSource,
@@ -110,7 +111,12 @@ export async function buildFloorBundle(root, entry, out, { quiet = false } = {})
   } catch (error) {
     throw explainFloorError(`dist/${out}`, error);
   }
-  const code = readFileSync(outfile, 'utf8');
+  // terser after esbuild: its compress passes take ~5% more off, which is what the 10 KB
+  // CloudFront limit needs. ecma 5: it never writes syntax newer than esbuild's output.
+  const squeezed = await minify(readFileSync(outfile, 'utf8'), { ecma: 5, compress: { passes: 3 }, mangle: true, format: { comments: false } });
+  if (squeezed.code === undefined) throw new Error(`dist/${out}: terser produced no output`);
+  const code = squeezed.code;
+  writeFileSync(outfile, code);
   checkFloor(`dist/${out}`, code);
   return { outfile, bytes: Buffer.byteLength(code) };
 }

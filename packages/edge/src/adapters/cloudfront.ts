@@ -9,7 +9,7 @@
 // (scripts/floor.js): ES5.1 plus let/const, arrows, templates, rest params; no
 // Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
 // (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
-import { carrierIndex, isBearer, type TokenParams } from '../carriers.js';
+import { forwardHeader, isBearer, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type CryptoModule, type Wiring } from './crypto-module.js';
@@ -67,16 +67,30 @@ function joined(values: CloudFrontValues, separator: string): string {
   return pairs.join(separator);
 }
 
-function view(event: CloudFrontEvent): RequestView {
-  const request = event.request;
-  const query = joined(request.querystring, '&');
+/**
+ * The event read once, as text: the query and the Cookie header as the viewer
+ * sent them. The decision reads this text and the forward step rewrites the
+ * event from what the decision kept of it, so what is checked and what is
+ * stripped are one reading (a cookie named `"urlseal "`, a query value holding
+ * `&token=`, a cookie value holding `; urlseal=` are carriers in both).
+ */
+interface EventText {
+  readonly query: string;
+  readonly cookie: string;
+}
+
+function read(request: CloudFrontRequest): EventText {
+  return { query: joined(request.querystring, '&'), cookie: joined(request.cookies, '; ') };
+}
+
+function view(request: CloudFrontRequest, text: EventText): RequestView {
   return {
     method: request.method,
-    target: query === '' ? request.uri : `${request.uri}?${query}`,
+    target: text.query === '' ? request.uri : `${request.uri}?${text.query}`,
     // The decision asks for `authorization` and `cookie` only. Repeated headers are
     // joined as a Web runtime joins them: two Bearer tokens make one malformed source.
     header: (name) => {
-      if (name === 'cookie') return joined(request.cookies, '; ') || undefined;
+      if (name === 'cookie') return text.cookie || undefined;
       const entry = request.headers[name];
       return entry === undefined ? undefined : valuesOf(entry).join(', ');
     },
@@ -84,13 +98,35 @@ function view(event: CloudFrontEvent): RequestView {
   };
 }
 
+/**
+ * The inverse of `joined`: CloudFront's `{ name: { value, multiValue } }` from
+ * `name=value` pairs. A null prototype: a pair named `__proto__` stays a name.
+ */
+function valuesFrom(text: string, separator: string): CloudFrontValues {
+  const values: CloudFrontValues = Object.create(null);
+  text.split(separator).forEach((pair) => {
+    if (pair === '') return;
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? '' : pair.slice(eq + 1);
+    const entry = values[name];
+    if (entry === undefined) values[name] = { value };
+    else {
+      if (entry.multiValue === undefined) entry.multiValue = [{ value: entry.value }];
+      entry.multiValue.push({ value });
+    }
+  });
+  return values;
+}
+
 /** The request CloudFront goes on with: the granted path, and no token carrier left anywhere (SPEC §7). */
-function forward(request: CloudFrontRequest, target: string, params: TokenParams): CloudFrontRequest {
+function forward(request: CloudFrontRequest, text: EventText, target: string, params: TokenParams): CloudFrontRequest {
   const q = target.indexOf('?');
   request.uri = q < 0 ? target : target.slice(0, q);
-  const querystring = request.querystring;
-  for (const name in querystring) if (carrierIndex(name, params) >= 0) delete querystring[name];
-  delete request.cookies[params.cookie];
+  // What the decision kept of the text it read, never a second parse of the event.
+  request.querystring = valuesFrom(q < 0 ? '' : target.slice(q + 1), '&');
+  // forwardHeader joins the kept cookie pairs (each trimmed) with '; '.
+  request.cookies = valuesFrom(forwardHeader('cookie', text.cookie, params) || '', '; ');
   const headers = request.headers;
   const authorization = headers.authorization;
   if (authorization !== undefined) {
@@ -120,12 +156,14 @@ export type CloudFrontHandler = (event: CloudFrontEvent) => MaybeAsync<CloudFron
  */
 export function createHandler(config: CloudFrontConfig, wiring: Wiring): CloudFrontHandler {
   const prepared = prepareBuilt(config, wiring);
-  const answer = (request: CloudFrontRequest, decision: Decision): CloudFrontRequest | CloudFrontResponse =>
-    decision.ok ? forward(request, decision.target, config.params) : denial(decision);
+  const answer = (request: CloudFrontRequest, text: EventText, decision: Decision): CloudFrontRequest | CloudFrontResponse =>
+    decision.ok ? forward(request, text, decision.target, config.params) : denial(decision);
   // `decide` never throws. An event without the fields CloudFront always sends
   // would throw here, and CloudFront answers a failed function 503: still closed.
   return (event) => {
-    const decided = decide(prepared, view(event));
-    return isThenable(decided) ? decided.then((decision) => answer(event.request, decision)) : answer(event.request, decided);
+    const request = event.request;
+    const text = read(request);
+    const decided = decide(prepared, view(request, text));
+    return isThenable(decided) ? decided.then((decision) => answer(request, text, decision)) : answer(request, text, decided);
   };
 }

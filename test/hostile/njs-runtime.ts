@@ -1,0 +1,42 @@
+// Runs CloudFront Functions in Debian's njs 0.7.9 (the engine nginx embeds, and a feature
+// floor below CloudFront's cloudfront-js-2.0), one njs process per function and batch of
+// events. Imported by test files (its afterAll removes the scratch folder).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import type { CloudFrontEvent, CloudFrontResult } from './cloudfront-runtime.js';
+import { NOW } from './helpers.js';
+
+/** Debian's njs shell (scripts/test-deps.sh installs it). */
+export const NJS = '/usr/bin/njs';
+const dir = mkdtempSync(join(tmpdir(), 'urlseal-njs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The function, then a driver: Date frozen at NOW, every event through `handler`
+ * (settled when it answers with a promise), the answers printed as one JSON array. A
+ * KeyValueStore function's `import cf from 'cloudfront'` becomes a store over `kvs`.
+ */
+export function runInNjs(name: string, code: string, events: CloudFrontEvent[], kvs: Record<string, string>, nowSeconds = NOW): CloudFrontResult[] {
+  const importLine = "import cf from 'cloudfront';\n";
+  const store = `var STORE = ${JSON.stringify(kvs)};
+var cf = { kvs: function () { return { get: function (key) {
+  return Object.prototype.hasOwnProperty.call(STORE, key) ? Promise.resolve(STORE[key]) : Promise.reject(new Error('The key was not found'));
+} }; } };\n`;
+  const body = code.startsWith(importLine) ? store + code.slice(importLine.length) : code;
+  const driver = `
+Date.now = function () { return ${nowSeconds * 1000}; };
+var events = JSON.parse(require('fs').readFileSync(${JSON.stringify(join(dir, `${name}.events.json`))}));
+Promise.all(events.map(function (event) { return handler(event); })).then(function (answers) {
+  require('fs').writeFileSync(${JSON.stringify(join(dir, `${name}.answers.json`))}, JSON.stringify(answers));
+});
+`;
+  writeFileSync(join(dir, `${name}.events.json`), JSON.stringify(events));
+  writeFileSync(join(dir, `${name}.js`), body + driver);
+  // njs's console.log breaks long lines: the answers go through a file.
+  execFileSync(NJS, [join(dir, `${name}.js`)], { encoding: 'utf8' });
+  return JSON.parse(readFileSync(join(dir, `${name}.answers.json`), 'utf8')) as CloudFrontResult[];
+}
+
