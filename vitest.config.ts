@@ -29,5 +29,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Fails the run when a test left a server running (see the file).
+    globalSetup: ['test/global-teardown.ts'],
   },
 });

@@ -13,6 +13,7 @@ import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+import { workerdBinary } from '../interop/binaries.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'denials-cors-secret-0123456789abcdefgh';
@@ -71,7 +72,7 @@ beforeAll(async () => {
       { name: 'closed', port: closed, bindings },
     ]),
   );
-  workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
+  workerd = startChild(workerdBinary(), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(open, 30_000, () => workerd?.exited());
   await waitForPort(closed, 30_000, () => workerd?.exited());
   adapters.set('Worker (workerd)', { open: over(`http://127.0.0.1:${open}`), closed: over(`http://127.0.0.1:${closed}`) });

@@ -21,6 +21,7 @@ import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import { MAX_MANIFEST_BYTES } from '../../packages/edge/src/manifest.js';
 import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+import { workerdBinary } from '../interop/binaries.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'origin-answers-secret-0123456789abcdef';
@@ -166,7 +167,7 @@ beforeAll(async () => {
     { name: 'raw', port: rawPort, bindings: { URLSEAL_KEYRING: keyring, URLSEAL_ORIGIN: 'raw-origin.txt' } },
   ]);
   writeFileSync(join(dir, 'config.capnp'), config);
-  workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
+  workerd = startChild(workerdBinary(), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(port, 30_000, () => workerd?.exited());
   await waitForPort(rawPort, 30_000, () => workerd?.exited());
   adapters.push({
@@ -224,7 +225,17 @@ describe.each(['handle (Node fetch)', 'urlseal serve', 'Express', 'Worker (worke
     expect(decoded(bomb) === BIG).toBe(true); // untouched, and still decodable by the client
   });
 
-  it('never lets a manifest at the bound delay a concurrent small request by more than 100 ms', async () => {
+  it('never lets a manifest at the bound delay a concurrent small request by more than 100 ms (or 4× this machine’s own p90)', async () => {
+    // The same small request alone first: on a loaded machine the bound scales with what
+    // it already costs, so the check measures the manifest's blocking, not the machine.
+    const alone: number[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const start = performance.now();
+      await adapter().get('/small');
+      alone.push(performance.now() - start);
+    }
+    const p90 = alone.sort((a, b) => a - b)[8] as number;
+    const bound = Math.max(100, 4 * p90);
     const big = adapter().get('/hls/at-bound.m3u8');
     const latencies: number[] = [];
     let done = false;
@@ -238,7 +249,7 @@ describe.each(['handle (Node fetch)', 'urlseal serve', 'Express', 'Worker (worke
     }
     expect((await big).status).toBe(200);
     expect(latencies.length).toBeGreaterThan(0);
-    expect(Math.max(...latencies), latencies.map((l) => l.toFixed(0)).join(' ')).toBeLessThan(100);
+    expect(Math.max(...latencies), `${latencies.map((l) => l.toFixed(0)).join(' ')} (alone: p90 ${p90.toFixed(0)} ms)`).toBeLessThan(bound);
   });
 
   it('answers 502 to an origin status it cannot relay (1xx, ≥ 600), relays 205 without a body, and keeps serving', async () => {

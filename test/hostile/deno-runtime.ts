@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, startChild, waitForPort, type Child } from '../interop/helpers.js';
+import { denoBinary } from '../interop/binaries.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,7 +25,7 @@ export async function startDenoExample(env: { URLSEAL_KEYRING: string; URLSEAL_O
   writeFileSync(join(dir, 'entry.ts'), `${nowMs === undefined ? '' : `Date.now = () => ${nowMs};\n`}await import(${JSON.stringify(main)});\n`);
   const port = await freePort();
   const child = startChild(
-    join(ROOT, 'node_modules/.bin/deno'),
+    denoBinary(),
     ['run', '--allow-net', '--allow-env', '--allow-read', '--no-prompt', '--import-map', join(dir, 'import-map.json'), join(dir, 'entry.ts')],
     { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(dir, 'deno-dir'), NO_COLOR: '1' } },
   );

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { bundleExampleWorker } from '../interop/example-worker.js';
 import { freePort, startChild, waitForPort, type Child } from '../interop/helpers.js';
+import { workerdBinary } from '../interop/binaries.js';
 import type { SeenByOrigin } from './assertions.js';
 import { KEYRING_JSON } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'origin.txt'), origin.url);
   const template = readFileSync(join(ROOT, 'test/hostile/fixtures/workerd.capnp'), 'utf8');
   writeFileSync(join(dir, 'config.capnp'), template.replaceAll('@PORT@', String(port)));
-  workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
+  workerd = startChild(workerdBinary(), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(port, 30_000, () => workerd?.exited());
 });
 

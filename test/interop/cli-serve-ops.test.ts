@@ -63,7 +63,8 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
     writeFileSync(file, JSON.stringify({ kids: { a: A } }));
     const metricsPort = await freePort();
     const { child, base } = await serve(['--keyring', file, '--metrics', `127.0.0.1:${metricsPort}`]);
-    expect(child.stdout()).toContain(`urlseal metrics on http://127.0.0.1:${metricsPort}/metrics`);
+    // The two lines are written by two listeners: wait for the second rather than race it.
+    await waitForOutput(child, `urlseal metrics on http://127.0.0.1:${metricsPort}/metrics`);
     const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
 
     expect((await fetch(`${base}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);

@@ -85,7 +85,8 @@ export interface Child {
 
 /** Spawns a command, capturing stdout/stderr. */
 export function startChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Child {
-  const proc = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: stop() signals the group, so nothing the command started outlives it.
+  const proc = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   let exit: string | undefined;
@@ -104,8 +105,16 @@ export function startChild(cmd: string, args: string[], opts: { cwd?: string; en
     exited: () => exit,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (exit === undefined && proc.pid !== undefined) {
-        proc.kill(signal);
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        const pid = proc.pid;
+        const group = (sig: NodeJS.Signals) => {
+          try {
+            process.kill(-pid, sig);
+          } catch {
+            proc.kill(sig); // the group is gone already
+          }
+        };
+        group(signal);
+        const timer = setTimeout(() => group('SIGKILL'), 5000);
         const code = await done;
         clearTimeout(timer);
         return code;

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleExampleWorker } from './example-worker.js';
 import { freePort, hs256, startChild, startOrigin, waitForPort, type Child } from './helpers.js';
+import { workerdBinary } from './binaries.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WORKERD = join(ROOT, 'node_modules/.bin/workerd');
+const WORKERD = workerdBinary();
 const TEMPLATE = join(ROOT, 'test/interop/fixtures/workerd/config.capnp');
 const SECRET = 'workerd-interop-secret-0123456789abcdef';
 const ST_SECRET = 'workerd-legacy-secret-0123456789abcdef';

@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '@urlseal/edge';
 import { createSigner } from '@urlseal/sdk';
 import { WORKERS_BUNDLE, freePort, startChild, waitForPort, type Child } from '../../../../test/interop/helpers.js';
+import { workerdBinary } from '../../../../test/interop/binaries.js';
 import { CALLS, KEYRINGS, MISUSES, NOW, jwtOf, toJson, type Call } from './cases.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const WORKERD = join(ROOT, 'node_modules/.bin/workerd');
+const WORKERD = workerdBinary();
 const CONFIG = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "signer", worker = .signer) ],
