@@ -93,6 +93,11 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
     expect(metric(text, 'urlseal_decisions_total{result="granted",code="none",scheme="jwt"}')).toBeGreaterThanOrEqual(4);
     expect(metric(text, 'urlseal_keyring_loaded')).toBe(1);
     expect(text).toContain('process_resident_memory_bytes');
+    // Prometheus's own linter (Debian prometheus, installed by scripts/test-deps.sh) accepts every name.
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(lint.error, 'promtool must be installed (bash scripts/test-deps.sh)').toBeUndefined();
+    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
+    expect(lint.status).toBe(0);
 
     expect(await child.stop('SIGTERM')).toBe(0);
   });

@@ -96,7 +96,12 @@ export function createMetrics(options: MetricsOptions = {}): UrlsealMetrics {
     throw new TypeError('createMetrics: option "defaultMetrics" must be true or false');
   }
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's totals of its by-type gauges end in _total, which Prometheus keeps for
+    // counters (`promtool check metrics` fails on them): sum(nodejs_active_handles) is the same.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  }
   const registers = [registry];
   const sources = new Set<KeyringSource>();
 
