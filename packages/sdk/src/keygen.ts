@@ -51,6 +51,8 @@ function keyPairJwk(alg: 'ES256' | 'EdDSA', kid: string): Record<string, unknown
  */
 export function generateKeyring(options: { kid: string; alg: (typeof KEYGEN_ALGS)[number]; secureToken?: boolean }): KeyringJson {
   const { kid, alg } = options;
+  // Checked first: keyPairJwk would make an Ed25519 key for any other value, and the keyring check then names the wrong thing.
+  if (!(KEYGEN_ALGS as readonly unknown[]).includes(alg)) throw new TypeError(`generateKeyring: alg must be one of ${KEYGEN_ALGS.join(', ')} (RSA keys are verify-only: an edge reads them from your identity provider's JWK Set)`);
   const json: KeyringJson = alg === 'HS256'
     ? { active: kid, kids: { [kid]: newSecret() } }
     : { active: kid, keys: [keyPairJwk(alg, kid)] };
