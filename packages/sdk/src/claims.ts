@@ -32,6 +32,8 @@ export interface SignOptions {
   scheme?: Scheme;
   /** Transport for this call (`sign`/`signUrl`, jwt only). */
   transport?: Transport;
+  /** `true` to allow the pattern `/*` (every path of the edge): refused without it. */
+  grantAll?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export interface UrlsealClaims {
   ip?: string;
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'grantAll']);
 const MAX_TEXT_CLAIM = 1024;
 
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */
@@ -81,6 +83,19 @@ export function checkGrant(grant: unknown, fn: string): readonly string[] {
     throw optionError(fn, 'grant', 'must be 1 to 16 patterns, each a canonical decoded path or a "/dir/*" prefix');
   }
   return patterns;
+}
+
+/**
+ * Refuses the pattern `/*` (every path the edge serves) unless the call says
+ * `grantAll: true`: a slip such as a template's empty course id must not mint a key to
+ * everything.
+ */
+export function checkGrantAll(patterns: readonly string[], options: { grantAll?: unknown }, fn: string): void {
+  const { grantAll } = options;
+  if (grantAll !== undefined && typeof grantAll !== 'boolean') throw optionError(fn, 'grantAll', 'must be true or false');
+  if (grantAll !== true && patterns.includes('/*')) {
+    throw optionError(fn, 'grant', 'holds "/*", every path of the edge; narrow it, or opt in with option "grantAll"');
+  }
 }
 
 /** Whether a grant holds a `/dir/*` prefix pattern. */
@@ -113,7 +128,10 @@ export function buildClaims(patterns: readonly string[], exp: number, now: numbe
     exp,
     iat: now,
   };
-  if (options.nbf !== undefined) claims.nbf = checkUnixTime(options.nbf, fn, 'nbf');
+  if (options.nbf !== undefined) {
+    claims.nbf = checkUnixTime(options.nbf, fn, 'nbf');
+    if (claims.nbf >= exp) throw optionError(fn, 'nbf', 'is not before the expiry, so the edge would never grant the token; make it earlier than the expiry');
+  }
   if (options.sub !== undefined) claims.sub = checkText(options.sub, fn, 'sub');
   if (options.jti !== undefined) claims.jti = checkText(options.jti, fn, 'jti');
   if (options.ip !== undefined) {

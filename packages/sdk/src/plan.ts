@@ -2,11 +2,12 @@
 // check, claim and URL is decided here, synchronously; a plan then needs at most one JWS
 // signature over `claimsJson`, made by whichever backend the entry point has. So the two
 // signers cannot drift: they differ only in who signs the bytes.
-import { canonicalPath, computeSecureToken, matchesGrant, type Scheme } from '@urlseal/edge/contract';
+import { MAX_TOKEN_BYTES, canonicalPath, computeSecureToken, matchesGrant, type Scheme } from '@urlseal/edge/contract';
 import {
   buildClaims,
   checkCallOptions,
   checkGrant,
+  checkGrantAll,
   checkUnixTime,
   hasPrefix,
   type SignOptions,
@@ -75,6 +76,7 @@ function checkNoCarrier(config: SignerConfig, parts: UrlParts, decoded: string, 
 function urlGrant(options: SignOptions, decoded: string, fn: string): readonly string[] {
   if (options.grant === undefined) return [decoded];
   const patterns = checkGrant(options.grant, fn);
+  checkGrantAll(patterns, options, fn);
   if (!matchesGrant(decoded, patterns)) throw optionError(fn, 'grant', 'does not cover the URL\'s path; the edge would deny it');
   return patterns;
 }
@@ -107,6 +109,14 @@ function tokenOptions(config: SignerConfig, options: TokenOptions, fn: string): 
   return options;
 }
 
+/** The JWS, refused when the edge would refuse it for its length alone (SPEC §4: at most 4096 bytes). */
+function boundedToken(token: string, fn: string): string {
+  if (token.length > MAX_TOKEN_BYTES) {
+    throw new TypeError(`${fn}: the token would be ${token.length} bytes, above the ${MAX_TOKEN_BYTES}-byte bound every edge enforces; shorten or merge the grant's patterns (a "/dir/*" prefix), or sub/jti`);
+  }
+  return token;
+}
+
 /** Makes the planner for one resolved configuration. */
 export function createPlanner(config: SignerConfig): Planner {
   return {
@@ -124,27 +134,28 @@ export function createPlanner(config: SignerConfig): Planner {
       const inPath = (transport ?? (hasPrefix(patterns) ? 'path' : 'query')) === 'path';
       return {
         claimsJson: JSON.stringify(claims),
-        finish: (token) => ({
-          scheme: 'jwt',
-          url: inPath
+        finish: (jws) => {
+          const token = boundedToken(jws, fn);
+          const signedUrl = inPath
             ? joinUrl({ ...parts, path: `/${config.params.pathSegment}/${token}${parts.path}` })
-            : joinUrl({ ...parts, query: appendQuery(parts.query, `${config.params.token}=${token}`) }),
-          token,
-          claims,
-          expires: claims.exp,
-        }),
+            : joinUrl({ ...parts, query: appendQuery(parts.query, `${config.params.token}=${token}`) });
+          return { scheme: 'jwt', url: signedUrl, token, claims, expires: claims.exp };
+        },
       };
     },
     token(grant, options = NO_OPTIONS, fn) {
       const checked = tokenOptions(config, options, fn);
-      const claims = claimsOf(config, checkGrant(grant, fn), checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => token };
+      const patterns = checkGrant(grant, fn);
+      checkGrantAll(patterns, checked, fn);
+      const claims = claimsOf(config, patterns, checked, fn);
+      return { claimsJson: JSON.stringify(claims), finish: (token) => boundedToken(token, fn) };
     },
     cookie(grant, options = NO_OPTIONS, fn) {
       const checked = tokenOptions(config, options, fn);
       const patterns = checkGrant(grant, fn);
+      checkGrantAll(patterns, checked, fn);
       const claims = claimsOf(config, patterns, checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, token, patterns, claims) };
+      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, boundedToken(token, fn), patterns, claims) };
     },
   };
 }
