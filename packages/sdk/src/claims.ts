@@ -49,6 +49,40 @@ export interface SignOptions {
 export type TokenOptions = Omit<SignOptions, 'grant' | 'transport'>;
 
 /**
+ * The cookie's `SameSite` attribute. `Lax` (the default) is sent on requests from pages of
+ * the same site (`app.example.com` → `cdn.example.com`); `None` also from other sites
+ * (always with `Secure`, which a urlseal cookie always has).
+ *
+ * @example
+ * ```ts
+ * import type { SameSite } from '@urlseal/sdk';
+ * const sameSite: SameSite = 'Strict';
+ * ```
+ */
+export type SameSite = 'Lax' | 'Strict' | 'None';
+
+/**
+ * Options of `signCookie`: the token's options, plus where the cookie goes.
+ *
+ * @example
+ * ```ts
+ * import type { CookieOptions } from '@urlseal/sdk';
+ * // Set by a page on app.example.com, sent to cdn.example.com (a sibling host).
+ * const options: CookieOptions = { ttl: '2h', domain: 'example.com' };
+ * ```
+ */
+export interface CookieOptions extends TokenOptions {
+  /**
+   * `Domain`: a parent domain of the page's host that the CDN's host shares
+   * (`example.com` for `app.example.com` and `cdn.example.com`). Default: none, the cookie
+   * goes back to the host that set it only.
+   */
+  domain?: string;
+  /** `SameSite`, default `'Lax'`. */
+  sameSite?: SameSite;
+}
+
+/**
  * The claims urlseal puts in a JWT (SPEC §4).
  *
  * @example
@@ -68,6 +102,22 @@ export interface UrlsealClaims {
 }
 
 const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'grantAll']);
+/** What signCookie takes: the call options and the cookie's own two. */
+export const COOKIE_OPTIONS: ReadonlySet<string> = new Set([...CALL_OPTIONS, 'domain', 'sameSite']);
+// A host name of LDH labels (a leading dot, which browsers ignore, is refused: say it plainly).
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** The cookie attributes of signCookie's options, checked. */
+export function checkCookieAttributes(options: CookieOptions, fn: string): { domain: string | undefined; sameSite: SameSite } {
+  const { domain, sameSite } = options;
+  if (domain !== undefined && (typeof domain !== 'string' || !DOMAIN_PATTERN.test(domain))) {
+    throw optionError(fn, 'domain', 'must be a host name such as "example.com" (no scheme, port, path or leading dot)');
+  }
+  if (sameSite !== undefined && sameSite !== 'Lax' && sameSite !== 'Strict' && sameSite !== 'None') {
+    throw optionError(fn, 'sameSite', 'must be "Lax", "Strict" or "None"');
+  }
+  return { domain: domain?.toLowerCase(), sameSite: sameSite ?? 'Lax' };
+}
 const MAX_TEXT_CLAIM = 1024;
 
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */
@@ -103,11 +153,21 @@ export function hasPrefix(patterns: readonly string[]): boolean {
   return patterns.some((pattern) => pattern.endsWith('/*'));
 }
 
-/** Checks a Unix time option: a non-negative safe integer. */
+/**
+ * Above this a Unix time can only be milliseconds: 10^11 seconds is the year 5138, while
+ * `Date.now()` has been above 10^12 since 2001.
+ */
+export const MAX_UNIX_SECONDS = 1e11;
+
+/** The one-line reason for a time that is milliseconds, shared by the SDK and the CLI. */
+export const MILLISECONDS_PROBLEM = 'is above 10^11, a time in milliseconds (Date.now()), not Unix seconds; divide it by 1000 (Math.floor(Date.now() / 1000) + 60)';
+
+/** Checks a Unix time option: a non-negative safe integer of seconds, never milliseconds. */
 export function checkUnixTime(value: unknown, fn: string, option: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw optionError(fn, option, 'must be a Unix time in whole seconds');
   }
+  if (value > MAX_UNIX_SECONDS) throw optionError(fn, option, MILLISECONDS_PROBLEM);
   return value;
 }
 

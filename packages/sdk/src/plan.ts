@@ -6,8 +6,11 @@ import { MAX_TOKEN_BYTES, canonicalPath, computeSecureToken, matchesGrant, type 
 import {
   buildClaims,
   checkCallOptions,
+  checkCookieAttributes,
   checkGrant,
   checkGrantAll,
+  COOKIE_OPTIONS,
+  type CookieOptions,
   checkUnixTime,
   hasPrefix,
   type SignOptions,
@@ -15,7 +18,7 @@ import {
   type UrlsealClaims,
 } from './claims.js';
 import { signedCookie } from './cookie.js';
-import { argumentError, optionError } from './misuse.js';
+import { argumentError, checkOptionNames, optionError } from './misuse.js';
 import { checkScheme, checkSchemeKey, checkTransport, type SignerConfig } from './options.js';
 import type { SignedCookie, SignedUrl } from './results.js';
 import { secureTokenExpires } from './secure-token.js';
@@ -31,7 +34,7 @@ export type Plan<T> =
 export interface Planner {
   url(url: string, options: SignOptions | undefined, fn: string): Plan<SignedUrl>;
   token(grant: string | readonly string[], options: TokenOptions | undefined, fn: string): Plan<string>;
-  cookie(grant: string | readonly string[], options: TokenOptions | undefined, fn: string): Plan<SignedCookie>;
+  cookie(grant: string | readonly string[], options: CookieOptions | undefined, fn: string): Plan<SignedCookie>;
 }
 
 const NO_OPTIONS: SignOptions = Object.freeze({});
@@ -151,11 +154,17 @@ export function createPlanner(config: SignerConfig): Planner {
       return { claimsJson: JSON.stringify(claims), finish: (token) => boundedToken(token, fn) };
     },
     cookie(grant, options = NO_OPTIONS, fn) {
-      const checked = tokenOptions(config, options, fn);
+      if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object`);
+      checkOptionNames(options, COOKIE_OPTIONS, fn);
+      const attributes = checkCookieAttributes(options, fn);
+      // Every name the options have, inherited ones too (as the readers see them), but the cookie's own two.
+      const claimOptions: Record<string, unknown> = {};
+      for (const key in options) if (key !== 'domain' && key !== 'sameSite') claimOptions[key] = (options as Record<string, unknown>)[key];
+      const checked = tokenOptions(config, claimOptions, fn);
       const patterns = checkGrant(grant, fn);
       checkGrantAll(patterns, checked, fn);
       const claims = claimsOf(config, patterns, checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, boundedToken(token, fn), patterns, claims) };
+      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, boundedToken(token, fn), patterns, claims, attributes) };
     },
   };
 }

@@ -156,6 +156,8 @@ describe('urlseal CLI', () => {
     [['sign', '/a', '-k', 'K', '--grant', '/b/*'], '--grant does not cover the URL\'s path; the edge would deny it'],
     [['sign', '/a', '-k', 'K', '--scheme', 'secure-token'], '--scheme is "secure-token" but the keyring has no "secureToken" secret to sign the legacy scheme with'],
     [['sign', '/a/%2e%2e/b', '-k', 'K'], 'URL path is not canonical'],
+    [['sign', '/a', '-k', 'K', '--expires', '1796297281660'], '--expires is above 10^11, a time in milliseconds, not Unix seconds; divide it by 1000 (date +%s gives seconds)\n'],
+    [['verify', '/a', '-k', 'K', '--now', '1796297281660'], '--now is above 10^11, a time in milliseconds'],
     [['sign', 'https://cdn.example\\@evil.example/videos/a.mp4', '-k', 'K'], 'URL has an authority a browser reads differently'],
     [['sign', '/videos/a.mp4', '-k', 'K', '--grant', '/*'], '--grant holds "/*", every path of the edge; narrow it, or opt in with --grant-all\n'],
     [['sign', `/v/${'a'.repeat(3500)}.mp4`, '-k', 'K'], 'the token would be'],

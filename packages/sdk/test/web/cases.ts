@@ -41,6 +41,8 @@ export const CALLS: readonly Call[] = [
   { name: 'an ip claim', method: 'sign', args: ['/v/a.mp4', { ip: '203.0.113.0/24' }], granted: '/v/a.mp4' },
   { name: 'a bare token for two patterns', method: 'signToken', args: [['/a/*', '/b.mp4'], { ttl: 60 }], granted: '/b.mp4' },
   { name: 'a cookie', method: 'signCookie', args: ['/videos/course-1/*', { ttl: 600 }], granted: '/videos/course-1/a.vtt' },
+  { name: 'a cookie for a parent domain, SameSite=None', method: 'signCookie', args: ['/videos/course-1/*', { domain: 'Example.com', sameSite: 'None', ttl: 60 }], granted: '/videos/course-1/a.ts' },
+  { name: 'a Strict cookie', method: 'signCookie', args: ['/a.mp4', { sameSite: 'Strict' }], granted: '/a.mp4' },
   { name: 'every path, opted in with grantAll', method: 'signToken', args: ['/*', { grantAll: true }], granted: '/any/file.mp4' },
   { name: 'an upper-case host with its default port', method: 'signUrl', args: ['https://CDN.example:443/v/a.mp4'], granted: '/v/a.mp4' },
   { name: 'an IPv6 literal with a port', method: 'sign', args: ['http://[2001:db8::1]:8080/v/a.mp4'], granted: '/v/a.mp4' },
@@ -70,6 +72,14 @@ export const MISUSES: ReadonlyArray<{ readonly call: Call; readonly message: str
       ['"/*" without grantAll (signUrl)', 'signUrl', ['/videos/a.mp4', { grant: '/*' }], 'signUrl: option "grant" holds "/*", every path of the edge; narrow it, or opt in with option "grantAll"'],
       ['"/*" without grantAll (signToken)', 'signToken', ['/*'], 'signToken: option "grant" holds "/*"'],
       ['"/*" with grantAll false (signCookie)', 'signCookie', [['/a.mp4', '/*'], { grantAll: false }], 'signCookie: option "grant" holds "/*"'],
+      // Milliseconds where Unix seconds belong (issue 14 item 5).
+      ['expires in milliseconds', 'sign', ['/a.mp4', { expires: NOW * 1000 + 60000 }], 'sign: option "expires" is above 10^11, a time in milliseconds (Date.now()), not Unix seconds; divide it by 1000'],
+      ['nbf in milliseconds', 'signToken', ['/a.mp4', { nbf: NOW * 1000 }], 'signToken: option "nbf" is above 10^11, a time in milliseconds'],
+      ['a cookie domain with a scheme', 'signCookie', ['/a.mp4', { domain: 'https://cdn.example' }], 'signCookie: option "domain" must be a host name such as "example.com"'],
+      ['a cookie domain with a leading dot', 'signCookie', ['/a.mp4', { domain: '.example.com' }], 'signCookie: option "domain" must be a host name'],
+      ['a cookie domain with an attribute', 'signCookie', ['/a.mp4', { domain: 'example.com; Secure' }], 'signCookie: option "domain" must be a host name'],
+      ['a lower-case sameSite', 'signCookie', ['/a.mp4', { sameSite: 'lax' }], 'signCookie: option "sameSite" must be "Lax", "Strict" or "None"'],
+      ['a cookie option on signToken', 'signToken', ['/a.mp4', { domain: 'example.com' }], 'signToken: option "domain" is unknown'],
       ['grantAll not a boolean', 'signToken', ['/*', { grantAll: 'yes' }], 'signToken: option "grantAll" must be true or false'],
     ] as const
   ).map(([name, method, args, message]) => ({ call: { name, method, args: [...args], granted: '' }, message })),
