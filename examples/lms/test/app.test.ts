@@ -15,11 +15,39 @@ describe('LMS app: sign-in and enrolment', () => {
     expect(res.headers.location).toBe('/login?next=%2Fcourses%2F1%2Flessons%2F1');
   });
 
-  it('sets an HttpOnly, SameSite=Lax session cookie and a CSRF field on the login form', async () => {
+  it('gives the login form a CSRF field tied to an HttpOnly, SameSite=Lax cookie, and no session', async () => {
     const res = await request(app).get('/login').expect(200);
     const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toMatch(/lms_sid=[\w-]{20,}; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(cookie).toMatch(/^lms_login=[\w-]{32}; Path=\/login; Max-Age=3600; HttpOnly; SameSite=Lax$/);
+    expect(cookie).not.toContain('lms_sid');
     expect(csrfOf(res.text).length).toBeGreaterThan(20);
+  });
+
+  it('signs in with a session cookie: HttpOnly, SameSite=Lax', async () => {
+    const agent = request.agent(app);
+    const form = await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ csrf: csrfOf(form.text), email: 'ada@example.com', password: 'lovelace' }).expect(303);
+    expect(String(res.headers['set-cookie'])).toMatch(/lms_sid=[\w-]{20,}; Path=\/; HttpOnly; SameSite=Lax/);
+  });
+
+  it('keeps signed-in users through any number of anonymous visits: only a login makes a session', async () => {
+    const small = createApp({ keyring: generateDemoKeyring(), edgeUrl: EDGE, maxSessions: 3 });
+    // The bound is real: a fourth login evicts the oldest session.
+    const first = await login(small, 'ada@example.com', 'lovelace');
+    const kept = [await login(small, 'alan@example.com', 'turing'), await login(small, 'ada@example.com', 'lovelace')];
+    await first.agent.get('/courses').expect(200);
+    await login(small, 'alan@example.com', 'turing');
+    await first.agent.get('/courses').expect(303);
+    // Ten times the bound of anonymous visits to the form, and forged POSTs: nobody is signed out.
+    for (let i = 0; i < 30; i++) {
+      const res = await request(small).get('/login').expect(200);
+      expect(String(res.headers['set-cookie'])).not.toContain('lms_sid');
+    }
+    for (let i = 0; i < 10; i++) {
+      const res = await request(small).post('/login').type('form').send({ csrf: 'forged', email: 'a', password: 'b' }).expect(403);
+      expect(String(res.headers['set-cookie'])).not.toContain('lms_sid');
+    }
+    for (const { agent } of kept) await agent.get('/courses').expect(200);
   });
 
   it('says only "Email or password is incorrect" for a wrong password or an unknown email', async () => {
@@ -31,12 +59,17 @@ describe('LMS app: sign-in and enrolment', () => {
     }
   });
 
-  it('rejects a login POST without the form CSRF token', async () => {
+  it('rejects a login POST without the form CSRF token, or with another browser\'s', async () => {
     const agent = request.agent(app);
     await agent.get('/login').expect(200);
     const res = await agent.post('/login').type('form').send({ email: 'ada@example.com', password: 'lovelace', csrf: 'forged' });
     expect(res.status).toBe(403);
-    expect(res.headers['set-cookie']).toBeDefined();
+    expect(String(res.headers['set-cookie'])).toMatch(/^lms_login=/);
+    // A field copied from another browser's form does not match this browser's nonce.
+    const other = csrfOf((await request(app).get('/login')).text);
+    await agent.post('/login').type('form').send({ email: 'ada@example.com', password: 'lovelace', csrf: other }).expect(403);
+    // No nonce cookie at all.
+    await request(app).post('/login').type('form').send({ email: 'ada@example.com', password: 'lovelace', csrf: other }).expect(403);
   });
 
   it('gives a new session id on login', async () => {
