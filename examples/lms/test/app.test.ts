@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../src/server.js';
 import { isEnrolled, type User } from '../src/auth.js';
 import { generateDemoKeyring } from '../src/keyring.js';
+import { createVerifier } from '@urlseal/edge';
 import { csrfOf, login, mediaLinkOf, unescapeHtml } from './helpers.js';
 
 const EDGE = 'http://127.0.0.1:8080';
@@ -176,6 +177,20 @@ describe('LMS app: sign-in and enrolment', () => {
 });
 
 describe('LMS app: the renewal endpoint', () => {
+  it('answers, for every lesson kind, a link the edge grants now (issue 20: never a dead or 200 {} renewal)', async () => {
+    const keyring = generateDemoKeyring();
+    const renewing = createApp({ keyring, edgeUrl: EDGE });
+    const verifier = createVerifier({ keyring });
+    const { agent } = await login(renewing, 'ada@example.com', 'lovelace');
+    for (const n of [1, 2, 3, 4, 5]) {
+      const res = await agent.post(`/courses/1/lessons/${n}/link`).expect(200);
+      const { url, expires } = res.body as { url: string; expires: number };
+      expect(expires).toBeGreaterThan(Math.floor(Date.now() / 1000));
+      const decision = await verifier.verify(new Request(url));
+      expect(decision, `lesson ${n}`).toMatchObject({ ok: true });
+    }
+  });
+
   it('re-signs the lesson link for an enrolled viewer: same grant, JSON, no-store', async () => {
     const { agent } = await login(app, 'ada@example.com', 'lovelace');
     const page = await agent.get('/courses/1/lessons/4').expect(200);
