@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * Demo users. Passwords exist only as scrypt hashes with a per-user salt
@@ -73,23 +73,27 @@ export function isEnrolled(user: User, courseId: string): boolean {
   return user.enrolled.has(courseId);
 }
 
-/** Server-side session: the cookie holds only a random id. */
+/** Server-side session of a signed-in user: the cookie holds only a random id. */
 export interface Session {
-  email?: string;
-  /** Per-session CSRF token for form POSTs (login, logout). */
+  email: string;
+  /** Per-session CSRF token for the signed-in user's form POSTs (logout). */
   csrf: string;
   expiresAt: number;
 }
 
 export const SESSION_COOKIE = 'lms_sid';
 const SESSION_MS = 8 * 60 * 60 * 1000;
-const MAX_SESSIONS = 10_000;
+/** Default bound on signed-in sessions held in memory. */
+export const MAX_SESSIONS = 10_000;
 
 /** In-memory session map; fine for a demo, lost on restart by design. */
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxSessions: number = MAX_SESSIONS,
+  ) {}
 
   get(id: string | undefined): Session | undefined {
     if (!id) return undefined;
@@ -101,12 +105,15 @@ export class SessionStore {
     return session;
   }
 
-  /** Creates a fresh session (new id, new CSRF token), e.g. on login, so an old id can never be promoted. */
-  create(email?: string): { id: string; session: Session } {
-    if (this.#sessions.size >= MAX_SESSIONS) this.#evictExpired();
+  /**
+   * Creates a fresh session (new id, new CSRF token) for a user who just signed in, so an old
+   * id can never be promoted. Only a login calls it: an anonymous visitor never holds a place
+   * in the store, so anonymous requests cannot evict signed-in users.
+   */
+  create(email: string): { id: string; session: Session } {
+    if (this.#sessions.size >= this.maxSessions) this.#evictExpired();
     const id = randomBytes(32).toString('base64url');
-    const session: Session = { csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + SESSION_MS };
-    if (email !== undefined) session.email = email;
+    const session: Session = { email, csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + SESSION_MS };
     this.#sessions.set(id, session);
     return { id, session };
   }
@@ -119,11 +126,44 @@ export class SessionStore {
     const now = this.now();
     for (const [id, s] of this.#sessions) if (s.expiresAt <= now) this.#sessions.delete(id);
     // Still full: drop the oldest (Map keeps insertion order).
-    while (this.#sessions.size >= MAX_SESSIONS) {
+    while (this.#sessions.size >= this.maxSessions) {
       const first = this.#sessions.keys().next();
       if (first.done) break;
       this.#sessions.delete(first.value);
     }
+  }
+}
+
+/** The cookie that ties the login form to the browser that loaded it (no server state). */
+export const LOGIN_COOKIE = 'lms_login';
+const NONCE = /^[\w-]{32}$/;
+
+/**
+ * The login form's CSRF check without a session: the cookie holds a random nonce, the form
+ * its HMAC under a key only this process knows (a signed double-submit). A POST must bring
+ * both, matching; anonymous visitors cost no memory.
+ */
+export class LoginCsrf {
+  readonly #key = randomBytes(32);
+
+  /** A new nonce for the cookie. */
+  nonce(): string {
+    return randomBytes(24).toString('base64url');
+  }
+
+  /** Whether a cookie value is a nonce this class could have made (else make a new one). */
+  isNonce(value: string | undefined): value is string {
+    return value !== undefined && NONCE.test(value);
+  }
+
+  /** The form field for a nonce. */
+  token(nonce: string): string {
+    return createHmac('sha256', this.#key).update(`login-form:${nonce}`).digest('base64url');
+  }
+
+  /** Whether the form's field belongs to the cookie's nonce. */
+  verify(nonce: string | undefined, field: string): boolean {
+    return this.isNonce(nonce) && constantTimeEqual(field, this.token(nonce));
   }
 }
 

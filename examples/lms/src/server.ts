@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createRenewalHandler, type KeyringJson } from '@urlseal/sdk';
-import { authenticate, constantTimeEqual, findUser, isEnrolled as enrolledIn, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
+import { authenticate, constantTimeEqual, findUser, isEnrolled as enrolledIn, LOGIN_COOKIE, LoginCsrf, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
 import { COURSES, findCourse, findLesson } from './catalogue.js';
 import { createLinkSigner } from './links.js';
 import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, type PageContext } from './views/courses.js';
@@ -31,6 +31,8 @@ export interface AppOptions {
   readonly now?: () => number;
   /** Request log; lines hold method, path and status only. */
   readonly log?: (line: string) => void;
+  /** Most signed-in sessions kept (default 10,000; the oldest goes first). Only a login makes one. */
+  readonly maxSessions?: number;
   /** Who may watch what (default: the demo users' enrolments); tests take access away with it. */
   readonly isEnrolled?: (user: User, courseId: string) => boolean;
 }
@@ -58,6 +60,11 @@ function setSessionCookie(res: Response, id: string): void {
   res.append('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`);
 }
 
+function setLoginCookie(res: Response, nonce: string): void {
+  // Scoped to the form's own path, for an hour: it only ties a login POST to its form.
+  res.append('Set-Cookie', `${LOGIN_COOKIE}=${nonce}; Path=/login; Max-Age=3600; HttpOnly; SameSite=Lax`);
+}
+
 function send(res: Response, status: number, page: SafeHtml): void {
   res.status(status).type('html').send(page.toString());
 }
@@ -75,7 +82,8 @@ function safeNext(next: unknown): string {
 export function createApp(options: AppOptions): express.Express {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
-  const sessions = new SessionStore(now);
+  const sessions = new SessionStore(now, options.maxSessions);
+  const loginCsrf = new LoginCsrf();
   const links = createLinkSigner({ keyring: options.keyring, edgeUrl: options.edgeUrl, ttlSeconds: options.ttlSeconds, now });
   const isEnrolled = options.isEnrolled ?? enrolledIn;
   const edgeOrigin = new URL(options.edgeUrl).origin;
@@ -121,7 +129,7 @@ export function createApp(options: AppOptions): express.Express {
     if (id && session) {
       locals.sessionId = id;
       locals.session = session;
-      if (session.email) locals.user = findUser(session.email);
+      locals.user = findUser(session.email);
     }
     // Every dynamic page is per-user and may hold a short-lived link: never cache it.
     res.setHeader('Cache-Control', 'no-store');
@@ -146,14 +154,13 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/login', (req, res) => {
     const locals = res.locals as Locals;
     if (locals.user) return res.redirect(303, '/courses');
-    let session = locals.session;
-    if (!session) {
-      // An anonymous session just to hold the login form's CSRF token.
-      const created = sessions.create();
-      session = created.session;
-      setSessionCookie(res, created.id);
+    // No session for an anonymous visitor: the form's CSRF token rides on a nonce cookie.
+    let nonce = parseCookies(req.headers.cookie).get(LOGIN_COOKIE);
+    if (!loginCsrf.isNonce(nonce)) {
+      nonce = loginCsrf.nonce();
+      setLoginCookie(res, nonce);
     }
-    send(res, 200, loginPage({ csrf: session.csrf, next: typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined }));
+    send(res, 200, loginPage({ csrf: loginCsrf.token(nonce), next: typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined }));
   });
 
   app.post('/login', form, async (req, res) => {
@@ -163,25 +170,23 @@ export function createApp(options: AppOptions): express.Express {
     const password = typeof body.password === 'string' ? body.password : '';
     const csrf = typeof body.csrf === 'string' ? body.csrf : '';
     const next = body.next === undefined ? undefined : safeNext(body.next);
+    const nonce = parseCookies(req.headers.cookie).get(LOGIN_COOKIE);
 
-    const fresh = () => {
-      sessions.destroy(locals.sessionId);
-      const created = sessions.create();
-      setSessionCookie(res, created.id);
-      return created.session.csrf;
-    };
-
-    if (!locals.session || !constantTimeEqual(csrf, locals.session.csrf)) {
-      return send(res, 403, loginPage({ csrf: fresh(), email, next, error: 'Your sign-in form expired. Please try again.' }));
+    if (!loginCsrf.verify(nonce, csrf)) {
+      // A new form, tied to a new nonce; still no session.
+      const fresh = loginCsrf.nonce();
+      setLoginCookie(res, fresh);
+      return send(res, 403, loginPage({ csrf: loginCsrf.token(fresh), email, next, error: 'Your sign-in form expired. Please try again.' }));
     }
     const user = await authenticate(email, password);
     if (!user) {
-      return send(res, 401, loginPage({ csrf: locals.session.csrf, email, next, error: 'Email or password is incorrect.' }));
+      return send(res, 401, loginPage({ csrf, email, next, error: 'Email or password is incorrect.' }));
     }
-    // New session id on login, so an id planted before login is worth nothing.
+    // The only place a session is made. New session id on login, so an id planted before login is worth nothing.
     sessions.destroy(locals.sessionId);
     const created = sessions.create(user.email);
     setSessionCookie(res, created.id);
+    res.append('Set-Cookie', `${LOGIN_COOKIE}=; Path=/login; Max-Age=0; HttpOnly; SameSite=Lax`);
     res.redirect(303, next ?? '/courses');
   });
 

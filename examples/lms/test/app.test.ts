@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../src/server.js';
 import { isEnrolled, type User } from '../src/auth.js';
 import { generateDemoKeyring } from '../src/keyring.js';
+import { createVerifier } from '@urlseal/edge';
 import { csrfOf, login, mediaLinkOf, unescapeHtml } from './helpers.js';
 
 const EDGE = 'http://127.0.0.1:8080';
@@ -15,11 +16,39 @@ describe('LMS app: sign-in and enrolment', () => {
     expect(res.headers.location).toBe('/login?next=%2Fcourses%2F1%2Flessons%2F1');
   });
 
-  it('sets an HttpOnly, SameSite=Lax session cookie and a CSRF field on the login form', async () => {
+  it('gives the login form a CSRF field tied to an HttpOnly, SameSite=Lax cookie, and no session', async () => {
     const res = await request(app).get('/login').expect(200);
     const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toMatch(/lms_sid=[\w-]{20,}; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(cookie).toMatch(/^lms_login=[\w-]{32}; Path=\/login; Max-Age=3600; HttpOnly; SameSite=Lax$/);
+    expect(cookie).not.toContain('lms_sid');
     expect(csrfOf(res.text).length).toBeGreaterThan(20);
+  });
+
+  it('signs in with a session cookie: HttpOnly, SameSite=Lax', async () => {
+    const agent = request.agent(app);
+    const form = await agent.get('/login');
+    const res = await agent.post('/login').type('form').send({ csrf: csrfOf(form.text), email: 'ada@example.com', password: 'lovelace' }).expect(303);
+    expect(String(res.headers['set-cookie'])).toMatch(/lms_sid=[\w-]{20,}; Path=\/; HttpOnly; SameSite=Lax/);
+  });
+
+  it('keeps signed-in users through any number of anonymous visits: only a login makes a session', async () => {
+    const small = createApp({ keyring: generateDemoKeyring(), edgeUrl: EDGE, maxSessions: 3 });
+    // The bound is real: a fourth login evicts the oldest session.
+    const first = await login(small, 'ada@example.com', 'lovelace');
+    const kept = [await login(small, 'alan@example.com', 'turing'), await login(small, 'ada@example.com', 'lovelace')];
+    await first.agent.get('/courses').expect(200);
+    await login(small, 'alan@example.com', 'turing');
+    await first.agent.get('/courses').expect(303);
+    // Ten times the bound of anonymous visits to the form, and forged POSTs: nobody is signed out.
+    for (let i = 0; i < 30; i++) {
+      const res = await request(small).get('/login').expect(200);
+      expect(String(res.headers['set-cookie'])).not.toContain('lms_sid');
+    }
+    for (let i = 0; i < 10; i++) {
+      const res = await request(small).post('/login').type('form').send({ csrf: 'forged', email: 'a', password: 'b' }).expect(403);
+      expect(String(res.headers['set-cookie'])).not.toContain('lms_sid');
+    }
+    for (const { agent } of kept) await agent.get('/courses').expect(200);
   });
 
   it('says only "Email or password is incorrect" for a wrong password or an unknown email', async () => {
@@ -31,12 +60,17 @@ describe('LMS app: sign-in and enrolment', () => {
     }
   });
 
-  it('rejects a login POST without the form CSRF token', async () => {
+  it('rejects a login POST without the form CSRF token, or with another browser\'s', async () => {
     const agent = request.agent(app);
     await agent.get('/login').expect(200);
     const res = await agent.post('/login').type('form').send({ email: 'ada@example.com', password: 'lovelace', csrf: 'forged' });
     expect(res.status).toBe(403);
-    expect(res.headers['set-cookie']).toBeDefined();
+    expect(String(res.headers['set-cookie'])).toMatch(/^lms_login=/);
+    // A field copied from another browser's form does not match this browser's nonce.
+    const other = csrfOf((await request(app).get('/login')).text);
+    await agent.post('/login').type('form').send({ email: 'ada@example.com', password: 'lovelace', csrf: other }).expect(403);
+    // No nonce cookie at all.
+    await request(app).post('/login').type('form').send({ email: 'ada@example.com', password: 'lovelace', csrf: other }).expect(403);
   });
 
   it('gives a new session id on login', async () => {
@@ -143,6 +177,20 @@ describe('LMS app: sign-in and enrolment', () => {
 });
 
 describe('LMS app: the renewal endpoint', () => {
+  it('answers, for every lesson kind, a link the edge grants now (issue 20: never a dead or 200 {} renewal)', async () => {
+    const keyring = generateDemoKeyring();
+    const renewing = createApp({ keyring, edgeUrl: EDGE });
+    const verifier = createVerifier({ keyring });
+    const { agent } = await login(renewing, 'ada@example.com', 'lovelace');
+    for (const n of [1, 2, 3, 4, 5]) {
+      const res = await agent.post(`/courses/1/lessons/${n}/link`).expect(200);
+      const { url, expires } = res.body as { url: string; expires: number };
+      expect(expires).toBeGreaterThan(Math.floor(Date.now() / 1000));
+      const decision = await verifier.verify(new Request(url));
+      expect(decision, `lesson ${n}`).toMatchObject({ ok: true });
+    }
+  });
+
   it('re-signs the lesson link for an enrolled viewer: same grant, JSON, no-store', async () => {
     const { agent } = await login(app, 'ada@example.com', 'lovelace');
     const page = await agent.get('/courses/1/lessons/4').expect(200);

@@ -32,6 +32,8 @@ export interface SignOptions {
   scheme?: Scheme;
   /** Transport for this call (`sign`/`signUrl`, jwt only). */
   transport?: Transport;
+  /** `true` to allow the pattern `/*` (every path of the edge): refused without it. */
+  grantAll?: boolean;
 }
 
 /**
@@ -45,6 +47,40 @@ export interface SignOptions {
  * ```
  */
 export type TokenOptions = Omit<SignOptions, 'grant' | 'transport'>;
+
+/**
+ * The cookie's `SameSite` attribute. `Lax` (the default) is sent on requests from pages of
+ * the same site (`app.example.com` → `cdn.example.com`); `None` also from other sites
+ * (always with `Secure`, which a urlseal cookie always has).
+ *
+ * @example
+ * ```ts
+ * import type { SameSite } from '@urlseal/sdk';
+ * const sameSite: SameSite = 'Strict';
+ * ```
+ */
+export type SameSite = 'Lax' | 'Strict' | 'None';
+
+/**
+ * Options of `signCookie`: the token's options, plus where the cookie goes.
+ *
+ * @example
+ * ```ts
+ * import type { CookieOptions } from '@urlseal/sdk';
+ * // Set by a page on app.example.com, sent to cdn.example.com (a sibling host).
+ * const options: CookieOptions = { ttl: '2h', domain: 'example.com' };
+ * ```
+ */
+export interface CookieOptions extends TokenOptions {
+  /**
+   * `Domain`: a parent domain of the page's host that the CDN's host shares
+   * (`example.com` for `app.example.com` and `cdn.example.com`). Default: none, the cookie
+   * goes back to the host that set it only.
+   */
+  domain?: string;
+  /** `SameSite`, default `'Lax'`. */
+  sameSite?: SameSite;
+}
 
 /**
  * The claims urlseal puts in a JWT (SPEC §4).
@@ -65,7 +101,23 @@ export interface UrlsealClaims {
   ip?: string;
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'grantAll']);
+/** What signCookie takes: the call options and the cookie's own two. */
+export const COOKIE_OPTIONS: ReadonlySet<string> = new Set([...CALL_OPTIONS, 'domain', 'sameSite']);
+// A host name of LDH labels (a leading dot, which browsers ignore, is refused: say it plainly).
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** The cookie attributes of signCookie's options, checked. */
+export function checkCookieAttributes(options: CookieOptions, fn: string): { domain: string | undefined; sameSite: SameSite } {
+  const { domain, sameSite } = options;
+  if (domain !== undefined && (typeof domain !== 'string' || !DOMAIN_PATTERN.test(domain))) {
+    throw optionError(fn, 'domain', 'must be a host name such as "example.com" (no scheme, port, path or leading dot)');
+  }
+  if (sameSite !== undefined && sameSite !== 'Lax' && sameSite !== 'Strict' && sameSite !== 'None') {
+    throw optionError(fn, 'sameSite', 'must be "Lax", "Strict" or "None"');
+  }
+  return { domain: domain?.toLowerCase(), sameSite: sameSite ?? 'Lax' };
+}
 const MAX_TEXT_CLAIM = 1024;
 
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */
@@ -83,16 +135,39 @@ export function checkGrant(grant: unknown, fn: string): readonly string[] {
   return patterns;
 }
 
+/**
+ * Refuses the pattern `/*` (every path the edge serves) unless the call says
+ * `grantAll: true`: a slip such as a template's empty course id must not mint a key to
+ * everything.
+ */
+export function checkGrantAll(patterns: readonly string[], options: { grantAll?: unknown }, fn: string): void {
+  const { grantAll } = options;
+  if (grantAll !== undefined && typeof grantAll !== 'boolean') throw optionError(fn, 'grantAll', 'must be true or false');
+  if (grantAll !== true && patterns.includes('/*')) {
+    throw optionError(fn, 'grant', 'holds "/*", every path of the edge; narrow it, or opt in with option "grantAll"');
+  }
+}
+
 /** Whether a grant holds a `/dir/*` prefix pattern. */
 export function hasPrefix(patterns: readonly string[]): boolean {
   return patterns.some((pattern) => pattern.endsWith('/*'));
 }
 
-/** Checks a Unix time option: a non-negative safe integer. */
+/**
+ * Above this a Unix time can only be milliseconds: 10^11 seconds is the year 5138, while
+ * `Date.now()` has been above 10^12 since 2001.
+ */
+export const MAX_UNIX_SECONDS = 1e11;
+
+/** The one-line reason for a time that is milliseconds, shared by the SDK and the CLI. */
+export const MILLISECONDS_PROBLEM = 'is above 10^11, a time in milliseconds (Date.now()), not Unix seconds; divide it by 1000 (Math.floor(Date.now() / 1000) + 60)';
+
+/** Checks a Unix time option: a non-negative safe integer of seconds, never milliseconds. */
 export function checkUnixTime(value: unknown, fn: string, option: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw optionError(fn, option, 'must be a Unix time in whole seconds');
   }
+  if (value > MAX_UNIX_SECONDS) throw optionError(fn, option, MILLISECONDS_PROBLEM);
   return value;
 }
 
@@ -113,7 +188,10 @@ export function buildClaims(patterns: readonly string[], exp: number, now: numbe
     exp,
     iat: now,
   };
-  if (options.nbf !== undefined) claims.nbf = checkUnixTime(options.nbf, fn, 'nbf');
+  if (options.nbf !== undefined) {
+    claims.nbf = checkUnixTime(options.nbf, fn, 'nbf');
+    if (claims.nbf >= exp) throw optionError(fn, 'nbf', 'is not before the expiry, so the edge would never grant the token; make it earlier than the expiry');
+  }
   if (options.sub !== undefined) claims.sub = checkText(options.sub, fn, 'sub');
   if (options.jti !== undefined) claims.jti = checkText(options.jti, fn, 'jti');
   if (options.ip !== undefined) {

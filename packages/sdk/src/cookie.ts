@@ -1,4 +1,4 @@
-import type { UrlsealClaims } from './claims.js';
+import type { SameSite, UrlsealClaims } from './claims.js';
 import type { SignedCookie } from './results.js';
 import { encodePath } from './url.js';
 
@@ -27,19 +27,28 @@ export function cookiePath(patterns: readonly string[]): string {
 }
 
 /** The cookie carrying `token`, scoped to the grant and to the token's remaining lifetime. */
-export function signedCookie(name: string, token: string, patterns: readonly string[], claims: UrlsealClaims): SignedCookie {
+export function signedCookie(
+  name: string,
+  token: string,
+  patterns: readonly string[],
+  claims: UrlsealClaims,
+  attributes: { readonly domain: string | undefined; readonly sameSite: SameSite } = { domain: undefined, sameSite: 'Lax' },
+): SignedCookie {
   const path = cookiePath(patterns);
   const maxAge = Math.max(0, claims.exp - claims.iat);
+  const { domain, sameSite } = attributes;
+  const header = `${name}=${token}; Path=${path}${domain === undefined ? '' : `; Domain=${domain}`}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=${sameSite}`;
   return Object.freeze({
     name,
     value: token,
     path,
+    ...(domain === undefined ? {} : { domain }),
     maxAge,
     expires: claims.exp,
     claims,
     httpOnly: true,
     secure: true,
-    sameSite: 'Lax',
-    serialize: () => `${name}=${token}; Path=${path}; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Lax`,
+    sameSite,
+    serialize: () => header,
   });
 }

@@ -2,11 +2,15 @@
 // check, claim and URL is decided here, synchronously; a plan then needs at most one JWS
 // signature over `claimsJson`, made by whichever backend the entry point has. So the two
 // signers cannot drift: they differ only in who signs the bytes.
-import { canonicalPath, computeSecureToken, matchesGrant, type Scheme } from '@urlseal/edge/contract';
+import { MAX_TOKEN_BYTES, canonicalPath, computeSecureToken, matchesGrant, type Scheme } from '@urlseal/edge/contract';
 import {
   buildClaims,
   checkCallOptions,
+  checkCookieAttributes,
   checkGrant,
+  checkGrantAll,
+  COOKIE_OPTIONS,
+  type CookieOptions,
   checkUnixTime,
   hasPrefix,
   type SignOptions,
@@ -14,7 +18,7 @@ import {
   type UrlsealClaims,
 } from './claims.js';
 import { signedCookie } from './cookie.js';
-import { argumentError, optionError } from './misuse.js';
+import { argumentError, checkOptionNames, optionError } from './misuse.js';
 import { checkScheme, checkSchemeKey, checkTransport, type SignerConfig } from './options.js';
 import type { SignedCookie, SignedUrl } from './results.js';
 import { secureTokenExpires } from './secure-token.js';
@@ -30,7 +34,7 @@ export type Plan<T> =
 export interface Planner {
   url(url: string, options: SignOptions | undefined, fn: string): Plan<SignedUrl>;
   token(grant: string | readonly string[], options: TokenOptions | undefined, fn: string): Plan<string>;
-  cookie(grant: string | readonly string[], options: TokenOptions | undefined, fn: string): Plan<SignedCookie>;
+  cookie(grant: string | readonly string[], options: CookieOptions | undefined, fn: string): Plan<SignedCookie>;
 }
 
 const NO_OPTIONS: SignOptions = Object.freeze({});
@@ -75,6 +79,7 @@ function checkNoCarrier(config: SignerConfig, parts: UrlParts, decoded: string, 
 function urlGrant(options: SignOptions, decoded: string, fn: string): readonly string[] {
   if (options.grant === undefined) return [decoded];
   const patterns = checkGrant(options.grant, fn);
+  checkGrantAll(patterns, options, fn);
   if (!matchesGrant(decoded, patterns)) throw optionError(fn, 'grant', 'does not cover the URL\'s path; the edge would deny it');
   return patterns;
 }
@@ -107,6 +112,14 @@ function tokenOptions(config: SignerConfig, options: TokenOptions, fn: string): 
   return options;
 }
 
+/** The JWS, refused when the edge would refuse it for its length alone (SPEC §4: at most 4096 bytes). */
+function boundedToken(token: string, fn: string): string {
+  if (token.length > MAX_TOKEN_BYTES) {
+    throw new TypeError(`${fn}: the token would be ${token.length} bytes, above the ${MAX_TOKEN_BYTES}-byte bound every edge enforces; shorten or merge the grant's patterns (a "/dir/*" prefix), or sub/jti`);
+  }
+  return token;
+}
+
 /** Makes the planner for one resolved configuration. */
 export function createPlanner(config: SignerConfig): Planner {
   return {
@@ -124,27 +137,34 @@ export function createPlanner(config: SignerConfig): Planner {
       const inPath = (transport ?? (hasPrefix(patterns) ? 'path' : 'query')) === 'path';
       return {
         claimsJson: JSON.stringify(claims),
-        finish: (token) => ({
-          scheme: 'jwt',
-          url: inPath
+        finish: (jws) => {
+          const token = boundedToken(jws, fn);
+          const signedUrl = inPath
             ? joinUrl({ ...parts, path: `/${config.params.pathSegment}/${token}${parts.path}` })
-            : joinUrl({ ...parts, query: appendQuery(parts.query, `${config.params.token}=${token}`) }),
-          token,
-          claims,
-          expires: claims.exp,
-        }),
+            : joinUrl({ ...parts, query: appendQuery(parts.query, `${config.params.token}=${token}`) });
+          return { scheme: 'jwt', url: signedUrl, token, claims, expires: claims.exp };
+        },
       };
     },
     token(grant, options = NO_OPTIONS, fn) {
       const checked = tokenOptions(config, options, fn);
-      const claims = claimsOf(config, checkGrant(grant, fn), checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => token };
+      const patterns = checkGrant(grant, fn);
+      checkGrantAll(patterns, checked, fn);
+      const claims = claimsOf(config, patterns, checked, fn);
+      return { claimsJson: JSON.stringify(claims), finish: (token) => boundedToken(token, fn) };
     },
     cookie(grant, options = NO_OPTIONS, fn) {
-      const checked = tokenOptions(config, options, fn);
+      if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object`);
+      checkOptionNames(options, COOKIE_OPTIONS, fn);
+      const attributes = checkCookieAttributes(options, fn);
+      // Every name the options have, inherited ones too (as the readers see them), but the cookie's own two.
+      const claimOptions: Record<string, unknown> = {};
+      for (const key in options) if (key !== 'domain' && key !== 'sameSite') claimOptions[key] = (options as Record<string, unknown>)[key];
+      const checked = tokenOptions(config, claimOptions, fn);
       const patterns = checkGrant(grant, fn);
+      checkGrantAll(patterns, checked, fn);
       const claims = claimsOf(config, patterns, checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, token, patterns, claims) };
+      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, boundedToken(token, fn), patterns, claims, attributes) };
     },
   };
 }

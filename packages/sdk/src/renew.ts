@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SignOptions } from './claims.js';
 import type { SignedUrl } from './results.js';
 import type { Signer } from './signer.js';
+import type { WebSigner } from './web-signer.js';
 
 /**
  * What a renewal signs once the app has re-checked the viewer: the same URL
@@ -16,7 +17,11 @@ import type { Signer } from './signer.js';
 export interface RenewalGrant {
   /** The URL to sign (absolute, or a path), as for `signUrl`. */
   url: string;
-  /** `signUrl` options: grant, sub, ttl, transport… Use the ones the first link used. */
+  /**
+   * `signUrl` options: grant, sub, ttl, transport… Use the ones the first link used.
+   * Not `expires` or `nbf`: a renewal is a link for now, timed by `ttl` (bounded by the
+   * signer's `maxTtl`); either one makes the renewal fail (500 or `next(error)`).
+   */
   options?: SignOptions;
 }
 
@@ -34,8 +39,8 @@ export interface RenewalGrant {
  * ```
  */
 export interface RenewalHandlerOptions<Req extends IncomingMessage = IncomingMessage> {
-  /** The origin's signer. */
-  signer: Signer;
+  /** The origin's signer: `createSigner` of `@urlseal/sdk` or of `@urlseal/sdk/web`. */
+  signer: Signer | WebSigner;
   /**
    * Runs on every renewal: re-checks that the viewer (from your session) may
    * still watch, and returns what to sign. Return `undefined`, `null` or
@@ -99,8 +104,10 @@ export function renewalAnswer(signed: SignedUrl): RenewalAnswer {
  * signs the grant it returns with fresh times and answers
  * `{ url, token, expires }`, `Cache-Control: no-store`. Refused: 403
  * `{"error":"forbidden"}`; not a POST: 405; a failure in `authorize` or
- * signing goes to `next(error)` when there is one, else 500
- * `{"error":"internal"}` (never a token, claim or stack trace).
+ * signing (a rejected promise of the web signer too), or a grant holding
+ * `expires`/`nbf`, goes to `next(error)` when there is one, else 500
+ * `{"error":"internal"}` (never a token, claim or stack trace). The returned
+ * promise never rejects.
  *
  * @example
  * ```ts
@@ -128,16 +135,46 @@ export function createRenewalHandler<Req extends IncomingMessage = IncomingMessa
   if (typeof authorize !== 'function') throw new TypeError('authorize must be a function that re-checks the viewer and returns { url, options } or undefined');
 
   return async (req, res, next) => {
-    if (req.method !== 'POST') return send(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
-    let answer: RenewalAnswer;
     try {
-      const grant = await authorize(req);
-      if (!grant) return send(res, 403, { error: 'forbidden' });
-      answer = renewalAnswer(signer.sign(grant.url, grant.options));
-    } catch (error) {
-      if (next) return next(error);
-      return send(res, 500, { error: 'internal' });
+      if (req.method !== 'POST') return send(res, 405, { error: 'method_not_allowed' }, { Allow: 'POST' });
+      let answer: RenewalAnswer;
+      try {
+        const grant = await authorize(req);
+        if (!grant) return send(res, 403, { error: 'forbidden' });
+        answer = renewalAnswer(checkSigned(await signer.sign(grant.url, renewalOptions(grant))));
+      } catch (error) {
+        if (next) return next(error);
+        return send(res, 500, { error: 'internal' });
+      }
+      send(res, 200, answer);
+    } catch {
+      // The answer could not be written (the client left, headers already sent, next threw):
+      // nothing more to do, and the handler's promise must never reject (an unhandled
+      // rejection would exit the app).
+      if (!res.headersSent && !res.writableEnded) res.destroy();
     }
-    send(res, 200, answer);
   };
+}
+
+const FN = 'createRenewalHandler';
+
+/** The options of a grant from `authorize`, refusing the times a renewal decides itself. */
+function renewalOptions(grant: RenewalGrant): SignOptions | undefined {
+  if (typeof grant !== 'object') throw new TypeError(`${FN}: authorize must return { url, options } or undefined`);
+  const options = grant.options;
+  if (options === undefined || options === null || typeof options !== 'object') return options;
+  for (const name of ['expires', 'nbf'] as const) {
+    if (options[name] !== undefined) {
+      throw new TypeError(`${FN}: authorize returned option "${name}"; a renewal is a link valid now: give "ttl" instead (bounded by the signer's maxTtl)`);
+    }
+  }
+  return options;
+}
+
+/** A signer's answer, checked: a signer that resolves to something else is a failure, never `200 {}`. */
+function checkSigned(signed: SignedUrl): SignedUrl {
+  if (typeof signed !== 'object' || signed === null || typeof signed.url !== 'string' || !Number.isSafeInteger(signed.expires)) {
+    throw new TypeError(`${FN}: signer.sign returned no signed URL; pass a signer from createSigner`);
+  }
+  return signed;
 }

@@ -1,4 +1,4 @@
-import type { UrlsealClaims } from './claims.js';
+import type { SameSite, UrlsealClaims } from './claims.js';
 
 /**
  * The two claims a legacy secure-token carries: the exact decoded path and the expiry
@@ -67,6 +67,8 @@ export interface SignedCookie {
   readonly value: string;
   /** The percent-encoded cookie `Path` covering the grant. */
   readonly path: string;
+  /** The cookie's `Domain`, when `signCookie` was given one. */
+  readonly domain?: string;
   /** Seconds the cookie lives (`Max-Age`), never negative. */
   readonly maxAge: number;
   /** The token's expiry, Unix seconds. */
@@ -74,7 +76,7 @@ export interface SignedCookie {
   readonly claims: UrlsealClaims;
   readonly httpOnly: true;
   readonly secure: true;
-  readonly sameSite: 'Lax';
+  readonly sameSite: SameSite;
   /** The `Set-Cookie` header value. */
   serialize(): string;
 }

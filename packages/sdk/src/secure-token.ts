@@ -1,4 +1,5 @@
 import { computeSecureToken, isCanonicalDecodedPath } from '@urlseal/edge/contract';
+import { MAX_UNIX_SECONDS, MILLISECONDS_PROBLEM } from './claims.js';
 import { argumentError, optionError } from './misuse.js';
 
 /** `e` of the legacy format: exactly 10 decimal digits (SPEC §5). */
@@ -10,6 +11,9 @@ const EXPIRES_PATTERN = /^[0-9]{10}$/;
  */
 export function secureTokenExpires(expires: number | string, fn: string): string {
   const text = typeof expires === 'number' && Number.isSafeInteger(expires) ? String(expires) : expires;
+  if (typeof text === 'string' && /^[0-9]{12,16}$/.test(text) && Number(text) > MAX_UNIX_SECONDS) {
+    throw optionError(fn, 'expires', MILLISECONDS_PROBLEM);
+  }
   if (typeof text !== 'string' || !EXPIRES_PATTERN.test(text)) {
     throw optionError(fn, 'expires', 'must be a Unix time of exactly 10 digits for scheme "secure-token"');
   }

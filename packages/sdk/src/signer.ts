@@ -1,4 +1,4 @@
-import type { TokenOptions, SignOptions } from './claims.js';
+import type { CookieOptions, TokenOptions, SignOptions } from './claims.js';
 import { createSyncJws, type SyncJws } from './jws-node.js';
 import { resolveSignerOptions, type SignerOptions } from './options.js';
 import { createPlanner, type Plan } from './plan.js';
@@ -24,7 +24,7 @@ export interface Signer {
   /** Signs a grant and returns the bare JWT (for a header or your own transport). */
   signToken(grant: string | readonly string[], options?: TokenOptions): string;
   /** Signs a grant into a cookie scoped to it: its parts, and `serialize()` for `Set-Cookie`. */
-  signCookie(grant: string | readonly string[], options?: TokenOptions): SignedCookie;
+  signCookie(grant: string | readonly string[], options?: CookieOptions): SignedCookie;
 }
 
 /**
@@ -53,6 +53,6 @@ export function createSigner(options: SignerOptions): Signer {
     signUrl: (url: string, opts?: SignOptions) => run(planner.url(url, opts, 'signUrl')).url,
     sign: (url: string, opts?: SignOptions) => run(planner.url(url, opts, 'sign')),
     signToken: (grant: string | readonly string[], opts?: TokenOptions) => run(planner.token(grant, opts, 'signToken')),
-    signCookie: (grant: string | readonly string[], opts?: TokenOptions) => run(planner.cookie(grant, opts, 'signCookie')),
+    signCookie: (grant: string | readonly string[], opts?: CookieOptions) => run(planner.cookie(grant, opts, 'signCookie')),
   });
 }

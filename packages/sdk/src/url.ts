@@ -17,6 +17,11 @@ export interface UrlParts {
 }
 
 const ORIGIN_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
+// The authority a signed URL may have: a host name or IP literal and an optional port, nothing
+// a browser (WHATWG URL) and a naive parser could split differently: no userinfo (`@`), `\`
+// (a browser reads it as `/`), whitespace or control characters (a browser drops them),
+// percent-escapes or non-ASCII (a browser decodes or punycodes them).
+const AUTHORITY_PATTERN = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?$/;
 
 // Characters a browser would percent-encode in a path before sending it.
 // `%` is left alone: the path may already be encoded, and decoding happens once, at the check.
@@ -33,6 +38,24 @@ function encodeLoose(text: string, unencoded: RegExp, fn: string): string {
 }
 
 /**
+ * Refuses an absolute URL whose host and port a browser would read otherwise than the raw
+ * text says (`https://cdn.example\@evil.example/…`, `https://127.1/…`): the signer keeps
+ * the raw text, so the two must agree exactly (host case aside, and a default port).
+ */
+function checkAuthority(url: string, origin: string, fn: string): void {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed === undefined) throw argumentError(fn, 'url', 'is not a valid absolute URL');
+  const match = AUTHORITY_PATTERN.exec(origin.slice(origin.indexOf('://') + 3));
+  const [, host, port] = match ?? [];
+  const agrees = host !== undefined
+    && parsed.hostname === host.toLowerCase()
+    && (port === undefined ? parsed.port === '' : String(Number(port)) === port && (parsed.port === port || parsed.port === ''));
+  if (!agrees) {
+    throw argumentError(fn, 'url', 'has an authority a browser reads differently (userinfo, "\\", a percent-escape, whitespace, a non-ASCII or numeric-shorthand host); write it as scheme://host[:port], the host as a browser shows it');
+  }
+}
+
+/**
  * Splits an absolute URL (`https://cdn.example/a.mp4?x=1`) or a path (`/a.mp4?x=1`).
  * Spaces and non-ASCII characters are percent-encoded as a browser would send them
  * (in the path also `"<>` and the like); `%XX` is kept as written. `fn` names the
@@ -43,7 +66,7 @@ export function splitUrl(url: string, fn: string): UrlParts {
   if (typeof url !== 'string' || url.length === 0) throw argumentError(fn, 'url', shape);
   const origin = ORIGIN_PATTERN.exec(url)?.[0] ?? '';
   if (origin === '' && !url.startsWith('/')) throw argumentError(fn, 'url', shape);
-  if (origin !== '' && !URL.canParse(url)) throw argumentError(fn, 'url', 'is not a valid absolute URL');
+  if (origin !== '') checkAuthority(url, origin, fn);
   let rest = url.slice(origin.length);
   let hash = '';
   const hashAt = rest.indexOf('#');

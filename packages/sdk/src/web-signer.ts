@@ -1,4 +1,4 @@
-import type { TokenOptions, SignOptions } from './claims.js';
+import type { CookieOptions, TokenOptions, SignOptions } from './claims.js';
 import { createAsyncJws, type AsyncJws } from './jws-web.js';
 import { resolveSignerOptions, type SignerOptions } from './options.js';
 import { createPlanner, type Plan } from './plan.js';
@@ -26,7 +26,7 @@ export interface WebSigner {
   /** Signs a grant and resolves to the bare JWT. */
   signToken(grant: string | readonly string[], options?: TokenOptions): Promise<string>;
   /** Signs a grant into a cookie scoped to it: its parts, and `serialize()` for `Set-Cookie`. */
-  signCookie(grant: string | readonly string[], options?: TokenOptions): Promise<SignedCookie>;
+  signCookie(grant: string | readonly string[], options?: CookieOptions): Promise<SignedCookie>;
 }
 
 /**
@@ -59,6 +59,6 @@ export function createSigner(options: SignerOptions): WebSigner {
     signUrl: async (url: string, opts?: SignOptions) => (await run(() => planner.url(url, opts, 'signUrl'))).url,
     sign: (url: string, opts?: SignOptions) => run(() => planner.url(url, opts, 'sign')),
     signToken: (grant: string | readonly string[], opts?: TokenOptions) => run(() => planner.token(grant, opts, 'signToken')),
-    signCookie: (grant: string | readonly string[], opts?: TokenOptions) => run(() => planner.cookie(grant, opts, 'signCookie')),
+    signCookie: (grant: string | readonly string[], opts?: CookieOptions) => run(() => planner.cookie(grant, opts, 'signCookie')),
   });
 }

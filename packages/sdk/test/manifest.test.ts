@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { AttrList } from 'hls.js';
+import { describe, expect, it, vi } from 'vitest';
 import { checkManifest } from '@urlseal/sdk';
+import { lenientAttributes } from '../src/manifest/hls.js';
 import { parseXml } from '../src/manifest/xml.js';
 
 const MEDIA = new URL('../../../examples/lms/media/videos/course-1/', import.meta.url);
@@ -74,6 +76,63 @@ describe('checkManifest: HLS', () => {
     const result = checkManifest(text, { path: '/videos/c1/hls/master.m3u8', grant: '/videos/c1/hls/*' });
     expect(result.findings.map((f) => f.where)).toEqual(['line 2 (EXT-X-MEDIA URI)', 'line 4 (EXT-X-SESSION-DATA URI)', 'line 5 (EXT-X-CONTENT-STEERING SERVER-URI)']);
     expect(result.playlists).toEqual(['/videos/c1/hls/iframes.m3u8', '/videos/c1/hls/v/index.m3u8']);
+  });
+
+  // What hls.js still requests, however the attribute is spelled (issue 20 item 13).
+  const HLSJS_LISTS = [
+    'METHOD=AES-128,URI="k.key",IV=0x1',
+    'METHOD=AES-128, URI="k.key"',
+    'METHOD=AES-128,URI ="k.key"',
+    'METHOD=AES-128,URI= "k.key"',
+    ' URI = "k.key" ',
+    'METHOD=AES-128,URI=k.key,IV=0x1',
+    'URI=/abs/k.key',
+    'URI="a"b",X=1',
+    'URI="a,b",X="c=d"',
+    'URI="first",URI="second"',
+    'URI=',
+    '=x,URI="k"',
+    'NAME="English, main",URI="en.m3u8"',
+    'TYPE=AUDIO,,URI="x.m3u8"',
+    'URI="unterminated,X=1',
+    'no attributes here',
+  ];
+
+  it.each(HLSJS_LISTS)('reads %j exactly as hls.js\'s AttrList does', (list) => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const theirs = AttrList.parseAttrList(list) as Record<string, string>;
+      const ours: Record<string, string> = {};
+      for (const { name, value } of lenientAttributes(list)) {
+        ours[name] = value.startsWith('"') && value.lastIndexOf('"') === value.length - 1 ? value.slice(1, -1) : value;
+      }
+      expect(ours).toEqual({ ...theirs });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('flags URI attributes only hls.js requests (unquoted, spaced, repeated) and still checks where they go', () => {
+    const text = [
+      '#EXTM3U',
+      '#EXT-X-KEY:METHOD=AES-128,URI=https://keys.example/k1,IV=0x1',
+      '#EXT-X-KEY:METHOD=AES-128, URI="k2.key"',
+      '#EXT-X-MAP:URI ="/init.mp4"',
+      '#EXT-X-KEY:METHOD=AES-128,URI="k3.key",URI="k4.key"',
+      '#EXT-X-KEY:METHOD=AES-128,URI="k5.key"',
+      '#EXTINF:4,',
+      'seg0.ts',
+    ].join('\n');
+    const result = checkManifest(text, options);
+    expect(problems(result)).toEqual([
+      'line 2 (EXT-X-KEY URI): https://keys.example/k1: URI is not a quoted string: hls.js still requests it, while the edge\'s manifest rewriting and other players skip it; write URI="…"',
+      'line 2 (EXT-X-KEY URI): https://keys.example/k1: absolute URI: the player requests it as written, without the path token',
+      'line 3 (EXT-X-KEY URI): k2.key: the attribute list is not RFC 8216 (a space around "=" or after ",", or a stray character): hls.js still requests this URI, the edge\'s manifest rewriting skips it; write NAME=VALUE pairs joined by "," alone',
+      'line 4 (EXT-X-MAP URI): /init.mp4: the attribute list is not RFC 8216 (a space around "=" or after ",", or a stray character): hls.js still requests this URI, the edge\'s manifest rewriting skips it; write NAME=VALUE pairs joined by "," alone',
+      'line 4 (EXT-X-MAP URI): /init.mp4: root-relative URI: resolving it drops the /_token/<jwt> segment',
+      'line 5 (EXT-X-KEY URI): k4.key: URI is given twice: hls.js requests the last one, the edge\'s manifest rewriting neither; give it once',
+    ]);
+    expect(result.ok).toBe(2); // k5.key and seg0.ts
   });
 
   it('splits lines on LF, CRLF and a lone CR, as players do', () => {

@@ -3,9 +3,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { jwtVerify } from 'jose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createRenewalHandler, createSigner, ttlFor } from '@urlseal/sdk';
+import { createVerifier } from '@urlseal/edge';
+import { createRenewalHandler, createSigner, ttlFor, type RenewalGrant } from '@urlseal/sdk';
 import { renewalAnswer } from '../src/renew.js';
-import { HS_KEYRING, HS_SECRET, NOW, NOW_DATE, decodeSegment } from './helpers.js';
+import { createSigner as createWebSigner } from '../src/web.js';
+import { HS_KEYRING, HS_SECRET, NOW, NOW_DATE, decodeSegment, privateJwk } from './helpers.js';
 
 const EDGE = 'https://cdn.example';
 const signer = createSigner({ keyring: HS_KEYRING, ttl: '5m', currentDate: NOW_DATE });
@@ -86,6 +88,79 @@ describe('createRenewalHandler', () => {
     expect(() => createRenewalHandler(undefined as never)).toThrow(TypeError);
     expect(() => createRenewalHandler({ signer: {} as never, authorize: () => undefined })).toThrow(/signer/);
     expect(() => createRenewalHandler({ signer, authorize: 'yes' as never })).toThrow(/authorize/);
+  });
+});
+
+// Both signers, through Express (next) and plain node:http (no next).
+const SIGNERS = {
+  node: createSigner({ keyring: HS_KEYRING, ttl: '5m', currentDate: NOW_DATE }),
+  web: createWebSigner({ keyring: HS_KEYRING, ttl: '5m', currentDate: NOW_DATE }),
+} as const;
+
+function servers(signer: (typeof SIGNERS)[keyof typeof SIGNERS], grant: RenewalGrant) {
+  const handler = createRenewalHandler({ signer, authorize: () => grant });
+  const app = express();
+  const errors: string[] = [];
+  app.post('/link', handler);
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+    errors.push(error.message);
+    res.status(500).json({ error: 'internal' });
+  });
+  return { express: app, http: createServer((req, res) => void handler(req, res)), errors };
+}
+
+describe.each(Object.keys(SIGNERS) as (keyof typeof SIGNERS)[])('createRenewalHandler with the %s signer', (name) => {
+  const signer = SIGNERS[name];
+  const verifier = createVerifier({ keyring: HS_KEYRING, currentDate: NOW_DATE });
+
+  it('answers a link the edge grants now (never 200 {})', async () => {
+    const { express: app, http } = servers(signer, { url: `${EDGE}/videos/c1/hls/master.m3u8`, options: { grant: '/videos/c1/hls/*' } });
+    for (const server of [app, http]) {
+      const res = await request(server).post('/link').expect(200);
+      const { url, token, expires } = res.body as { url: string; token: string; expires: number };
+      expect(url).toBe(`${EDGE}/_token/${token}/videos/c1/hls/master.m3u8`);
+      expect(expires).toBe(NOW + 300);
+      expect(await verifier.verifyToken(token, '/videos/c1/hls/seg1.ts')).toMatchObject({ ok: true });
+    }
+  });
+
+  it('a signature that fails is a 500 (or next(error)), never a crash or 200', async () => {
+    const { express: app, http, errors } = servers(signer, { url: '/videos/%2e%2e/secret.mp4' });
+    expect((await request(app).post('/link').expect(500)).body).toEqual({ error: 'internal' });
+    expect(errors).toEqual([expect.stringMatching(/^signUrl|^sign: url/)]);
+    const res = await request(http).post('/link').expect(500);
+    expect(res.text).toBe('{"error":"internal"}');
+  });
+
+  it.each([
+    ['already expired', { expires: NOW - 60 }],
+    ['beyond maxTtl', { expires: NOW + 10 * 86400 }],
+    ['not yet valid', { nbf: NOW + 3600 }],
+    ['with a harmless nbf too', { nbf: NOW - 10 }],
+  ])('refuses a grant whose times authorize chose (%s): 500 / next(error), one line', async (_case, times) => {
+    const { express: app, http, errors } = servers(signer, { url: '/videos/a.mp4', options: { ...times } });
+    await request(app).post('/link').expect(500);
+    const option = Object.keys(times)[0];
+    expect(errors).toEqual([`createRenewalHandler: authorize returned option "${option}"; a renewal is a link valid now: give "ttl" instead (bounded by the signer's maxTtl)`]);
+    expect((await request(http).post('/link').expect(500)).text).toBe('{"error":"internal"}');
+  });
+});
+
+describe('createRenewalHandler with a web signer whose key pair does not match', () => {
+  it('answers 500 and the app keeps running (no unhandled rejection)', async () => {
+    const one = privateJwk('EdDSA', 'e1');
+    const other = privateJwk('EdDSA', 'e1');
+    const signer = createWebSigner({ keyring: { keys: [{ ...one, d: other.d }] }, currentDate: NOW_DATE });
+    const { express: app, http, errors } = servers(signer, { url: '/videos/a.mp4' });
+    await request(app).post('/link').expect(500);
+    expect(errors).toEqual([expect.stringContaining('is not a usable EdDSA key pair')]);
+    expect((await request(http).post('/link').expect(500)).body).toEqual({ error: 'internal' });
+  });
+
+  it('resolves even when the answer cannot be written', async () => {
+    const handler = createRenewalHandler({ signer: SIGNERS.web, authorize: () => ({ url: '/videos/a.mp4' }) });
+    const res = { writeHead: () => { throw new Error('socket gone'); }, end: () => {}, destroy: () => {}, headersSent: false, writableEnded: false };
+    await expect(handler({ method: 'POST' } as never, res as never)).resolves.toBeUndefined();
   });
 });
 

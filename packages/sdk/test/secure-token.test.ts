@@ -23,6 +23,13 @@ describe('secureToken (pure)', () => {
     expect(() => secureToken('mysecret', '/a', 147005500)).toThrow(TypeError);
     expect(() => secureToken('mysecret', '/a', '1470055000 ')).toThrow(TypeError);
   });
+
+  it('says "milliseconds" for an e that can only be milliseconds', () => {
+    expect(() => secureToken('mysecret', '/a', 1470055000000)).toThrow(/^secureToken: option "expires" is above 10\^11, a time in milliseconds/);
+    expect(() => secureToken('mysecret', '/a', '1470055000000')).toThrow(/a time in milliseconds/);
+    const signer = createSigner({ keyring: { secureToken: ['0123456789abcdef0123456789abcdef'] }, scheme: 'secure-token' });
+    expect(() => signer.signUrl('/a', { expires: 1470055000000 })).toThrow(/^signUrl: option "expires" is above 10\^11, a time in milliseconds/);
+  });
 });
 
 describe('signUrl with scheme secure-token', () => {

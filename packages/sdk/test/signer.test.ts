@@ -92,6 +92,19 @@ describe('signCookie', () => {
     expect(signer.signCookie(['/a/b/*', '/c/*']).path).toBe('/');
   });
 
+  it('takes a Domain for a sibling host and a SameSite (None is always Secure)', () => {
+    const cookie = signer.signCookie('/videos/course-1/*', { ttl: 600, domain: 'Example.com', sameSite: 'None' });
+    expect(cookie).toMatchObject({ domain: 'example.com', sameSite: 'None', secure: true });
+    expect(cookie.serialize()).toMatch(/^urlseal=[\w-]+\.[\w-]+\.[\w-]+; Path=\/videos\/course-1\/; Domain=example\.com; Max-Age=600; HttpOnly; Secure; SameSite=None$/);
+    expect(signer.signCookie('/a', { sameSite: 'Strict' }).serialize()).toMatch(/; Secure; SameSite=Strict$/);
+    expect(signer.signCookie('/a')).not.toHaveProperty('domain');
+  });
+
+  it('refuses a time in milliseconds, naming the unit', () => {
+    expect(() => signer.signUrl('/a.mp4', { expires: Date.now() + 60000 })).toThrow(/^signUrl: option "expires" is above 10\^11, a time in milliseconds/);
+    expect(() => signer.signUrl('/a.mp4', { expires: 99_999_999_999 })).not.toThrow();
+  });
+
   it('never writes a negative Max-Age for a past expiry', () => {
     expect(signer.signCookie('/a', { expires: NOW - 5 }).serialize()).toContain('; Max-Age=0;');
   });

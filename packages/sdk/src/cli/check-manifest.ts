@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { extractToken, parseJwt, readTokenParams, tryCanonicalPath, type TokenParams } from '@urlseal/edge/contract';
 import { checkGrant } from '../claims.js';
@@ -36,24 +37,76 @@ interface Remote {
   readonly query: string;
 }
 
-function readLocal(file: string): Promise<string> {
-  return Promise.resolve().then(() => {
-    if (statSync(file).size > MAX_BYTES) throw new UsageError(`${file} is over ${MAX_BYTES} bytes; is it a manifest?`);
-    return readFileSync(file, 'utf8');
-  });
+const tooBig = (label: string) => new UsageError(`${label} is over ${MAX_BYTES} bytes; is it a manifest?`);
+
+/** UTF-8 text of chunks counted as they are read (never more than MAX_BYTES held). */
+function decodeChunks(chunks: Uint8Array[]): string {
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-async function readRemote(url: string, label: string): Promise<string> {
-  let response: Response;
+/** A regular file, read in chunks and stopped past MAX_BYTES (a growing file, /dev/zero or a FIFO never fills memory). */
+async function readLocal(file: string): Promise<string> {
+  // O_NONBLOCK: opening a FIFO does not wait for a writer; the stat below then refuses it.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
-  } catch (error) {
-    throw new UsageError(`cannot fetch ${label}: ${(error as Error).name === 'TimeoutError' ? 'no answer in 10 s' : (error as Error).message}`);
+    if (!(await handle.stat()).isFile()) throw new UsageError(`${file} is not a regular file`);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(64 * 1024) });
+      if (bytesRead === 0) return decodeChunks(chunks);
+      total += bytesRead;
+      if (total > MAX_BYTES) throw tooBig(file);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
   }
-  if (!response.ok) throw new UsageError(`cannot fetch ${label}: HTTP ${response.status}${response.headers.get('x-urlseal-error') ? ` ${response.headers.get('x-urlseal-error')}` : ''}`);
-  const text = await response.text();
-  if (text.length > MAX_BYTES) throw new UsageError(`${label} is over ${MAX_BYTES} bytes; is it a manifest?`);
-  return text;
+}
+
+/** The answer's body, counted as it arrives: past MAX_BYTES the download is aborted, whatever Content-Length said. */
+async function readRemote(url: string, label: string): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('no answer in 10 s', 'TimeoutError')), FETCH_TIMEOUT_MS);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal, redirect: 'error' });
+    } catch (error) {
+      throw new UsageError(`cannot fetch ${label}: ${(error as Error).name === 'TimeoutError' ? 'no answer in 10 s' : (error as Error).message}`);
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new UsageError(`cannot fetch ${label}: HTTP ${response.status}${response.headers.get('x-urlseal-error') ? ` ${response.headers.get('x-urlseal-error')}` : ''}`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > MAX_BYTES) {
+      controller.abort();
+      throw tooBig(label);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = (response.body ?? new ReadableStream<Uint8Array>()).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return decodeChunks(chunks);
+        total += value.byteLength;
+        if (total > MAX_BYTES) {
+          controller.abort();
+          throw tooBig(label);
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`cannot fetch ${label}: ${(error as Error).name === 'TimeoutError' ? 'no answer in 10 s' : 'the answer broke off'}`);
+    } finally {
+      reader.releaseLock();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const REGEXP_SYNTAX = /[.*+?^${}()|[\]\\]/g;

@@ -41,6 +41,7 @@ line. Spaces and non-ASCII characters are percent-encoded as a browser sends the
                          secure-token)
   --grant PATTERN        grant pattern, repeatable: a decoded path or a /dir/* prefix
                          (default: the URL's own path)
+  --grant-all            allow the grant /* (every path of the edge); refused without it
   --scheme SCHEME        jwt (default) or secure-token
   --transport WHERE      path (/_token/<jwt>/…) or query (?token=); default: path for
                          prefix grants, else query

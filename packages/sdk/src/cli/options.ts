@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_TTL, type Keyring } from '@urlseal/edge/contract';
+import { MAX_UNIX_SECONDS } from '../claims.js';
 import { KEYRING_ENV, loadKeyring } from '../keyring.js';
 import { parseTtl, type Ttl } from '../ttl.js';
 import type { Flags, ParsedArgs } from './args.js';
@@ -33,6 +34,9 @@ export function ttlFlag(value: string | undefined, command: string, maxTtl = DEF
 export function unixFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9]{1,15}$/.test(value)) throw new UsageError(`${flag} must be a Unix time in seconds, digits only (e.g. 1893456000)`);
+  if (Number(value) > MAX_UNIX_SECONDS) {
+    throw new UsageError(`${flag} is above 10^11, a time in milliseconds, not Unix seconds; divide it by 1000 (date +%s gives seconds)`);
+  }
   return Number(value);
 }
 

@@ -165,6 +165,8 @@ export function checkManifest(text: string, options: CheckManifestOptions): Mani
   const references = kind === 'hls' ? hlsReferences(text) : dashReferences(text);
   for (const reference of references) {
     const what = reference.base ? 'BaseURL' : 'URI';
+    // Spelled so only a lenient reader (hls.js) requests it: a finding, and still checked below.
+    if (reference.problem !== undefined) flag(reference, reference.problem);
     if (/[\s"<>\\\x00-\x1f\x7f]/.test(reference.uri)) {
       flag(reference, `the ${what} holds whitespace, a quote, <, >, a backslash or a control character`);
       continue;
@@ -195,7 +197,7 @@ export function checkManifest(text: string, options: CheckManifestOptions): Mani
       flag(reference, `resolves to ${decoded}, outside the grant ${patterns.join(' ')}`);
       continue;
     }
-    ok++;
+    if (reference.problem === undefined) ok++;
     if (reference.playlist) playlists.push(decoded);
   }
   return { kind, ok, findings, playlists };

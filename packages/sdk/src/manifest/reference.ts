@@ -10,4 +10,6 @@ export interface ManifestReference {
   readonly playlist?: boolean;
   /** DASH: a BaseURL (a directory others resolve against, not a file to request). */
   readonly base?: boolean;
+  /** HLS: how it is written breaks a reader other than hls.js (unquoted, spaced, repeated). */
+  readonly problem?: string;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,25 @@ function put(path: string, text: string): string {
 }
 
 // A stand-in edge: serves the demo media under /_token/<anything>/ or ?token=, records what it was asked.
+// Under /endless/ it answers a playlist that never ends, and records how much it could send.
 const asked: string[] = [];
+const endless: Array<{ sent: number; closedEarly: boolean }> = [];
+const SAFETY_NET = 96 * 1024 * 1024; // an endless answer stops here only so a broken reader cannot fill this machine
+function answerEndlessly(res: import('node:http').ServerResponse): void {
+  const record = { sent: 0, closedEarly: false };
+  endless.push(record);
+  const chunk = Buffer.from(`#EXTM3U\n${'#'.repeat(64 * 1024 - 9)}\n`);
+  res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl' });
+  res.on('close', () => (record.closedEarly = !res.writableFinished));
+  const pump = () => {
+    while (!res.destroyed && record.sent < SAFETY_NET) {
+      record.sent += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    if (!res.destroyed) res.end();
+  };
+  pump();
+}
 let server: Server;
 let edge: string;
 beforeAll(async () => {
@@ -40,6 +58,7 @@ beforeAll(async () => {
     const target = req.url ?? '/';
     asked.push(target);
     const path = new URL(target, 'http://x').pathname.replace(/^\/_token\/[^/]+/, '');
+    if (path.startsWith('/endless/')) return answerEndlessly(res);
     try {
       res.end(readFileSync(join(MEDIA, decodeURIComponent(path))));
     } catch {
@@ -56,6 +75,15 @@ afterAll(async () => {
 });
 
 describe('urlseal check-manifest FILE', () => {
+  it('refuses what is not a regular file (a FIFO would block, /dev/zero never ends) with one line', async () => {
+    const fifo = join(dir, 'pipe.m3u8');
+    execFileSync('mkfifo', [fifo]);
+    for (const file of [fifo, '/dev/zero']) {
+      const result = await urlseal(['check-manifest', file, '--grant', '/v/*', '--path', '/v/master.m3u8']);
+      expect(result).toEqual({ code: 2, stdout: '', stderr: `urlseal check-manifest: ${file} is not a regular file\n` });
+    }
+  });
+
   it('exit 0 on the demo lecture, its two variant playlists followed', async () => {
     const result = await urlseal(['check-manifest', join(MEDIA, 'videos/course-1/lecture/master.m3u8'), '--grant', '/videos/course-1/lecture/*']);
     expect(result).toEqual({ code: 0, stderr: '', stdout: 'ok: 32 references in 3 manifests inherit the path token and stay inside /videos/course-1/lecture/*\n' });
@@ -163,6 +191,17 @@ describe('urlseal check-manifest URL', () => {
       `/_token/${token}/videos/course-1/lecture/144p/index.m3u8`,
       `/_token/${token}/videos/course-1/lecture/240p/index.m3u8`,
     ]);
+  });
+
+  it('stops reading an endless answer at its 16 MiB bound (bytes read, not a Content-Length)', async () => {
+    const signer = createSigner({ keyring: HS_KEYRING });
+    const url = await signer.signUrl(`${edge}/endless/master.m3u8`, { grant: '/endless/*' });
+    const started = Date.now();
+    const result = await urlseal(['check-manifest', url]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `urlseal check-manifest: /endless/master.m3u8 is over ${16 * 1024 * 1024} bytes; is it a manifest?\n` });
+    await expect.poll(() => endless.at(-1)?.closedEarly).toBe(true); // the CLI hung up, the server did not finish
+    const sent = endless.at(-1)?.sent ?? 0;
+    expect(sent).toBeLessThan(SAFETY_NET);
   });
 
   it('names the failing path (not the URL) when the edge refuses the manifest', async () => {

@@ -44,6 +44,14 @@ describe('urlseal CLI', () => {
     expect(stdout).toMatch(/^\/videos\/a\.mp4\?token=[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
 
+  it('signs the grant /* only with --grant-all, and the edge grants any path with it', () => {
+    const env = { URLSEAL_KEYRING: JSON.stringify({ kids: { k: 'k'.repeat(32) } }) };
+    const { stdout, code, stderr } = urlseal(['sign', '/videos/a.mp4', '--grant', '/*', '--grant-all'], env);
+    expect([code, stderr]).toEqual([0, '']);
+    const token = /\/_token\/([^/]+)\//.exec(stdout)?.[1] as string;
+    expect(urlseal(['verify', `/_token/${token}/other/b.mp4`], env).stdout).toMatch(/^\{"ok":true,/);
+  });
+
   it('inspects a bare token, a query token and a secure-token URL against --now', () => {
     const env = { URLSEAL_KEYRING: JSON.stringify({ kids: { k: 'k'.repeat(32) } }) };
     const url = urlseal(['sign', '/a.mp4', '--expires', '1764000300'], env).stdout.trim();
@@ -148,6 +156,12 @@ describe('urlseal CLI', () => {
     [['sign', '/a', '-k', 'K', '--grant', '/b/*'], '--grant does not cover the URL\'s path; the edge would deny it'],
     [['sign', '/a', '-k', 'K', '--scheme', 'secure-token'], '--scheme is "secure-token" but the keyring has no "secureToken" secret to sign the legacy scheme with'],
     [['sign', '/a/%2e%2e/b', '-k', 'K'], 'URL path is not canonical'],
+    [['sign', '/a', '-k', 'K', '--expires', '1796297281660'], '--expires is above 10^11, a time in milliseconds, not Unix seconds; divide it by 1000 (date +%s gives seconds)\n'],
+    [['verify', '/a', '-k', 'K', '--now', '1796297281660'], '--now is above 10^11, a time in milliseconds'],
+    [['sign', 'https://cdn.example\\@evil.example/videos/a.mp4', '-k', 'K'], 'URL has an authority a browser reads differently'],
+    [['sign', '/videos/a.mp4', '-k', 'K', '--grant', '/*'], '--grant holds "/*", every path of the edge; narrow it, or opt in with --grant-all\n'],
+    [['sign', `/v/${'a'.repeat(3500)}.mp4`, '-k', 'K'], 'the token would be'],
+    [['sign', '/v/a.mp4', '-k', 'K', ...Array.from({ length: 15 }, (_, i) => ['--grant', `/v/${'x'.repeat(250)}${i}/*`]).flat(), '--grant', '/v/a.mp4'], 'the token would be'],
     [['sign', '/a'], 'no keyring: pass --keyring FILE (-k FILE), or set env URLSEAL_KEYRING to the keyring JSON (urlseal keygen makes one)'],
     [['verify', '/a', '--now', '-1', '-k', 'K'], '--now needs a value, and the next argument starts with "-"'],
   ])('%j says what to fix, in flags', (args, message) => {

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
-  fetch(`${base}${signer.signUrl(path, { grant: '/*' })}`, { method, headers });
+  fetch(`${base}${signer.signUrl(path, { grant: '/*', grantAll: true })}`, { method, headers });
 
 describe('urlseal serve --root', () => {
   it('announces the folder and serves a file through the edge', async () => {

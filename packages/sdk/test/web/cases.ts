@@ -41,6 +41,11 @@ export const CALLS: readonly Call[] = [
   { name: 'an ip claim', method: 'sign', args: ['/v/a.mp4', { ip: '203.0.113.0/24' }], granted: '/v/a.mp4' },
   { name: 'a bare token for two patterns', method: 'signToken', args: [['/a/*', '/b.mp4'], { ttl: 60 }], granted: '/b.mp4' },
   { name: 'a cookie', method: 'signCookie', args: ['/videos/course-1/*', { ttl: 600 }], granted: '/videos/course-1/a.vtt' },
+  { name: 'a cookie for a parent domain, SameSite=None', method: 'signCookie', args: ['/videos/course-1/*', { domain: 'Example.com', sameSite: 'None', ttl: 60 }], granted: '/videos/course-1/a.ts' },
+  { name: 'a Strict cookie', method: 'signCookie', args: ['/a.mp4', { sameSite: 'Strict' }], granted: '/a.mp4' },
+  { name: 'every path, opted in with grantAll', method: 'signToken', args: ['/*', { grantAll: true }], granted: '/any/file.mp4' },
+  { name: 'an upper-case host with its default port', method: 'signUrl', args: ['https://CDN.example:443/v/a.mp4'], granted: '/v/a.mp4' },
+  { name: 'an IPv6 literal with a port', method: 'sign', args: ['http://[2001:db8::1]:8080/v/a.mp4'], granted: '/v/a.mp4' },
   { name: 'a legacy secure-token link', method: 'sign', args: ['/videos/my lesson.mp4', { scheme: 'secure-token', expires: 1800000000 }], granted: '/videos/my lesson.mp4', legacy: true },
 ];
 
@@ -50,6 +55,34 @@ export const MISUSES: ReadonlyArray<{ readonly call: Call; readonly message: str
   { call: { name: 'a non-canonical path', method: 'sign', args: ['/a/%2e%2e/b'], granted: '' }, message: 'sign: url path is not canonical' },
   { call: { name: 'a ttl above maxTtl', method: 'signToken', args: ['/a', { ttl: '2d' }], granted: '' }, message: 'signToken: option "ttl" is 172800 s, above maxTtl' },
   { call: { name: 'an unknown option', method: 'signCookie', args: ['/a', { expire: 5 }], granted: '' }, message: 'signCookie: option "expire" is unknown' },
+  // What the edge must refuse is never minted (issue 20 item 12).
+  ...(
+    [
+      ['a token over 4096 bytes (16 long patterns)', 'signToken', [Array.from({ length: 16 }, (_, i) => `/videos/${'x'.repeat(200)}/${i}/*`)], 'signToken: the token would be'],
+      ['a token over 4096 bytes (a long path)', 'sign', [`/v/${'a'.repeat(3500)}.mp4`], 'sign: the token would be'],
+      ['a cookie over 4096 bytes', 'signCookie', [Array.from({ length: 16 }, (_, i) => `/c/${'y'.repeat(220)}${i}.mp4`)], 'signCookie: the token would be'],
+      ['nbf after exp', 'signUrl', ['/a.mp4', { nbf: NOW + 600, expires: NOW + 60 }], 'signUrl: option "nbf" is not before the expiry'],
+      ['nbf at exp', 'signToken', ['/a.mp4', { nbf: NOW + 300 }], 'signToken: option "nbf" is not before the expiry'],
+      ['a backslash before userinfo', 'signUrl', ['https://cdn.example\\@evil.example/videos/a.mp4'], 'signUrl: url has an authority a browser reads differently'],
+      ['userinfo', 'sign', ['https://cdn.example@evil.example/videos/a.mp4'], 'sign: url has an authority a browser reads differently'],
+      ['a tab in the host', 'signUrl', ['https://cdn.exa\tmple/videos/a.mp4'], 'signUrl: url has an authority a browser reads differently'],
+      ['a numeric-shorthand host', 'signUrl', ['https://127.1/videos/a.mp4'], 'signUrl: url has an authority a browser reads differently'],
+      ['a percent-escape in the host', 'signUrl', ['https://cdn%2Eexample/videos/a.mp4'], 'signUrl: url has an authority a browser reads differently'],
+      ['a port with a leading zero', 'signUrl', ['https://cdn.example:0443/videos/a.mp4'], 'signUrl: url has an authority a browser reads differently'],
+      ['"/*" without grantAll (signUrl)', 'signUrl', ['/videos/a.mp4', { grant: '/*' }], 'signUrl: option "grant" holds "/*", every path of the edge; narrow it, or opt in with option "grantAll"'],
+      ['"/*" without grantAll (signToken)', 'signToken', ['/*'], 'signToken: option "grant" holds "/*"'],
+      ['"/*" with grantAll false (signCookie)', 'signCookie', [['/a.mp4', '/*'], { grantAll: false }], 'signCookie: option "grant" holds "/*"'],
+      // Milliseconds where Unix seconds belong (issue 14 item 5).
+      ['expires in milliseconds', 'sign', ['/a.mp4', { expires: NOW * 1000 + 60000 }], 'sign: option "expires" is above 10^11, a time in milliseconds (Date.now()), not Unix seconds; divide it by 1000'],
+      ['nbf in milliseconds', 'signToken', ['/a.mp4', { nbf: NOW * 1000 }], 'signToken: option "nbf" is above 10^11, a time in milliseconds'],
+      ['a cookie domain with a scheme', 'signCookie', ['/a.mp4', { domain: 'https://cdn.example' }], 'signCookie: option "domain" must be a host name such as "example.com"'],
+      ['a cookie domain with a leading dot', 'signCookie', ['/a.mp4', { domain: '.example.com' }], 'signCookie: option "domain" must be a host name'],
+      ['a cookie domain with an attribute', 'signCookie', ['/a.mp4', { domain: 'example.com; Secure' }], 'signCookie: option "domain" must be a host name'],
+      ['a lower-case sameSite', 'signCookie', ['/a.mp4', { sameSite: 'lax' }], 'signCookie: option "sameSite" must be "Lax", "Strict" or "None"'],
+      ['a cookie option on signToken', 'signToken', ['/a.mp4', { domain: 'example.com' }], 'signToken: option "domain" is unknown'],
+      ['grantAll not a boolean', 'signToken', ['/*', { grantAll: 'yes' }], 'signToken: option "grantAll" must be true or false'],
+    ] as const
+  ).map(([name, method, args, message]) => ({ call: { name, method, args: [...args], granted: '' }, message })),
 ];
 
 /** A signing result as JSON (a cookie's serializer replaced by its output). */
