@@ -4,7 +4,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forwardHeader, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Denial, type Grant, type Scheme } from '../decide.js';
-import { DENIAL_STATUS } from '../errors.js';
 import type { Claims } from '../jwt.js';
 import { isManifest } from '../manifest.js';
 import { denialAnswer } from '../respond.js';
@@ -199,7 +198,7 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
     const path = granted.target.split('?')[0] ?? '';
     if (base !== '' && path !== base && !path.startsWith(`${base}/`)) {
       // The path token stood before the mount path: the forwarded path cannot be expressed below it.
-      return deny(req, res, next, { ok: false, status: DENIAL_STATUS.ERR_PATH_MISMATCH, code: 'ERR_PATH_MISMATCH', detail: 'mount path' });
+      return deny(req, res, next, live.deny('ERR_PATH_MISMATCH', 'mount path'));
     }
     const rest = granted.target.slice(base.length);
     req.url = rest.startsWith('/') ? rest : `/${rest}`;
@@ -225,7 +224,9 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
       try {
         grant(req, res, next, decision);
       } catch {
-        writeAnswer(res, denialAnswer('ERR_KEYRING_UNAVAILABLE')); // fail closed: the handler never runs unverified
+        // Fail closed: the handler never runs unverified. Still a denial like any other (statuses, onDenied).
+        if (!res.headersSent) deny(req, res, next, live.deny('ERR_KEYRING_UNAVAILABLE', 'adapter'));
+        else res.destroy();
       }
     };
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.

@@ -8,6 +8,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
+import type { DenialCode } from '../codes.js';
 import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
 import { createKeyring, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
 import { createVerifier, type VerifierOptions } from '../node.js';
@@ -573,6 +574,8 @@ export interface LiveVerifier {
   decide(view: RequestView): MaybeAsync<Decision>;
   /** Now in Unix seconds by the verifier's clock (for a grant's remaining lifetime); NaN when that clock fails, never a throw. */
   nowSeconds(): number;
+  /** A denial an adapter makes itself (Express's mount path, a fault after the decision), at the status the `statuses`/`preset` options give its code. */
+  deny(code: DenialCode, detail: string): Denial;
 }
 
 const NO_KEYS: Keyring = Object.freeze({ keys: new Map(), active: undefined, secureToken: Object.freeze([]) });
@@ -603,6 +606,7 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
     params: resolved.params,
     source,
     nowSeconds: () => resolved.clock() / 1000,
+    deny: (code: DenialCode, detail: string): Denial => ({ ok: false, status: resolved.statuses[code], code, detail }),
     decide(view: RequestView): MaybeAsync<Decision> {
       try {
         const loaded = source.current();

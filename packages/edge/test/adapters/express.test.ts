@@ -219,3 +219,21 @@ describe.each([
     expect(typeof res.body.exp).toBe('number');
   });
 });
+
+describe('@urlseal/edge/express: its own denials are denials like any other (issue 15)', () => {
+  // Mounted where a path token stands: the granted path (/a.mp4) cannot be expressed below
+  // the mount path, so the middleware denies it itself.
+  it('the mount-path denial honours statuses and onDenied', async () => {
+    const calls: Array<[number, string]> = [];
+    const a = express5();
+    a.use('/_token', urlseal({ keyring: KEYRING, statuses: { ERR_PATH_MISMATCH: 404 } }), express5.static(dir));
+    const b = express5();
+    b.use('/_token', urlseal({ keyring: KEYRING, onDenied: (denial, _req, res: express5.Response) => (calls.push([denial.status, denial.code]), void res.status(denial.status).send('own page')) }), express5.static(dir));
+    const target = `/_token/${jwt({ path: '/*' })}/a.mp4`;
+    const res = await request(a).get(target);
+    expect([res.status, res.headers['x-urlseal-error']]).toEqual([404, 'ERR_PATH_MISMATCH']);
+    const own = await request(b).get(target);
+    expect([own.status, own.text]).toEqual([403, 'own page']);
+    expect(calls).toEqual([[403, 'ERR_PATH_MISMATCH']]);
+  });
+});
