@@ -32,6 +32,12 @@ export interface SignOptions {
   scheme?: Scheme;
   /** Transport for this call (`sign`/`signUrl`, jwt only). */
   transport?: Transport;
+  /**
+   * Seal the claims (a compact JWE, docs/spec.md §9 "Sealed tokens"): nobody who sees the
+   * link reads `sub`, `path` or the times, and the edge still checks them. Scheme jwt with
+   * an HS256 active key only. Default from `createSigner` (`false`).
+   */
+  seal?: boolean;
 }
 
 /**
@@ -65,7 +71,7 @@ export interface UrlsealClaims {
   ip?: string;
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'seal']);
 const MAX_TEXT_CLAIM = 1024;
 
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */

@@ -17,14 +17,18 @@ import { signedCookie } from './cookie.js';
 import { argumentError, optionError } from './misuse.js';
 import { checkScheme, checkSchemeKey, checkTransport, type SignerConfig } from './options.js';
 import type { SignedCookie, SignedUrl } from './results.js';
+import { checkSealKey, readSeal } from './seal.js';
 import { secureTokenExpires } from './secure-token.js';
 import { parseTtl } from './ttl.js';
 import { appendQuery, joinUrl, queryNames, splitUrl, type UrlParts } from './url.js';
 
-/** A decided signing call: either done (secure-token), or waiting for the JWS over `claimsJson`. */
+/**
+ * A decided signing call: either done (secure-token), or waiting for the token over
+ * `claimsJson`: a JWS, or a sealed token (JWE) when `seal` is true.
+ */
 export type Plan<T> =
   | { readonly result: T }
-  | { readonly claimsJson: string; finish(token: string): T };
+  | { readonly claimsJson: string; readonly seal: boolean; finish(token: string): T };
 
 /** The calls of a signer, each turned into a plan. `fn` names the public method in errors. */
 export interface Planner {
@@ -107,6 +111,13 @@ function tokenOptions(config: SignerConfig, options: TokenOptions, fn: string): 
   return options;
 }
 
+/** Whether this call seals its JWT; an active key that cannot seal is refused. */
+function sealOf(config: SignerConfig, options: SignOptions, fn: string): boolean {
+  const seal = readSeal(options.seal, config.seal, fn);
+  if (seal && options.seal !== undefined) checkSealKey(config.keyring, fn);
+  return seal;
+}
+
 /** Makes the planner for one resolved configuration. */
 export function createPlanner(config: SignerConfig): Planner {
   return {
@@ -117,13 +128,16 @@ export function createPlanner(config: SignerConfig): Planner {
       checkNoCarrier(config, parts, decoded, fn);
       const patterns = urlGrant(options, decoded, fn);
       if (resolveScheme(config, options, fn) === 'secure-token') {
+        if (options.seal === true) throw optionError(fn, 'seal', 'is for scheme "jwt": a secure-token link carries no claims to seal');
         return { result: secureTokenUrl(config, parts, decoded, patterns, options, fn) };
       }
+      const seal = sealOf(config, options, fn);
       const transport = options.transport === undefined ? config.transport : checkTransport(options.transport, fn);
       const claims = claimsOf(config, patterns, options, fn);
       const inPath = (transport ?? (hasPrefix(patterns) ? 'path' : 'query')) === 'path';
       return {
         claimsJson: JSON.stringify(claims),
+        seal,
         finish: (token) => ({
           scheme: 'jwt',
           url: inPath
@@ -138,13 +152,13 @@ export function createPlanner(config: SignerConfig): Planner {
     token(grant, options = NO_OPTIONS, fn) {
       const checked = tokenOptions(config, options, fn);
       const claims = claimsOf(config, checkGrant(grant, fn), checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => token };
+      return { claimsJson: JSON.stringify(claims), seal: sealOf(config, checked, fn), finish: (token) => token };
     },
     cookie(grant, options = NO_OPTIONS, fn) {
       const checked = tokenOptions(config, options, fn);
       const patterns = checkGrant(grant, fn);
       const claims = claimsOf(config, patterns, checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, token, patterns, claims) };
+      return { claimsJson: JSON.stringify(claims), seal: sealOf(config, checked, fn), finish: (token) => signedCookie(config.params.cookie, token, patterns, claims) };
     },
   };
 }
