@@ -17,6 +17,7 @@ const FLAGS = {
   sub: { type: 'string' },
   jti: { type: 'string' },
   ip: { type: 'string' },
+  seal: { type: 'boolean' },
 } as const;
 
 /** `urlseal sign URL …`: prints the signed URL on one line. */
@@ -39,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
     ...(ttl === undefined ? {} : { ttl }),
     ...(expires === undefined ? {} : { expires }),
     ...(transport ? { transport } : {}),
+    ...(parsed.values.seal === true ? { seal: true } : {}),
   };
   for (const name of ['sub', 'jti', 'ip'] as const) {
     const value = stringFlag(parsed, name);
