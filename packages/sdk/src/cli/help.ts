@@ -122,13 +122,14 @@ cloudfront: validates the keyring and writes a CloudFront Function (viewer-reque
 runtime cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout,
 or --out FILE (mode 0600: it holds the secrets). Its size and notes go to stderr. A
 function holds at most 10 KB, so it verifies one scheme, HS256 JWTs or secure-token,
-without ip and aud/iss claims (docs/deploy/cloudfront.md).
+without ip and aud/iss claims, and no sealed links: the runtime has no AES, so a sealed
+token is denied 401 ERR_TOKEN_MALFORMED (docs/deploy/cloudfront.md).
 
 nginx: validates the keyring and writes DIR/urlseal.js (an njs module, mode 0600),
 DIR/urlseal.http.conf (include in http {}) and DIR/urlseal.server.conf (include in the
 server {}): nginx with libnginx-mod-http-js verifies HS256 JWTs and secure-token, every
-claim, and proxies granted requests to the origin without the token
-(docs/deploy/nginx.md).
+claim, and proxies granted requests to the origin without the token; sealed links are
+not opened yet (401 ERR_TOKEN_MALFORMED; docs/deploy/nginx.md).
 
   --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)
   --out, -o FILE|DIR   cloudfront: write the function to FILE instead of stdout;
