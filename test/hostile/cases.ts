@@ -111,10 +111,9 @@
  *     server snippet raises it (`large_client_header_buffers 4 32k`); the 1 MB tokens
  *     still get nginx's 400/414 (as A13).
  *  A26 `noSealed`: sealed tokens (issue 17, docs/spec.md §9 "Sealed tokens": five segments,
- *     JWE dir + A256GCM) are opened by every edge with AES-GCM in Web Crypto or node:crypto.
- *     CloudFront Functions have no AES, and the nginx njs bundle does not open them yet: a
- *     five-segment token there fails the JWS shape, 401 ERR_TOKEN_MALFORMED (what they answer
- *     today; never granted). A sealed token's decryption is its signature step: any failure
+ *     JWE dir + A256GCM) are opened by every edge with AES-GCM in Web Crypto, node:crypto or
+ *     njs's WebCrypto (nginx). CloudFront Functions have no AES: a five-segment token there
+ *     fails the JWS shape, 401 ERR_TOKEN_MALFORMED (what they answer today; never granted). A sealed token's decryption is its signature step: any failure
  *     to open (ciphertext, tag, IV, header as AAD, a truncated tag) is 403
  *     ERR_SIGNATURE_INVALID; a JWS header on a JWE body is ERR_ALG_NOT_ALLOWED.
  */
@@ -207,7 +206,7 @@ export interface HostileCase {
   nginxRefuses?: true;
   /** The answer of a runtime that hands over a WHATWG-parsed URL (Vercel's Edge runtime), where it differs (A24). */
   whatwg?: Expectation;
-  /** The answer of an edge that cannot open sealed tokens (CloudFront Functions, nginx njs), where it differs (A26). */
+  /** The answer of an edge that cannot open sealed tokens (CloudFront Functions: no AES), where it differs (A26). */
   noSealed?: Expectation;
 }
 
