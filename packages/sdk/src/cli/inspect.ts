@@ -132,7 +132,7 @@ function describeSealed(token: string, found: Found, now: number, keyring: Keyri
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
     return [...rows, row('claims', 'decrypted locally, but not a JSON object: the edge answers 401 ERR_TOKEN_MALFORMED')];
   }
-  return [...rows, row('sealed', 'DECRYPTED LOCALLY with the keyring: the claims below are not in the link'), ...claimRows(claims as Record<string, unknown>, found, now)];
+  return [...rows, row('sealed', 'decrypted locally with the keyring: the claims below are not readable in the link'), ...claimRows(claims as Record<string, unknown>, found, now)];
 }
 
 /** The rows of a token's claims: grant, resource, times, optional claims, the JSON. */

@@ -35,7 +35,7 @@ describe('urlseal sign --seal / inspect / verify', () => {
     expect(plain.stdout).toContain('only the header is readable');
     expect(plain.stdout).not.toContain(SUB);
     const opened = urlseal(['inspect', url, '-k', file, '--now', '1900000000']);
-    expect(opened.stdout).toContain('DECRYPTED LOCALLY');
+    expect(opened.stdout).toContain('sealed:     decrypted locally with the keyring');
     expect(opened.stdout).toContain(`sub:        "${SUB}"`);
     expect(opened.stdout).toContain('expires in 5 minutes');
     const other = keyringFileIn(dir, 'other.json', { kids: { s1: 'another-secret-0123456789abcdefghijklmnop' } });
