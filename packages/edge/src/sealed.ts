@@ -144,3 +144,13 @@ function opened(p: Prepared, text: string | undefined, path: string, client: Cli
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'sealed claims');
   return afterSignature(p, true, payload as Record<string, unknown>, path, client);
 }
+
+/**
+ * The `jwt` scheme's check for an edge without AES (CloudFront Functions): a
+ * five-segment token answers ERR_ALG_NOT_ALLOWED with detail "sealed tokens
+ * need AES" (clearer than the JWS parser's ERR_TOKEN_MALFORMED), every other
+ * token is `checkJwt`'s. No parser and no decryption ship with it.
+ */
+export function checkJwtWithoutAes(p: Prepared, token: string, path: string, client: Client): MaybeAsync<Checked> {
+  return isSealedToken(token) ? deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'sealed tokens need AES') : checkJwt(p, token, path, client);
+}

@@ -81,3 +81,16 @@ describe('the content key', () => {
     expect(derive).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('checkJwtWithoutAes (for edges without AES: CloudFront Functions)', () => {
+  it('answers a sealed token ERR_ALG_NOT_ALLOWED and leaves every JWS to checkJwt', async () => {
+    const { prepareVerifier } = await import('../src/prepare.js');
+    const { checkJwtWithoutAes } = await import('../src/sealed.js');
+    const { decide } = await import('../src/decide.js');
+    const p = { ...prepareVerifier(nodeCrypto, { keyring: KEYRING, currentDate: NOW }), checkJwt: checkJwtWithoutAes };
+    const view = (token: string) => ({ method: 'GET', target: `/v/a.mp4?token=${token}`, header: () => undefined });
+    expect(await decide(p, view(sealed))).toMatchObject({ ok: false, code: 'ERR_ALG_NOT_ALLOWED', detail: 'sealed tokens need AES' });
+    expect(await decide(p, view(jws))).toMatchObject({ ok: true });
+    expect(await decide(p, view('a.b'))).toMatchObject({ ok: false, code: 'ERR_TOKEN_MALFORMED' });
+  });
+});
