@@ -110,8 +110,15 @@
  *     request-line buffer would also refuse SPEC §2's longest paths, so the generated
  *     server snippet raises it (`large_client_header_buffers 4 32k`); the 1 MB tokens
  *     still get nginx's 400/414 (as A13).
+ *  A26 `noSealed`: sealed tokens (issue 17, docs/spec.md §9 "Sealed tokens": five segments,
+ *     JWE dir + A256GCM) are opened by every edge with AES-GCM in Web Crypto, node:crypto or
+ *     njs's WebCrypto (nginx). CloudFront Functions have no AES: a five-segment token there
+ *     fails the JWS shape, 401 ERR_TOKEN_MALFORMED (what they answer today; never granted). A sealed token's decryption is its signature step: any failure
+ *     to open (ciphertext, tag, IV, header as AAD, a truncated tag) is 403
+ *     ERR_SIGNATURE_INVALID; a JWS header on a JWE body is ERR_ALG_NOT_ALLOWED.
  */
 import {
+  K1_SECRET,
   KEYRING_JSON,
   NOW,
   ST_OLD_SECRET,
@@ -121,10 +128,13 @@ import {
   mintJwt,
   mintJwtOfLength,
   mintParts,
+  mintSealed,
+  mintSealedParts,
   pctEncodeBytes,
   secureToken,
   signWith,
   type JwtOptions,
+  type SealedOptions,
   type SignerName,
 } from './helpers.js';
 import { createHash } from 'node:crypto';
@@ -196,6 +206,8 @@ export interface HostileCase {
   nginxRefuses?: true;
   /** The answer of a runtime that hands over a WHATWG-parsed URL (Vercel's Edge runtime), where it differs (A24). */
   whatwg?: Expectation;
+  /** The answer of an edge that cannot open sealed tokens (CloudFront Functions: no AES), where it differs (A26). */
+  noSealed?: Expectation;
 }
 
 /**
@@ -219,6 +231,18 @@ export class Ctx {
 
   jwt(o: JwtOptions = {}): string {
     return this.record(mintJwt(o), o.claims);
+  }
+
+  /** A sealed token (JWE dir + A256GCM) minted by hand; its claims are recorded as secrets too. */
+  sealed(o: SealedOptions = {}): string {
+    return this.record(mintSealed(o), o.claims);
+  }
+
+  /** A sealed token with one segment (0 header … 4 tag) changed by `f`. */
+  sealedWith(index: number, f: (segment: string) => string, o: SealedOptions = {}): string {
+    const parts = mintSealedParts(o);
+    parts[index] = f(parts[index] as string);
+    return this.secret(parts.join('.'));
   }
 
   /** A token assembled from given segments (recorded as a secret). */
@@ -314,6 +338,63 @@ function rawPath(path: string): (ctx: Ctx) => HostileRequest {
 
 const OK = (forward: string): Expectation => ({ status: 200, code: null, forward });
 const DENY = (code: DenialCode): Expectation => ({ status: STATUS_OF[code], code });
+
+/** One character in the middle of a segment changed: every bit there counts. */
+const flipMiddle = (segment: string): string => {
+  const i = segment.length >> 1;
+  return `${segment.slice(0, i)}${segment[i] === 'A' ? 'B' : 'A'}${segment.slice(i + 1)}`;
+};
+/** What an edge that cannot open sealed tokens answers (A26). */
+const NO_SEALED = { noSealed: DENY('ERR_TOKEN_MALFORMED') };
+
+/** Sealed tokens (A26): every carrier, and every way to tamper with one. */
+const SEALED_CASES: HostileCase[] = [
+  { name: 'sealed [A26]: control, ?token', build: (c) => get(q(VID, c.sealed({ claims: { sub: 'sealed-subject-42' } }))), expect: OK(VID), ...NO_SEALED },
+  {
+    name: 'sealed [A26]: control, path transport with a prefix grant',
+    build: (c) => get(`/_token/${c.sealed({ claims: { path: '/videos/course-1/*' } })}/videos/course-1/hls/seg-1.ts?q=1`),
+    expect: OK('/videos/course-1/hls/seg-1.ts?q=1'), ...NO_SEALED,
+  },
+  { name: 'sealed [A26]: control, Authorization Bearer', build: (c) => get(VID, { authorization: `Bearer ${c.sealed()}` }), expect: OK(VID), ...NO_SEALED },
+  { name: 'sealed [A26]: control, the urlseal cookie', build: (c) => get(VID, { cookie: `a=1; urlseal=${c.sealed()}` }), expect: OK(VID), ...NO_SEALED },
+  { name: 'sealed [A26]: ciphertext changed', build: (c) => get(q(VID, c.sealedWith(3, flipMiddle))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
+  { name: 'sealed [A26]: tag changed', build: (c) => get(q(VID, c.sealedWith(4, flipMiddle))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
+  { name: 'sealed [A26]: tag truncated to 96 bits', build: (c) => get(q(VID, c.sealedWith(4, (t) => t.slice(0, 16)))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
+  { name: 'sealed [A26]: IV changed', build: (c) => get(q(VID, c.sealedWith(2, flipMiddle))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
+  { name: 'sealed [A26]: a 128-bit IV', build: (c) => get(q(VID, c.sealed({ iv: Buffer.alloc(16, 7) }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
+  {
+    name: 'sealed [A26]: header changed (it is the AAD): typ added',
+    build: (c) => get(q(VID, c.sealedWith(0, () => b64u('{"alg":"dir","enc":"A256GCM","kid":"k1","typ":"JWT"}')))),
+    expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED,
+  },
+  {
+    name: 'sealed [A26]: sealed with the raw secret, not the derived key',
+    build: (c) => get(q(VID, c.sealed({ key: Buffer.from(K1_SECRET, 'utf8').subarray(0, 32) }))),
+    expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED,
+  },
+  {
+    name: 'sealed [A26]: a JWS header on a JWE body',
+    build: (c) => get(q(VID, c.sealed({ headerText: '{"alg":"HS256","kid":"k1","typ":"JWT"}' }))),
+    expect: DENY('ERR_ALG_NOT_ALLOWED'), ...NO_SEALED,
+  },
+  { name: 'sealed [A26]: alg none on a JWE body', build: (c) => get(q(VID, c.sealed({ headerText: '{"alg":"none","enc":"A256GCM","kid":"k1"}' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...NO_SEALED },
+  {
+    name: 'sealed [A26]: a JWE header on a JWS body (three segments)',
+    build: (c) => get(q(VID, c.jwt({ headerText: '{"alg":"dir","enc":"A256GCM","kid":"k1"}' }))),
+    expect: DENY('ERR_ALG_NOT_ALLOWED'),
+  },
+  { name: 'sealed [A26]: the kid of an EdDSA key', build: (c) => get(q(VID, c.sealed({ kid: 'e1' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...NO_SEALED },
+  { name: 'sealed [A26]: an unknown kid', build: (c) => get(q(VID, c.sealed({ kid: 'constructor' }))), expect: DENY('ERR_KID_UNKNOWN'), ...NO_SEALED },
+  { name: 'sealed [A26]: zip in the header', build: (c) => get(q(VID, c.sealed({ headerText: '{"alg":"dir","enc":"A256GCM","kid":"k1","zip":"DEF"}' }))), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'sealed [A26]: an encrypted-key segment', build: (c) => get(q(VID, c.sealedWith(1, () => 'AAAA'))), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'sealed [A26]: six segments', build: (c) => get(q(VID, `${c.sealed()}.AAAA`)), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'sealed [A26]: for another path', build: (c) => get(q('/videos/b.mp4', c.sealed())), expect: DENY('ERR_PATH_MISMATCH'), ...NO_SEALED },
+  { name: 'sealed [A26]: expired', build: (c) => get(q(VID, c.sealed({ claims: { exp: NOW - 31 } }))), expect: DENY('ERR_TOKEN_EXPIRED'), ...NO_SEALED },
+  { name: 'sealed [A26]: expired and tampered is 403 (decryption before time)', build: (c) => get(q(VID, c.sealedWith(4, flipMiddle, { claims: { exp: NOW - 31 } }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
+  { name: 'sealed [A26]: exp a string', build: (c) => get(q(VID, c.sealed({ claims: { exp: String(NOW + 60) } }))), expect: DENY('ERR_CLAIM_INVALID'), ...NO_SEALED },
+  { name: 'sealed [A26]: authentic plaintext that is no claims object', build: (c) => get(q(VID, c.sealed({ plaintext: '[1,2]' }))), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'sealed [A26]: ip claim outside', build: (c) => get(q(VID, c.sealed({ claims: { ip: '203.0.113.0/24' } }))), expect: DENY('ERR_IP_MISMATCH'), ...NO_SEALED },
+];
 
 export const CASES: HostileCase[] = [
   // ---------------------------------------------------------------- controls: the suite can pass
@@ -988,6 +1069,7 @@ export const CASES: HostileCase[] = [
   },
   { name: 'claim [A7]: secure-token e beyond maxTtl', build: (c) => get(`${VID}?st=${c.st(VID, NOW + 86_401)}&e=${NOW + 86_401}`), expect: DENY('ERR_CLAIM_INVALID') },
   { name: 'st: secure-token over a noncanonical path (//)', build: (c) => get(`/videos//a.mp4?st=${c.st('/videos//a.mp4', E)}&e=${E}`), expect: DENY('ERR_PATH_NONCANONICAL') },
+  ...SEALED_CASES,
 ];
 
 /** The keyring the table is written against (re-exported for the runners). */

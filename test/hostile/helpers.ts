@@ -2,9 +2,12 @@
 // SDK signer or the edge verifier: a signer bug must not hide a verifier bug, so
 // every token is built from node:crypto primitives and Buffer base64url.
 import {
+  createCipheriv,
   createHash,
   createHmac,
   generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
   sign as cryptoSign,
   type KeyObject,
 } from 'node:crypto';
@@ -195,6 +198,44 @@ export function mintJwtOfLength(length: number, claims: Record<string, unknown> 
     }
   }
   throw new Error(`cannot mint a token of exactly ${length} bytes`);
+}
+
+// ---------------------------------------------------------------------------
+// Sealed tokens (issue 17: compact JWE, dir + A256GCM), by hand
+// ---------------------------------------------------------------------------
+
+/** k1's content key: HKDF-SHA256(k1's secret, empty salt, "urlseal seal A256GCM", 32), as docs/spec.md §9 spells it. */
+export const K1_SEAL_KEY = Buffer.from(hkdfSync('sha256', Buffer.from(K1_SECRET, 'utf8'), Buffer.alloc(0), Buffer.from('urlseal seal A256GCM'), 32));
+
+export interface SealedOptions {
+  /** Key id in the default header `{"alg":"dir","enc":"A256GCM","kid"}`. Default k1. */
+  kid?: string;
+  /** Exact header JSON text (overrides `kid`). */
+  headerText?: string;
+  /** Claims merged over the defaults; `undefined` deletes the claim. */
+  claims?: Record<string, unknown>;
+  /** Exact plaintext (overrides `claims`). */
+  plaintext?: string;
+  /** The AES-256-GCM key. Default k1's content key. */
+  key?: Uint8Array;
+  /** The IV. Default 12 random bytes. */
+  iv?: Buffer;
+}
+
+/** The five segments of a sealed token, minted by hand with node:crypto. */
+export function mintSealedParts(o: SealedOptions = {}): string[] {
+  const headerText = o.headerText ?? JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: o.kid ?? 'k1' });
+  const header = b64u(Buffer.from(headerText, 'utf8'));
+  const iv = o.iv ?? randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', o.key ?? K1_SEAL_KEY, iv);
+  cipher.setAAD(Buffer.from(header, 'ascii'));
+  const plaintext = o.plaintext ?? JSON.stringify(merge(defaultClaims(), o.claims));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [header, '', b64u(iv), b64u(ciphertext), b64u(cipher.getAuthTag())];
+}
+
+export function mintSealed(o: SealedOptions = {}): string {
+  return mintSealedParts(o).join('.');
 }
 
 // ---------------------------------------------------------------------------

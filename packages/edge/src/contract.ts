@@ -26,3 +26,4 @@ export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from '.
 export { ipInRange, parseIpRange } from './ip.js';
 export type { IpRange } from './ip.js';
 export type { Scheme } from './decide.js';
+export { SEAL_IV_BYTES, SEAL_KDF_INFO, SEAL_KEY_BYTES, SEAL_TAG_BYTES, isSealedToken, sealedHeader } from './seal-format.js';

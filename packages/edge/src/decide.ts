@@ -286,7 +286,8 @@ function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, p
   return then(key.check(parsed.signingInput, parsed.signature), (valid) => afterSignature(p, valid, parsed.payload, path, client));
 }
 
-function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
+/** The checks after a valid signature (or decryption): claims, path grant, ip. */
+export function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
   if (!valid) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature');
   const now = nowSeconds(p);
   if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');

@@ -94,7 +94,8 @@ export const decodeSegmentText: TextDecoderFn = (segment) => {
 /** Distinct JWS headers remembered per parser; a verifier sees a handful (one per kid). */
 const HEADER_CACHE_SIZE = 32;
 
-function decodeJsonObject(segment: string, decodeText: TextDecoderFn): Record<string, unknown> | undefined {
+/** A canonical base64url segment holding a JSON object, decoded; `undefined` when it is not one. */
+export function decodeJsonObject(segment: string, decodeText: TextDecoderFn): Record<string, unknown> | undefined {
   if (!isCanonicalBase64url(segment)) return undefined;
   const text = decodeText(segment);
   if (text === undefined) return undefined;

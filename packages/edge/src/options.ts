@@ -6,6 +6,7 @@ import type { JwtAlgorithm, Keyring, KeyringJson } from './keyring.js';
 import { isPlainObject } from './lib/own.js';
 import { readClock, readKeyring } from './option-readers.js';
 import { readTokenParams, type TokenParams } from './carriers.js';
+import type { SealedMode } from './sealed.js';
 
 /**
  * Options of {@link createVerifier}; each is validated once, at creation
@@ -45,6 +46,12 @@ export interface VerifierOptions {
    * tell an expired link (renew) from a forbidden one (stop). Default none.
    */
   cors?: string[] | '*';
+  /**
+   * Sealed tokens (compact JWE, docs/spec.md §9): `allow` (default) takes a JWS or a
+   * sealed token, `require` only sealed ones, `deny` only a JWS. The other kind
+   * answers `ERR_ALG_NOT_ALLOWED`.
+   */
+  sealed?: SealedMode;
 }
 
 /** Options after validation, with every default filled in. */
@@ -61,11 +68,12 @@ export interface ResolvedOptions {
   readonly clock: () => number;
   /** Origins that may read denials, `'*'` for any, or none. */
   readonly cors: ReadonlySet<string> | '*' | undefined;
+  readonly sealed: SealedMode;
 }
 
 const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
-  'statuses', 'preset', 'params', 'currentDate', 'cors',
+  'statuses', 'preset', 'params', 'currentDate', 'cors', 'sealed',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
 
@@ -126,6 +134,12 @@ function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
   return new Set(value as string[]);
 }
 
+function readSealed(value: unknown): SealedMode {
+  if (value === undefined) return 'allow';
+  if (value !== 'allow' && value !== 'require' && value !== 'deny') optionError('sealed', 'must be "allow", "require" or "deny"');
+  return value;
+}
+
 /**
  * A clock that never throws: a `currentDate` function that fails reads as NaN,
  * so every reader (the decision answers 503, metrics skip the sample) fails closed.
@@ -156,5 +170,6 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     params: readTokenParams(options.params, 'createVerifier'),
     clock: readTimeOrNaN(readClock(options.currentDate, 'createVerifier')),
     cors: readCors(options.cors),
+    sealed: readSealed(options.sealed),
   };
 }

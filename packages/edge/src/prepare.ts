@@ -3,7 +3,7 @@
 import type { TokenParams } from './carriers.js';
 import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
 import type { DenialCode } from './codes.js';
-import { checkJwt, checkSecureToken, type Checked, type Client, type MaybeAsync } from './decide.js';
+import { checkSecureToken, isThenable, type Checked, type Client, type MaybeAsync } from './decide.js';
 import {
   SIGNATURE_BYTES,
   base64urlLength,
@@ -17,6 +17,7 @@ import {
 } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
+import { checkToken, createSealedParser, type SealedPolicy } from './sealed.js';
 
 /** One JWT key, ready to verify with. */
 export interface PreparedKey {
@@ -24,6 +25,12 @@ export interface PreparedKey {
   /** Length of the signature segment this key's algorithm produces. */
   readonly signatureLength: number;
   readonly check: SignatureCheck;
+  /**
+   * Opens a sealed token with this kid's content key (HS256 kids only): the
+   * plaintext as strict UTF-8, or `undefined` when it does not open. Absent
+   * where the key cannot seal or the runtime cannot decrypt.
+   */
+  readonly unseal?: ((aad: string, iv: string, ciphertext: string, tag: string) => MaybeAsync<string | undefined>) | undefined;
 }
 
 /**
@@ -60,6 +67,8 @@ export interface Prepared {
   readonly statuses: Readonly<Record<DenialCode, number>>;
   /** Now in Unix milliseconds; NaN when the clock fails (it never throws). */
   readonly clock: () => number;
+  /** Sealed tokens (issue 17): the mode and the parser; absent where sealed tokens are not read. */
+  readonly sealed?: SealedPolicy | undefined;
   /** Origins that may read denials, `'*'` for any, or none (the floor bundles have none). */
   readonly cors?: ReadonlySet<string> | '*' | undefined;
 }
@@ -69,11 +78,13 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors } = readVerifierOptions(options);
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
-    keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry) }));
+    // The content key is derived here, once per kid, never per request; not at all when sealed tokens are denied.
+    const unseal = sealed !== 'deny' && entry.alg === 'HS256' && entry.secret !== undefined ? sealOpener(backend, entry.secret) : undefined;
+    keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry), unseal }));
   }
   const secureToken = Object.freeze(keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret)));
   return Object.freeze({
@@ -82,7 +93,7 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     secureToken: () => secureToken,
     parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
-    checkJwt,
+    checkJwt: checkToken,
     checkSecureToken,
     checkClaims,
     algorithms,
@@ -92,5 +103,16 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     // NaN when a currentDate function fails (readVerifierOptions): decide answers 503, the server's fault.
     clock,
     cors,
+    sealed: Object.freeze({ mode: sealed, parse: createSealedParser((segment) => backend.decodeText(segment)) }),
   });
+}
+
+/** A kid's sealed-token opener: the backend's AES-GCM over the derived key, then strict UTF-8. */
+function sealOpener(backend: CryptoBackend, secret: Uint8Array): NonNullable<PreparedKey['unseal']> {
+  const open = backend.importSealSecret(secret);
+  const text = (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined ? undefined : backend.decodeBytes(bytes));
+  return (aad, iv, ciphertext, tag) => {
+    const bytes = open(aad, iv, ciphertext, tag);
+    return isThenable(bytes) ? bytes.then(text) : text(bytes);
+  };
 }

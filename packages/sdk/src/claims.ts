@@ -34,6 +34,12 @@ export interface SignOptions {
   transport?: Transport;
   /** `true` to allow the pattern `/*` (every path of the edge): refused without it. */
   grantAll?: boolean;
+  /**
+   * Seal the claims (a compact JWE, docs/spec.md §9 "Sealed tokens"): nobody who sees the
+   * link reads `sub`, `path` or the times, and the edge still checks them. Scheme jwt with
+   * an HS256 active key only. Default from `createSigner` (`false`).
+   */
+  seal?: boolean;
 }
 
 /**
@@ -101,7 +107,7 @@ export interface UrlsealClaims {
   ip?: string;
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'grantAll']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'grantAll', 'seal']);
 /** What signCookie takes: the call options and the cookie's own two. */
 export const COOKIE_OPTIONS: ReadonlySet<string> = new Set([...CALL_OPTIONS, 'domain', 'sameSite']);
 // A host name of LDH labels (a leading dot, which browsers ignore, is refused: say it plainly).

@@ -9,6 +9,7 @@ import {
   type TokenParams,
 } from '@urlseal/edge/contract';
 import { checkOptionNames, optionError } from './misuse.js';
+import { checkSealKey, readSeal } from './seal.js';
 import { parseTtl, type Ttl } from './ttl.js';
 
 /**
@@ -52,6 +53,8 @@ export interface SignerOptions {
   params?: Partial<TokenParams>;
   /** The clock: a fixed `Date` or a function returning one. Default: now. */
   currentDate?: Date | (() => Date);
+  /** Seal every JWT by default (docs/spec.md §9 "Sealed tokens"; HS256 active key only). Default `false`. */
+  seal?: boolean;
 }
 
 /** SignerOptions checked and resolved to plain values. */
@@ -64,9 +67,11 @@ export interface SignerConfig {
   readonly params: TokenParams;
   /** Now, in Unix seconds. */
   readonly now: () => number;
+  /** Whether JWTs are sealed unless a call says otherwise. */
+  readonly seal: boolean;
 }
 
-const OPTION_NAMES = new Set(['keyring', 'ttl', 'maxTtl', 'scheme', 'transport', 'params', 'currentDate']);
+const OPTION_NAMES = new Set(['keyring', 'ttl', 'maxTtl', 'scheme', 'transport', 'params', 'currentDate', 'seal']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -120,6 +125,8 @@ export function resolveSignerOptions(options: SignerOptions): SignerConfig {
   const maxTtl = readMaxTtl(options.maxTtl, fn);
   const scheme = options.scheme === undefined ? 'jwt' : checkScheme(options.scheme, fn);
   checkSchemeKey(keyring, scheme, fn);
+  const seal = readSeal(options.seal, false, fn);
+  if (seal) checkSealKey(keyring, fn);
   return Object.freeze({
     keyring,
     ttl: parseTtl(options.ttl ?? '5m', maxTtl, fn),
@@ -128,5 +135,6 @@ export function resolveSignerOptions(options: SignerOptions): SignerConfig {
     transport: options.transport === undefined ? undefined : checkTransport(options.transport, fn),
     params: readTokenParams(options.params, fn),
     now: readClockSeconds(options.currentDate, fn),
+    seal,
   });
 }

@@ -21,14 +21,18 @@ import { signedCookie } from './cookie.js';
 import { argumentError, checkOptionNames, optionError } from './misuse.js';
 import { checkScheme, checkSchemeKey, checkTransport, type SignerConfig } from './options.js';
 import type { SignedCookie, SignedUrl } from './results.js';
+import { checkSealKey, readSeal } from './seal.js';
 import { secureTokenExpires } from './secure-token.js';
 import { parseTtl } from './ttl.js';
 import { appendQuery, joinUrl, queryNames, splitUrl, type UrlParts } from './url.js';
 
-/** A decided signing call: either done (secure-token), or waiting for the JWS over `claimsJson`. */
+/**
+ * A decided signing call: either done (secure-token), or waiting for the token over
+ * `claimsJson`: a JWS, or a sealed token (JWE) when `seal` is true.
+ */
 export type Plan<T> =
   | { readonly result: T }
-  | { readonly claimsJson: string; finish(token: string): T };
+  | { readonly claimsJson: string; readonly seal: boolean; finish(token: string): T };
 
 /** The calls of a signer, each turned into a plan. `fn` names the public method in errors. */
 export interface Planner {
@@ -112,12 +116,19 @@ function tokenOptions(config: SignerConfig, options: TokenOptions, fn: string): 
   return options;
 }
 
-/** The JWS, refused when the edge would refuse it for its length alone (SPEC §4: at most 4096 bytes). */
+/** The token, refused when the edge would refuse it for its length alone (SPEC §4: at most 4096 bytes). */
 function boundedToken(token: string, fn: string): string {
   if (token.length > MAX_TOKEN_BYTES) {
     throw new TypeError(`${fn}: the token would be ${token.length} bytes, above the ${MAX_TOKEN_BYTES}-byte bound every edge enforces; shorten or merge the grant's patterns (a "/dir/*" prefix), or sub/jti`);
   }
   return token;
+}
+
+/** Whether this call seals its JWT; an active key that cannot seal is refused. */
+function sealOf(config: SignerConfig, options: SignOptions, fn: string): boolean {
+  const seal = readSeal(options.seal, config.seal, fn);
+  if (seal && options.seal !== undefined) checkSealKey(config.keyring, fn);
+  return seal;
 }
 
 /** Makes the planner for one resolved configuration. */
@@ -130,13 +141,16 @@ export function createPlanner(config: SignerConfig): Planner {
       checkNoCarrier(config, parts, decoded, fn);
       const patterns = urlGrant(options, decoded, fn);
       if (resolveScheme(config, options, fn) === 'secure-token') {
+        if (options.seal === true) throw optionError(fn, 'seal', 'is for scheme "jwt": a secure-token link carries no claims to seal');
         return { result: secureTokenUrl(config, parts, decoded, patterns, options, fn) };
       }
+      const seal = sealOf(config, options, fn);
       const transport = options.transport === undefined ? config.transport : checkTransport(options.transport, fn);
       const claims = claimsOf(config, patterns, options, fn);
       const inPath = (transport ?? (hasPrefix(patterns) ? 'path' : 'query')) === 'path';
       return {
         claimsJson: JSON.stringify(claims),
+        seal,
         finish: (jws) => {
           const token = boundedToken(jws, fn);
           const signedUrl = inPath
@@ -151,7 +165,7 @@ export function createPlanner(config: SignerConfig): Planner {
       const patterns = checkGrant(grant, fn);
       checkGrantAll(patterns, checked, fn);
       const claims = claimsOf(config, patterns, checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => boundedToken(token, fn) };
+      return { claimsJson: JSON.stringify(claims), seal: sealOf(config, checked, fn), finish: (token) => boundedToken(token, fn) };
     },
     cookie(grant, options = NO_OPTIONS, fn) {
       if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object`);
@@ -164,7 +178,7 @@ export function createPlanner(config: SignerConfig): Planner {
       const patterns = checkGrant(grant, fn);
       checkGrantAll(patterns, checked, fn);
       const claims = claimsOf(config, patterns, checked, fn);
-      return { claimsJson: JSON.stringify(claims), finish: (token) => signedCookie(config.params.cookie, boundedToken(token, fn), patterns, claims, attributes) };
+      return { claimsJson: JSON.stringify(claims), seal: sealOf(config, checked, fn), finish: (token) => signedCookie(config.params.cookie, boundedToken(token, fn), patterns, claims, attributes) };
     },
   };
 }

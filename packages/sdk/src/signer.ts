@@ -2,6 +2,7 @@ import type { CookieOptions, TokenOptions, SignOptions } from './claims.js';
 import { createSyncJws, type SyncJws } from './jws-node.js';
 import { resolveSignerOptions, type SignerOptions } from './options.js';
 import { createPlanner, type Plan } from './plan.js';
+import { createSyncSeal, type SyncSeal } from './seal-node.js';
 import type { SignedCookie, SignedUrl } from './results.js';
 
 /**
@@ -47,8 +48,12 @@ export function createSigner(options: SignerOptions): Signer {
   const planner = createPlanner(config);
   const active = config.keyring.active;
   const jws: SyncJws | undefined = active === undefined ? undefined : createSyncJws(active);
+  // A sealer only once a call seals: the planner allowed that only with an HS256 active key.
+  let seal: SyncSeal | undefined;
+  const sealed = (claimsJson: string): string => (seal ??= createSyncSeal(active as NonNullable<typeof active>))(claimsJson);
   // A plan needs a JWS only for scheme jwt, which checkSchemeKey allowed only with an active key.
-  const run = <T>(plan: Plan<T>): T => ('result' in plan ? plan.result : plan.finish((jws as SyncJws)(plan.claimsJson)));
+  const run = <T>(plan: Plan<T>): T =>
+    'result' in plan ? plan.result : plan.finish(plan.seal ? sealed(plan.claimsJson) : (jws as SyncJws)(plan.claimsJson));
   return Object.freeze({
     signUrl: (url: string, opts?: SignOptions) => run(planner.url(url, opts, 'signUrl')).url,
     sign: (url: string, opts?: SignOptions) => run(planner.url(url, opts, 'sign')),

@@ -2,6 +2,7 @@ import type { CookieOptions, TokenOptions, SignOptions } from './claims.js';
 import { createAsyncJws, type AsyncJws } from './jws-web.js';
 import { resolveSignerOptions, type SignerOptions } from './options.js';
 import { createPlanner, type Plan } from './plan.js';
+import { createAsyncSeal, type AsyncSeal } from './seal-web.js';
 import type { SignedCookie, SignedUrl } from './results.js';
 
 /**
@@ -51,9 +52,13 @@ export function createSigner(options: SignerOptions): WebSigner {
   const planner = createPlanner(config);
   const active = config.keyring.active;
   const jws: AsyncJws | undefined = active === undefined ? undefined : createAsyncJws(active);
+  // A sealer only once a call seals: the planner allowed that only with an HS256 active key.
+  let seal: AsyncSeal | undefined;
+  const sealed = (claimsJson: string): Promise<string> => (seal ??= createAsyncSeal(active as NonNullable<typeof active>))(claimsJson);
   const run = async <T>(plan: () => Plan<T>): Promise<T> => {
     const decided = plan(); // inside the async function: a misuse rejects, never throws
-    return 'result' in decided ? decided.result : decided.finish(await (jws as AsyncJws)(decided.claimsJson));
+    if ('result' in decided) return decided.result;
+    return decided.finish(await (decided.seal ? sealed(decided.claimsJson) : (jws as AsyncJws)(decided.claimsJson)));
   };
   return Object.freeze({
     signUrl: async (url: string, opts?: SignOptions) => (await run(() => planner.url(url, opts, 'signUrl'))).url,

@@ -26,6 +26,11 @@ export interface BuiltConfig {
   readonly keys?: readonly (readonly string[])[];
   /** Secure-token secrets, base64url, the signing one first. Absent when read per request. */
   readonly secureToken?: readonly string[];
+  /**
+   * Sealed-token content keys as `[kid, base64url key]` (HKDF of each HS256 secret,
+   * docs/spec.md §9), derived at build time. nginx only: CloudFront Functions have no AES.
+   */
+  readonly sealKeys?: readonly (readonly string[])[];
   readonly maxTtl: number;
   readonly leeway: number;
   /** Statuses that differ from SPEC §7 (the `cloudfront` preset, `statuses`); the rest are SPEC's. */
@@ -89,7 +94,7 @@ export function secureTokenCheck(crypto: CryptoModule, secret: Uint8Array): Secu
  * and checks JWT claims without `ip` and `aud`/`iss` (docs/deploy/cloudfront.md);
  * nginx has room for both schemes and every claim.
  */
-export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'checkSecureToken' | 'checkClaims'>;
+export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'checkSecureToken' | 'checkClaims' | 'sealed'>;
 
 /** A kid whose algorithm this runtime cannot verify: known, so its tokens answer ERR_ALG_NOT_ALLOWED. */
 export function unverifiableKey(alg: string): PreparedKey {

@@ -1,17 +1,21 @@
 // Entry of dist/nginx.js: the bundle `urlseal build nginx` wraps into an njs
 // module (`export default { handle }`). It leaves one global, the factory the
-// module calls with the validated keyring and njs's `crypto`: both schemes,
-// every claim (`ip` included; `aud`/`iss` are not configured).
-import { checkJwt, checkSecureToken } from '../decide.js';
+// module calls with the validated keyring, njs's `crypto` module and its
+// WebCrypto `crypto.subtle`: both schemes, every claim (`ip` included;
+// `aud`/`iss` are not configured), sealed tokens (AES-GCM in WebCrypto).
+import { checkSecureToken } from '../decide.js';
 import { checkClaims } from '../jwt.js';
-import { inlineKeys, inlineSecureToken, type BuiltConfig, type CryptoModule } from './crypto-module.js';
+import { checkToken, createSealedParser } from '../sealed.js';
+import { decodeSegmentText, inlineKeys, inlineSecureToken, type BuiltConfig, type CryptoModule } from './crypto-module.js';
 import { createNginxHandler } from './nginx.js';
+import { withSealKeys, type SubtleModule } from './njs-sealed.js';
 
-(globalThis as { urlsealNginx?: unknown }).urlsealNginx = (config: BuiltConfig, crypto: CryptoModule) =>
+(globalThis as { urlsealNginx?: unknown }).urlsealNginx = (config: BuiltConfig, crypto: CryptoModule, subtle?: SubtleModule) =>
   createNginxHandler(config, {
-    keys: inlineKeys(config, crypto),
+    keys: withSealKeys(inlineKeys(config, crypto), config, subtle),
     secureToken: inlineSecureToken(config, crypto),
-    checkJwt,
+    checkJwt: checkToken,
     checkSecureToken,
     checkClaims,
+    sealed: { mode: 'allow', parse: createSealedParser(decodeSegmentText) },
   });

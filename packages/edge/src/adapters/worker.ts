@@ -16,22 +16,29 @@ export interface WorkerEnv {
   URLSEAL_ORIGIN?: string;
   /** Comma-separated web origins whose pages may read denials (`cors`), or `*`. */
   URLSEAL_CORS?: string;
+  /** Sealed tokens: `allow` (default), `require` or `deny` (the verifier's `sealed` option). */
+  URLSEAL_SEALED?: string;
 }
 
-let cache: { text: string; cors: string | undefined; verifier: Verifier | undefined } | undefined;
+let cache: { text: string; cors: string | undefined; sealed: string | undefined; verifier: Verifier | undefined } | undefined;
 
-/** One verifier per keyring text (and cors list); `undefined` when either is unusable (→ 503). */
-function verifierFor(text: string | undefined, cors: string | undefined): Verifier | undefined {
+/** One verifier per keyring text (and cors list, sealed mode); `undefined` when any is unusable (→ 503). */
+function verifierFor(text: string | undefined, cors: string | undefined, sealed: string | undefined): Verifier | undefined {
   if (text === undefined) return undefined;
-  if (cache?.text !== text || cache.cors !== cors) {
+  if (cache?.text !== text || cache.cors !== cors || cache.sealed !== sealed) {
     let verifier: Verifier | undefined;
     try {
       const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
-      verifier = createVerifier({ keyring: text, ...(origins === undefined ? {} : { cors: origins as string[] | '*' }) });
+      verifier = createVerifier({
+        keyring: text,
+        ...(origins === undefined ? {} : { cors: origins as string[] | '*' }),
+        // An unknown mode is refused by createVerifier: the Worker then answers 503, never a looser mode.
+        ...(sealed === undefined ? {} : { sealed: sealed.trim() as 'allow' }),
+      });
     } catch {
       verifier = undefined; // never echo the keyring error: it may name key material
     }
-    cache = { text, cors, verifier };
+    cache = { text, cors, sealed, verifier };
   }
   return cache.verifier;
 }
@@ -51,7 +58,7 @@ function verifierFor(text: string | undefined, cors: string | undefined): Verifi
  */
 const worker = {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-    const verifier = verifierFor(env.URLSEAL_KEYRING, env.URLSEAL_CORS);
+    const verifier = verifierFor(env.URLSEAL_KEYRING, env.URLSEAL_CORS, env.URLSEAL_SEALED);
     if (verifier === undefined) return denialResponse('ERR_KEYRING_UNAVAILABLE');
     const origin = env.URLSEAL_ORIGIN;
     if (!origin || !/^https?:\/\//.test(origin)) return originFailure(502);

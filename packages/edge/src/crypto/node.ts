@@ -1,12 +1,22 @@
 // node:crypto backend, chosen by the `node` export condition. Synchronous:
 // each crypto.subtle call on Node costs tens of µs of promise and copy
 // overhead, more than the HMAC itself.
-import { createHash, createHmac, createPublicKey, createSecretKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import {
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPublicKey,
+  createSecretKey,
+  hkdfSync,
+  verify as verifySignature,
+  type KeyObject,
+} from 'node:crypto';
 import { UrlsealError } from '../errors.js';
 import type { JwtAlgorithm, KeyEntry } from '../keyring.js';
 import { constantTimeEqualString } from '../lib/compare.js';
 import { decodeUtf8 } from '../lib/utf8.js';
-import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './backend.js';
+import { SEAL_IV_BYTES, SEAL_KDF_INFO, SEAL_KEY_BYTES, SEAL_TAG_BYTES } from '../seal-format.js';
+import type { CryptoBackend, SealOpen, SecureTokenCheck, SignatureCheck } from './backend.js';
 
 const HMAC_HASH: Partial<Record<JwtAlgorithm, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
@@ -48,6 +58,30 @@ function asymmetricCheck(entry: KeyEntry): SignatureCheck {
     verifySignature(digest, Buffer.from(signingInput), options, Buffer.from(signature, 'base64url'));
 }
 
+const NO_SALT = Buffer.alloc(0);
+
+/** AES-256-GCM decryption with one KeyObject made once; any failure is `undefined`. */
+function contentKey(raw: Uint8Array): SealOpen {
+  if (raw.length !== SEAL_KEY_BYTES) throw new TypeError(`a sealed-token content key is ${SEAL_KEY_BYTES} bytes`);
+  const key = createSecretKey(Buffer.from(raw));
+  return (aad, iv, ciphertext, tag) => {
+    const nonce = Buffer.from(iv, 'base64url');
+    const mac = Buffer.from(tag, 'base64url');
+    // GCM in node:crypto takes any IV length and a short tag: only 96-bit IVs and 128-bit tags open.
+    if (nonce.length !== SEAL_IV_BYTES || mac.length !== SEAL_TAG_BYTES) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: SEAL_TAG_BYTES });
+      decipher.setAAD(Buffer.from(aad, 'latin1'));
+      decipher.setAuthTag(mac);
+      const head = decipher.update(Buffer.from(ciphertext, 'base64url'));
+      const tail = decipher.final(); // throws on a wrong tag
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /**
  * The node:crypto backend: synchronous HMAC and md5 compared in constant
  * time, `KeyObject`s made once, native base64url decoding.
@@ -62,6 +96,15 @@ export const nodeCrypto: CryptoBackend = Object.freeze({
     const key = Buffer.from(secret);
     return (path, expires, st) =>
       constantTimeEqualString(createHash('md5').update(key).update(path + expires, 'utf8').digest('base64url'), st);
+  },
+  importSealSecret(secret: Uint8Array): SealOpen {
+    return contentKey(new Uint8Array(hkdfSync('sha256', secret, NO_SALT, SEAL_KDF_INFO, SEAL_KEY_BYTES)));
+  },
+  importContentKey: contentKey,
+  decodeBytes(bytes: Uint8Array): string | undefined {
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const text = buffer.toString('utf8');
+    return text.includes('\uFFFD') ? decodeUtf8(bytes) : text;
   },
   decodeText(segment: string): string | undefined {
     const bytes = Buffer.from(segment, 'base64url');

@@ -7,7 +7,8 @@ import { decodeBase64url } from '../lib/base64url.js';
 import { constantTimeEqualString } from '../lib/compare.js';
 import { decodeUtf8, encodeUtf8 } from '../lib/utf8.js';
 import { computeSecureToken } from '../secure-token.js';
-import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './backend.js';
+import { SEAL_IV_BYTES, SEAL_KDF_INFO, SEAL_KEY_BYTES, SEAL_TAG_BYTES } from '../seal-format.js';
+import type { CryptoBackend, SealOpen, SecureTokenCheck, SignatureCheck } from './backend.js';
 
 type ImportParams = Parameters<SubtleCrypto['importKey']>[2];
 type VerifyParams = Parameters<SubtleCrypto['verify']>[0];
@@ -72,6 +73,65 @@ function importKey(entry: KeyEntry): SignatureCheck {
   };
 }
 
+/** A byte string (char codes below 256) as its bytes. */
+function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** AES-256-GCM decryption with a CryptoKey imported (or derived) once; any failure is `undefined`. */
+function aesGcmOpen(key: Promise<CryptoKey>): SealOpen {
+  key.catch(() => undefined); // an unused key that failed to import is no unhandled rejection
+  return async (aad, iv, ciphertext, tag) => {
+    let cryptoKey: CryptoKey;
+    try {
+      cryptoKey = await key;
+    } catch {
+      throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'a sealed-token key could not be derived by this runtime');
+    }
+    const nonce = decodeBase64url(iv);
+    const mac = decodeBase64url(tag);
+    const body = decodeBase64url(ciphertext);
+    if (nonce?.length !== SEAL_IV_BYTES || mac?.length !== SEAL_TAG_BYTES || body === undefined) return undefined;
+    // Web Crypto takes the tag appended to the ciphertext.
+    const data = new Uint8Array(body.length + SEAL_TAG_BYTES);
+    data.set(body);
+    data.set(mac, body.length);
+    try {
+      const params = { name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData: latin1Bytes(aad), tagLength: SEAL_TAG_BYTES * 8 };
+      return new Uint8Array(await crypto.subtle.decrypt(params, cryptoKey, data));
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function importSealSecret(secret: Uint8Array): SealOpen {
+  let key: Promise<CryptoKey>;
+  try {
+    key = crypto.subtle
+      .importKey('raw', new Uint8Array(secret), 'HKDF', false, ['deriveKey'])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encodeUtf8(SEAL_KDF_INFO) as Uint8Array<ArrayBuffer> },
+          base,
+          { name: 'AES-GCM', length: SEAL_KEY_BYTES * 8 },
+          false,
+          ['decrypt'],
+        ),
+      );
+  } catch (error) {
+    key = Promise.reject(error);
+  }
+  return aesGcmOpen(key);
+}
+
+function importContentKey(raw: Uint8Array): SealOpen {
+  if (raw.length !== SEAL_KEY_BYTES) throw new TypeError(`a sealed-token content key is ${SEAL_KEY_BYTES} bytes`);
+  return aesGcmOpen(crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'AES-GCM' }, false, ['decrypt']));
+}
+
 /**
  * The Web Crypto backend: `crypto.subtle` for JWS, pure-JS md5 for secure-token.
  */
@@ -81,6 +141,9 @@ export const webCrypto: CryptoBackend = Object.freeze({
   importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck {
     return (path, expires, st) => constantTimeEqualString(computeSecureToken(secret, path, expires), st);
   },
+  importSealSecret,
+  importContentKey,
+  decodeBytes: decodeUtf8,
   decodeText(segment: string): string | undefined {
     const bytes = decodeBase64url(segment);
     return bytes === undefined ? undefined : decodeUtf8(bytes);

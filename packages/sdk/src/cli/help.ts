@@ -47,7 +47,9 @@ line. Spaces and non-ASCII characters are percent-encoded as a browser sends the
                          prefix grants, else query
   --sub S                subject claim
   --jti ID               token id claim
-  --ip CIDR              client address or CIDR the token is bound to`;
+  --ip CIDR              client address or CIDR the token is bound to
+  --seal                 seal the claims (a JWE: nobody who sees the link reads them; the
+                         edge still checks them); HS256 active key only`;
 
 export const VERIFY_HELP = `Usage: urlseal verify URL [-k FILE] [--now UNIX] [--header 'Name: v']… [--ip ADDR]
 
@@ -67,16 +69,19 @@ export const INSPECT_HELP = `Usage: urlseal inspect URL|TOKEN [--now UNIX] [--he
 Decodes a signed URL or a bare JWT and explains it: scheme, kid, alg, grant, claims,
 and times in words with the edge's 30 s leeway. It finds the token as the edge does
 (path /_token/…, ?token=, ?st=&e=, Authorization: Bearer, cookie urlseal).
-It does NOT verify the signature; use urlseal verify for that.
+It does NOT verify the signature; use urlseal verify for that. A sealed token shows
+only its header; with -k it is decrypted locally and its claims shown.
 
   --now UNIX          the time to describe against (default: now)
   --header 'N: v'     a request header carrying the token (Bearer or cookie)
-  --keyring, -k FILE  also tell whether the keyring holds the token's kid`;
+  --keyring, -k FILE  also tell whether the keyring holds the token's kid (and open a
+                      sealed token with it)`;
 
 export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL
                      [--keyring-refresh DUR] [--max-stale DUR]] [--port 8080]
                      [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
                      [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]
+                     [--sealed allow|require|deny]
 
 Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
 without any token; denials answer as SPEC §7 says. One JSON access-log line per request
@@ -100,6 +105,8 @@ SIGHUP re-reads the keyring.
   --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)
   --cors ORIGIN           a web origin (https://app.example) whose pages may read denials
                           (status and x-urlseal-error) cross-origin; repeatable, or '*'
+  --sealed MODE           sealed tokens (JWE): allow (default), require (a readable JWT
+                          answers 401 ERR_ALG_NOT_ALLOWED) or deny (a sealed one does)
   --metrics HOST:PORT     Prometheus metrics at GET /metrics on this separate listener
                           (default: off), e.g. 127.0.0.1:9464
   --grace SECS            on SIGTERM/SIGINT, seconds in-flight responses may take before
@@ -116,12 +123,13 @@ cloudfront: validates the keyring and writes a CloudFront Function (viewer-reque
 runtime cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout,
 or --out FILE (mode 0600: it holds the secrets). Its size and notes go to stderr. A
 function holds at most 10 KB, so it verifies one scheme, HS256 JWTs or secure-token,
-without ip and aud/iss claims (docs/deploy/cloudfront.md).
+without ip and aud/iss claims, and no sealed links: the runtime has no AES, so a sealed
+token is denied 401 ERR_TOKEN_MALFORMED (docs/deploy/cloudfront.md).
 
 nginx: validates the keyring and writes DIR/urlseal.js (an njs module, mode 0600),
 DIR/urlseal.http.conf (include in http {}) and DIR/urlseal.server.conf (include in the
 server {}): nginx with libnginx-mod-http-js verifies HS256 JWTs and secure-token, every
-claim, and proxies granted requests to the origin without the token
+claim and sealed links, and proxies granted requests to the origin without the token
 (docs/deploy/nginx.md).
 
   --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)

@@ -1,4 +1,5 @@
-import { DEFAULT_LEEWAY, extractToken, matchesGrant, type Keyring, type TokenSource } from '@urlseal/edge/contract';
+import { DEFAULT_LEEWAY, extractToken, isSealedToken, matchesGrant, type Keyring, type TokenSource } from '@urlseal/edge/contract';
+import { openSealed } from '../seal-node.js';
 import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
 import { expiryVerdict } from './expiry.js';
 import { INSPECT_HELP } from './help.js';
@@ -9,6 +10,7 @@ import { UsageError } from './usage.js';
 
 const FLAGS = { ...KEYRING_FLAG, now: { type: 'string' }, header: { type: 'string', multiple: true } } as const;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const SEALED_SHAPE = /^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
 const NOT_VERIFIED = 'NOT VERIFIED: decoded only, the signature was not checked (use urlseal verify)';
 const CARRIER_WORDS = { path: 'the path (/_token/…)', query: 'the query (?token=)', header: 'the Authorization: Bearer header', cookie: 'the urlseal cookie' };
 
@@ -21,7 +23,7 @@ interface Found {
 }
 
 function findToken(input: string, headers: readonly string[]): Found {
-  if (!input.includes('/') && JWT_SHAPE.test(input)) {
+  if (!input.includes('/') && (JWT_SHAPE.test(input) || SEALED_SHAPE.test(input))) {
     return { source: { scheme: 'jwt', carrier: 'query', token: input }, where: 'a bare token' };
   }
   const request = cliRequest(input, 'inspect', headers);
@@ -97,15 +99,50 @@ function describeJwt(token: string, found: Found, now: number, keyring: Keyring 
   const [head, body] = token.split('.') as [string, string];
   const header = decodeJson(head, 'header');
   const claims = decodeJson(body, 'claims');
+  return [
+    row('scheme', `jwt, in ${found.where}`),
+    row('kid', kidWords(header.kid, header.alg, keyring)),
+    row('alg', typeof header.alg === 'string' ? header.alg : '(none)'),
+    ...claimRows(claims, found, now),
+  ];
+}
+
+/** A sealed token: only its header is readable; with a keyring holding its kid, opened here. */
+function describeSealed(token: string, found: Found, now: number, keyring: Keyring | undefined): string[] {
+  if (!SEALED_SHAPE.test(token)) throw new UsageError('the token is not a compact sealed token (five base64url segments, the second empty): the edge answers 401 ERR_TOKEN_MALFORMED');
+  const header = decodeJson(token.slice(0, token.indexOf('.')), 'header');
+  const dir = header.alg === 'dir' && header.enc === 'A256GCM';
+  const rows = [
+    row('scheme', `jwt, SEALED (JWE dir + A256GCM: the claims are encrypted), in ${found.where}`),
+    row('kid', kidWords(header.kid, 'HS256', keyring)),
+    row('alg', dir ? 'dir, enc A256GCM' : `${JSON.stringify(header.alg)}, enc ${JSON.stringify(header.enc)}: the edge answers 401 ERR_ALG_NOT_ALLOWED`),
+    row('header', JSON.stringify(header)),
+  ];
+  const entry = typeof header.kid === 'string' ? keyring?.keys.get(header.kid) : undefined;
+  if (keyring === undefined || !dir) return [...rows, row('claims', 'sealed: only the header is readable (give -k KEYRING to decrypt locally)')];
+  if (entry === undefined || entry.alg !== 'HS256') return rows;
+  const text = openSealed(entry, token);
+  if (text === undefined) return [...rows, row('claims', 'does NOT decrypt with this keyring\'s key: the edge answers 403 ERR_SIGNATURE_INVALID')];
+  let claims: unknown;
+  try {
+    claims = JSON.parse(text);
+  } catch {
+    claims = undefined;
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    return [...rows, row('claims', 'decrypted locally, but not a JSON object: the edge answers 401 ERR_TOKEN_MALFORMED')];
+  }
+  return [...rows, row('sealed', 'decrypted locally with the keyring: the claims below are not readable in the link'), ...claimRows(claims as Record<string, unknown>, found, now)];
+}
+
+/** The rows of a token's claims: grant, resource, times, optional claims, the JSON. */
+function claimRows(claims: Record<string, unknown>, found: Found, now: number): string[] {
   const grant = claims.path;
   const patterns = typeof grant === 'string' ? [grant] : Array.isArray(grant) ? grant.map(String) : [];
   const optional = (['sub', 'jti', 'ip', 'aud', 'iss'] as const)
     .filter((name) => claims[name] !== undefined)
     .map((name) => row(name, JSON.stringify(claims[name])));
   return [
-    row('scheme', `jwt, in ${found.where}`),
-    row('kid', kidWords(header.kid, header.alg, keyring)),
-    row('alg', typeof header.alg === 'string' ? header.alg : '(none)'),
     row('grant', patterns.length ? patterns.join(', ') : '(no path claim: the edge answers 401 ERR_CLAIM_INVALID)'),
     ...resourceRows(found.path, patterns),
     ...timeRows(claims, now),
@@ -131,7 +168,10 @@ export async function run(args: string[]): Promise<number> {
   const now = nowFlag(parsed);
   const keyring = stringFlag(parsed, 'keyring') === undefined ? undefined : keyringFromFlag(parsed);
   const { source } = found;
-  const rows = source.scheme === 'jwt' ? describeJwt(source.token, found, now, keyring) : describeSecureToken(source.e, found, now);
+  const rows =
+    source.scheme !== 'jwt' ? describeSecureToken(source.e, found, now)
+    : isSealedToken(source.token) ? describeSealed(source.token, found, now, keyring)
+    : describeJwt(source.token, found, now, keyring);
   printLine([NOT_VERIFIED, ...rows].join('\n'));
   return 0;
 }

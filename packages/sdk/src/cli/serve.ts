@@ -8,7 +8,7 @@ import { ttlSeconds } from '../ttl.js';
 import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
-import { KEYRING_FLAG, keyringFromFlag, warn } from './options.js';
+import { KEYRING_FLAG, choiceFlag, keyringFromFlag, warn } from './options.js';
 import { UsageError, cliMessage } from './usage.js';
 
 /** Every flag serve takes (SERVE_HELP lists each; a test holds it to that). */
@@ -20,6 +20,7 @@ export const FLAGS = {
   host: { type: 'string' },
   'trust-proxy': { type: 'string' },
   cors: { type: 'string', multiple: true },
+  sealed: { type: 'string' },
   'origin-timeout': { type: 'string' },
   'keyring-url': { type: 'string' },
   'keyring-refresh': { type: 'string' },
@@ -157,7 +158,7 @@ function shown(host: string, port: number | string): string {
 /**
  * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL [--keyring-refresh DUR]
  * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
- * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]`: runs the verifying edge
+ * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS] [--sealed MODE]`: runs the verifying edge
  * until SIGTERM/SIGINT, then finishes in-flight requests and resolves to 0; SIGHUP re-reads the
  * keyring. An unusable keyring, origin, folder or port throws before listening (main: exit 2).
  *
@@ -182,6 +183,7 @@ export async function run(args: string[]): Promise<number> {
   const grace = stringFlag(parsed, 'grace') ?? '10';
   if (!/^\d+(\.\d+)?$/.test(grace)) throw new UsageError('--grace takes seconds');
   const cors = corsOption(listFlag(parsed, 'cors'));
+  const sealed = choiceFlag(stringFlag(parsed, 'sealed'), '--sealed', ['allow', 'require', 'deny'] as const);
   const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
   const source = await keyringSource(parsed);
   let observed: Awaited<ReturnType<typeof startMetrics>>;
@@ -202,6 +204,7 @@ export async function run(args: string[]): Promise<number> {
       trustProxy: Number(trustProxy),
       originTimeout: Number(timeout) * 1000,
       ...cors,
+      ...(sealed === undefined ? {} : { sealed }),
       ...(observed === undefined ? {} : { metrics: observed.metrics }),
     });
     await listen(server, host, Number(port));

@@ -18,6 +18,7 @@ const FLAGS = {
   jti: { type: 'string' },
   ip: { type: 'string' },
   'grant-all': { type: 'boolean' },
+  seal: { type: 'boolean' },
 } as const;
 
 /** `urlseal sign URL …`: prints the signed URL on one line. */
@@ -41,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
     ...(expires === undefined ? {} : { expires }),
     ...(transport ? { transport } : {}),
     ...(parsed.values['grant-all'] === true ? { grantAll: true } : {}),
+    ...(parsed.values.seal === true ? { seal: true } : {}),
   };
   for (const name of ['sub', 'jti', 'ip'] as const) {
     const value = stringFlag(parsed, name);

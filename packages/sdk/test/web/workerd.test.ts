@@ -90,3 +90,25 @@ describe('@urlseal/sdk/web in workerd', () => {
     expect(answer.message?.startsWith(message), answer.message).toBe(true);
   });
 });
+
+describe('@urlseal/sdk/web seals in workerd (issue 17)', () => {
+  const sealedCalls: Call[] = [
+    { name: 'a sealed query link', method: 'signUrl', args: ['https://cdn.example/videos/a.mp4', { seal: true, sub: 'student-42' }], granted: '/videos/a.mp4' },
+    { name: 'a sealed path link', method: 'signUrl', args: ['/videos/course-1/master.m3u8', { grant: '/videos/course-1/*', seal: true }], granted: '/videos/course-1/720p/seg-1.ts' },
+    { name: 'a sealed cookie', method: 'signCookie', args: ['/videos/course-1/*', { seal: true }], granted: '/videos/course-1/a.mp4' },
+  ];
+  it.each(sealedCalls.map((call) => [call.name, call] as const))('%s: five segments, opened and granted by the edge', async (_name, call) => {
+    const answer = await inWorkerd('HS256', call);
+    expect(answer.ok, JSON.stringify(answer)).toBe(true);
+    const token = jwtOf(answer.result);
+    expect(token.split('.')).toHaveLength(5);
+    const verifier = createVerifier({ keyring: KEYRINGS.HS256!.json, currentDate: new Date(NOW * 1000) });
+    expect(await verifier.verifyToken(token, call.granted)).toMatchObject({ ok: true });
+  });
+
+  it('refuses seal with an EdDSA active key, as the Node signer does', async () => {
+    const answer = await inWorkerd('EdDSA', { name: 'seal', method: 'signToken', args: ['/a.mp4', { seal: true }], granted: '/a.mp4' });
+    expect(answer).toMatchObject({ ok: false, name: 'TypeError' });
+    expect(answer.message).toMatch(/^signToken: option "seal" needs an HS256 active key/);
+  });
+});

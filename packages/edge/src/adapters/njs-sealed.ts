@@ -1,0 +1,60 @@
+// Sealed tokens in nginx's njs (issue 17; docs/spec.md §9 "Sealed tokens"): njs 0.7.9's
+// WebCrypto opens AES-256-GCM with AAD. The content keys were derived by `urlseal build
+// nginx` in Node (HKDF) and arrive in the built config; each is imported once here. On the
+// JavaScript floor (scripts/floor.js): no async functions, promises are chained.
+import { hasOwn } from '../lib/own.js';
+import type { KeySource, PreparedKey } from '../prepare.js';
+import { bytes, type BuiltConfig } from './crypto-module.js';
+
+/** The parts of a WebCrypto `SubtleCrypto` (njs's `crypto.subtle`) these functions use. */
+export interface SubtleModule {
+  importKey(format: 'raw', key: Uint8Array, algorithm: 'AES-GCM', extractable: false, usages: string[]): Promise<unknown>;
+  decrypt(algorithm: { name: 'AES-GCM'; iv: Uint8Array; additionalData: Uint8Array; tagLength: number }, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
+}
+
+/** Strict UTF-8 text of bytes: decodeURIComponent over their hex refuses what Buffer would repair. */
+function strictText(plain: ArrayBuffer): string | undefined {
+  try {
+    return decodeURIComponent(Buffer.from(plain).toString('hex').replace(/../g, '%$&'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** An opener for one content key: imported once, then AES-GCM per token; any failure to open is `undefined`. */
+function opener(subtle: SubtleModule, raw: Uint8Array): NonNullable<PreparedKey['unseal']> {
+  const key = subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
+  key.then(undefined, () => undefined); // an unused key that failed to import is no unhandled rejection
+  return (aad, iv, ciphertext, tag) => {
+    const nonce = bytes(iv);
+    const mac = bytes(tag);
+    if (nonce.length !== 12 || mac.length !== 16) return undefined;
+    return key.then(
+      (cryptoKey) =>
+        subtle
+          // 'name' quoted: the floor bundles rename internal properties called name (scripts/floor.js), not quoted ones.
+          .decrypt({ 'name': 'AES-GCM', iv: nonce, additionalData: Buffer.from(aad), tagLength: 128 }, cryptoKey, Buffer.concat([bytes(ciphertext), mac]))
+          .then(strictText, () => undefined),
+      () => {
+        // A key this runtime cannot import: the server's fault (503), as for any other key.
+        throw { code: 'ERR_KEYRING_UNAVAILABLE', message: 'a sealed-token key could not be imported by this runtime' };
+      },
+    );
+  };
+}
+
+/**
+ * `keys` with a sealed-token opener on every kid the built config holds a content key for
+ * (`sealKeys`). Without `subtle` or content keys, `keys` as it is: sealed tokens then answer
+ * ERR_ALG_NOT_ALLOWED (the kid cannot seal here).
+ */
+export function withSealKeys(keys: KeySource, config: BuiltConfig, subtle: SubtleModule | undefined): KeySource {
+  const sealKeys = config.sealKeys;
+  if (subtle === undefined || sealKeys === undefined) return keys;
+  const table: Record<string, PreparedKey> = Object.create(null);
+  sealKeys.forEach((entry) => {
+    const key = keys.get(entry[0] as string) as PreparedKey | undefined;
+    if (key !== undefined) table[entry[0] as string] = Object.assign({}, key, { unseal: opener(subtle, bytes(entry[1] as string)) });
+  });
+  return { get: (kid) => (hasOwn(table, kid) ? table[kid] : keys.get(kid)) };
+}
