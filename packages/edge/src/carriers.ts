@@ -208,13 +208,31 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
 const BEARER = /^bearer(?:[ \t]+|(?![\s\S]))/i;
 
 /**
+ * Whether an `Authorization` value holds a `Bearer` credential anywhere: at its
+ * start, or as any element of a comma-joined list (a Fetch `Headers` object
+ * joins two `Authorization` lines into `Basic …, Bearer …`).
+ */
+function holdsBearer(value: string): boolean {
+  if (BEARER.test(value)) return true;
+  let comma = value.indexOf(',');
+  while (comma >= 0) {
+    const next = value.indexOf(',', comma + 1);
+    if (BEARER.test(value.slice(comma + 1, next < 0 ? value.length : next).trim())) return true;
+    comma = next;
+  }
+  return false;
+}
+
+/**
  * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of
  * spaces or tabs); `undefined` for another scheme (`Basic`, or `Bearerx`),
- * which is not a source.
+ * which is not a source. A value holding a Bearer credential beside anything
+ * else (several credentials joined by `,`) is malformed (docs/spec.md §9).
  */
 function bearerSource(authorization: string | undefined): TokenSource | undefined {
   if (authorization === undefined) return undefined;
   const value = authorization.trim();
+  if (value.indexOf(',') >= 0) return holdsBearer(value) ? MALFORMED : undefined;
   const scheme = BEARER.exec(value);
   if (scheme === null) return undefined;
   const token = value.slice(scheme[0].length);
@@ -258,11 +276,23 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
 }
 
 /**
- * Whether an `Authorization` value is a `Bearer` token (used or not): such a
- * header never reaches the origin (SPEC §7). Another scheme (`Basic`) may.
+ * Whether an `Authorization` value holds a `Bearer` token (used or not, alone
+ * or joined with other credentials): such a header never reaches the origin
+ * (SPEC §7), not even its other credentials. Another scheme alone (`Basic`) may.
  */
 export function isBearer(authorization: string): boolean {
-  return bearerSource(authorization) !== undefined;
+  return holdsBearer(authorization.trim());
+}
+
+/**
+ * Whether the `Authorization` lines of a request (each as received) may reach
+ * the origin: only when none of them, nor their join, holds a Bearer
+ * credential. One reading for every adapter that sees the lines one by one,
+ * the same as a Web runtime's joined value.
+ */
+export function forwardsAuthorization(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length; i++) if (isBearer(lines[i] as string)) return false;
+  return true;
 }
 
 /**

@@ -4,13 +4,13 @@
 // forwarded request; bytes are piped, never converted to Web streams.
 import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { forwardHeader, type TokenParams } from '../carriers.js';
+import { forwardHeader, forwardsAuthorization, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
 import { isManifest } from '../manifest.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
-import { BodyBuffer, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { BodyBuffer, authorizationLines, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
@@ -66,11 +66,17 @@ function forwardHeaders(req: IncomingMessage, params: TokenParams, host: string,
   const listed = connectionNames(req.headers.connection);
   const out = ['host', host];
   let forwardedFor = '';
+  let authorization: boolean | undefined; // whether the Authorization lines may go on: all of them or none
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
     const value = raw[i + 1] as string;
     if (name === 'x-forwarded-for') forwardedFor += forwardedFor === '' ? value : `, ${value}`;
     if (NOT_FORWARDED.has(name) || listed?.has(name)) continue;
+    if (name === 'authorization') {
+      authorization ??= forwardsAuthorization(authorizationLines(req));
+      if (authorization) out.push(raw[i] as string, value);
+      continue;
+    }
     const kept = forwardHeader(name, value, params);
     if (kept !== undefined) out.push(raw[i] as string, kept);
   }
