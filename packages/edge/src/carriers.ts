@@ -342,3 +342,53 @@ export function extractToken(
   const query = scanQuery(read.query, params);
   return { source: findSource(read, query, header, params), path: read.path, target: read.rawPath + query.forward };
 }
+
+/**
+ * Whether one raw path segment is the path-token segment name as the edge
+ * reads it: on the decoded path, so `%5Ftoken` is `_token` (docs/spec.md §9).
+ */
+export function isPathSegmentName(raw: string, name: string): boolean {
+  if (raw === name) return true;
+  if (raw.indexOf('%') < 0) return false;
+  try {
+    return decodeURIComponent(raw) === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A path or URI with every token it carries replaced by `…`, found as the edge
+ * finds carriers: the segment after any segment whose decoded name is the
+ * path-token segment (`/%5Ftoken/<jwt>/` too), and the values of query
+ * parameters whose decoded name is `token` or `st`. For logs and reports: what
+ * a token could hide in is never printed, whatever its spelling.
+ *
+ * @example
+ * ```ts
+ * import { redactTokens } from '@urlseal/edge/contract';
+ * redactTokens('https://cdn.example/%5Ftoken/eyJ.a.b/v/a.ts?%74oken=eyJ.c.d&x=1');
+ * // 'https://cdn.example/%5Ftoken/…/v/a.ts?%74oken=…&x=1'
+ * ```
+ */
+export function redactTokens(uri: string, names?: TokenParams): string {
+  const params = names ?? DEFAULT_TOKEN_PARAMS;
+  const hash = uri.indexOf('#');
+  const rest = hash < 0 ? uri : uri.slice(0, hash);
+  const q = rest.indexOf('?');
+  const segments = (q < 0 ? rest : rest.slice(0, q)).split('/');
+  for (let i = 0; i + 1 < segments.length; i++) {
+    if (isPathSegmentName(segments[i] as string, params.pathSegment)) segments[i + 1] = '…';
+  }
+  let out = segments.join('/');
+  if (q >= 0) {
+    const parts = rest.slice(q + 1).split('&');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      const index = carrierIndex(part, params);
+      if (index === 0 || index === 1) parts[i] = `${part.split('=')[0] as string}=…`;
+    }
+    out += `?${parts.join('&')}`;
+  }
+  return hash < 0 ? out : out + uri.slice(hash);
+}

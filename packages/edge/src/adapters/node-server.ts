@@ -4,7 +4,7 @@
 // forwarded request; bytes are piped, never converted to Web streams.
 import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { forwardHeader, forwardsAuthorization, type TokenParams } from '../carriers.js';
+import { forwardHeader, forwardsAuthorization, isPathSegmentName, redactTokens, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
 import { isManifest } from '../manifest.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
@@ -107,11 +107,14 @@ function logPath(raw: string, params: TokenParams): string {
     const slash = path.indexOf('/', path.indexOf('://') + 3);
     path = slash < 0 ? '/' : path.slice(slash);
   }
-  const prefix = `/${params.pathSegment}/`;
-  if (path.startsWith(prefix)) {
-    const slash = path.indexOf('/', prefix.length);
+  // The path token as the edge reads it, on the decoded path (`/%5Ftoken/<jwt>/…` too): a
+  // leading one is left out, any other one (the edge denies such a path) shows as `…`.
+  const first = path.indexOf('/', 1);
+  if (first > 0 && isPathSegmentName(path.slice(1, first), params.pathSegment)) {
+    const slash = path.indexOf('/', first + 1);
     path = slash < 0 ? '/' : path.slice(slash);
   }
+  path = redactTokens(path, params);
   return path.length > 1024 ? `${path.slice(0, 1024)}…` : path;
 }
 
