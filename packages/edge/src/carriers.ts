@@ -361,8 +361,9 @@ export function isPathSegmentName(raw: string, name: string): boolean {
  * A path or URI with every token it carries replaced by `…`, found as the edge
  * finds carriers: the segment after any segment whose decoded name is the
  * path-token segment (`/%5Ftoken/<jwt>/` too), and the values of query
- * parameters whose decoded name is `token` or `st`. For logs and reports: what
- * a token could hide in is never printed, whatever its spelling.
+ * parameters whose decoded name is `token` or `st` (`mark` instead of `…` when
+ * given). For logs and reports: what a token could hide in is never printed,
+ * whatever its spelling.
  *
  * @example
  * ```ts
@@ -371,14 +372,15 @@ export function isPathSegmentName(raw: string, name: string): boolean {
  * // 'https://cdn.example/%5Ftoken/…/v/a.ts?%74oken=…&x=1'
  * ```
  */
-export function redactTokens(uri: string, names?: TokenParams): string {
+export function redactTokens(uri: string, names?: TokenParams, mark?: string): string {
   const params = names ?? DEFAULT_TOKEN_PARAMS;
+  const hidden = mark === undefined ? '…' : mark;
   const hash = uri.indexOf('#');
   const rest = hash < 0 ? uri : uri.slice(0, hash);
   const q = rest.indexOf('?');
   const segments = (q < 0 ? rest : rest.slice(0, q)).split('/');
   for (let i = 0; i + 1 < segments.length; i++) {
-    if (isPathSegmentName(segments[i] as string, params.pathSegment)) segments[i + 1] = '…';
+    if (isPathSegmentName(segments[i] as string, params.pathSegment)) segments[i + 1] = hidden;
   }
   let out = segments.join('/');
   if (q >= 0) {
@@ -386,7 +388,7 @@ export function redactTokens(uri: string, names?: TokenParams): string {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] as string;
       const index = carrierIndex(part, params);
-      if (index === 0 || index === 1) parts[i] = `${part.split('=')[0] as string}=…`;
+      if (index === 0 || index === 1) parts[i] = `${part.split('=')[0] as string}=${hidden}`;
     }
     out += `?${parts.join('&')}`;
   }

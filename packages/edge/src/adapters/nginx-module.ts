@@ -5,7 +5,7 @@
 import { checkJwt, checkSecureToken } from '../decide.js';
 import { checkClaims } from '../jwt.js';
 import { inlineKeys, inlineSecureToken, type BuiltConfig, type CryptoModule } from './crypto-module.js';
-import { createNginxHandler } from './nginx.js';
+import { createNginxHandler, createNginxLogTarget } from './nginx.js';
 
 (globalThis as { urlsealNginx?: unknown }).urlsealNginx = (config: BuiltConfig, crypto: CryptoModule) =>
   createNginxHandler(config, {
@@ -15,3 +15,6 @@ import { createNginxHandler } from './nginx.js';
     checkSecureToken,
     checkClaims,
   });
+
+// The access log's token-free target (`js_set $urlseal_log_target urlseal.logTarget`).
+(globalThis as { urlsealNginxLogTarget?: unknown }).urlsealNginxLogTarget = createNginxLogTarget;
