@@ -125,8 +125,9 @@ const CORS_SHAPE = 'must be "*" or a non-empty array of origins such as "https:/
  * not. An entry spelled otherwise would never match: refused, naming the spelling
  * to use.
  */
-function readWebOrigin(value: unknown): string {
+function readWebOrigin(value: unknown, index: number): string {
   if (typeof value !== 'string') return optionError('cors', CORS_SHAPE);
+  const entry = `entry ${index + 1}`; // described, never echoed (SPEC v1.2 "Messages")
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -136,15 +137,15 @@ function readWebOrigin(value: unknown): string {
   const serialised = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' ? url.origin : undefined;
   if (serialised === value && WEB_ORIGIN.test(value)) return value;
   if (serialised === undefined || url?.search !== '' || url?.hash !== '' || url?.pathname !== '/') {
-    return optionError('cors', `has ${JSON.stringify(value)}, which is not an origin: write scheme, host and optional port only, e.g. "https://app.example"`);
+    return optionError('cors', `${entry} is not an origin: write scheme, host and optional port only, e.g. "https://app.example"`);
   }
-  return optionError('cors', `has ${JSON.stringify(value)}, which a browser never sends in Origin: write ${JSON.stringify(serialised)} (lower case, no default port, no trailing slash)`);
+  return optionError('cors', `${entry} is not spelled as a browser sends Origin: write ${JSON.stringify(serialised)} (lower case, no default port, no trailing slash)`);
 }
 
-function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
+export function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
   if (value === undefined || value === '*') return value;
   if (!Array.isArray(value) || value.length === 0) optionError('cors', CORS_SHAPE);
-  return new Set((value as unknown[]).map(readWebOrigin));
+  return new Set((value as unknown[]).map((entry, index) => readWebOrigin(entry, index)));
 }
 
 /**

@@ -53,15 +53,17 @@ describe.each(backends)('createVerifier (%s backend)', (_name, createVerifier) =
         ['https://[::1]:443', 'https://[::1]'],
       ]) {
         expect(wrote(given as string), given).toThrow(
-          `createVerifier: option "cors" has ${JSON.stringify(given)}, which a browser never sends in Origin: write ${JSON.stringify(written)} (lower case, no default port, no trailing slash)`,
+          `createVerifier: option "cors" entry 1 is not spelled as a browser sends Origin: write ${JSON.stringify(written)} (lower case, no default port, no trailing slash)`,
         );
       }
       for (const given of ['https://app.example/player', 'https://app.example?x', 'https://u:p@app.example', 'ftp://app.example', 'app.example', 'null']) {
-        expect(wrote(given), given).toThrow(/^createVerifier: option "cors" has .*, which is not an origin: write scheme, host and optional port only/);
+        expect(wrote(given), given).toThrow(/^createVerifier: option "cors" entry 1 is not an origin: write scheme, host and optional port only/);
       }
       for (const given of ['https://app.example', 'http://localhost:8080', 'https://[::1]:8443', 'https://a-b.example:444']) {
         expect(wrote(given), given).not.toThrow();
       }
+      // The entry is named by its place, never echoed (a secret pasted into the wrong flag stays unprinted).
+      expect(() => createVerifier({ keyring: keyringJson, cors: ['https://app.example', 'https://Secret-Value.example/x'] })).toThrow(/^createVerifier: option "cors" entry 2 is not an origin/);
     });
 
     it('accepts a Keyring, keyring JSON or JSON text; an invalid keyring throws ERR_KEYRING_INVALID', async () => {

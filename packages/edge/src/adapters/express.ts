@@ -10,6 +10,8 @@ import { isManifest } from '../manifest.js';
 import { denialAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { UrlsealMetrics } from './metrics.js';
+import { preflightAnswer } from '../preflight.js';
+import { readCors } from '../options.js';
 import { BodyBuffer, authorizationLines, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
@@ -184,6 +186,7 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
   const recorder = readMetrics(metrics, 'urlseal');
   const live = createLiveVerifier(verifierOptions);
   const params = live.params;
+  const cors = readCors(verifierOptions.cors); // already validated by createLiveVerifier
   recorder?.watchKeyring(live.source);
 
   function deny(req: Req, res: ServerResponse, next: Next, denial: Denial): void {
@@ -231,8 +234,12 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
         writeAnswer(res, denialAnswer('ERR_KEYRING_UNAVAILABLE')); // fail closed: the handler never runs unverified
       }
     };
+    const view = nodeView(req, req.originalUrl ?? req.url ?? '/', trust);
+    // A CORS preflight the cors option allows is answered here, without a token (issue 15).
+    const preflight = preflightAnswer(cors, view);
+    if (preflight !== undefined) return writeAnswer(res, preflight);
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
-    const decision = live.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust));
+    const decision = live.decide(view);
     if (isThenable(decision)) void decision.then(apply);
     else apply(decision);
   };

@@ -7,6 +7,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { forwardHeader, forwardsAuthorization, isPathSegmentName, redactTokens, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
 import { isManifest } from '../manifest.js';
+import { readCors } from '../options.js';
+import { preflightAnswer } from '../preflight.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
@@ -180,6 +182,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const recorder = readMetrics(metrics, 'createEdgeServer');
   const live = createLiveVerifier(verifierOptions);
   const params = live.params;
+  const cors = readCors(verifierOptions.cors); // already validated by createLiveVerifier
   const prefix = base.pathname.replace(/\/+$/, '');
   const https = base.protocol === 'https:';
   const send = https ? httpsRequest : httpRequest;
@@ -187,14 +190,15 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const write = log === false ? undefined : (log ?? stdoutLog());
 
   /** When the exchange ends: one access-log line (`code` is the edge's own answer, `detail` why it denied) and the request's duration. */
-  function finished(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number): void {
+  function finished(req: IncomingMessage, res: ServerResponse, decision: Decision | undefined, start: number): void {
     if (write === undefined && recorder === undefined) return;
     const ms = performance.now() - start;
-    recorder?.recordRequest(decision, ms / 1000);
+    // A preflight (no decision) is logged, not counted as a decision.
+    if (decision !== undefined) recorder?.recordRequest(decision, ms / 1000);
     if (write === undefined) return;
     const code = res.getHeader('x-urlseal-error');
     const id = requestId(req);
-    const detail = decision.ok ? undefined : decision.detail;
+    const detail = decision === undefined || decision.ok ? undefined : decision.detail;
     // Built as text, not through an object: one line per request is on the hot path. The
     // codes are constants; everything that came from the request is JSON-escaped.
     write(
@@ -321,8 +325,15 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
 
   const server = createServer((req, res) => {
     const start = performance.now();
+    const view = nodeView(req, req.url ?? '', trust);
+    // A CORS preflight the cors option allows is answered here, without a token (issue 15).
+    const preflight = preflightAnswer(cors, view);
+    if (preflight !== undefined) {
+      res.once('close', () => finished(req, res, undefined, start));
+      return writeAnswer(res, preflight);
+    }
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
-    const decision = live.decide(nodeView(req, req.url ?? '', trust));
+    const decision = live.decide(view);
     if (!isThenable(decision)) return answer(req, res, decision, start, performance.now());
     void decision.then((settled) => answer(req, res, settled, start, performance.now()));
   });

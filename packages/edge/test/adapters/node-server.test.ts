@@ -128,6 +128,16 @@ describe('@urlseal/edge/node-server', () => {
     expect(logs.slice(at).join('\n')).not.toContain(token.split('.')[2] as string);
   });
 
+  it('answers an allowed CORS preflight 204 without a token and logs it (issue 15)', async () => {
+    const base = await edge({ cors: ['https://app.example'] });
+    const before = seen.length;
+    const answer = await raw(base, '/v/a.txt', { origin: 'https://app.example', 'access-control-request-method': 'GET' }, 'OPTIONS');
+    expect(answer.status).toBe(204);
+    expect(answer.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(seen.length).toBe(before); // never at the origin
+    expect(JSON.parse(logs.at(-1) ?? '{}')).toMatchObject({ method: 'OPTIONS', path: '/v/a.txt', status: 204, code: null });
+  });
+
   it('passes Range (206) and HEAD through', async () => {
     const base = await edge();
     const q = `token=${jwt({ path: '/a.mp4' })}`;
