@@ -207,21 +207,10 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
 // `(?![\s\S])` is the end on every engine (`$` in PCRE also matches before a newline).
 const BEARER = /^bearer(?:[ \t]+|(?![\s\S]))/i;
 
-/**
- * Whether an `Authorization` value holds a `Bearer` credential anywhere: at its
- * start, or as any element of a comma-joined list (a Fetch `Headers` object
- * joins two `Authorization` lines into `Basic …, Bearer …`).
- */
-function holdsBearer(value: string): boolean {
-  if (BEARER.test(value)) return true;
-  let comma = value.indexOf(',');
-  while (comma >= 0) {
-    const next = value.indexOf(',', comma + 1);
-    if (BEARER.test(value.slice(comma + 1, next < 0 ? value.length : next).trim())) return true;
-    comma = next;
-  }
-  return false;
-}
+// A `Bearer` credential anywhere in an `Authorization` value: at its start or as any
+// `,`-separated element (a Fetch `Headers` object joins two lines into `Basic …, Bearer …`),
+// `Bearer` then a space or tab, or alone in its element.
+const HOLDS_BEARER = /(?:^|,)\s*bearer(?:[ \t]|\s*,|\s*(?![\s\S]))/i;
 
 /**
  * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of
@@ -232,7 +221,7 @@ function holdsBearer(value: string): boolean {
 function bearerSource(authorization: string | undefined): TokenSource | undefined {
   if (authorization === undefined) return undefined;
   const value = authorization.trim();
-  if (value.indexOf(',') >= 0) return holdsBearer(value) ? MALFORMED : undefined;
+  if (value.indexOf(',') >= 0) return HOLDS_BEARER.test(value) ? MALFORMED : undefined;
   const scheme = BEARER.exec(value);
   if (scheme === null) return undefined;
   const token = value.slice(scheme[0].length);
@@ -281,7 +270,7 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
  * (SPEC §7), not even its other credentials. Another scheme alone (`Basic`) may.
  */
 export function isBearer(authorization: string): boolean {
-  return holdsBearer(authorization.trim());
+  return HOLDS_BEARER.test(authorization);
 }
 
 /**
