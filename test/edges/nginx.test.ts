@@ -3,6 +3,7 @@
 // nginx passes on, the origin's own Referrer-Policy, the build's refusals). Real nginx
 // with libnginx-mod-http-js, started by test/hostile/nginx-runtime.ts.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { buildNginxModule } from '@urlseal/edge/build';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,35 @@ describe('nginx (njs)', () => {
     const outside = await sendRaw(nginx.port, { method: 'GET', url: '/public/a.txt', headers: {} });
     expect(outside.headers['x-urlseal-error']).toBeUndefined();
     expect(seen).toHaveLength(2);
+  });
+
+  it('writes an access log without any token, in every spelling, also for what nginx refuses itself (issue 20)', async () => {
+    const nginx = await nginxWith(JSON.stringify({ kids: { k1: SECRET } }), '/videos/');
+    const token = jwt('k1', { path: '/videos/*' });
+    const signature = token.split('.')[2] as string;
+    const requests: [string, Record<string, string>, number][] = [
+      [`/videos/a.mp4?x=1&token=${token}`, {}, 200],
+      [`/_token/${token}/videos/b.mp4`, {}, 200],
+      [`/%5Ftoken/${token}/videos/c.mp4?y=2`, {}, 200],
+      [`/videos/d.mp4?%74oken=${token}`, {}, 200],
+      [`/videos/e.mp4?token=${token}x`, {}, 403], // a bad signature: denied, still never logged
+      [`/videos/f.mp4?token=${token}`, { Referer: `https://app.example/watch?token=${token}` }, 200],
+      [`/public/g.txt?token=${token}`, {}, 404], // outside the protected prefix
+      [`/_token/${token}/videos/%00`, {}, 400], // nginx answers this before the module runs
+    ];
+    for (const [url, headers, status] of requests) {
+      const answer = await sendRaw(nginx.port, { method: 'GET', url, headers });
+      expect(answer.status, url).toBe(status);
+    }
+    const log = readFileSync(nginx.accessLog, 'utf8');
+    const httpLog = existsSync(nginx.httpAccessLog) ? readFileSync(nginx.httpAccessLog, 'utf8') : '';
+    expect(log.trim().split('\n')).toHaveLength(requests.length);
+    expect(log + httpLog).not.toContain(signature);
+    expect(httpLog).toBe(''); // the server snippet's own log replaced the stock combined one
+    expect(log).toContain('"GET /videos/a.mp4?x=1&token=- HTTP/1.1" 200');
+    expect(log).toContain('"GET /_token/-/videos/b.mp4 HTTP/1.1" 200');
+    expect(log).toContain('"GET /%5Ftoken/-/videos/c.mp4?y=2 HTTP/1.1" 200');
+    expect(log).toContain('"GET /videos/d.mp4?%74oken=- HTTP/1.1" 200');
   });
 
   it('answers every denial 401 with the cloudfront preset', async () => {

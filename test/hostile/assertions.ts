@@ -33,7 +33,7 @@ export function assertNoCarrier(seen: SeenByOrigin, secrets: readonly string[]):
   for (const [name] of params) expect(TOKEN_PARAMS, `origin got query param ${name}`).not.toContain(name);
   expect(path.startsWith('/_token/'), 'origin got a /_token/ path').toBe(false);
   const auth = seen.headers['authorization'] ?? '';
-  expect(/^\s*bearer\b/i.test(auth), 'origin got a Bearer Authorization').toBe(false);
+  expect(/(^|,)\s*bearer\b/i.test(auth), 'origin got a Bearer Authorization').toBe(false);
   const cookie = seen.headers['cookie'] ?? '';
   expect(/(^|;)\s*urlseal=/.test(cookie), 'origin got the urlseal cookie').toBe(false);
   const everything = seen.target + '\n' + Object.entries(seen.headers).map(([k, v]) => `${k}: ${v}`).join('\n');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeVM } from '@edge-runtime/vm';
-import type { HostileRequest } from './cases.js';
+import { headerLines, type HostileRequest } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,7 +35,7 @@ export async function loadAzion(): Promise<(request: HostileRequest, args: unkno
     const waits: Promise<unknown>[] = [];
     let response: Response | undefined;
     // A Request of the runtime, whose url is the raw target as received (A23), plus metadata.
-    const vmRequest = new vm.context.Request('http://edge.test/', { method: request.method, headers: request.headers });
+    const vmRequest = new vm.context.Request('http://edge.test/', { method: request.method, headers: headerLines(request) as [string, string][] });
     const url = /^[a-z]+:\/\//i.test(request.url) ? request.url : `http://edge.test${request.url}`;
     Object.defineProperty(vmRequest, 'url', { value: url });
     Object.defineProperty(vmRequest, 'metadata', { value: { remote_addr: CLIENT_IP, remote_port: '50000', server_protocol: 'HTTP/1.1' } });

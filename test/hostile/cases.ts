@@ -116,6 +116,15 @@
  *     fails the JWS shape, 401 ERR_TOKEN_MALFORMED (what they answer today; never granted). A sealed token's decryption is its signature step: any failure
  *     to open (ciphertext, tag, IV, header as AAD, a truncated tag) is 403
  *     ERR_SIGNATURE_INVALID; a JWS header on a JWE body is ERR_ALG_NOT_ALLOWED.
+ *  A27 Several credentials (issue 20): a Fetch `Headers` object joins two `Authorization`
+ *     lines into one value (`Basic …, Bearer <jwt>`). A value (or a set of lines) holding a
+ *     Bearer credential beside anything else is ERR_TOKEN_MALFORMED when the header is the
+ *     source, in either order and on every runtime (Node's own `req.headers` keeps only the
+ *     first line; the edge reads them all). When an earlier source wins, no Authorization
+ *     line at all reaches the origin: the Bearer part is never forwarded. nginx answers 400
+ *     itself to a second Authorization line (`nginxRefuses`). npm edge-runtime's Node server
+ *     (Vercel's stand-in) hands the middleware only the first line, which is then all there
+ *     is (`firstAuthorizationLine`): the other line reaches neither the edge nor the origin.
  */
 import {
   K1_SECRET,
@@ -173,6 +182,13 @@ export interface HostileRequest {
   /** The raw request target, exactly as written on the wire (path + optional query). */
   url: string;
   headers: Record<string, string>;
+  /** Header lines sent after `headers`, one line each, repeats kept (two `Authorization` lines, A26). */
+  lines?: readonly (readonly [string, string])[];
+}
+
+/** Every header line of a request, in order: `headers`, then `lines`. */
+export function headerLines(request: HostileRequest): (readonly [string, string])[] {
+  return [...Object.entries(request.headers), ...(request.lines ?? [])];
 }
 
 export interface Expectation {
@@ -208,6 +224,8 @@ export interface HostileCase {
   whatwg?: Expectation;
   /** The answer of an edge that cannot open sealed tokens (CloudFront Functions: no AES), where it differs (A26). */
   noSealed?: Expectation;
+  /** The answer where the runtime's own HTTP server keeps only the first `Authorization` line (npm edge-runtime), where it differs (A26). */
+  firstAuthorizationLine?: Expectation;
 }
 
 /**
@@ -566,6 +584,46 @@ export const CASES: HostileCase[] = [
     expect: OK(VID),
   },
   { name: 'malformed: "Bearer" then only a tab', build: () => get(VID, { authorization: 'Bearer\t' }), expect: DENY('ERR_TOKEN_MALFORMED') },
+  {
+    name: 'malformed [A26]: Basic then Bearer joined in one Authorization value',
+    build: (c) => get(VID, { authorization: `Basic dTpw, Bearer ${c.jwt()}` }),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
+  },
+  {
+    name: 'malformed [A26]: a Basic line then a Bearer line',
+    build: (c) => ({ ...get(VID), lines: [['authorization', 'Basic dTpw'], ['authorization', `Bearer ${c.jwt()}`]] }),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
+    nginxRefuses: true,
+    firstAuthorizationLine: DENY('ERR_TOKEN_MISSING'),
+  },
+  {
+    name: 'malformed [A26]: a Bearer line then a Basic line',
+    build: (c) => ({ ...get(VID), lines: [['authorization', `Bearer ${c.jwt()}`], ['authorization', 'Basic dTpw']] }),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
+    nginxRefuses: true,
+    firstAuthorizationLine: OK(VID),
+  },
+  {
+    name: 'malformed [A26]: a Digest value with a Bearer element',
+    build: (c) => get(VID, { authorization: `Digest username="u", realm="r",Bearer ${c.jwt()}` }),
+    expect: DENY('ERR_TOKEN_MALFORMED'),
+  },
+  {
+    name: 'control [A26]: a Digest value with commas and no Bearer is no source',
+    build: () => get(VID, { authorization: 'Digest username="u", realm="r", nonce="n"' }),
+    expect: DENY('ERR_TOKEN_MISSING'),
+  },
+  {
+    name: 'control [A26]: query token used; a joined Basic, Bearer value never reaches the origin',
+    build: (c) => get(q(VID, c.jwt()), { authorization: `Basic dTpw, Bearer ${c.secret('an-unused-joined-bearer-value')}` }),
+    expect: OK(VID),
+  },
+  {
+    name: 'control [A26]: query token used; Basic and Bearer lines, no Bearer reaches the origin',
+    build: (c) => ({ ...get(q(VID, c.jwt())), lines: [['authorization', 'Basic dTpw'], ['authorization', `Bearer ${c.secret('an-unused-bearer-line-value')}`]] }),
+    expect: OK(VID),
+    nginxRefuses: true,
+  },
   { name: 'missing: "Bearer" glued to the token is another scheme', build: (c) => get(VID, { authorization: `Bearer${c.jwt()}` }), expect: DENY('ERR_TOKEN_MISSING') },
   { name: 'control: absolute-form target with a query token', build: (c) => get(`http://edge.test${q(VID, c.jwt())}&x=1`), expect: OK(`${VID}?x=1`) },
   {

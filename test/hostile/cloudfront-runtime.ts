@@ -9,7 +9,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import vm from 'node:vm';
 import { expect } from 'vitest';
 import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
-import type { Ctx, Expectation, HostileCase, HostileRequest } from './cases.js';
+import { headerLines, type Ctx, type Expectation, type HostileCase, type HostileRequest } from './cases.js';
 
 interface Value {
   value: string;
@@ -126,7 +126,7 @@ export function cloudFrontEvent(request: HostileRequest, clientIp: string): Clou
   }
   const headers: Values = { host: { value: 'edge.test' } };
   const cookies: Values = {};
-  for (const [rawName, value] of Object.entries(request.headers)) {
+  for (const [rawName, value] of headerLines(request)) {
     const name = rawName.toLowerCase();
     if (name !== 'cookie') {
       add(headers, name, value);

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { createVerifier as createNodeVerifier, handle } from '@urlseal/edge';
 import { createVerifier as createWebVerifier } from '../../packages/edge/src/index.js';
-import { CASES, Ctx, KEYRING_JSON, type Expectation, type HostileCase } from './cases.js';
+import { CASES, Ctx, KEYRING_JSON, headerLines, type Expectation, type HostileCase } from './cases.js';
 import { CLIENT_IP, NOW_DATE } from './helpers.js';
 import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';
 
@@ -47,7 +47,7 @@ test('the table has at least 60 cases with unique names, controls and denials', 
 async function runCase(verifier: typeof backends[number]['verifier'], withQuery: boolean, hostile: HostileCase, want: Expectation): Promise<void> {
   const ctx = new Ctx();
   const req = hostile.build(ctx);
-  const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: req.headers });
+  const request = new Request(`http://edge.test${req.url}`, { method: req.method, headers: headerLines(req) as [string, string][] });
   const rawPath = withQuery ? req.url : req.url.split('?')[0];
   const origin = recordingOrigin();
   const response = await handle(verifier, request, origin.fetchOrigin, { clientIp: CLIENT_IP, rawPath });

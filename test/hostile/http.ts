@@ -47,6 +47,7 @@ export function sendRaw(port: number, request: HostileRequest, extraHeaders: Rec
   const { method, url, headers } = request;
   const lines = [`${method} ${url} HTTP/1.1`, 'Host: edge.test'];
   for (const [name, value] of Object.entries({ ...headers, ...extraHeaders })) lines.push(`${name}: ${value}`);
+  for (const [name, value] of request.lines ?? []) lines.push(`${name}: ${value}`);
   lines.push('Connection: close', '', '');
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

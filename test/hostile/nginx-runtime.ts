@@ -15,6 +15,10 @@ export const NGINX_JS_MODULE = '/usr/lib/nginx/modules/ngx_http_js_module.so';
 export interface RunningNginx {
   readonly port: number;
   readonly dir: string;
+  /** The access log the generated server snippet writes (its `urlseal` format). */
+  readonly accessLog: string;
+  /** The http {} block's own access log in nginx's default `combined` format, as a stock install has it. */
+  readonly httpAccessLog: string;
   stop(): Promise<void>;
 }
 
@@ -27,7 +31,9 @@ export async function startNginx(options: Omit<NginxBuildOptions, 'dir'>, nowMs?
   const dir = mkdtempSync(join(tmpdir(), 'urlseal-nginx-'));
   const temp = join(dir, 'temp');
   mkdirSync(temp);
-  const { files } = buildNginxModule({ ...options, dir });
+  const accessLog = join(dir, 'access.log');
+  const httpAccessLog = join(dir, 'http-access.log');
+  const { files } = buildNginxModule({ accessLog, ...options, dir });
   for (const [name, text] of Object.entries(files)) {
     const pinned = name === 'urlseal.js' && nowMs !== undefined ? `Date.now = function () { return ${nowMs}; };\n${text}` : text;
     writeFileSync(join(dir, name), pinned, { mode: 0o600 });
@@ -42,7 +48,7 @@ error_log stderr warn;
 pid ${join(dir, 'nginx.pid')};
 events {}
 http {
-    access_log off;
+    access_log ${httpAccessLog};
     client_body_temp_path ${temp};
     proxy_temp_path ${temp};
     fastcgi_temp_path ${temp};
@@ -67,6 +73,8 @@ http {
   return {
     port,
     dir,
+    accessLog,
+    httpAccessLog,
     stop: async () => {
       // SIGQUIT: nginx's graceful shutdown.
       await child.stop('SIGQUIT');

@@ -35,5 +35,5 @@ hostileTableOverHttp('hostile table over HTTP (examples/vercel/middleware.ts in 
   port: () => port,
   seen,
   headers: { 'x-real-ip': CLIENT_IP },
-  expectation: (hostile) => hostile.whatwg ?? hostile.expect,
+  expectation: (hostile) => hostile.whatwg ?? hostile.firstAuthorizationLine ?? hostile.expect,
 });

@@ -207,14 +207,21 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
 // `(?![\s\S])` is the end on every engine (`$` in PCRE also matches before a newline).
 const BEARER = /^bearer(?:[ \t]+|(?![\s\S]))/i;
 
+// A `Bearer` credential anywhere in an `Authorization` value: at its start or as any
+// `,`-separated element (a Fetch `Headers` object joins two lines into `Basic …, Bearer …`),
+// `Bearer` then a space or tab, or alone in its element.
+const HOLDS_BEARER = /(?:^|,)\s*bearer(?:[ \t]|\s*,|\s*(?![\s\S]))/i;
+
 /**
  * `Bearer <token>` (SPEC §6: the scheme case-insensitive, then any run of
  * spaces or tabs); `undefined` for another scheme (`Basic`, or `Bearerx`),
- * which is not a source.
+ * which is not a source. A value holding a Bearer credential beside anything
+ * else (several credentials joined by `,`) is malformed (docs/spec.md §9).
  */
 function bearerSource(authorization: string | undefined): TokenSource | undefined {
   if (authorization === undefined) return undefined;
   const value = authorization.trim();
+  if (value.indexOf(',') >= 0) return HOLDS_BEARER.test(value) ? MALFORMED : undefined;
   const scheme = BEARER.exec(value);
   if (scheme === null) return undefined;
   const token = value.slice(scheme[0].length);
@@ -258,11 +265,23 @@ export function findSource(target: Target, query: QueryScan, header: (name: stri
 }
 
 /**
- * Whether an `Authorization` value is a `Bearer` token (used or not): such a
- * header never reaches the origin (SPEC §7). Another scheme (`Basic`) may.
+ * Whether an `Authorization` value holds a `Bearer` token (used or not, alone
+ * or joined with other credentials): such a header never reaches the origin
+ * (SPEC §7), not even its other credentials. Another scheme alone (`Basic`) may.
  */
 export function isBearer(authorization: string): boolean {
-  return bearerSource(authorization) !== undefined;
+  return HOLDS_BEARER.test(authorization);
+}
+
+/**
+ * Whether the `Authorization` lines of a request (each as received) may reach
+ * the origin: only when none of them, nor their join, holds a Bearer
+ * credential. One reading for every adapter that sees the lines one by one,
+ * the same as a Web runtime's joined value.
+ */
+export function forwardsAuthorization(lines: readonly string[]): boolean {
+  for (let i = 0; i < lines.length; i++) if (isBearer(lines[i] as string)) return false;
+  return true;
 }
 
 /**
@@ -311,4 +330,56 @@ export function extractToken(
   }
   const query = scanQuery(read.query, params);
   return { source: findSource(read, query, header, params), path: read.path, target: read.rawPath + query.forward };
+}
+
+/**
+ * Whether one raw path segment is the path-token segment name as the edge
+ * reads it: on the decoded path, so `%5Ftoken` is `_token` (docs/spec.md §9).
+ */
+export function isPathSegmentName(raw: string, name: string): boolean {
+  if (raw === name) return true;
+  if (raw.indexOf('%') < 0) return false;
+  try {
+    return decodeURIComponent(raw) === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A path or URI with every token it carries replaced by `…`, found as the edge
+ * finds carriers: the segment after any segment whose decoded name is the
+ * path-token segment (`/%5Ftoken/<jwt>/` too), and the values of query
+ * parameters whose decoded name is `token` or `st` (`mark` instead of `…` when
+ * given). For logs and reports: what a token could hide in is never printed,
+ * whatever its spelling.
+ *
+ * @example
+ * ```ts
+ * import { redactTokens } from '@urlseal/edge/contract';
+ * redactTokens('https://cdn.example/%5Ftoken/eyJ.a.b/v/a.ts?%74oken=eyJ.c.d&x=1');
+ * // 'https://cdn.example/%5Ftoken/…/v/a.ts?%74oken=…&x=1'
+ * ```
+ */
+export function redactTokens(uri: string, names?: TokenParams, mark?: string): string {
+  const params = names ?? DEFAULT_TOKEN_PARAMS;
+  const hidden = mark === undefined ? '…' : mark;
+  const hash = uri.indexOf('#');
+  const rest = hash < 0 ? uri : uri.slice(0, hash);
+  const q = rest.indexOf('?');
+  const segments = (q < 0 ? rest : rest.slice(0, q)).split('/');
+  for (let i = 0; i + 1 < segments.length; i++) {
+    if (isPathSegmentName(segments[i] as string, params.pathSegment)) segments[i + 1] = hidden;
+  }
+  let out = segments.join('/');
+  if (q >= 0) {
+    const parts = rest.slice(q + 1).split('&');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string;
+      const index = carrierIndex(part, params);
+      if (index === 0 || index === 1) parts[i] = `${part.split('=')[0] as string}=${hidden}`;
+    }
+    out += `?${parts.join('&')}`;
+  }
+  return hash < 0 ? out : out + uri.slice(hash);
 }

@@ -21,7 +21,7 @@ export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from
 export { MAX_TOKEN_BYTES, parseJwt } from './jwt.js';
 export type { Claims, ParsedJwt } from './jwt.js';
 export { computeSecureToken, parseSecureToken } from './secure-token.js';
-export { DEFAULT_TOKEN_PARAMS, extractToken, readTokenParams } from './carriers.js';
+export { DEFAULT_TOKEN_PARAMS, extractToken, readTokenParams, redactTokens } from './carriers.js';
 export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from './carriers.js';
 export { ipInRange, parseIpRange } from './ip.js';
 export type { IpRange } from './ip.js';

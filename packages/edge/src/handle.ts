@@ -3,9 +3,9 @@
 // lets an origin answer escape as an exception.
 import type { TokenParams } from './carriers.js';
 import { MAX_MANIFEST_BYTES, bodyEncoding, isManifest, rewriteManifest, type BodyEncoding } from './manifest.js';
-import { denialResponse, originFailure } from './respond.js';
+import { denialResponse, originFailure, type EdgeAnswer } from './respond.js';
 import type { Verifier, VerifyResult } from './verifier.js';
-import type { VerifyOptions } from './web-request.js';
+import { requestView, type VerifyOptions } from './web-request.js';
 
 type Granted = Extract<VerifyResult, { ok: true }>;
 
@@ -137,6 +137,16 @@ export async function handle(
   fetchOrigin: (forward: Request) => Promise<Response>,
   opts?: VerifyOptions,
 ): Promise<Response> {
+  if (request.method === 'OPTIONS') {
+    // A CORS preflight the cors option allows: answered here, without a token (issue 15).
+    let preflight: EdgeAnswer | undefined;
+    try {
+      preflight = verifier.preflight(requestView(request, opts));
+    } catch {
+      preflight = undefined; // then the decision answers: 405
+    }
+    if (preflight !== undefined) return new Response(null, { status: preflight.status, headers: preflight.headers });
+  }
   const result = await verifier.verify(request, opts);
   if (!result.ok) return denialResponse(result.code, result.status, result.allowOrigin);
   let answer: unknown;

@@ -125,13 +125,35 @@ function readStatuses(statuses: unknown, preset: unknown): Record<DenialCode, nu
 
 // A Web origin as a browser sends it in `Origin`: scheme, host, optional port, nothing else.
 const WEB_ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const CORS_SHAPE = 'must be "*" or a non-empty array of origins such as "https://app.example" (scheme, host, optional port)';
 
-function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
-  if (value === undefined || value === '*') return value;
-  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && WEB_ORIGIN.test(v))) {
-    optionError('cors', 'must be "*" or a non-empty array of origins such as "https://app.example" (scheme, host, optional port)');
+/**
+ * One `cors` entry, exactly as a browser writes `Origin` (RFC 6454 serialisation:
+ * lower-case scheme and host, no default port, no path or trailing slash), or why
+ * not. An entry spelled otherwise would never match: refused, naming the spelling
+ * to use.
+ */
+function readWebOrigin(value: unknown, index: number): string {
+  if (typeof value !== 'string') return optionError('cors', CORS_SHAPE);
+  const entry = `entry ${index + 1}`; // described, never echoed (SPEC v1.2 "Messages")
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
   }
-  return new Set(value as string[]);
+  const serialised = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' ? url.origin : undefined;
+  if (serialised === value && WEB_ORIGIN.test(value)) return value;
+  if (serialised === undefined || url?.search !== '' || url?.hash !== '' || url?.pathname !== '/') {
+    return optionError('cors', `${entry} is not an origin: write scheme, host and optional port only, e.g. "https://app.example"`);
+  }
+  return optionError('cors', `${entry} is not spelled as a browser sends Origin: write ${JSON.stringify(serialised)} (lower case, no default port, no trailing slash)`);
+}
+
+export function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
+  if (value === undefined || value === '*') return value;
+  if (!Array.isArray(value) || value.length === 0) optionError('cors', CORS_SHAPE);
+  return new Set((value as unknown[]).map((entry, index) => readWebOrigin(entry, index)));
 }
 
 function readSealed(value: unknown): SealedMode {

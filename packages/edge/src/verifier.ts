@@ -20,7 +20,9 @@ import {
 import type { Claims } from './jwt.js';
 import type { VerifierOptions } from './options.js';
 import { isCanonicalDecodedPath } from './path.js';
+import { preflightAnswer } from './preflight.js';
 import { prepareVerifier, type Prepared } from './prepare.js';
+import type { EdgeAnswer } from './respond.js';
 import { forwardRequest, requestView, type VerifyOptions } from './web-request.js';
 
 /**
@@ -75,6 +77,12 @@ export interface Verifier {
   verifySecureToken(st: string, e: string, path: string): Promise<TokenResult>;
   /** The carrier names in effect (SPEC §6), validated. */
   readonly params: TokenParams;
+  /**
+   * The 204 answer to a CORS preflight the `cors` option allows (`OPTIONS` with
+   * `Access-Control-Request-Method: GET|HEAD` from an allowed `Origin`), or
+   * `undefined`: then `decide` answers (OPTIONS is 405). No token is needed.
+   */
+  preflight(view: RequestView): EdgeAnswer | undefined;
 }
 
 /**
@@ -130,6 +138,7 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
   return Object.freeze({
     params: p.params,
     decide: (view: RequestView) => decide(p, view),
+    preflight: (view: RequestView) => preflightAnswer(p.cors, view),
     verify(request: Request, opts?: VerifyOptions): Promise<VerifyResult> {
       const result = (decision: Decision): VerifyResult => (decision.ok ? new VerifiedGrant(decision, request, p.params, opts) : decision);
       let decided: MaybeAsync<Decision>;

@@ -42,6 +42,30 @@ describe.each(backends)('createVerifier (%s backend)', (_name, createVerifier) =
       expect(() => createVerifier(undefined as never)).toThrow(TypeError);
     });
 
+    it('takes a cors origin only as a browser sends it in Origin, naming the spelling to use (issue 20)', () => {
+      const wrote = (origin: string) => () => createVerifier({ keyring: keyringJson, cors: [origin] });
+      for (const [given, written] of [
+        ['https://APP.example', 'https://app.example'],
+        ['HTTPS://app.example', 'https://app.example'],
+        ['https://app.example:443', 'https://app.example'],
+        ['http://app.example:80', 'http://app.example'],
+        ['https://app.example/', 'https://app.example'],
+        ['https://[::1]:443', 'https://[::1]'],
+      ]) {
+        expect(wrote(given as string), given).toThrow(
+          `createVerifier: option "cors" entry 1 is not spelled as a browser sends Origin: write ${JSON.stringify(written)} (lower case, no default port, no trailing slash)`,
+        );
+      }
+      for (const given of ['https://app.example/player', 'https://app.example?x', 'https://u:p@app.example', 'ftp://app.example', 'app.example', 'null']) {
+        expect(wrote(given), given).toThrow(/^createVerifier: option "cors" entry 1 is not an origin: write scheme, host and optional port only/);
+      }
+      for (const given of ['https://app.example', 'http://localhost:8080', 'https://[::1]:8443', 'https://a-b.example:444']) {
+        expect(wrote(given), given).not.toThrow();
+      }
+      // The entry is named by its place, never echoed (a secret pasted into the wrong flag stays unprinted).
+      expect(() => createVerifier({ keyring: keyringJson, cors: ['https://app.example', 'https://Secret-Value.example/x'] })).toThrow(/^createVerifier: option "cors" entry 2 is not an origin/);
+    });
+
     it('accepts a Keyring, keyring JSON or JSON text; an invalid keyring throws ERR_KEYRING_INVALID', async () => {
       for (const keyring of [createKeyring(keyringJson), keyringJson, JSON.stringify(keyringJson)]) {
         expect((await createVerifier({ keyring, currentDate }).verifyToken(token, '/videos/course-1/a.ts')).ok).toBe(true);

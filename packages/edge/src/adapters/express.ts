@@ -2,14 +2,16 @@
 // handler. Translates the Express request into the decision's view and the
 // decision into a denial or a carrier-free request for the next handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { forwardHeader, type TokenParams } from '../carriers.js';
+import { forwardHeader, forwardsAuthorization, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Denial, type Grant, type Scheme } from '../decide.js';
 import type { Claims } from '../jwt.js';
 import { isManifest } from '../manifest.js';
 import { denialAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { UrlsealMetrics } from './metrics.js';
-import { BodyBuffer, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { preflightAnswer } from '../preflight.js';
+import { readCors } from '../options.js';
+import { BodyBuffer, authorizationLines, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * What a granted request carries on `req.urlseal`.
@@ -72,17 +74,20 @@ declare global {
 
 /** Removes the carriers from the headers downstream handlers and loggers read. */
 function stripHeaders(req: Req, params: TokenParams): void {
-  for (const name of ['authorization', 'cookie'] as const) {
-    const value = req.headers[name];
-    if (value === undefined) continue;
-    const kept = forwardHeader(name, value, params);
-    if (kept === undefined) delete req.headers[name];
-    else req.headers[name] = kept;
+  // The Authorization lines go on all or none: none once any of them holds a Bearer credential.
+  const authorization = forwardsAuthorization(authorizationLines(req));
+  if (!authorization) delete req.headers.authorization;
+  const cookie = req.headers.cookie;
+  if (cookie !== undefined) {
+    const kept = forwardHeader('cookie', cookie, params);
+    if (kept === undefined) delete req.headers.cookie;
+    else req.headers.cookie = kept;
   }
   const raw = req.rawHeaders;
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const value = forwardHeader((raw[i] as string).toLowerCase(), raw[i + 1] as string, params);
+    const name = (raw[i] as string).toLowerCase();
+    const value = name === 'authorization' ? (authorization ? (raw[i + 1] as string) : undefined) : forwardHeader(name, raw[i + 1] as string, params);
     if (value !== undefined) kept.push(raw[i] as string, value);
   }
   req.rawHeaders.splice(0, raw.length, ...kept);
@@ -180,6 +185,7 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
   const recorder = readMetrics(metrics, 'urlseal');
   const live = createLiveVerifier(verifierOptions);
   const params = live.params;
+  const cors = readCors(verifierOptions.cors); // already validated by createLiveVerifier
   recorder?.watchKeyring(live.source);
 
   function deny(req: Req, res: ServerResponse, next: Next, denial: Denial): void {
@@ -229,8 +235,12 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
         else res.destroy();
       }
     };
+    const view = nodeView(req, req.originalUrl ?? req.url ?? '/', trust);
+    // A CORS preflight the cors option allows is answered here, without a token (issue 15).
+    const preflight = preflightAnswer(cors, view);
+    if (preflight !== undefined) return writeAnswer(res, preflight);
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
-    const decision = live.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust));
+    const decision = live.decide(view);
     if (isThenable(decision)) void decision.then(apply);
     else apply(decision);
   };

@@ -7,7 +7,7 @@ import { checkSecureToken } from '../decide.js';
 import { checkClaims } from '../jwt.js';
 import { checkToken, createSealedParser } from '../sealed.js';
 import { decodeSegmentText, inlineKeys, inlineSecureToken, type BuiltConfig, type CryptoModule } from './crypto-module.js';
-import { createNginxHandler } from './nginx.js';
+import { createNginxHandler, createNginxLogTarget } from './nginx.js';
 import { withSealKeys, type SubtleModule } from './njs-sealed.js';
 
 (globalThis as { urlsealNginx?: unknown }).urlsealNginx = (config: BuiltConfig, crypto: CryptoModule, subtle?: SubtleModule) =>
@@ -19,3 +19,6 @@ import { withSealKeys, type SubtleModule } from './njs-sealed.js';
     checkClaims,
     sealed: { mode: 'allow', parse: createSealedParser(decodeSegmentText) },
   });
+
+// The access log's token-free target (`js_set $urlseal_log_target urlseal.logTarget`).
+(globalThis as { urlsealNginxLogTarget?: unknown }).urlsealNginxLogTarget = createNginxLogTarget;

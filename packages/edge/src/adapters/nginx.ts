@@ -9,7 +9,7 @@
 // plain data (BuiltConfig). njs has Node's crypto API for sha256 and md5, so
 // HS256 and secure-token verify; a kid of another algorithm answers
 // ERR_ALG_NOT_ALLOWED. On the JavaScript floor (scripts/floor.js).
-import { forwardHeader, type TokenParams } from '../carriers.js';
+import { forwardHeader, forwardsAuthorization, redactTokens, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type RequestView } from '../decide.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type Wiring } from './crypto-module.js';
@@ -57,14 +57,14 @@ function view(r: NginxRequest): RequestView {
 
 /**
  * What goes on to the origin (SPEC §7): the target without a token, the
- * Authorization lines that are no Bearer token, the cookies but the token
- * one. An empty value makes nginx send no such header.
+ * Authorization lines unless one holds a Bearer token, the cookies but the
+ * token one. An empty value makes nginx send no such header.
  */
 function forward(r: NginxRequest, target: string, params: TokenParams): void {
   r.variables.urlseal_target = target;
-  r.variables.urlseal_authorization = headerLines(r, 'authorization')
-    .filter((value) => forwardHeader('authorization', value, params) !== undefined)
-    .join(', ');
+  // All the Authorization lines or none: none once any of them holds a Bearer credential.
+  const authorization = headerLines(r, 'authorization');
+  r.variables.urlseal_authorization = forwardsAuthorization(authorization) ? authorization.join(', ') : '';
   const cookies = headerLines(r, 'cookie');
   r.variables.urlseal_cookie = cookies.length === 0 ? '' : forwardHeader('cookie', cookies.join('; '), params) || '';
   r.internalRedirect(NGINX_ORIGIN_LOCATION);
@@ -91,5 +91,23 @@ export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHa
     const decided = decide(prepared, view(r));
     if (isThenable(decided)) void decided.then((decision) => answer(r, decision));
     else answer(r, decided);
+  };
+}
+
+/**
+ * The `js_set` handler of `$urlseal_log_target`: the request-target as the
+ * access log may show it, every token replaced by `-` (ASCII: nginx escapes
+ * other bytes in a log line; the path token on its
+ * decoded name, `token`/`st` values), so the generated `log_format` never
+ * holds one. Never throws: an unreadable target logs as `-`.
+ */
+export function createNginxLogTarget(config: BuiltConfig): (r: NginxRequest) => string {
+  return (r) => {
+    try {
+      const target = r.variables.request_uri;
+      return typeof target === 'string' && target !== '' ? redactTokens(target, config.params, '-') : '-';
+    } catch {
+      return '-';
+    }
   };
 }

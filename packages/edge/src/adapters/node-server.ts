@@ -4,13 +4,15 @@
 // forwarded request; bytes are piped, never converted to Web streams.
 import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { forwardHeader, type TokenParams } from '../carriers.js';
+import { forwardHeader, forwardsAuthorization, isPathSegmentName, redactTokens, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
 import { isManifest } from '../manifest.js';
+import { readCors } from '../options.js';
+import { preflightAnswer } from '../preflight.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
-import { BodyBuffer, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { BodyBuffer, authorizationLines, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
@@ -66,11 +68,17 @@ function forwardHeaders(req: IncomingMessage, params: TokenParams, host: string,
   const listed = connectionNames(req.headers.connection);
   const out = ['host', host];
   let forwardedFor = '';
+  let authorization: boolean | undefined; // whether the Authorization lines may go on: all of them or none
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
     const value = raw[i + 1] as string;
     if (name === 'x-forwarded-for') forwardedFor += forwardedFor === '' ? value : `, ${value}`;
     if (NOT_FORWARDED.has(name) || listed?.has(name)) continue;
+    if (name === 'authorization') {
+      authorization ??= forwardsAuthorization(authorizationLines(req));
+      if (authorization) out.push(raw[i] as string, value);
+      continue;
+    }
     const kept = forwardHeader(name, value, params);
     if (kept !== undefined) out.push(raw[i] as string, kept);
   }
@@ -101,11 +109,14 @@ function logPath(raw: string, params: TokenParams): string {
     const slash = path.indexOf('/', path.indexOf('://') + 3);
     path = slash < 0 ? '/' : path.slice(slash);
   }
-  const prefix = `/${params.pathSegment}/`;
-  if (path.startsWith(prefix)) {
-    const slash = path.indexOf('/', prefix.length);
+  // The path token as the edge reads it, on the decoded path (`/%5Ftoken/<jwt>/…` too): a
+  // leading one is left out, any other one (the edge denies such a path) shows as `…`.
+  const first = path.indexOf('/', 1);
+  if (first > 0 && isPathSegmentName(path.slice(1, first), params.pathSegment)) {
+    const slash = path.indexOf('/', first + 1);
     path = slash < 0 ? '/' : path.slice(slash);
   }
+  path = redactTokens(path, params);
   return path.length > 1024 ? `${path.slice(0, 1024)}…` : path;
 }
 
@@ -171,6 +182,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const recorder = readMetrics(metrics, 'createEdgeServer');
   const live = createLiveVerifier(verifierOptions);
   const params = live.params;
+  const cors = readCors(verifierOptions.cors); // already validated by createLiveVerifier
   const prefix = base.pathname.replace(/\/+$/, '');
   const https = base.protocol === 'https:';
   const send = https ? httpsRequest : httpRequest;
@@ -178,14 +190,15 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const write = log === false ? undefined : (log ?? stdoutLog());
 
   /** When the exchange ends: one access-log line (`code` is the edge's own answer, `detail` why it denied) and the request's duration. */
-  function finished(req: IncomingMessage, res: ServerResponse, decision: Decision, start: number): void {
+  function finished(req: IncomingMessage, res: ServerResponse, decision: Decision | undefined, start: number): void {
     if (write === undefined && recorder === undefined) return;
     const ms = performance.now() - start;
-    recorder?.recordRequest(decision, ms / 1000);
+    // A preflight (no decision) is logged, not counted as a decision.
+    if (decision !== undefined) recorder?.recordRequest(decision, ms / 1000);
     if (write === undefined) return;
     const code = res.getHeader('x-urlseal-error');
     const id = requestId(req);
-    const detail = decision.ok ? undefined : decision.detail;
+    const detail = decision === undefined || decision.ok ? undefined : decision.detail;
     // Built as text, not through an object: one line per request is on the hot path. The
     // codes are constants; everything that came from the request is JSON-escaped.
     write(
@@ -312,8 +325,15 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
 
   const server = createServer((req, res) => {
     const start = performance.now();
+    const view = nodeView(req, req.url ?? '', trust);
+    // A CORS preflight the cors option allows is answered here, without a token (issue 15).
+    const preflight = preflightAnswer(cors, view);
+    if (preflight !== undefined) {
+      res.once('close', () => finished(req, res, undefined, start));
+      return writeAnswer(res, preflight);
+    }
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
-    const decision = live.decide(nodeView(req, req.url ?? '', trust));
+    const decision = live.decide(view);
     if (!isThenable(decision)) return answer(req, res, decision, start, performance.now());
     void decision.then((settled) => answer(req, res, settled, start, performance.now()));
   });

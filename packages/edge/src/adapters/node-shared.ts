@@ -59,7 +59,20 @@ export function clientAddress(req: IncomingMessage, trustProxy: number): string 
   return entry !== undefined && isAddress(entry) ? unmapped(entry) : undefined;
 }
 
+/** Every `Authorization` line as received (Node's `req.headers` keeps only the first). */
+export function authorizationLines(req: IncomingMessage): string[] {
+  const raw = req.rawHeaders;
+  const lines: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === 'authorization') lines.push(raw[i + 1] as string);
+  return lines;
+}
+
 function headerOf(req: IncomingMessage, name: string): string | undefined {
+  // Joined as a Web runtime joins them, so a Bearer line beside a Basic one is seen (docs/spec.md §9).
+  if (name === 'authorization') {
+    const lines = authorizationLines(req);
+    return lines.length === 0 ? undefined : lines.join(', ');
+  }
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

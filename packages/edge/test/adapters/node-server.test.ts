@@ -108,6 +108,36 @@ describe('@urlseal/edge/node-server', () => {
     expect(logs.join('\n')).not.toMatch(/edge\.example|user:pass|eyJ/);
   });
 
+  it('reads the path token on the decoded path in the access log too: /%5Ftoken/<jwt>/ is never logged (issue 20)', async () => {
+    const base = await edge();
+    const token = jwt({ path: '/v/*' });
+    const at = logs.length;
+    for (const spelling of ['%5Ftoken', '%5ftoken', '_%74oken']) {
+      const granted = await raw(base, `/${spelling}/${token}/v/a.txt`);
+      expect(granted.status, spelling).toBe(200);
+      expect(seen.at(-1)?.url).toBe('/v/a.txt');
+      expect(JSON.parse(logs.at(-1) ?? '{}')).toMatchObject({ path: '/v/a.txt', status: 200 });
+    }
+    // Denied spellings: no slash after the token, a token segment later in the path, a second one.
+    for (const target of [`/%5Ftoken/${token}`, `/v/%5Ftoken/${token}/a.txt`, `/_token/${token}/v/%5Ftoken/${token}/a.txt`]) {
+      const denied = await raw(base, target);
+      expect(denied.status, target).toBeGreaterThanOrEqual(400);
+    }
+    const lines = logs.slice(at).map((line) => JSON.parse(line) as { path: string });
+    expect(lines.slice(3).map((line) => line.path)).toEqual(['/', '/v/%5Ftoken/…/a.txt', '/v/%5Ftoken/…/a.txt']);
+    expect(logs.slice(at).join('\n')).not.toContain(token.split('.')[2] as string);
+  });
+
+  it('answers an allowed CORS preflight 204 without a token and logs it (issue 15)', async () => {
+    const base = await edge({ cors: ['https://app.example'] });
+    const before = seen.length;
+    const answer = await raw(base, '/v/a.txt', { origin: 'https://app.example', 'access-control-request-method': 'GET' }, 'OPTIONS');
+    expect(answer.status).toBe(204);
+    expect(answer.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(seen.length).toBe(before); // never at the origin
+    expect(JSON.parse(logs.at(-1) ?? '{}')).toMatchObject({ method: 'OPTIONS', path: '/v/a.txt', status: 204, code: null });
+  });
+
   it('passes Range (206) and HEAD through', async () => {
     const base = await edge();
     const q = `token=${jwt({ path: '/a.mp4' })}`;

@@ -16,11 +16,12 @@ const FLAGS = {
   preset: { type: 'string' },
   origin: { type: 'string' },
   location: { type: 'string' },
+  'access-log': { type: 'string' },
 } as const;
 
 const TARGETS = ['cloudfront', 'nginx'] as const;
 // Flags that belong to one target only: given to the other, they say so instead of being ignored.
-const ONLY = { cloudfront: ['scheme', 'kvs', 'kvs-data'], nginx: ['origin', 'location'] } as const;
+const ONLY = { cloudfront: ['scheme', 'kvs', 'kvs-data'], nginx: ['origin', 'location', 'access-log'] } as const;
 
 /** Writes a file that may hold secrets: mode 0600, also when it already existed (a rebuild). */
 function writePrivateFile(file: string, text: string, mode = 0o600): void {
@@ -70,7 +71,11 @@ function buildNginx(parsed: ParsedArgs): number {
   const origin = stringFlag(parsed, 'origin');
   if (origin === undefined) throw new UsageError('missing --origin URL: the server nginx proxies granted requests to (e.g. http://127.0.0.1:8080)');
   const dir = resolve(out);
-  const built = buildNginxModule({ keyring: keyringFromFlag(parsed), origin, location: stringFlag(parsed, 'location'), dir, preset: presetFlag(parsed) });
+  const accessLog = stringFlag(parsed, 'access-log');
+  if (accessLog !== undefined && accessLog !== 'off' && (!accessLog.startsWith('/') || /["'\s;{}$]/.test(accessLog))) {
+    throw new UsageError('--access-log must be "off" or an absolute file path without quotes, spaces, "$", ";" or braces (e.g. /var/log/nginx/access.log)');
+  }
+  const built = buildNginxModule({ keyring: keyringFromFlag(parsed), origin, location: stringFlag(parsed, 'location'), accessLog, dir, preset: presetFlag(parsed) });
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -88,7 +93,7 @@ function buildNginx(parsed: ParsedArgs): number {
  * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token] [--kvs
  * [--kvs-data FILE]] [--preset cloudfront]`: validates the keyring and writes the
  * CloudFront Function (stdout, or `--out`), with its size and notes on stderr.
- * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]`: writes
+ * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX] [--access-log FILE|off]`: writes
  * the njs module and its nginx config snippets to DIR.
  *
  * @example

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
-import { extractToken, parseJwt, readTokenParams, tryCanonicalPath, type TokenParams } from '@urlseal/edge/contract';
+import { extractToken, parseJwt, readTokenParams, redactTokens, tryCanonicalPath, type TokenParams } from '@urlseal/edge/contract';
 import { checkGrant } from '../claims.js';
 import { checkManifest, type ManifestKind } from '../manifest/check.js';
 import { encodePath } from '../url.js';
@@ -109,13 +109,12 @@ async function readRemote(url: string, label: string): Promise<string> {
   }
 }
 
-const REGEXP_SYNTAX = /[.*+?^${}()|[\]\\]/g;
-
-/** URIs as written may hold a token (an absolute URL signed elsewhere): never print one. */
-function redact(uri: string, segment: string): string {
-  // A valid segment may hold `.`: matched as itself, not as any character.
-  const literal = segment.replace(REGEXP_SYNTAX, '\\$&');
-  return uri.replace(new RegExp(`/${literal}/[^/?#]+`, 'g'), `/${segment}/…`).replace(/([?&](?:token|st)=)[^&#]*/g, '$1…');
+/**
+ * URIs as written may hold a token (an absolute URL signed elsewhere): never print one. The
+ * edge's own reading finds it, on decoded names (`/%5Ftoken/<jwt>/`, `?%74oken=`).
+ */
+function redact(uri: string, params: TokenParams): string {
+  return redactTokens(uri, params);
 }
 
 function grantFromToken(token: string | undefined): string[] {
@@ -211,7 +210,7 @@ export async function run(args: string[]): Promise<number> {
       continue;
     }
     const result = checkManifest(text, { path: encodePath(job.path), grant: grants, pathSegment: segment, ...(job === first && kind ? { kind } : {}) });
-    for (const finding of result.findings) printLine(`${job.label}: ${finding.where}: ${finding.problem}: ${redact(finding.uri, segment)}`);
+    for (const finding of result.findings) printLine(`${job.label}: ${finding.where}: ${finding.problem}: ${redact(finding.uri, params)}`);
     ok += result.ok;
     findings += result.findings.length;
     for (const child of result.playlists) {

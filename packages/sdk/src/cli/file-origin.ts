@@ -71,7 +71,7 @@ function rangeApplies(req: IncomingMessage, etag: string, lastModified: string):
 }
 
 function sendStatus(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers });
   res.end(status === 404 ? 'not found\n' : '');
 }
 
@@ -95,6 +95,8 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, file: string
   const lastModified = new Date(info.mtimeMs).toUTCString();
   const headers: Record<string, string> = {
     'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    // The type is the extension's: a browser must not guess another (an .m3u8 or .txt read as HTML).
+    'x-content-type-options': 'nosniff',
     'accept-ranges': 'bytes',
     etag,
     'last-modified': lastModified,

@@ -117,7 +117,7 @@ DUR is seconds or digits with a unit: 90s, 5m, 1h.`;
 export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
                      [--kvs [--kvs-data FILE]] [--preset cloudfront]
        urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]
-                     [--preset cloudfront]
+                     [--access-log FILE|off] [--preset cloudfront]
 
 cloudfront: validates the keyring and writes a CloudFront Function (viewer-request,
 runtime cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout,
@@ -144,6 +144,8 @@ claim and sealed links, and proxies granted requests to the origin without the t
                        JSON that aws cloudfront create-key-value-store imports
   --origin URL         nginx: where granted requests go (http(s)://host[:port], no path)
   --location PREFIX    nginx: the protected location (default /); /_token/ paths always are
+  --access-log FILE    nginx: the server's access log, in a format without any token
+                       (default /var/log/nginx/access.log; off for none)
   --preset cloudfront  answer every denial 401`;
 
 export const CHECK_MANIFEST_HELP = `Usage: urlseal check-manifest FILE|URL [--grant PATTERN]… [--path PATH] [--kind hls|dash]

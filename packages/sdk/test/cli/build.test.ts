@@ -109,12 +109,24 @@ describe('urlseal build nginx', () => {
     const module = readFileSync(join(out, 'urlseal.js'), 'utf8');
     expect(module).toContain(Buffer.from(JWT_SECRET).toString('base64url'));
     expect(module).toContain(Buffer.from(ST_SECRET).toString('base64url'));
-    expect(module).toMatch(/\nexport default \{ handle \};\n$/);
+    expect(module).toMatch(/\nexport default \{ handle, logTarget \};\n$/);
     expect(readFileSync(join(out, 'urlseal.http.conf'), 'utf8')).toContain(`js_path "${out}";`);
     const server = readFileSync(join(out, 'urlseal.server.conf'), 'utf8');
-    expect(server).toContain('location /videos/ {\n    js_content urlseal.handle;\n}');
+    expect(server).toContain('location /videos/ {\n    js_content urlseal.handle;\n    access_log /var/log/nginx/access.log urlseal;\n}');
+    expect(readFileSync(join(out, 'urlseal.http.conf'), 'utf8')).toContain('log_format urlseal ');
     expect(server).toContain('location /_token/ {');
     expect(stderr).toMatch(/^urlseal build: nginx module → .*urlseal\.js; include .*urlseal\.http\.conf in http \{\} and .*urlseal\.server\.conf in your server \{\}/);
+  });
+
+  it('--access-log names the file (or off) the token-free log format goes to', () => {
+    for (const [flag, directive] of [['/srv/log/edge.log', 'access_log /srv/log/edge.log urlseal;'], ['off', 'access_log off;']] as const) {
+      const out = join(dir, `nginx-log-${flag === 'off' ? 'off' : 'file'}`);
+      const { code } = urlseal(['build', 'nginx', '-k', jwtKeyring, '--out', out, '--origin', origin, '--location', '/videos/', '--access-log', flag]);
+      expect(code).toBe(0);
+      const server = readFileSync(join(out, 'urlseal.server.conf'), 'utf8');
+      // The server block's log and each generated location's (which replaces any inherited one).
+      expect(server.split(directive)).toHaveLength(5);
+    }
   });
 
   it.each([
@@ -123,5 +135,7 @@ describe('urlseal build nginx', () => {
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n3'), '--origin', 'http://127.0.0.1:8080/path'], /^urlseal build: --origin must be http:\/\/ or https:\/\//],
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n4'), '--origin', origin, '--kvs'], /^urlseal build: --kvs is for urlseal build cloudfront, not nginx\n$/],
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n5'), '--origin', origin, '--location', 'videos'], /^urlseal build: --location must be a path prefix/],
+    [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n6'), '--origin', origin, '--access-log', 'logs/a.log'], /^urlseal build: --access-log must be "off" or an absolute file path/],
+    [['build', 'cloudfront', '-k', jwtKeyring, '--access-log', '/tmp/a.log'], /^urlseal build: --access-log is for urlseal build nginx, not cloudfront\n$/],
   ])('bad input %j: one line on stderr, exit 2', expectUsageError);
 });

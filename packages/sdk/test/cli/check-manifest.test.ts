@@ -171,6 +171,29 @@ describe('urlseal check-manifest FILE', () => {
     expect(result.stdout).not.toContain('SECRET');
   });
 
+  it('never prints a token, whatever spelling the edge would read it in (issue 20)', async () => {
+    const file = put('spelled/index.m3u8', [
+      '#EXTM3U',
+      '#EXTINF:4,',
+      'https://cdn.example/%5Ftoken/SECRET1/v/a.ts',
+      '#EXTINF:4,',
+      'https://cdn.example/_%74oken/SECRET2/v/b.ts',
+      '#EXTINF:4,',
+      'https://cdn.example/v/c.ts?%74oken=SECRET3&x=1',
+      '#EXTINF:4,',
+      'https://cdn.example/v/d.ts?st=SECRET4&e=1',
+      '',
+    ].join('\n'));
+    const result = await urlseal(['check-manifest', file, '--grant', '/v/*']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('https://cdn.example/%5Ftoken/…/v/a.ts');
+    expect(result.stdout).toContain('https://cdn.example/_%74oken/…/v/b.ts');
+    expect(result.stdout).toContain('https://cdn.example/v/c.ts?%74oken=…&x=1');
+    expect(result.stdout).toContain('https://cdn.example/v/d.ts?st=…&e=1');
+    expect(result.stdout).not.toMatch(/SECRET/);
+  });
+
   it('--help exits 0', async () => {
     const result = await urlseal(['check-manifest', '--help']);
     expect(result.code).toBe(0);

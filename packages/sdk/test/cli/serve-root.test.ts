@@ -75,6 +75,42 @@ describe('urlseal serve --root', () => {
     await stale.arrayBuffer();
   });
 
+  it('sends X-Content-Type-Options: nosniff on every answer of the folder (issue 20)', async () => {
+    const answers = [
+      await get('/videos/course-1/intro.txt'),
+      await get('/videos/course-1/big.bin', { range: 'bytes=0-9' }),
+      await get('/videos/course-1/big.bin', { range: `bytes=${BIG.length}-` }),
+      await get('/videos/course-1/missing.mp4'),
+    ];
+    const etag = answers[0]!.headers.get('etag') as string;
+    answers.push(await get('/videos/course-1/intro.txt', { 'if-none-match': etag }));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 206, 416, 404, 304]);
+    for (const answer of answers) {
+      expect(answer.headers.get('x-content-type-options'), String(answer.status)).toBe('nosniff');
+      await answer.arrayBuffer();
+    }
+  });
+
+  it('refuses a --cors origin a browser never sends, naming the spelling to use (issue 20)', () => {
+    const cases: [string, string][] = [
+      ['https://App.Example', 'https://app.example'],
+      ['https://app.example:443', 'https://app.example'],
+      ['http://app.example:80', 'http://app.example'],
+      ['https://app.example/', 'https://app.example'],
+    ];
+    for (const [given, written] of cases) {
+      const r = spawnSync(process.execPath, [BIN, 'serve', '--root', media, '-k', keyringFile, '--port', '0', '--cors', given], { encoding: 'utf8', timeout: 15_000 });
+      expect(r.status, given).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `urlseal serve: --cors entry 1 is not spelled as a browser sends Origin: write ${JSON.stringify(written)} (lower case, no default port, no trailing slash)\n`,
+      );
+    }
+    const path = spawnSync(process.execPath, [BIN, 'serve', '--root', media, '-k', keyringFile, '--port', '0', '--cors', 'https://app.example/player'], { encoding: 'utf8', timeout: 15_000 });
+    expect(path.status).toBe(2);
+    expect(path.stderr).toBe('urlseal serve: --cors entry 1 is not an origin: write scheme, host and optional port only, e.g. "https://app.example"\n');
+  });
+
   it('serves percent-encoded names, and never dot files, folders or symlinks out of the folder', async () => {
     const vtt = await get('/videos/course-1/aula ção.vtt');
     expect([vtt.status, await vtt.text()]).toEqual([200, 'WEBVTT\n']);
