@@ -182,7 +182,7 @@ export interface HostileRequest {
   /** The raw request target, exactly as written on the wire (path + optional query). */
   url: string;
   headers: Record<string, string>;
-  /** Header lines sent after `headers`, one line each, repeats kept (two `Authorization` lines, A26). */
+  /** Header lines sent after `headers`, one line each, repeats kept (two `Authorization` lines, A27). */
   lines?: readonly (readonly [string, string])[];
 }
 
@@ -224,7 +224,7 @@ export interface HostileCase {
   whatwg?: Expectation;
   /** The answer of an edge that cannot open sealed tokens (CloudFront Functions: no AES), where it differs (A26). */
   noSealed?: Expectation;
-  /** The answer where the runtime's own HTTP server keeps only the first `Authorization` line (npm edge-runtime), where it differs (A26). */
+  /** The answer where the runtime's own HTTP server keeps only the first `Authorization` line (npm edge-runtime), where it differs (A27). */
   firstAuthorizationLine?: Expectation;
 }
 
@@ -585,41 +585,41 @@ export const CASES: HostileCase[] = [
   },
   { name: 'malformed: "Bearer" then only a tab', build: () => get(VID, { authorization: 'Bearer\t' }), expect: DENY('ERR_TOKEN_MALFORMED') },
   {
-    name: 'malformed [A26]: Basic then Bearer joined in one Authorization value',
+    name: 'malformed [A27]: Basic then Bearer joined in one Authorization value',
     build: (c) => get(VID, { authorization: `Basic dTpw, Bearer ${c.jwt()}` }),
     expect: DENY('ERR_TOKEN_MALFORMED'),
   },
   {
-    name: 'malformed [A26]: a Basic line then a Bearer line',
+    name: 'malformed [A27]: a Basic line then a Bearer line',
     build: (c) => ({ ...get(VID), lines: [['authorization', 'Basic dTpw'], ['authorization', `Bearer ${c.jwt()}`]] }),
     expect: DENY('ERR_TOKEN_MALFORMED'),
     nginxRefuses: true,
     firstAuthorizationLine: DENY('ERR_TOKEN_MISSING'),
   },
   {
-    name: 'malformed [A26]: a Bearer line then a Basic line',
+    name: 'malformed [A27]: a Bearer line then a Basic line',
     build: (c) => ({ ...get(VID), lines: [['authorization', `Bearer ${c.jwt()}`], ['authorization', 'Basic dTpw']] }),
     expect: DENY('ERR_TOKEN_MALFORMED'),
     nginxRefuses: true,
     firstAuthorizationLine: OK(VID),
   },
   {
-    name: 'malformed [A26]: a Digest value with a Bearer element',
+    name: 'malformed [A27]: a Digest value with a Bearer element',
     build: (c) => get(VID, { authorization: `Digest username="u", realm="r",Bearer ${c.jwt()}` }),
     expect: DENY('ERR_TOKEN_MALFORMED'),
   },
   {
-    name: 'control [A26]: a Digest value with commas and no Bearer is no source',
+    name: 'control [A27]: a Digest value with commas and no Bearer is no source',
     build: () => get(VID, { authorization: 'Digest username="u", realm="r", nonce="n"' }),
     expect: DENY('ERR_TOKEN_MISSING'),
   },
   {
-    name: 'control [A26]: query token used; a joined Basic, Bearer value never reaches the origin',
+    name: 'control [A27]: query token used; a joined Basic, Bearer value never reaches the origin',
     build: (c) => get(q(VID, c.jwt()), { authorization: `Basic dTpw, Bearer ${c.secret('an-unused-joined-bearer-value')}` }),
     expect: OK(VID),
   },
   {
-    name: 'control [A26]: query token used; Basic and Bearer lines, no Bearer reaches the origin',
+    name: 'control [A27]: query token used; Basic and Bearer lines, no Bearer reaches the origin',
     build: (c) => ({ ...get(q(VID, c.jwt())), lines: [['authorization', 'Basic dTpw'], ['authorization', `Bearer ${c.secret('an-unused-bearer-line-value')}`]] }),
     expect: OK(VID),
     nginxRefuses: true,
