@@ -83,7 +83,7 @@ describe('CloudFront Functions', () => {
     expect(denial(await handle(twoBearers))).toEqual({ status: 401, code: 'ERR_TOKEN_MALFORMED' });
   });
 
-  it('forwards without any carrier: the Bearer line of several, the token cookie, the path token', async () => {
+  it('forwards without any carrier: no Authorization line beside a Bearer one (docs/spec.md §9, several credentials), the token cookie, the path token', async () => {
     const handle = load({ keyring: { kids: { k1: SECRET } } });
     const token = jwt('k1', { path: '/v/*' });
     const event = get(`/_token/${token}/v/a.mp4?token=unused&x=1`, { cookie: 'theme=dark; urlseal=unused' });
@@ -91,8 +91,14 @@ describe('CloudFront Functions', () => {
     const result = await handle(event);
     if (!('forwarded' in result)) throw new Error(JSON.stringify(result));
     expect(result.forwarded.target).toBe('/v/a.mp4?x=1');
-    expect(result.forwarded.headers.authorization).toBe('Basic dTpw');
+    expect(result.forwarded.headers.authorization).toBeUndefined();
     expect(result.forwarded.headers.cookie).toBe('theme=dark');
+    // A Basic line alone is not a carrier: it goes on.
+    const basic = get(`/_token/${token}/v/a.mp4`);
+    basic.request.headers.authorization = { value: 'Basic dTpw' };
+    const kept = await handle(basic);
+    if (!('forwarded' in kept)) throw new Error(JSON.stringify(kept));
+    expect(kept.forwarded.headers.authorization).toBe('Basic dTpw');
   });
 
   it('reads keys from the KeyValueStore per request: unknown kid, unverifiable alg, short secret, rotation', async () => {

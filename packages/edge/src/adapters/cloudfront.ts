@@ -9,7 +9,7 @@
 // (scripts/floor.js): ES5.1 plus let/const, arrows, templates, rest params; no
 // Map/Set, no TextDecoder, no timers; crypto is `require('crypto')`
 // (createHmac/createHash: md5, sha1, sha256) and `Buffer`.
-import { forwardHeader, isBearer, type TokenParams } from '../carriers.js';
+import { forwardHeader, forwardsAuthorization, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type MaybeAsync, type RequestView } from '../decide.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type CryptoModule, type Wiring } from './crypto-module.js';
@@ -127,15 +127,9 @@ function forward(request: CloudFrontRequest, text: EventText, target: string, pa
   request.querystring = valuesFrom(q < 0 ? '' : target.slice(q + 1), '&');
   // forwardHeader joins the kept cookie pairs (each trimmed) with '; '.
   request.cookies = valuesFrom(forwardHeader('cookie', text.cookie, params) || '', '; ');
-  const headers = request.headers;
-  const authorization = headers.authorization;
-  if (authorization !== undefined) {
-    const values = valuesOf(authorization);
-    const kept = values.filter((value) => !isBearer(value));
-    if (kept.length === 0) delete headers.authorization;
-    // A changed multiValue list is what CloudFront applies; `value` alone would keep the other lines.
-    else if (kept.length < values.length) headers.authorization = { value: kept[0] as string, multiValue: kept.map((value) => ({ value })) };
-  }
+  // Every Authorization line or none (forwardsAuthorization): a Basic line beside a Bearer one is dropped too.
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined && !forwardsAuthorization(valuesOf(authorization))) delete request.headers.authorization;
   return request;
 }
 

@@ -33,8 +33,10 @@ export interface BuiltConfig {
   readonly sealKeys?: readonly (readonly string[])[];
   readonly maxTtl: number;
   readonly leeway: number;
-  /** Statuses that differ from SPEC §7 (the `cloudfront` preset, `statuses`); the rest are SPEC's. */
+  /** Statuses that differ from SPEC §7 (`statuses`); the rest are SPEC's. */
   readonly statuses?: Readonly<Partial<Record<DenialCode, number>>>;
+  /** One status for every denial (the `cloudfront` preset), instead of `statuses`: 10 KB count every byte. */
+  readonly everyStatus?: number;
   readonly params: TokenParams;
 }
 
@@ -122,6 +124,13 @@ export function inlineSecureToken(config: BuiltConfig, crypto: CryptoModule): ()
   return () => checks;
 }
 
+/** The same status for every denial code. */
+function everyCode(status: number): Record<DenialCode, number> {
+  const statuses: Partial<Record<DenialCode, number>> = {};
+  for (const code in DENIAL_STATUS) statuses[code as DenialCode] = status;
+  return statuses as Record<DenialCode, number>;
+}
+
 /** Everything `decide` needs, from the built config and the wiring of one kind of function. */
 export function prepareBuilt(config: BuiltConfig, wiring: Wiring): Prepared {
   return Object.assign(wiring, {
@@ -132,7 +141,7 @@ export function prepareBuilt(config: BuiltConfig, wiring: Wiring): Prepared {
     algorithms: { has: (alg: string) => alg === HS256 },
     params: config.params,
     pathPrefix: `/${config.params.pathSegment}/`,
-    statuses: Object.assign({}, DENIAL_STATUS, config.statuses),
+    statuses: config.everyStatus === undefined ? Object.assign({}, DENIAL_STATUS, config.statuses) : everyCode(config.everyStatus),
     // CloudFront freezes Date for a run: every check of one request sees one instant there.
     clock: () => Date.now(),
   });

@@ -84,13 +84,16 @@ export function builtConfig(caller: string, options: BuildOptions, scope: BuildS
   }
   const secureToken = scope.secureToken ? (keyring?.secureToken ?? []).map((secret) => encodeBase64url(secret)) : [];
   const statuses = changedStatuses(resolved.statuses);
+  // Every denial at one status (the cloudfront preset): one number instead of a map of every code.
+  const all = Object.values(resolved.statuses);
+  const status = statuses !== undefined && all.every((value) => value === all[0]) ? all[0] : undefined;
   const config: BuiltConfig = {
     ...(scope.jwt ? { keys } : {}),
     ...(scope.secureToken ? { secureToken } : {}),
     maxTtl: resolved.maxTtl,
     leeway: resolved.leeway,
     params: resolved.params,
-    ...(statuses === undefined ? {} : { statuses }),
+    ...(status !== undefined ? { everyStatus: status } : statuses === undefined ? {} : { statuses }),
   };
   return { config, keyring, notes };
 }
