@@ -87,7 +87,11 @@ export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHa
   const prepared = prepareBuilt(config, wiring);
   const answer = (r: NginxRequest, decision: Decision): void =>
     decision.ok ? forward(r, decision.target, config.params) : deny(r, decision);
+  const logTarget = createNginxLogTarget(config);
   return (r) => {
+    // Set before deciding: a js_set variable read after an internal redirect made in a promise
+    // callback (keys that open sealed tokens decide asynchronously) logs "undefined" in njs 0.7.9.
+    r.variables.urlseal_logged_target = logTarget(r);
     const decided = decide(prepared, view(r));
     if (isThenable(decided)) void decided.then((decision) => answer(r, decision));
     else answer(r, decided);

@@ -127,7 +127,14 @@ js_var $urlseal_cookie;
 # The access log never holds a token: nginx's combined format writes the request line
 # (?token=…, /_token/<jwt>/…) and the Referer whole. This one writes the request-target with
 # every token replaced by "-" (urlseal.logTarget), and no Referer.
-js_set $urlseal_log_target urlseal.logTarget;
+# The handler sets $urlseal_logged_target itself (it survives the internal redirect to the
+# origin); requests it never sees (outside the location, refused by nginx) use urlseal.logTarget.
+js_var $urlseal_logged_target;
+js_set $urlseal_log_fallback urlseal.logTarget;
+map $urlseal_logged_target $urlseal_log_target {
+    "" $urlseal_log_fallback;
+    default $urlseal_logged_target;
+}
 log_format urlseal '$remote_addr - $remote_user [$time_local] "$request_method $urlseal_log_target $server_protocol" '
                    '$status $body_bytes_sent "$http_user_agent" $request_time';
 upstream urlseal_origin {
