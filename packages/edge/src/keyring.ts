@@ -1,4 +1,5 @@
 import { UrlsealError } from './errors.js';
+import { CHECKED_ENTRIES, publicJwkProblem } from './key-checks.js';
 import { decodeBase64url } from './lib/base64url.js';
 import { isPlainObject } from './lib/own.js';
 import { encodeUtf8 } from './lib/utf8.js';
@@ -151,6 +152,11 @@ function parseAsymmetric(member: string, kid: string, jwk: Record<string, unknow
   const x = checkCoordinate(member, jwk, 'x', true) as string;
   const y = ec ? checkCoordinate(member, jwk, 'y', true) : undefined;
   const d = checkCoordinate(member, jwk, 'd', false);
+  // A degenerate public key lets anyone mint (issue 20): refused at load, on every backend.
+  const problem = publicJwkProblem(ec ? { kty: 'EC', x, y } : { kty: 'OKP', x });
+  if (problem !== undefined) {
+    fail(`${member}.${ec ? 'x/y' : 'x'} (kid "${kid}")`, `the public key ${problem}; use the key pair's real public part`);
+  }
   const key: AsymmetricJwk = ec
     ? { kty: 'EC', crv: 'P-256', x, y: y as string, ...(d ? { d } : {}) }
     : { kty: 'OKP', crv: 'Ed25519', x, ...(d ? { d } : {}) };
@@ -174,7 +180,9 @@ function parseJwk(member: string, jwk: unknown): KeyEntry {
 function addKey(keys: Map<string, KeyEntry>, member: string, entry: KeyEntry): void {
   if (keys.has(entry.kid)) fail(member, `duplicate kid "${entry.kid}"; every kid must be unique across kids and keys`);
   if (keys.size >= MAX_KEYRING_KEYS) fail(member, `more than ${MAX_KEYRING_KEYS} keys`);
-  keys.set(entry.kid, Object.freeze(entry));
+  const frozen = Object.freeze(entry);
+  CHECKED_ENTRIES.add(frozen);
+  keys.set(entry.kid, frozen);
 }
 
 function parseKids(kids: unknown, keys: Map<string, KeyEntry>): void {

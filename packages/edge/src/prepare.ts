@@ -17,6 +17,8 @@ import {
 } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
+import { CHECKED_ENTRIES, publicJwkProblem } from './key-checks.js';
+import { UrlsealError } from './errors.js';
 
 /** One JWT key, ready to verify with. */
 export interface PreparedKey {
@@ -72,6 +74,12 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
   const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
+    // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).
+    const problem = entry.jwk !== undefined && !CHECKED_ENTRIES.has(entry) ? publicJwkProblem(entry.jwk) : undefined;
+    if (problem !== undefined) {
+      const named = /^[A-Za-z0-9._-]{1,64}$/.test(kid) ? `kid "${kid}"` : 'a kid that is not valid';
+      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key (${named}): the public key ${problem}; use the key pair's real public part`);
+    }
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
     keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry) }));
   }

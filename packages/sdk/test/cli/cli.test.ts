@@ -97,6 +97,19 @@ describe('urlseal CLI', () => {
     expect(urlseal(['sign', '/a', '--expires', String(now + 3600)], env).stderr).toBe('');
   });
 
+  it('verify refuses a keyring whose Ed25519 key is the identity point, so a forged token is never "ok" (issue 20)', () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const identity = Buffer.from('01' + '00'.repeat(31), 'hex').toString('base64url');
+    const file = keyringFile('identity.json', { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: identity }] });
+    const now = 1_800_000_000;
+    const forged = `${b64({ alg: 'EdDSA', kid: 'e1' })}.${b64({ exp: now + 60, path: '/v/*' })}.${Buffer.from('01' + '00'.repeat(63), 'hex').toString('base64url')}`;
+    const ran = urlseal(['verify', `https://cdn.example/v/a.ts?token=${forged}`, '-k', file, '--now', String(now)]);
+    expect(ran.stdout).not.toMatch(/"ok":\s*true/);
+    expect(ran.code).not.toBe(0);
+    expect(ran.stderr).toMatch(/kid "e1"\): the public key is a point of small order/);
+    expect(ran.stderr).not.toContain(identity);
+  });
+
   it('inspect and verify agree on expiry: both apply the edge\'s 30 s leeway', () => {
     const keyring = keyringFile('agree.json', { kids: { k: 'k'.repeat(32) } });
     const exp = 1_800_000_000;
