@@ -17,7 +17,7 @@ export {
 export { canonicalPath } from './canonical.js';
 export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
 export { readClock, readKeyring } from './option-readers.js';
-export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from './keyring.js';
+export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson, RsaPublicJwk } from './keyring.js';
 export { MAX_TOKEN_BYTES, parseJwt } from './jwt.js';
 export type { Claims, ParsedJwt } from './jwt.js';
 export { computeSecureToken, parseSecureToken } from './secure-token.js';

@@ -22,13 +22,16 @@ import { ipClaim, type IpCheck } from './ip.js';
  */
 export const MAX_TOKEN_BYTES = 4096;
 
-/** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s). */
+/** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s; RSA: see below). */
 export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = /* @__PURE__ */ Object.freeze({
   HS256: 32,
   HS384: 48,
   HS512: 64,
   ES256: 64,
   EdDSA: 64,
+  // RSA: the modulus length, 256 bytes for a 2048-bit key; a verifier uses each key's own.
+  RS256: 256,
+  PS256: 256,
 });
 
 /** Length of the unpadded base64url text of `bytes` bytes. */

@@ -110,3 +110,31 @@ export function publicJwkProblem(jwk: { readonly kty: string; readonly x: string
   if (y === undefined || x.length !== 32 || y.length !== 32) return 'is not two 32-byte coordinates';
   return p256KeyProblem(x, y);
 }
+
+/** Smallest and largest RSA modulus accepted, in bits (docs/spec.md §9 "RSA keys"). */
+export const RSA_MIN_BITS = 2048;
+export const RSA_MAX_BITS = 8192;
+
+/**
+ * Why an RSA public key (its `n` and `e` bytes, big-endian) is unusable, or
+ * `undefined`: minimal encodings, a modulus of 2048 to 8192 bits that is odd,
+ * an exponent that is odd, at least 3 and at most 32 bits (65537 in practice).
+ */
+export function rsaKeyProblem(n: Uint8Array, e: Uint8Array): string | undefined {
+  if (n.length === 0 || n[0] === 0) return 'has a modulus n that is empty or has a leading zero byte';
+  const bits = (n.length - 1) * 8 + (32 - Math.clz32(n[0] as number));
+  if (bits < RSA_MIN_BITS) return `has a ${bits}-bit modulus; RSA keys need at least ${RSA_MIN_BITS} bits`;
+  if (bits > RSA_MAX_BITS) return `has a modulus over ${RSA_MAX_BITS} bits`;
+  if (((n[n.length - 1] as number) & 1) === 0) return 'has an even modulus';
+  if (e.length === 0 || e[0] === 0 || e.length > 4) return 'has an exponent e that is empty, not minimally encoded or over 32 bits';
+  const exponent = bigEndian(e);
+  if (exponent < 3n || (exponent & 1n) === 0n) return 'has an exponent that is not odd and at least 3';
+  return undefined;
+}
+
+/** {@link rsaKeyProblem} for a JWK's base64url `n` and `e`. */
+export function rsaJwkProblem(jwk: { readonly n: string; readonly e: string }): string | undefined {
+  const n = decodeBase64url(jwk.n);
+  const e = decodeBase64url(jwk.e);
+  return n === undefined || e === undefined ? 'has n or e that is not unpadded base64url' : rsaKeyProblem(n, e);
+}

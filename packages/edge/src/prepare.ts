@@ -17,7 +17,7 @@ import {
 } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
-import { CHECKED_ENTRIES, publicJwkProblem } from './key-checks.js';
+import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
 import { UrlsealError } from './errors.js';
 
 /** One JWT key, ready to verify with. */
@@ -75,12 +75,20 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).
-    const problem = entry.jwk !== undefined && !CHECKED_ENTRIES.has(entry) ? publicJwkProblem(entry.jwk) : undefined;
+    const unchecked = !CHECKED_ENTRIES.has(entry);
+    const problem = !unchecked
+      ? undefined
+      : entry.jwk !== undefined
+        ? publicJwkProblem(entry.jwk)
+        : entry.rsa !== undefined
+          ? rsaJwkProblem(entry.rsa)
+          : undefined;
     if (problem !== undefined) {
       const named = /^[A-Za-z0-9._-]{1,64}$/.test(kid) ? `kid "${kid}"` : 'a kid that is not valid';
       throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key (${named}): the public key ${problem}; use the key pair's real public part`);
     }
-    const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
+    // An RSA signature is as long as the modulus: its canonical base64url is as long as `n`'s.
+    const signatureLength = entry.rsa !== undefined ? entry.rsa.n.length : base64urlLength(SIGNATURE_BYTES[entry.alg]);
     keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry) }));
   }
   const secureToken = Object.freeze(keyring.secureToken.map((secret) => backend.importSecureTokenSecret(secret)));

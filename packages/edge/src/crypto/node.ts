@@ -1,7 +1,7 @@
 // node:crypto backend, chosen by the `node` export condition. Synchronous:
 // each crypto.subtle call on Node costs tens of µs of promise and copy
 // overhead, more than the HMAC itself.
-import { createHash, createHmac, createPublicKey, createSecretKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { constants, createHash, createHmac, createPublicKey, createSecretKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { UrlsealError } from '../errors.js';
 import type { JwtAlgorithm, KeyEntry } from '../keyring.js';
 import { constantTimeEqualString } from '../lib/compare.js';
@@ -21,7 +21,15 @@ function hmacCheck(hash: string, secret: Uint8Array): SignatureCheck {
 
 function publicKey(entry: KeyEntry): KeyObject | undefined {
   const jwk = entry.jwk;
-  if (jwk === undefined) return undefined;
+  if (jwk === undefined) {
+    const rsa = entry.rsa;
+    if (rsa === undefined) return undefined;
+    try {
+      return createPublicKey({ key: { kty: 'RSA', n: rsa.n, e: rsa.e }, format: 'jwk' });
+    } catch {
+      return undefined;
+    }
+  }
   try {
     // Only the public part: an edge never signs. Made into a KeyObject once.
     return createPublicKey({
@@ -42,8 +50,16 @@ function asymmetricCheck(entry: KeyEntry): SignatureCheck {
       throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'a keyring key could not be imported by this runtime');
     };
   }
-  const digest = entry.alg === 'ES256' ? 'sha256' : null;
-  const options = entry.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  const digest = entry.alg === 'EdDSA' ? null : 'sha256';
+  // PS256 (RFC 7518 §3.5): MGF1 with SHA-256 and a salt as long as the hash, nothing else.
+  const options =
+    entry.alg === 'ES256'
+      ? { key, dsaEncoding: 'ieee-p1363' as const }
+      : entry.alg === 'PS256'
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+        : entry.alg === 'RS256'
+          ? { key, padding: constants.RSA_PKCS1_PADDING }
+          : key;
   return (signingInput, signature) =>
     verifySignature(digest, Buffer.from(signingInput), options, Buffer.from(signature, 'base64url'));
 }
