@@ -24,5 +24,6 @@ export { computeSecureToken, parseSecureToken } from './secure-token.js';
 export { DEFAULT_TOKEN_PARAMS, extractToken, readTokenParams } from './carriers.js';
 export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from './carriers.js';
 export { ipInRange, parseIpRange } from './ip.js';
+export { MAX_GEO_COUNTRIES, isGeoClaim, readCountry } from './geo.js';
 export type { IpRange } from './ip.js';
 export type { Scheme } from './decide.js';

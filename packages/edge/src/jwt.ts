@@ -9,6 +9,7 @@ import { DETAILS } from './lib/flags.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { ipClaim, type IpCheck } from './ip.js';
+import { geoClaim, type GeoCheck } from './geo.js';
 
 /**
  * Longest compact JWS accepted, in bytes (SPEC §4); checked before any decoding.
@@ -60,6 +61,7 @@ export interface Claims {
   readonly sub?: string;
   readonly jti?: string;
   readonly ip?: string;
+  readonly geo?: { readonly allow: readonly string[] } | { readonly block: readonly string[] };
   readonly aud?: string | readonly string[];
   readonly iss?: string;
   readonly [claim: string]: unknown;
@@ -227,6 +229,8 @@ export interface CheckedClaims {
   readonly grant: readonly string[];
   /** The `ip` claim as a check of the client address; `undefined` when the token has none. */
   readonly ip: IpCheck | undefined;
+  /** The `geo` claim as a check of the viewer's country; `undefined` when the token has none. */
+  readonly geo?: GeoCheck | undefined;
 }
 
 function isOptionalSafeInteger(value: unknown): boolean {
@@ -266,6 +270,8 @@ function failure(code: DenialCode, claim: string | false): ClaimFailure {
 // An `ip` claim on an edge built without address matching: it cannot be met,
 // so the token is denied at the ip step (fail closed).
 const UNCHECKABLE_IP: IpCheck = () => false;
+// Likewise a `geo` claim on an edge built without country rules: denied at the geo step.
+const UNCHECKABLE_GEO: GeoCheck = () => false;
 
 /**
  * The claims every JWT edge checks, in SPEC §7 order: types and the grant
@@ -280,6 +286,7 @@ export function checkCoreClaims(
   now: number,
   policy: ClaimPolicy,
   readIp?: (claim: unknown) => IpCheck | undefined,
+  readGeo?: (claim: unknown) => GeoCheck | undefined,
 ): CheckedClaims | ClaimFailure {
   const exp = payload.exp;
   const iat = payload.iat;
@@ -296,12 +303,17 @@ export function checkCoreClaims(
     ip = readIp === undefined ? UNCHECKABLE_IP : readIp(payload.ip);
     if (ip === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'ip');
   }
+  let geo: GeoCheck | undefined;
+  if (payload.geo !== undefined) {
+    geo = readGeo === undefined ? UNCHECKABLE_GEO : readGeo(payload.geo);
+    if (geo === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
+  }
   const leeway = policy.leeway;
   if (now >= (exp as number) + leeway) return failure(ERR_TOKEN_EXPIRED, DETAILS && 'exp');
   if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
   if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
   if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
-  return { claims: payload as Claims, grant, ip };
+  return { claims: payload as Claims, grant, ip, geo };
 }
 
 /**
@@ -310,7 +322,7 @@ export function checkCoreClaims(
  * issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const checked = checkCoreClaims(payload, now, policy, ipClaim);
+  const checked = checkCoreClaims(payload, now, policy, ipClaim, geoClaim);
   if ('code' in checked) return checked;
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {

@@ -10,7 +10,7 @@ import { isManifest } from '../manifest.js';
 import { denialAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { UrlsealMetrics } from './metrics.js';
-import { BodyBuffer, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { BodyBuffer, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * What a granted request carries on `req.urlseal`.
@@ -49,6 +49,8 @@ type Next = (err?: unknown) => void;
 export interface UrlsealExpressOptions extends LiveVerifierOptions {
   /** Proxies you run in front of the app: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
   trustProxy?: boolean | number;
+  /** The request header with the viewer's country for `geo` claims, set by a proxy or CDN you trust (e.g. `CloudFront-Viewer-Country`); without it a token with a `geo` claim is denied. */
+  countryHeader?: string;
   /**
    * Answers a denial yourself (an HTML page, `next(err)`, a redirect). The
    * denial's `Cache-Control: no-store`, `x-urlseal-error` and (on 401)
@@ -175,8 +177,9 @@ function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, pa
  * ```
  */
 export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => void {
-  const { trustProxy, onDenied, metrics, ...verifierOptions } = options;
+  const { trustProxy, countryHeader, onDenied, metrics, ...verifierOptions } = options;
   const trust = readTrustProxy(trustProxy, 'urlseal');
+  const country = readCountryHeader(countryHeader, 'urlseal');
   if (onDenied !== undefined && typeof onDenied !== 'function') throw new TypeError('urlseal: option "onDenied" must be a function');
   const recorder = readMetrics(metrics, 'urlseal');
   const live = createLiveVerifier(verifierOptions);
@@ -229,7 +232,7 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
       }
     };
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
-    const decision = live.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust));
+    const decision = live.decide(nodeView(req, req.originalUrl ?? req.url ?? '/', trust, country));
     if (isThenable(decision)) void decision.then(apply);
     else apply(decision);
   };

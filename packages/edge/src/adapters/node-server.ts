@@ -10,7 +10,7 @@ import { isManifest } from '../manifest.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
-import { BodyBuffer, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { BodyBuffer, clientAddress, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
@@ -29,6 +29,8 @@ export interface EdgeServerOptions extends LiveVerifierOptions {
   origin: string;
   /** Proxies you run in front of the edge: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
   trustProxy?: boolean | number;
+  /** The request header with the viewer's country for `geo` claims, set by a proxy or CDN you trust (`--country-header`); without it a token with a `geo` claim is denied. */
+  countryHeader?: string;
   /** Milliseconds the origin may stay silent before a 504 (default 30 000). */
   originTimeout?: number;
   /** One JSON access-log line per request (default: stdout); `false` for none. Never holds a token. */
@@ -155,7 +157,7 @@ function stdoutLog(): (line: string) => void {
  * ```
  */
 export function createEdgeServer(options: EdgeServerOptions): Server {
-  const { origin, trustProxy, originTimeout = 30_000, log, metrics, ...verifierOptions } = options;
+  const { origin, trustProxy, countryHeader, originTimeout = 30_000, log, metrics, ...verifierOptions } = options;
   let base: URL;
   try {
     base = new URL(origin);
@@ -168,6 +170,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   }
   if (log !== undefined && log !== false && typeof log !== 'function') throw new TypeError('createEdgeServer: option "log" must be a function or false');
   const trust = readTrustProxy(trustProxy, 'createEdgeServer');
+  const country = readCountryHeader(countryHeader, 'createEdgeServer');
   const recorder = readMetrics(metrics, 'createEdgeServer');
   const live = createLiveVerifier(verifierOptions);
   const params = live.params;
@@ -313,7 +316,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   const server = createServer((req, res) => {
     const start = performance.now();
     // Never throws or rejects: no keyring, or any fault while deciding, is a denial.
-    const decision = live.decide(nodeView(req, req.url ?? '', trust));
+    const decision = live.decide(nodeView(req, req.url ?? '', trust, country));
     if (!isThenable(decision)) return answer(req, res, decision, start, performance.now());
     void decision.then((settled) => answer(req, res, settled, start, performance.now()));
   });

@@ -19,6 +19,7 @@ export const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'country-header': { type: 'string' },
   cors: { type: 'string', multiple: true },
   'origin-timeout': { type: 'string' },
   'keyring-url': { type: 'string' },
@@ -156,7 +157,7 @@ function shown(host: string, port: number | string): string {
 
 /**
  * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL [--keyring-refresh DUR]
- * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
+ * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME] [--origin-timeout SECS]
  * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]`: runs the verifying edge
  * until SIGTERM/SIGINT, then finishes in-flight requests and resolves to 0; SIGHUP re-reads the
  * keyring. An unusable keyring, origin, folder or port throws before listening (main: exit 2).
@@ -177,6 +178,10 @@ export async function run(args: string[]): Promise<number> {
   const host = stringFlag(parsed, 'host') ?? '127.0.0.1';
   const trustProxy = stringFlag(parsed, 'trust-proxy') ?? '0';
   if (!/^\d{1,2}$/.test(trustProxy) || Number(trustProxy) > 32) throw new UsageError('--trust-proxy takes the number of proxies you run in front, 0 to 32');
+  const countryHeader = stringFlag(parsed, 'country-header');
+  if (countryHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(countryHeader)) {
+    throw new UsageError('--country-header takes a header name (letters, digits and "-"), e.g. CloudFront-Viewer-Country');
+  }
   const timeout = stringFlag(parsed, 'origin-timeout') ?? '30';
   if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0) throw new UsageError('--origin-timeout takes seconds');
   const grace = stringFlag(parsed, 'grace') ?? '10';
@@ -200,6 +205,7 @@ export async function run(args: string[]): Promise<number> {
       origin: files?.url ?? (origin as string),
       keyring: source,
       trustProxy: Number(trustProxy),
+      ...(countryHeader === undefined ? {} : { countryHeader }),
       originTimeout: Number(timeout) * 1000,
       ...cors,
       ...(observed === undefined ? {} : { metrics: observed.metrics }),

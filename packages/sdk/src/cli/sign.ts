@@ -17,7 +17,18 @@ const FLAGS = {
   sub: { type: 'string' },
   jti: { type: 'string' },
   ip: { type: 'string' },
+  country: { type: 'string' },
+  'block-country': { type: 'string' },
 } as const;
+
+/** `--country BR,PT` / `--block-country US`: the geo claim (upper-cased; the signer checks the codes). */
+function geoFlag(allow: string | undefined, block: string | undefined): SignOptions['geo'] {
+  if (allow !== undefined && block !== undefined) throw new UsageError('use --country or --block-country, not both');
+  const list = allow ?? block;
+  if (list === undefined) return undefined;
+  const codes = list.split(',').map((code) => code.trim().toUpperCase());
+  return allow !== undefined ? { allow: codes } : { block: codes };
+}
 
 /** `urlseal sign URL …`: prints the signed URL on one line. */
 export async function run(args: string[]): Promise<number> {
@@ -40,6 +51,8 @@ export async function run(args: string[]): Promise<number> {
     ...(expires === undefined ? {} : { expires }),
     ...(transport ? { transport } : {}),
   };
+  const geo = geoFlag(stringFlag(parsed, 'country'), stringFlag(parsed, 'block-country'));
+  if (geo !== undefined) options.geo = geo;
   for (const name of ['sub', 'jti', 'ip'] as const) {
     const value = stringFlag(parsed, name);
     if (value !== undefined) options[name] = value;
