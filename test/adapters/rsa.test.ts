@@ -2,13 +2,11 @@
 // handle, urlseal serve (createEdgeServer over a keyring file), Express and the Worker in
 // workerd, with a JWK Set as an identity provider publishes it (RSA, EC and an encryption
 // key). Tokens are signed by jose, independently of urlseal.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { SignJWT, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +14,9 @@ import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { keyringFile } from '@urlseal/edge/keyring-source';
 import { createEdgeServer } from '@urlseal/edge/node-server';
-import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+import { hs256, type Child } from '../interop/helpers.js';
+import { closeAll, listen as listenOn, startWorkerEdge } from './worker-edge.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pub = rsa.publicKey.export({ format: 'jwk' });
 const priv = rsa.privateKey.export({ format: 'jwk' });
@@ -44,11 +42,7 @@ let workerd: Child | undefined;
 let dir = '';
 let closeSource: (() => void) | undefined;
 
-async function listen(server: Server): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = (server: Server): Promise<string> => listenOn(servers, server);
 const over = (base: string): Get => (path) => fetch(`${base}${path}`);
 
 beforeAll(async () => {
@@ -64,28 +58,14 @@ beforeAll(async () => {
   app.use(urlseal({ keyring: JWKS }), (_req, res) => void res.send('origin'));
   adapters.set('Express', over(await listen(createServer(app))));
 
-  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildWorker({ quiet: true });
-  copyFileSync(outfile, join(dir, 'worker.js'));
-  writeFileSync(join(dir, 'keyring.txt'), JWKS);
-  writeFileSync(join(dir, 'origin.txt'), origin);
-  const port = await freePort();
-  writeFileSync(join(dir, 'config.capnp'), workerdConfig([{ name: 'rsa', port, bindings: { URLSEAL_KEYRING: 'keyring.txt', URLSEAL_ORIGIN: 'origin.txt' } }]));
-  workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
-  await waitForPort(port, 30_000, () => workerd?.exited());
-  adapters.set('Worker (workerd)', over(`http://127.0.0.1:${port}`));
+  const worker = await startWorkerEdge(dir, JWKS, origin);
+  workerd = worker.workerd;
+  adapters.set('Worker (workerd)', over(worker.base));
 }, 60_000);
 
 afterAll(async () => {
-  await workerd?.stop();
   closeSource?.();
-  for (const server of servers) {
-    server.closeAllConnections();
-    server.close();
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await closeAll(servers, workerd, dir);
 });
 
 it('the keyring file source logs the skipped encryption key once, naming its kid, without key material', () => {

@@ -301,7 +301,8 @@ function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unk
   if ('code' in checked) return deny(p, checked.code, checked.claim);
   if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
   if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, DETAILS && 'ip');
-  if (checked.geo !== undefined && !checked.geo(client.country)) return deny(p, ERR_GEO_MISMATCH, DETAILS && 'geo');
+  // No country rules on the floor (scripts/floor.js): checkCoreClaims denied any geo claim there.
+  NOT_ON_FLOOR: if (checked.geo !== undefined && !checked.geo(client.country)) return deny(p, ERR_GEO_MISMATCH, DETAILS && 'geo');
   return { ok: true, claims: checked.claims, grant: checked.grant };
 }
 

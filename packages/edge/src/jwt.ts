@@ -1,7 +1,7 @@
 // Strict compact-JWS parsing and claim checks (SPEC §4). Parsing is split from
 // verification so the verifier can check kid/alg and the signature before it
 // trusts a single claim. On the JavaScript floor (scripts/floor.js).
-import { ERR_CLAIM_INVALID, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.js';
+import { ERR_CLAIM_INVALID, ERR_GEO_MISMATCH, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { hasOwn } from './lib/own.js';
@@ -270,8 +270,6 @@ function failure(code: DenialCode, claim: string | false): ClaimFailure {
 // An `ip` claim on an edge built without address matching: it cannot be met,
 // so the token is denied at the ip step (fail closed).
 const UNCHECKABLE_IP: IpCheck = () => false;
-// Likewise a `geo` claim on an edge built without country rules: denied at the geo step.
-const UNCHECKABLE_GEO: GeoCheck = () => false;
 
 /**
  * The claims every JWT edge checks, in SPEC §7 order: types and the grant
@@ -279,14 +277,15 @@ const UNCHECKABLE_GEO: GeoCheck = () => false;
  * beyond `maxTtl`, `nbf`/`iat` in the future → `ERR_CLAIM_INVALID`). `readIp`
  * turns an `ip` claim into a check (`undefined`: malformed); an edge built
  * without it (CloudFront Functions, for size) denies any token with an `ip`
- * claim. `aud`/`iss` are left to {@link checkClaims}.
+ * claim; likewise without `countryRules` any `geo` claim is `ERR_GEO_MISMATCH`.
+ * `aud`/`iss` and `geo` rules are left to {@link checkClaims}.
  */
 export function checkCoreClaims(
   payload: Record<string, unknown>,
   now: number,
   policy: ClaimPolicy,
   readIp?: (claim: unknown) => IpCheck | undefined,
-  readGeo?: (claim: unknown) => GeoCheck | undefined,
+  countryRules?: boolean,
 ): CheckedClaims | ClaimFailure {
   const exp = payload.exp;
   const iat = payload.iat;
@@ -303,17 +302,15 @@ export function checkCoreClaims(
     ip = readIp === undefined ? UNCHECKABLE_IP : readIp(payload.ip);
     if (ip === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'ip');
   }
-  let geo: GeoCheck | undefined;
-  if (payload.geo !== undefined) {
-    geo = readGeo === undefined ? UNCHECKABLE_GEO : readGeo(payload.geo);
-    if (geo === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
-  }
   const leeway = policy.leeway;
   if (now >= (exp as number) + leeway) return failure(ERR_TOKEN_EXPIRED, DETAILS && 'exp');
   if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
   if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
   if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
-  return { claims: payload as Claims, grant, ip, geo };
+  // A `geo` claim (any value) on an edge built without country rules (the floor: njs, and
+  // CloudFront for its 10 KB) cannot be met. Last, and written short: the floor pays per byte.
+  if (!countryRules && 'geo' in payload) return failure(ERR_GEO_MISMATCH, DETAILS && 'geo');
+  return { claims: payload as Claims, grant, ip };
 }
 
 /**
@@ -322,11 +319,20 @@ export function checkCoreClaims(
  * issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const checked = checkCoreClaims(payload, now, policy, ipClaim, geoClaim);
+  // Country rules are not on the JavaScript floor (njs, CloudFront: scripts/floor.js drops
+  // these statements): there checkCoreClaims denies any geo claim.
+  let countryRules = false;
+  NOT_ON_FLOOR: countryRules = true;
+  const checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
   if ('code' in checked) return checked;
+  let geo: GeoCheck | undefined;
+  NOT_ON_FLOOR: if (payload.geo !== undefined) {
+    geo = geoClaim(payload.geo);
+    if (geo === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
+  }
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
     return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
-  return checked;
+  return geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
 }

@@ -52,8 +52,6 @@ function view(r: NginxRequest): RequestView {
     },
     // $remote_addr: the socket peer, or what the realip module you configure says (SPEC §7).
     clientIp: r.variables.remote_addr,
-    // $urlseal_country: the viewer's country for `geo` claims, if your config sets it (e.g. from geoip2).
-    country: r.variables.urlseal_country || undefined,
   };
 }
 
