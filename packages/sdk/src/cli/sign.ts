@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_TTL } from '@urlseal/edge/contract';
+import { DEFAULT_MAX_TTL, MAX_GEO_COUNTRIES, isGeoClaim } from '@urlseal/edge/contract';
 import type { SignOptions } from '../claims.js';
 import { createSigner } from '../signer.js';
 import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
@@ -27,7 +27,11 @@ function geoFlag(allow: string | undefined, block: string | undefined): SignOpti
   const list = allow ?? block;
   if (list === undefined) return undefined;
   const codes = list.split(',').map((code) => code.trim().toUpperCase());
-  return allow !== undefined ? { allow: codes } : { block: codes };
+  const rule = allow !== undefined ? { allow: codes } : { block: codes };
+  if (!isGeoClaim(rule)) {
+    throw new UsageError(`${allow !== undefined ? '--country' : '--block-country'} takes 1 to ${MAX_GEO_COUNTRIES} distinct two-letter country codes (ISO 3166-1 alpha-2), comma-separated, e.g. BR,PT`);
+  }
+  return rule;
 }
 
 /** `urlseal sign URL …`: prints the signed URL on one line. */
