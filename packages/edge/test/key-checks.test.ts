@@ -3,10 +3,12 @@
 // key. The small-order list is the published one (the 8 torsion points of
 // edwards25519, with their sign-bit and y ≥ p spellings), not computed here.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLiveVerifier, keyringFile } from '../src/adapters/keyring-source.js';
+import { createLiveVerifier, keyringFile, keyringUrl } from '../src/adapters/keyring-source.js';
 import { handle } from '../src/handle.js';
 import { ed25519KeyProblem, p256KeyProblem } from '../src/key-checks.js';
 import { createKeyring } from '../src/keyring.js';
@@ -140,6 +142,28 @@ describe('a keyring file swapped for a small-order key keeps the last good keyri
       expect(decision).toMatchObject({ ok: false, code: 'ERR_KID_UNKNOWN' });
     } finally {
       source.close();
+    }
+  });
+});
+
+describe('a JWK Set from keyringUrl holding a small-order key (an identity provider\'s set swapped)', () => {
+  it('is refused with the kid named, and the forged token is not granted', async () => {
+    const body = JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: hex(SMALL_ORDER[0][1]), use: 'sig' }] });
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    const source = keyringUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, { log: (line) => lines.push(line) });
+    try {
+      expect(await source.reload()).toBe('invalid');
+      expect(source.problem).toMatch(/^keyring\.keys\[0\]\.x \(kid "e1"\): the public key is a point of small order/);
+      expect(lines.join('\n')).not.toContain(hex(SMALL_ORDER[0][1]));
+      const live = createLiveVerifier({ keyring: source, currentDate });
+      const decision = await live.decide({ method: 'GET', target: `/videos/course-1/a.ts?token=${forged()}`, header: () => undefined });
+      expect(decision).toMatchObject({ ok: false, code: 'ERR_KEYRING_UNAVAILABLE' });
+    } finally {
+      source.close();
+      server.closeAllConnections();
+      server.close();
     }
   });
 });
