@@ -111,7 +111,11 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     started = true;
     return source;
   }
-  if (file === undefined) return staticKeyring(keyringFromFlag(parsed)); // env URLSEAL_KEYRING, or a clear "no keyring"
+  if (file === undefined) {
+    const keyring = keyringFromFlag(parsed); // env URLSEAL_KEYRING, or a clear "no keyring"
+    logSkipped('static', keyring.skipped);
+    return staticKeyring(keyring);
+  }
   // The first read is not logged: an unusable file at start is one stderr line and exit 2,
   // a good one is announced by the listening line. Every later event is one stderr line.
   let started = false;
@@ -122,7 +126,14 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     throw new UsageError(`unusable keyring ${file}: ${source.problem ?? 'unknown problem'} (or set ${KEYRING_ENV})`);
   }
   started = true;
+  logSkipped(source.description, source.current()?.keyring.skipped);
   return source;
+}
+
+/** The keys of a JWK Set this edge left out at start, one stderr line each (later reloads log their own). */
+function logSkipped(source: string, skipped: readonly string[] | undefined): void {
+  for (const reason of skipped ?? []) process.stderr.write(`${JSON.stringify({ event: 'keyring', source, result: 'skipped', reason })}
+`);
 }
 
 /** `--metrics HOST:PORT`, checked before anything starts. */
