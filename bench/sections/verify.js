@@ -1,7 +1,7 @@
 // Verify section of `npm run bench`: urlseal's edge verifier against its peers, all in
 // the same run on the same tokens, through the built dist (the node export condition).
 // `verify(request)` rows verify fresh Web Requests built before each round's timing.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { constants, createHash, createHmac, generateKeyPairSync, sign, timingSafeEqual } from 'node:crypto';
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
 import * as jose from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
@@ -84,4 +84,29 @@ export async function run(bench) {
     group: GROUP_ST,
   });
   bench.goal({ name: 'secure-token verify ≥ 0.7× the md5 floor', group: GROUP_ST, row: 'urlseal verifySecureToken', peer: 'floor: node:crypto md5 + timingSafeEqual', atLeast: 0.7 });
+
+  await rsaRows(bench);
+}
+
+/** RS256 and PS256 verify (issue 19): urlseal beside jose and fast-jwt on one 2048-bit key. */
+async function rsaRows(bench) {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const currentDate = new Date(NOW * 1000);
+  const claims = { exp: NOW + 3600, iat: NOW, path: '/videos/course-1/*', sub: 'student-42' };
+  const verifier = createVerifier({ keyring: { keys: [{ ...jwk, kid: 'r1', alg: 'RS256' }, { ...jwk, kid: 'r2', alg: 'PS256' }] }, currentDate });
+  for (const [alg, kid, padding] of [['RS256', 'r1', constants.RSA_PKCS1_PADDING], ['PS256', 'r2', constants.RSA_PKCS1_PSS_PADDING]]) {
+    const enc = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const input = `${enc({ alg, kid, typ: 'JWT' })}.${enc(claims)}`;
+    const token = `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, padding, saltLength: 32 }).toString('base64url')}`;
+    const joseKey = await jose.importJWK(jwk, alg);
+    const fastJwt = createFastJwtVerifier({ key: publicKey.export({ format: 'pem', type: 'spki' }), cache: false, algorithms: [alg], clockTimestamp: NOW * 1000 });
+    if (!(await verifier.verifyToken(token, PATH)).ok) throw new Error(`bench ${alg} token does not verify`);
+    await jose.jwtVerify(token, joseKey, { currentDate });
+    fastJwt(token);
+    const group = `verify ${alg} (2048-bit key)`;
+    await bench(`fast-jwt ${alg} (cache: false)`, () => fastJwt(token), { group });
+    await bench(`urlseal verifyToken ${alg}`, () => verifier.verifyToken(token, PATH), { group, peerOf: `fast-jwt ${alg} (cache: false)` });
+    await bench(`jose jwtVerify ${alg}`, () => jose.jwtVerify(token, joseKey, { currentDate, algorithms: [alg] }), { group, peerOf: `urlseal verifyToken ${alg}` });
+  }
 }

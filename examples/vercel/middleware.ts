@@ -29,5 +29,7 @@ export default function middleware(request: Request): Promise<Response> | Respon
   if (current === undefined) return denialResponse('ERR_KEYRING_UNAVAILABLE');
   // Vercel's edge sets x-real-ip to the client's address (a client cannot forge it there).
   const clientIp = request.headers.get('x-real-ip') ?? undefined;
-  return handle(current, request, (forward) => fetch(forward), { origin: process.env.URLSEAL_ORIGIN, clientIp });
+  // And x-vercel-ip-country to the viewer's country, for `geo` claims.
+  const country = request.headers.get('x-vercel-ip-country') ?? undefined;
+  return handle(current, request, (forward) => fetch(forward), { origin: process.env.URLSEAL_ORIGIN, clientIp, country });
 }

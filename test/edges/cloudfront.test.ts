@@ -50,6 +50,15 @@ describe('CloudFront Functions', () => {
     }
   });
 
+  it('denies a token with a geo claim (no country rules in 10 KB), whatever the viewer country header says (issue 19)', async () => {
+    const handle = load({ keyring: { kids: { k1: SECRET } } });
+    const token = jwt('k1', { path: '/v/a.mp4', geo: { allow: ['BR'] } });
+    for (const headers of [{}, { 'cloudfront-viewer-country': 'BR' }] as Array<Record<string, string>>) {
+      expect(denial(await handle(get(`/v/a.mp4?token=${token}`, headers)))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    }
+    expect('forwarded' in (await handle(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/a.mp4' })}`)))).toBe(true);
+  });
+
   it('answers the other scheme as an edge with no key for it', async () => {
     const keyring = { kids: { k1: SECRET }, secureToken: [ST_SECRET] };
     const jwtOnly = load({ keyring, scheme: 'jwt' });

@@ -115,6 +115,20 @@ describe('nginx (njs)', () => {
     expect(log).toContain('"GET /videos/d.mp4?%74oken=- HTTP/1.1" 200');
   });
 
+  it('denies a token with a geo claim (no country rules on the floor), grants one without; an RS256 kid is ERR_ALG_NOT_ALLOWED (issue 19)', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const nginx = await nginxWith(JSON.stringify({ kids: { k1: SECRET }, keys: [{ ...rsa, kid: 'r1', alg: 'RS256' }] }));
+    const geo = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', geo: { allow: ['BR'] } })}`, headers: {} });
+    expect({ status: geo.status, code: geo.headers['x-urlseal-error'] }).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    const plain = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*' })}`, headers: {} });
+    expect(plain.status).toBe(200);
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const rs = `${enc({ alg: 'RS256', kid: 'r1' })}.${enc({ exp: NOW + 300, path: '/v/*' })}.${'A'.repeat(342)}`;
+    const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${rs}`, headers: {} });
+    expect({ status: answer.status, code: answer.headers['x-urlseal-error'] }).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+  });
+
   it('answers every denial 401 with the cloudfront preset', async () => {
     const nginx = await startNginx({ keyring: JSON.stringify({ kids: { k1: SECRET } }), origin: originUrl, preset: 'cloudfront' }, NOW * 1000);
     running.push(nginx);

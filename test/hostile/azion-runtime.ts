@@ -18,7 +18,7 @@ export type FirewallOutcome = { continued: true; calls: string[] } | { continued
 type Listener = (event: unknown) => void;
 
 /** A fresh Edge runtime with dist/azion.js loaded, and a way to send it firewall events. */
-export async function loadAzion(): Promise<(request: HostileRequest, args: unknown) => Promise<FirewallOutcome>> {
+export async function loadAzion(): Promise<(request: HostileRequest, args: unknown, metadata?: Record<string, string>) => Promise<FirewallOutcome>> {
   const { buildAzion } = (await import(join(ROOT, 'packages/edge/scripts/build-azion.js'))) as {
     buildAzion(o: { quiet: boolean }): Promise<{ outfile: string }>;
   };
@@ -30,7 +30,7 @@ export async function loadAzion(): Promise<(request: HostileRequest, args: unkno
   const listeners = (vm.context as unknown as { __listeners: Record<string, Listener[] | undefined> }).__listeners;
   const firewall = listeners.firewall?.[0];
   if (firewall === undefined) throw new Error('dist/azion.js added no firewall listener');
-  return async (request, args) => {
+  return async (request, args, metadata = {}) => {
     const calls: string[] = [];
     const waits: Promise<unknown>[] = [];
     let response: Response | undefined;
@@ -38,7 +38,7 @@ export async function loadAzion(): Promise<(request: HostileRequest, args: unkno
     const vmRequest = new vm.context.Request('http://edge.test/', { method: request.method, headers: headerLines(request) as [string, string][] });
     const url = /^[a-z]+:\/\//i.test(request.url) ? request.url : `http://edge.test${request.url}`;
     Object.defineProperty(vmRequest, 'url', { value: url });
-    Object.defineProperty(vmRequest, 'metadata', { value: { remote_addr: CLIENT_IP, remote_port: '50000', server_protocol: 'HTTP/1.1' } });
+    Object.defineProperty(vmRequest, 'metadata', { value: { remote_addr: CLIENT_IP, remote_port: '50000', server_protocol: 'HTTP/1.1', ...metadata } });
     firewall({
       request: vmRequest,
       args,

@@ -21,6 +21,7 @@ const MEANING = {
   ERR_ALG_NOT_ALLOWED: 'the token uses an algorithm the key does not allow',
   ERR_CLAIM_INVALID: 'a claim of the token is missing or invalid',
   ERR_IP_MISMATCH: 'the link is bound to another network address',
+  ERR_GEO_MISMATCH: 'the link is not valid in this country',
   ERR_METHOD_NOT_ALLOWED: 'the edge answers GET and HEAD only',
 };
 

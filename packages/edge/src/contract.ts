@@ -17,13 +17,14 @@ export {
 export { canonicalPath } from './canonical.js';
 export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
 export { readClock, readKeyring } from './option-readers.js';
-export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson } from './keyring.js';
+export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson, RsaPublicJwk } from './keyring.js';
 export { MAX_TOKEN_BYTES, parseJwt } from './jwt.js';
 export type { Claims, ParsedJwt } from './jwt.js';
 export { computeSecureToken, parseSecureToken } from './secure-token.js';
 export { DEFAULT_TOKEN_PARAMS, extractToken, readTokenParams, redactTokens } from './carriers.js';
 export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from './carriers.js';
 export { ipInRange, parseIpRange } from './ip.js';
+export { MAX_GEO_COUNTRIES, isGeoClaim, readCountry } from './geo.js';
 export type { IpRange } from './ip.js';
 export type { Scheme } from './decide.js';
 export { SEAL_IV_BYTES, SEAL_KDF_INFO, SEAL_KEY_BYTES, SEAL_TAG_BYTES, isSealedToken, sealedHeader } from './seal-format.js';

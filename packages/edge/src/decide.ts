@@ -6,6 +6,7 @@
 import { findSource, scanQuery, type QueryScan, type TokenSource } from './carriers.js';
 import {
   ERR_ALG_NOT_ALLOWED,
+  ERR_GEO_MISMATCH,
   ERR_IP_MISMATCH,
   ERR_KEYRING_UNAVAILABLE,
   ERR_KID_UNKNOWN,
@@ -62,6 +63,11 @@ export interface RequestView {
   header(name: string): string | undefined;
   /** The client address for `ip` claims; read only when a token has one. */
   readonly clientIp?: string | undefined;
+  /**
+   * The viewer's country (ISO 3166-1 alpha-2) from the runtime's own source, or a
+   * header the operator trusts; read only when a token has a `geo` claim.
+   */
+  readonly country?: string | undefined;
 }
 
 /**
@@ -248,9 +254,10 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
   };
 }
 
-/** Who asks: the client address, for `ip` claims. */
+/** Who asks: the client address, for `ip` claims, and the country, for `geo` claims. */
 export interface Client {
   readonly clientIp?: string | undefined;
+  readonly country?: string | undefined;
 }
 
 /** A JWT's shape, then its kid (SPEC §7 order): the parsed token, whose `kid` is a string, or the denial. */
@@ -295,6 +302,8 @@ export function afterSignature(p: Prepared, valid: boolean, payload: Record<stri
   if ('code' in checked) return deny(p, checked.code, checked.claim);
   if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
   if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, DETAILS && 'ip');
+  // No country rules on the floor (scripts/floor.js): checkCoreClaims denied any geo claim there.
+  NOT_ON_FLOOR: if (checked.geo !== undefined && !checked.geo(client.country)) return deny(p, ERR_GEO_MISMATCH, DETAILS && 'geo');
   return { ok: true, claims: checked.claims, grant: checked.grant };
 }
 

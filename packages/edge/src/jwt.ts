@@ -1,7 +1,7 @@
 // Strict compact-JWS parsing and claim checks (SPEC §4). Parsing is split from
 // verification so the verifier can check kid/alg and the signature before it
 // trusts a single claim. On the JavaScript floor (scripts/floor.js).
-import { ERR_CLAIM_INVALID, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.js';
+import { ERR_CLAIM_INVALID, ERR_GEO_MISMATCH, ERR_TOKEN_EXPIRED, type DenialCode } from './codes.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { decodeBase64url, isCanonicalBase64url } from './lib/base64url.js';
 import { hasOwn } from './lib/own.js';
@@ -9,6 +9,7 @@ import { DETAILS } from './lib/flags.js';
 import { decodeUtf8 } from './lib/utf8.js';
 import { parseGrant } from './path.js';
 import { ipClaim, type IpCheck } from './ip.js';
+import { geoClaim, type GeoCheck } from './geo.js';
 
 /**
  * Longest compact JWS accepted, in bytes (SPEC §4); checked before any decoding.
@@ -22,13 +23,16 @@ import { ipClaim, type IpCheck } from './ip.js';
  */
 export const MAX_TOKEN_BYTES = 4096;
 
-/** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s). */
+/** Signature length in bytes for each algorithm (ES256 is JOSE's raw r‖s; RSA: see below). */
 export const SIGNATURE_BYTES: Readonly<Record<JwtAlgorithm, number>> = /* @__PURE__ */ Object.freeze({
   HS256: 32,
   HS384: 48,
   HS512: 64,
   ES256: 64,
   EdDSA: 64,
+  // RSA: the modulus length, 256 bytes for a 2048-bit key; a verifier uses each key's own.
+  RS256: 256,
+  PS256: 256,
 });
 
 /** Length of the unpadded base64url text of `bytes` bytes. */
@@ -57,6 +61,7 @@ export interface Claims {
   readonly sub?: string;
   readonly jti?: string;
   readonly ip?: string;
+  readonly geo?: { readonly allow: readonly string[] } | { readonly block: readonly string[] };
   readonly aud?: string | readonly string[];
   readonly iss?: string;
   readonly [claim: string]: unknown;
@@ -225,6 +230,8 @@ export interface CheckedClaims {
   readonly grant: readonly string[];
   /** The `ip` claim as a check of the client address; `undefined` when the token has none. */
   readonly ip: IpCheck | undefined;
+  /** The `geo` claim as a check of the viewer's country; `undefined` when the token has none. */
+  readonly geo?: GeoCheck | undefined;
 }
 
 function isOptionalSafeInteger(value: unknown): boolean {
@@ -271,13 +278,15 @@ const UNCHECKABLE_IP: IpCheck = () => false;
  * beyond `maxTtl`, `nbf`/`iat` in the future → `ERR_CLAIM_INVALID`). `readIp`
  * turns an `ip` claim into a check (`undefined`: malformed); an edge built
  * without it (CloudFront Functions, for size) denies any token with an `ip`
- * claim. `aud`/`iss` are left to {@link checkClaims}.
+ * claim; likewise without `countryRules` any `geo` claim is `ERR_GEO_MISMATCH`.
+ * `aud`/`iss` and `geo` rules are left to {@link checkClaims}.
  */
 export function checkCoreClaims(
   payload: Record<string, unknown>,
   now: number,
   policy: ClaimPolicy,
   readIp?: (claim: unknown) => IpCheck | undefined,
+  countryRules?: boolean,
 ): CheckedClaims | ClaimFailure {
   const exp = payload.exp;
   const iat = payload.iat;
@@ -299,6 +308,9 @@ export function checkCoreClaims(
   if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
   if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
   if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
+  // A `geo` claim (any value) on an edge built without country rules (the floor: njs, and
+  // CloudFront for its 10 KB) cannot be met. Last, and written short: the floor pays per byte.
+  if (!countryRules && 'geo' in payload) return failure(ERR_GEO_MISMATCH, DETAILS && 'geo');
   return { claims: payload as Claims, grant, ip };
 }
 
@@ -308,11 +320,20 @@ export function checkCoreClaims(
  * issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const checked = checkCoreClaims(payload, now, policy, ipClaim);
+  // Country rules are not on the JavaScript floor (njs, CloudFront: scripts/floor.js drops
+  // these statements): there checkCoreClaims denies any geo claim.
+  let countryRules = false;
+  NOT_ON_FLOOR: countryRules = true;
+  const checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
   if ('code' in checked) return checked;
+  let geo: GeoCheck | undefined;
+  NOT_ON_FLOOR: if (payload.geo !== undefined) {
+    geo = geoClaim(payload.geo);
+    if (geo === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
+  }
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
     return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
-  return checked;
+  return geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
 }

@@ -1,6 +1,7 @@
 import { UrlsealError } from './errors.js';
+import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
 import { decodeBase64url } from './lib/base64url.js';
-import { isPlainObject } from './lib/own.js';
+import { hasOwn, isPlainObject } from './lib/own.js';
 import { encodeUtf8 } from './lib/utf8.js';
 
 /**
@@ -12,7 +13,7 @@ import { encodeUtf8 } from './lib/utf8.js';
  * const alg: JwtAlgorithm = 'EdDSA';
  * ```
  */
-export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'ES256' | 'EdDSA';
+export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'ES256' | 'EdDSA' | 'RS256' | 'PS256';
 
 /**
  * The public (and, for signing keys, private) JWK members of an asymmetric key.
@@ -32,9 +33,25 @@ export interface AsymmetricJwk {
 }
 
 /**
+ * The public members of an RSA key (verify-only: an edge never signs with RSA).
+ *
+ * @example
+ * ```ts
+ * import { createKeyring, type RsaPublicJwk } from '@urlseal/edge/contract';
+ * declare const jwks: string; // an identity provider's JWK Set
+ * const rsa: RsaPublicJwk | undefined = createKeyring(jwks).keys.get('idp-1')?.rsa; // { kty: 'RSA', n, e }
+ * ```
+ */
+export interface RsaPublicJwk {
+  readonly kty: 'RSA';
+  readonly n: string;
+  readonly e: string;
+}
+
+/**
  * One key of a keyring. HMAC keys carry `secret`; EC/OKP keys carry `jwk`
- * (with `d` only when the key can sign). The algorithm is fixed here, never by
- * a token header.
+ * (with `d` only when the key can sign); RSA keys carry `rsa` and only verify.
+ * The algorithm is fixed here, never by a token header.
  *
  * @example
  * ```ts
@@ -48,6 +65,7 @@ export interface KeyEntry {
   readonly alg: JwtAlgorithm;
   readonly secret?: Uint8Array;
   readonly jwk?: AsymmetricJwk;
+  readonly rsa?: RsaPublicJwk;
   readonly canSign: boolean;
 }
 
@@ -69,6 +87,12 @@ export interface Keyring {
   readonly active: KeyEntry | undefined;
   /** Legacy secure-token secrets as UTF-8 bytes; the first signs, all verify. */
   readonly secureToken: readonly Uint8Array[];
+  /**
+   * Keys of a JWK Set that this edge cannot use and left out, one line each
+   * naming the member, the kid and why (never key material); absent or empty
+   * for a urlseal keyring, which is strict. Sources log each line once.
+   */
+  readonly skipped?: readonly string[];
 }
 
 /**
@@ -106,6 +130,8 @@ export const MAX_KEYRING_KEYS = 1000;
 const KID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 const MEMBERS = new Set(['active', 'kids', 'keys', 'secureToken']);
 const HMAC_ALGS = new Set(['HS256', 'HS384', 'HS512']);
+const RSA_ALGS = new Set(['RS256', 'PS256']);
+const RSA_PRIVATE = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 const FIX_SECRET = 'use at least 32 bytes (urlseal keygen makes one)';
 
 function fail(member: string, problem: string): never {
@@ -151,10 +177,60 @@ function parseAsymmetric(member: string, kid: string, jwk: Record<string, unknow
   const x = checkCoordinate(member, jwk, 'x', true) as string;
   const y = ec ? checkCoordinate(member, jwk, 'y', true) : undefined;
   const d = checkCoordinate(member, jwk, 'd', false);
+  // A degenerate public key lets anyone mint (issue 20): refused at load, on every backend.
+  const problem = publicJwkProblem(ec ? { kty: 'EC', x, y } : { kty: 'OKP', x });
+  if (problem !== undefined) {
+    fail(`${member}.${ec ? 'x/y' : 'x'} (kid "${kid}")`, `the public key ${problem}; use the key pair's real public part`);
+  }
   const key: AsymmetricJwk = ec
     ? { kty: 'EC', crv: 'P-256', x, y: y as string, ...(d ? { d } : {}) }
     : { kty: 'OKP', crv: 'Ed25519', x, ...(d ? { d } : {}) };
   return { kid, alg, jwk: Object.freeze(key), canSign: d !== undefined };
+}
+
+function parseRsa(member: string, kid: string, jwk: Record<string, unknown>): KeyEntry {
+  const alg = jwk.alg ?? 'RS256';
+  if (typeof alg !== 'string' || !RSA_ALGS.has(alg)) fail(`${member}.alg`, 'an "RSA" key takes RS256 or PS256');
+  if (RSA_PRIVATE.some((name) => jwk[name] !== undefined)) {
+    fail(`${member} (kid "${kid}")`, 'an RSA key only verifies here; give its public part (n, e) without d, p, q, dp, dq, qi');
+  }
+  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') fail(member, 'an "RSA" key needs n and e');
+  const rsa: RsaPublicJwk = { kty: 'RSA', n: jwk.n, e: jwk.e };
+  const problem = rsaJwkProblem(rsa);
+  if (problem !== undefined) fail(`${member}.n/e (kid "${kid}")`, `the public key ${problem}`);
+  return { kid, alg: alg as JwtAlgorithm, rsa: Object.freeze(rsa), canSign: false };
+}
+
+const SUPPORTED: Readonly<Record<string, { crv?: string; algs: ReadonlySet<string | undefined> }>> = {
+  oct: { algs: new Set([undefined, ...HMAC_ALGS]) },
+  EC: { crv: 'P-256', algs: new Set([undefined, 'ES256']) },
+  OKP: { crv: 'Ed25519', algs: new Set([undefined, 'EdDSA']) },
+  RSA: { algs: new Set([undefined, ...RSA_ALGS]) },
+};
+
+/**
+ * Why a key of a JWK Set is of no use to this edge (skipped, not fatal), or
+ * `undefined` when it is to be read strictly. Keys of a supported kind with
+ * broken or degenerate material stay errors.
+ */
+function unusable(jwk: unknown): string | undefined {
+  if (!isPlainObject(jwk)) return 'not a JWK object';
+  if (typeof jwk.kid !== 'string' || !KID_PATTERN.test(jwk.kid)) return 'its kid is not 1 to 64 characters of A-Z a-z 0-9 . _ -';
+  if (jwk.use !== undefined && jwk.use !== 'sig') return 'its "use" is not "sig" (an encryption key)';
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) return 'its "key_ops" do not include "verify"';
+  const kind = typeof jwk.kty === 'string' && hasOwn(SUPPORTED, jwk.kty) ? SUPPORTED[jwk.kty] : undefined;
+  if (kind === undefined) return 'its kty is not one this edge verifies (oct, EC, OKP, RSA)';
+  if (kind.crv !== undefined && jwk.crv !== kind.crv) return `its curve is not ${kind.crv}`;
+  if (!kind.algs.has(jwk.alg as string | undefined)) return 'its alg is not one this edge verifies for its kty';
+  if (jwk.kty === 'RSA') {
+    if (RSA_PRIVATE.some((name) => jwk[name] !== undefined)) return 'it holds private members (an edge only verifies)';
+    if (typeof jwk.n === 'string' && typeof jwk.e === 'string') {
+      const problem = rsaJwkProblem({ n: jwk.n, e: jwk.e });
+      // Too small or odd-shaped keys are left out; undecodable ones stay errors below.
+      if (problem !== undefined && !problem.includes('base64url')) return `the public key ${problem}`;
+    }
+  }
+  return undefined;
 }
 
 function parseJwk(member: string, jwk: unknown): KeyEntry {
@@ -166,15 +242,19 @@ function parseJwk(member: string, jwk: unknown): KeyEntry {
     case 'EC':
     case 'OKP':
       return parseAsymmetric(member, kid, jwk);
+    case 'RSA':
+      return parseRsa(member, kid, jwk);
     default:
-      return fail(`${member}.kty`, 'unknown key type; use "oct", "EC" (P-256) or "OKP" (Ed25519)');
+      return fail(`${member}.kty`, 'unknown key type; use "oct", "EC" (P-256), "OKP" (Ed25519) or "RSA" (RS256, PS256)');
   }
 }
 
 function addKey(keys: Map<string, KeyEntry>, member: string, entry: KeyEntry): void {
   if (keys.has(entry.kid)) fail(member, `duplicate kid "${entry.kid}"; every kid must be unique across kids and keys`);
   if (keys.size >= MAX_KEYRING_KEYS) fail(member, `more than ${MAX_KEYRING_KEYS} keys`);
-  keys.set(entry.kid, Object.freeze(entry));
+  const frozen = Object.freeze(entry);
+  CHECKED_ENTRIES.add(frozen);
+  keys.set(entry.kid, frozen);
 }
 
 function parseKids(kids: unknown, keys: Map<string, KeyEntry>): void {
@@ -187,10 +267,19 @@ function parseKids(kids: unknown, keys: Map<string, KeyEntry>): void {
   }
 }
 
-function parseKeys(list: unknown, keys: Map<string, KeyEntry>): void {
-  if (list === undefined) return;
+function parseKeys(list: unknown, keys: Map<string, KeyEntry>, skipped: string[] | undefined): unknown[] {
+  const left: unknown[] = [];
+  if (list === undefined) return left;
   if (!Array.isArray(list)) fail('keyring.keys', 'must be an array of JWKs (a JWK Set\'s "keys")');
-  list.forEach((jwk, index) => addKey(keys, `keyring.keys[${index}]`, parseJwk(`keyring.keys[${index}]`, jwk)));
+  list.forEach((jwk, index) => {
+    const member = `keyring.keys[${index}]`;
+    const reason = skipped === undefined ? undefined : unusable(jwk);
+    if (reason === undefined) return addKey(keys, member, parseJwk(member, jwk));
+    const kid = isPlainObject(jwk) && typeof jwk.kid === 'string' && KID_PATTERN.test(jwk.kid) ? ` (kid "${jwk.kid}")` : '';
+    skipped?.push(`${member}${kid}: skipped, ${reason}`);
+    left[index] = jwk;
+  });
+  return left;
 }
 
 function parseSecureToken(list: unknown): Uint8Array[] {
@@ -245,12 +334,19 @@ export function createKeyring(input: KeyringJson | string): Keyring {
     if (!MEMBERS.has(member)) fail(`keyring.${member}`, 'unknown member; expected active, kids, keys or secureToken');
   }
   const keys = new Map<string, KeyEntry>();
+  // A JWK Set as published (only "keys") may hold keys for other uses: those are
+  // skipped. A urlseal keyring (any other member) is read strictly (SPEC §3).
+  const jwkSet = Object.keys(json).length === 1 && json.keys !== undefined;
+  const skipped: string[] | undefined = jwkSet ? [] : undefined;
   parseKids(json.kids, keys);
-  parseKeys(json.keys, keys);
+  const left = parseKeys(json.keys, keys, skipped);
   const secureToken = Object.freeze(parseSecureToken(json.secureToken));
   if (keys.size === 0 && secureToken.length === 0) {
-    fail('keyring', 'holds no key; add "kids", "keys" or "secureToken" (urlseal keygen makes one)');
+    // Nothing usable: a key that is wrong (not merely of another use) says so as SPEC §3 does.
+    left.forEach((jwk, index) => parseJwk(`keyring.keys[${index}]`, jwk));
+    const why = skipped !== undefined && skipped.length > 0 ? `; every key was skipped (${skipped.join('; ')})` : '';
+    fail('keyring', `holds no key; add "kids", "keys" or "secureToken" (urlseal keygen makes one)${why}`);
   }
   const active = pickActive(json.active, keys);
-  return Object.freeze({ keys, active, secureToken });
+  return Object.freeze({ keys, active, secureToken, skipped: Object.freeze(skipped ?? []) });
 }

@@ -75,7 +75,7 @@ const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
   'statuses', 'preset', 'params', 'currentDate', 'cors', 'sealed',
 ]);
-const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
+const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA', 'RS256', 'PS256']);
 
 function optionError(name: string, problem: string): never {
   throw new TypeError(`createVerifier: option "${name}" ${problem}`);
@@ -101,7 +101,7 @@ function readStringSet(name: string, value: unknown): ReadonlySet<string> | unde
 function readAlgorithms(value: unknown): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && ALGORITHMS.has(v))) {
-    optionError('algorithms', 'must be a non-empty array of HS256, HS384, HS512, ES256, EdDSA');
+    optionError('algorithms', 'must be a non-empty array of HS256, HS384, HS512, ES256, EdDSA, RS256, PS256');
   }
   return new Set(value as string[]);
 }

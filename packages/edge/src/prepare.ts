@@ -18,6 +18,8 @@ import {
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
 import { checkToken, createSealedParser, type SealedPolicy } from './sealed.js';
+import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
+import { UrlsealError } from './errors.js';
 
 /** One JWT key, ready to verify with. */
 export interface PreparedKey {
@@ -81,7 +83,21 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
   const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
-    const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
+    // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).
+    const unchecked = !CHECKED_ENTRIES.has(entry);
+    const problem = !unchecked
+      ? undefined
+      : entry.jwk !== undefined
+        ? publicJwkProblem(entry.jwk)
+        : entry.rsa !== undefined
+          ? rsaJwkProblem(entry.rsa)
+          : undefined;
+    if (problem !== undefined) {
+      const named = /^[A-Za-z0-9._-]{1,64}$/.test(kid) ? `kid "${kid}"` : 'a kid that is not valid';
+      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key (${named}): the public key ${problem}; use the key pair's real public part`);
+    }
+    // An RSA signature is as long as the modulus: its canonical base64url is as long as `n`'s.
+    const signatureLength = entry.rsa !== undefined ? entry.rsa.n.length : base64urlLength(SIGNATURE_BYTES[entry.alg]);
     // The content key is derived here, once per kid, never per request; not at all when sealed tokens are denied.
     const unseal = sealed !== 'deny' && entry.alg === 'HS256' && entry.secret !== undefined ? sealOpener(backend, entry.secret) : undefined;
     keys.set(kid, Object.freeze({ alg: entry.alg, signatureLength, check: backend.importKey(entry), unseal }));

@@ -72,7 +72,7 @@ export interface Verifier {
   /** Decides a {@link RequestView}: synchronous on the node:crypto backend, never throws. */
   decide(view: RequestView): MaybeAsync<Decision>;
   /** JWT checks only, for an already canonical decoded path (no method or carrier logic). */
-  verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }): Promise<TokenResult>;
+  verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined; country?: string | undefined }): Promise<TokenResult>;
   /** Secure-token checks only (`st`, `e`), for an already canonical decoded path. */
   verifySecureToken(st: string, e: string, path: string): Promise<TokenResult>;
   /** The carrier names in effect (SPEC §6), validated. */
@@ -150,9 +150,9 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
       // Settled now on the node:crypto backend: no extra turn through an async function.
       return isThenable(decided) ? decided.then(result) : Promise.resolve(result(decided));
     },
-    verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }) {
+    verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined; country?: string | undefined }) {
       if (typeof token !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));
-      return tokenLevel(p, 'jwt', path, () => p.checkJwt(p, token, path, { clientIp: opts?.clientIp }));
+      return tokenLevel(p, 'jwt', path, () => p.checkJwt(p, token, path, { clientIp: opts?.clientIp, country: opts?.country }));
     },
     verifySecureToken(st: string, e: string, path: string) {
       if (typeof st !== 'string' || typeof e !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));

@@ -17,6 +17,8 @@ import type { Grant, RequestView } from './decide.js';
 export interface VerifyOptions {
   /** The client address for `ip` claims (the socket peer, or what a proxy you run says it is). */
   clientIp?: string | undefined;
+  /** The viewer's country (ISO 3166-1 alpha-2) for `geo` claims, from the runtime's own source or a header you trust. */
+  country?: string | undefined;
   /**
    * The raw request-target as received (e.g. Node's `req.url`), when the
    * runtime's `request.url` was normalised by a WHATWG URL parser. Without a
@@ -56,6 +58,7 @@ export function requestView(request: Request, opts: VerifyOptions | undefined): 
     target: targetOf(request.url, opts?.rawPath),
     header: (name) => request.headers.get(name) ?? undefined,
     clientIp: opts?.clientIp,
+    country: opts?.country,
   };
 }
 

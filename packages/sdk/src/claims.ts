@@ -1,4 +1,4 @@
-import { parseGrant, type Scheme } from '@urlseal/edge/contract';
+import { MAX_GEO_COUNTRIES, isGeoClaim, parseGrant, type Scheme } from '@urlseal/edge/contract';
 import { isIpClaim } from './ip.js';
 import { checkOptionNames, optionError } from './misuse.js';
 import type { Transport } from './options.js';
@@ -28,6 +28,8 @@ export interface SignOptions {
   jti?: string;
   /** IPv4/IPv6 address or CIDR the client must come from. */
   ip?: string;
+  /** Countries (ISO 3166-1 alpha-2, upper case) the link may or may not be used from; an unknown country is always denied. */
+  geo?: GeoRule;
   /** Scheme for this call; default from `createSigner`. */
   scheme?: Scheme;
   /** Transport for this call (`sign`/`signUrl`, jwt only). */
@@ -41,6 +43,18 @@ export interface SignOptions {
    */
   seal?: boolean;
 }
+
+/**
+ * A country rule: `allow` only these countries, or `block` these; 1 to 300
+ * distinct ISO 3166-1 alpha-2 codes in upper case.
+ *
+ * @example
+ * ```ts
+ * import type { GeoRule } from '@urlseal/sdk';
+ * const rule: GeoRule = { allow: ['BR', 'PT'] };
+ * ```
+ */
+export type GeoRule = { readonly allow: readonly string[] } | { readonly block: readonly string[] };
 
 /**
  * Per-call options of `signToken` and `signCookie`: the grant is their first argument,
@@ -105,9 +119,10 @@ export interface UrlsealClaims {
   sub?: string;
   jti?: string;
   ip?: string;
+  geo?: { allow: string[] } | { block: string[] };
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport', 'grantAll', 'seal']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'geo', 'scheme', 'transport', 'grantAll', 'seal']);
 /** What signCookie takes: the call options and the cookie's own two. */
 export const COOKIE_OPTIONS: ReadonlySet<string> = new Set([...CALL_OPTIONS, 'domain', 'sameSite']);
 // A host name of LDH labels (a leading dot, which browsers ignore, is refused: say it plainly).
@@ -184,6 +199,15 @@ function checkText(value: unknown, fn: string, option: string): string {
   return value;
 }
 
+/** Validates a `geo` option into a copy (the caller's arrays are not kept). */
+function checkGeo(value: unknown, fn: string): { allow: string[] } | { block: string[] } {
+  if (!isGeoClaim(value)) {
+    throw optionError(fn, 'geo', `must be { allow: [...] } or { block: [...] } with 1 to ${MAX_GEO_COUNTRIES} distinct upper-case ISO 3166-1 alpha-2 codes, e.g. { allow: ['BR', 'PT'] }`);
+  }
+  const rule = value as { allow?: string[]; block?: string[] };
+  return rule.allow !== undefined ? { allow: [...rule.allow] } : { block: [...(rule.block as string[])] };
+}
+
 /**
  * Builds the claims of one JWT. `exp` is the precomputed expiry, `now` the signer's
  * clock; optional claims are set only when given.
@@ -204,5 +228,6 @@ export function buildClaims(patterns: readonly string[], exp: number, now: numbe
     if (!isIpClaim(options.ip)) throw optionError(fn, 'ip', 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.0/24');
     claims.ip = options.ip;
   }
+  if (options.geo !== undefined) claims.geo = checkGeo(options.geo, fn);
   return claims;
 }

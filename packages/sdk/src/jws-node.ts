@@ -50,7 +50,9 @@ export function createSyncJws(entry: KeyEntry): SyncJws {
       return `${input}.${sign(digest, Buffer.from(input), options).toString('base64url')}`;
     };
   }
-  if (entry.secret === undefined) throw new TypeError(`createSigner: keyring key "${entry.kid}" has no secret`);
+  if (entry.secret === undefined || entry.alg === 'RS256' || entry.alg === 'PS256') {
+    throw new TypeError(`createSigner: keyring key "${entry.kid}" has no secret (RSA keys only verify)`);
+  }
   const key = createSecretKey(entry.secret);
   const hash = HMAC_HASH[entry.alg];
   return (claimsJson) => {

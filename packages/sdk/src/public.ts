@@ -3,7 +3,7 @@
 export { UrlsealError, canonicalPath, createKeyring, matchesGrant } from '@urlseal/edge/contract';
 export type { Keyring, KeyringJson, Scheme, TokenParams } from '@urlseal/edge/contract';
 export type { SignerOptions, Transport } from './options.js';
-export type { CookieOptions, SameSite, SignOptions, TokenOptions, UrlsealClaims } from './claims.js';
+export type { CookieOptions, GeoRule, SameSite, SignOptions, TokenOptions, UrlsealClaims } from './claims.js';
 export type { SecureTokenClaims, SignedCookie, SignedUrl } from './results.js';
 export { secureToken } from './secure-token.js';
 export { parseTtl } from './ttl.js';

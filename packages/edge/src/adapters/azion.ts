@@ -19,7 +19,7 @@ import { requestView } from '../web-request.js';
 
 /** The request of a firewall event: a Web Request with Azion's metadata. */
 export interface AzionRequest extends Request {
-  readonly metadata?: { readonly remote_addr?: string };
+  readonly metadata?: { readonly remote_addr?: string; readonly geoip_country_code?: string };
 }
 
 /**
@@ -66,7 +66,7 @@ export async function firewall(event: AzionFirewallEvent): Promise<void> {
   let decision: MaybeAsync<Decision>;
   try {
     const request = event.request;
-    decision = decide(prepared, requestView(request, { clientIp: request.metadata?.remote_addr }));
+    decision = decide(prepared, requestView(request, { clientIp: request.metadata?.remote_addr, country: request.metadata?.geoip_country_code }));
   } catch (error) {
     decision = failClosed(prepared, error); // a request object whose getters throw
   }

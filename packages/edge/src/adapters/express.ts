@@ -11,7 +11,7 @@ import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.j
 import type { UrlsealMetrics } from './metrics.js';
 import { preflightAnswer } from '../preflight.js';
 import { readCors } from '../options.js';
-import { BodyBuffer, authorizationLines, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { BodyBuffer, authorizationLines, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * What a granted request carries on `req.urlseal`.
@@ -50,6 +50,8 @@ type Next = (err?: unknown) => void;
 export interface UrlsealExpressOptions extends LiveVerifierOptions {
   /** Proxies you run in front of the app: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
   trustProxy?: boolean | number;
+  /** The request header with the viewer's country for `geo` claims, set by a proxy or CDN you trust (e.g. `CloudFront-Viewer-Country`); without it a token with a `geo` claim is denied. */
+  countryHeader?: string;
   /**
    * Answers a denial yourself (an HTML page, `next(err)`, a redirect). The
    * denial's `Cache-Control: no-store`, `x-urlseal-error` and (on 401)
@@ -179,8 +181,9 @@ function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, pa
  * ```
  */
 export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerResponse, next: Next) => void {
-  const { trustProxy, onDenied, metrics, ...verifierOptions } = options;
+  const { trustProxy, countryHeader, onDenied, metrics, ...verifierOptions } = options;
   const trust = readTrustProxy(trustProxy, 'urlseal');
+  const country = readCountryHeader(countryHeader, 'urlseal');
   if (onDenied !== undefined && typeof onDenied !== 'function') throw new TypeError('urlseal: option "onDenied" must be a function');
   const recorder = readMetrics(metrics, 'urlseal');
   const live = createLiveVerifier(verifierOptions);
@@ -235,7 +238,7 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
         else res.destroy();
       }
     };
-    const view = nodeView(req, req.originalUrl ?? req.url ?? '/', trust);
+    const view = nodeView(req, req.originalUrl ?? req.url ?? '/', trust, country);
     // A CORS preflight the cors option allows is answered here, without a token (issue 15).
     const preflight = preflightAnswer(cors, view);
     if (preflight !== undefined) return writeAnswer(res, preflight);

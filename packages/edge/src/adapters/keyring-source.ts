@@ -166,6 +166,13 @@ function checkOptionNames(caller: string, options: object, names: readonly strin
 function validate(text: string): Keyring {
   const keyring = createKeyring(text);
   for (const entry of keyring.keys.values()) {
+    if (entry.rsa !== undefined) {
+      try {
+        createPublicKey({ key: { kty: 'RSA', n: entry.rsa.n, e: entry.rsa.e }, format: 'jwk' });
+      } catch {
+        throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key "${entry.kid}": cannot be imported (not a valid RSA public key)`);
+      }
+    }
     if (entry.jwk === undefined) continue;
     const { kty, crv, x, y } = entry.jwk;
     try {
@@ -215,6 +222,8 @@ class SourceState {
     this.problem = undefined;
     this.#loggedProblem = undefined;
     this.write({ result: 'loaded', keys: keyring.keys.size, secureToken: keyring.secureToken.length });
+    // Keys of a JWK Set this edge cannot use: one line each, naming the kid and why.
+    for (const reason of keyring.skipped ?? []) this.write({ result: 'skipped', reason });
     return this.emit('loaded');
   }
 

@@ -12,7 +12,7 @@ import { preflightAnswer } from '../preflight.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
-import { BodyBuffer, authorizationLines, clientAddress, nodeView, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
+import { BodyBuffer, authorizationLines, clientAddress, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
  * Options of {@link createEdgeServer}: the verifier's options plus the proxy's.
@@ -31,6 +31,8 @@ export interface EdgeServerOptions extends LiveVerifierOptions {
   origin: string;
   /** Proxies you run in front of the edge: the client address is the N-th `X-Forwarded-For` entry from the right (default 0: the socket peer; `true` is 1). */
   trustProxy?: boolean | number;
+  /** The request header with the viewer's country for `geo` claims, set by a proxy or CDN you trust (`--country-header`); without it a token with a `geo` claim is denied. */
+  countryHeader?: string;
   /** Milliseconds the origin may stay silent before a 504 (default 30 000). */
   originTimeout?: number;
   /** One JSON access-log line per request (default: stdout); `false` for none. Never holds a token. */
@@ -166,7 +168,7 @@ function stdoutLog(): (line: string) => void {
  * ```
  */
 export function createEdgeServer(options: EdgeServerOptions): Server {
-  const { origin, trustProxy, originTimeout = 30_000, log, metrics, ...verifierOptions } = options;
+  const { origin, trustProxy, countryHeader, originTimeout = 30_000, log, metrics, ...verifierOptions } = options;
   let base: URL;
   try {
     base = new URL(origin);
@@ -179,6 +181,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   }
   if (log !== undefined && log !== false && typeof log !== 'function') throw new TypeError('createEdgeServer: option "log" must be a function or false');
   const trust = readTrustProxy(trustProxy, 'createEdgeServer');
+  const country = readCountryHeader(countryHeader, 'createEdgeServer');
   const recorder = readMetrics(metrics, 'createEdgeServer');
   const live = createLiveVerifier(verifierOptions);
   const params = live.params;
@@ -325,7 +328,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
 
   const server = createServer((req, res) => {
     const start = performance.now();
-    const view = nodeView(req, req.url ?? '', trust);
+    const view = nodeView(req, req.url ?? '', trust, country);
     // A CORS preflight the cors option allows is answered here, without a token (issue 15).
     const preflight = preflightAnswer(cors, view);
     if (preflight !== undefined) {

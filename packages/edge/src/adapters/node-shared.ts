@@ -24,6 +24,19 @@ export function readTrustProxy(value: unknown, caller: string): number {
   return value;
 }
 
+/**
+ * The `countryHeader` option (`--country-header NAME`): the request header that
+ * holds the viewer's country, set by a proxy or CDN you trust (like
+ * `trustProxy`); absent, `geo` claims have no country and are denied.
+ */
+export function readCountryHeader(value: unknown, caller: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(value)) {
+    throw new TypeError(`${caller}: option "countryHeader" must be a header name (letters, digits and "-"), e.g. "CloudFront-Viewer-Country"`);
+  }
+  return value.toLowerCase();
+}
+
 /** The `metrics` option: absent, or what `createMetrics()` made. */
 export function readMetrics(value: unknown, caller: string): UrlsealMetrics | undefined {
   if (value === undefined) return undefined;
@@ -77,14 +90,20 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** The decision's view of a Node request: the raw target, headers by name, the client address when asked. */
-export function nodeView(req: IncomingMessage, target: string, trustProxy: number): RequestView {
+/**
+ * The decision's view of a Node request: the raw target, headers by name, the
+ * client address and (from the trusted `countryHeader`) the country when asked.
+ */
+export function nodeView(req: IncomingMessage, target: string, trustProxy: number, countryHeader?: string): RequestView {
   return {
     method: req.method ?? '',
     target,
     header: (name) => headerOf(req, name),
     get clientIp() {
       return clientAddress(req, trustProxy);
+    },
+    get country() {
+      return countryHeader === undefined ? undefined : headerOf(req, countryHeader);
     },
   };
 }

@@ -64,7 +64,10 @@ const worker = {
     if (!origin || !/^https?:\/\//.test(origin)) return originFailure(502);
     // Cloudflare sets CF-Connecting-IP itself (SPEC §7): the one place it is trusted.
     const clientIp = request.headers.get('cf-connecting-ip') ?? undefined;
-    return handle(verifier, request, (forward) => fetch(forward), { clientIp, origin });
+    // The viewer's country for `geo` claims: request.cf.country, else the CF-IPCountry Cloudflare sets.
+    const cf = (request as Request & { cf?: { country?: unknown } }).cf;
+    const country = typeof cf?.country === 'string' ? cf.country : (request.headers.get('cf-ipcountry') ?? undefined);
+    return handle(verifier, request, (forward) => fetch(forward), { clientIp, country, origin });
   },
 };
 

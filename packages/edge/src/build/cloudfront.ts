@@ -113,6 +113,10 @@ function defaultScheme(keyring: Keyring): Scheme {
     fail('the keyring holds HS256 keys and secureToken secrets, and a CloudFront Function (10 KB) verifies one scheme; pass scheme "jwt" or "secure-token" (--scheme), and build a second function for the other if you need both');
   }
   if (!hs256 && !legacy) {
+    const rsa = [...keyring.keys.values()].some((entry) => entry.rsa !== undefined);
+    if (rsa) {
+      fail('CloudFront Functions cannot verify RS256 or PS256 (their crypto module has no RSA), and this keyring holds only RSA or other public keys; verify those tokens on another edge (urlseal serve, Workers, Azion, Vercel, Deno), or add a kids secret (urlseal keygen) for HS256 links');
+    }
     fail('CloudFront Functions verify HS256 JWTs and secure-token only (no public-key or SHA-384/512 verify in their runtime), and this keyring holds neither; add a kids secret (urlseal keygen) or a secureToken secret, or verify on another edge (urlseal serve, Workers, Azion)');
   }
   return hs256 ? 'jwt' : 'secure-token';

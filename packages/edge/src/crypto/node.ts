@@ -2,6 +2,7 @@
 // each crypto.subtle call on Node costs tens of µs of promise and copy
 // overhead, more than the HMAC itself.
 import {
+  constants,
   createDecipheriv,
   createHash,
   createHmac,
@@ -31,7 +32,15 @@ function hmacCheck(hash: string, secret: Uint8Array): SignatureCheck {
 
 function publicKey(entry: KeyEntry): KeyObject | undefined {
   const jwk = entry.jwk;
-  if (jwk === undefined) return undefined;
+  if (jwk === undefined) {
+    const rsa = entry.rsa;
+    if (rsa === undefined) return undefined;
+    try {
+      return createPublicKey({ key: { kty: 'RSA', n: rsa.n, e: rsa.e }, format: 'jwk' });
+    } catch {
+      return undefined;
+    }
+  }
   try {
     // Only the public part: an edge never signs. Made into a KeyObject once.
     return createPublicKey({
@@ -52,8 +61,16 @@ function asymmetricCheck(entry: KeyEntry): SignatureCheck {
       throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'a keyring key could not be imported by this runtime');
     };
   }
-  const digest = entry.alg === 'ES256' ? 'sha256' : null;
-  const options = entry.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  const digest = entry.alg === 'EdDSA' ? null : 'sha256';
+  // PS256 (RFC 7518 §3.5): MGF1 with SHA-256 and a salt as long as the hash, nothing else.
+  const options =
+    entry.alg === 'ES256'
+      ? { key, dsaEncoding: 'ieee-p1363' as const }
+      : entry.alg === 'PS256'
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+        : entry.alg === 'RS256'
+          ? { key, padding: constants.RSA_PKCS1_PADDING }
+          : key;
   return (signingInput, signature) =>
     verifySignature(digest, Buffer.from(signingInput), options, Buffer.from(signature, 'base64url'));
 }

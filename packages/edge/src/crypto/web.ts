@@ -27,6 +27,14 @@ function importPlan(entry: KeyEntry): ImportPlan {
   if (hash !== undefined) {
     return { format: 'raw', data: new Uint8Array(entry.secret as Uint8Array), params: { name: 'HMAC', hash }, verify: 'HMAC' };
   }
+  const rsa = entry.rsa;
+  if (rsa !== undefined && (entry.alg === 'RS256' || entry.alg === 'PS256')) {
+    const data: JsonWebKey = { kty: 'RSA', n: rsa.n, e: rsa.e };
+    // PS256 (RFC 7518 §3.5): MGF1 with SHA-256 and a salt as long as the hash.
+    return entry.alg === 'RS256'
+      ? { format: 'jwk', data, params: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: 'RSASSA-PKCS1-v1_5' }
+      : { format: 'jwk', data, params: { name: 'RSA-PSS', hash: 'SHA-256' }, verify: { name: 'RSA-PSS', saltLength: 32 } as VerifyParams };
+  }
   const jwk = entry.jwk;
   if (jwk === undefined) throw new TypeError('keyring entry has no key material');
   // Only the public part is imported: an edge never signs.

@@ -142,7 +142,7 @@ describe('keyringFile', () => {
     const x = Buffer.alloc(32, 1).toString('base64url');
     writeFileSync(file, JSON.stringify({ kids: { a: A }, keys: [{ kty: 'EC', crv: 'P-256', kid: 'p1', x, y: x }] }));
     expect(await source.reload()).toBe('invalid');
-    expect(source.problem).toBe('keyring key "p1": cannot be imported (not a valid P-256 public key)');
+    expect(source.problem).toMatch(/^keyring\.keys\[0\]\.x\/y \(kid "p1"\): the public key is not a point on the P-256 curve/);
     expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a']);
   });
 

@@ -49,9 +49,15 @@ line. Spaces and non-ASCII characters are percent-encoded as a browser sends the
   --jti ID               token id claim
   --ip CIDR              client address or CIDR the token is bound to
   --seal                 seal the claims (a JWE: nobody who sees the link reads them; the
-                         edge still checks them); HS256 active key only`;
+                         edge still checks them); HS256 active key only
+
+  --country CODES        countries the link may be used from, e.g. BR,PT (ISO 3166-1
+                         alpha-2); any other or an unknown country: 403 ERR_GEO_MISMATCH
+  --block-country CODES  countries the link may not be used from (an unknown one is
+                         denied too); not with --country`;
 
 export const VERIFY_HELP = `Usage: urlseal verify URL [-k FILE] [--now UNIX] [--header 'Name: v']… [--ip ADDR]
+                      [--country CC]
 
 Runs the edge's checks (SPEC §6–7) on one URL, as a GET, and prints one JSON line:
   {"ok":true,"status":200,"code":null,"claims":{…}}   exit 0
@@ -62,7 +68,8 @@ percent-encoded as a browser sends them; nothing else is normalised.
   --keyring, -k FILE  keyring JSON file (default: env URLSEAL_KEYRING)
   --now UNIX          the time to verify at (default: now)
   --header 'N: v'     a request header, e.g. 'Authorization: Bearer …' or 'Cookie: urlseal=…'
-  --ip ADDR           the client address for tokens with an ip claim`;
+  --ip ADDR           the client address for tokens with an ip claim
+  --country CC        the viewer's country (e.g. BR) for tokens with a geo claim`;
 
 export const INSPECT_HELP = `Usage: urlseal inspect URL|TOKEN [--now UNIX] [--header 'Name: v']… [-k FILE]
 
@@ -79,9 +86,9 @@ only its header; with -k it is decrypted locally and its claims shown.
 
 export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL
                      [--keyring-refresh DUR] [--max-stale DUR]] [--port 8080]
-                     [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
-                     [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS]
-                     [--sealed allow|require|deny]
+                     [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME]
+                     [--origin-timeout SECS] [--cors ORIGIN]… [--metrics HOST:PORT]
+                     [--grace SECS] [--sealed allow|require|deny]
 
 Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
 without any token; denials answer as SPEC §7 says. One JSON access-log line per request
@@ -102,6 +109,9 @@ SIGHUP re-reads the keyring.
   --host ADDR             address to bind (default 127.0.0.1)
   --trust-proxy [N]       N proxies you run stand in front (default 0; alone: 1): the client
                           address for ip claims is the N-th X-Forwarded-For entry from the right
+  --country-header NAME   the request header holding the viewer's country for geo claims,
+                          set by a proxy or CDN you trust (e.g. CloudFront-Viewer-Country);
+                          without it a token with a geo claim is denied (ERR_GEO_MISMATCH)
   --origin-timeout SECS   seconds the origin may stay silent before a 504 (default 30)
   --cors ORIGIN           a web origin (https://app.example) whose pages may read denials
                           (status and x-urlseal-error) cross-origin; repeatable, or '*'

@@ -19,6 +19,7 @@ export const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'country-header': { type: 'string' },
   cors: { type: 'string', multiple: true },
   sealed: { type: 'string' },
   'origin-timeout': { type: 'string' },
@@ -109,7 +110,11 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     started = true;
     return source;
   }
-  if (file === undefined) return staticKeyring(keyringFromFlag(parsed)); // env URLSEAL_KEYRING, or a clear "no keyring"
+  if (file === undefined) {
+    const keyring = keyringFromFlag(parsed); // env URLSEAL_KEYRING, or a clear "no keyring"
+    logSkipped('static', keyring.skipped);
+    return staticKeyring(keyring);
+  }
   // The first read is not logged: an unusable file at start is one stderr line and exit 2,
   // a good one is announced by the listening line. Every later event is one stderr line.
   let started = false;
@@ -120,7 +125,14 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
     throw new UsageError(`unusable keyring ${file}: ${source.problem ?? 'unknown problem'} (or set ${KEYRING_ENV})`);
   }
   started = true;
+  logSkipped(source.description, source.current()?.keyring.skipped);
   return source;
+}
+
+/** The keys of a JWK Set this edge left out at start, one stderr line each (later reloads log their own). */
+function logSkipped(source: string, skipped: readonly string[] | undefined): void {
+  for (const reason of skipped ?? []) process.stderr.write(`${JSON.stringify({ event: 'keyring', source, result: 'skipped', reason })}
+`);
 }
 
 /** `--metrics HOST:PORT`, checked before anything starts. */
@@ -155,7 +167,7 @@ function shown(host: string, port: number | string): string {
 
 /**
  * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL [--keyring-refresh DUR]
- * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--origin-timeout SECS]
+ * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME] [--origin-timeout SECS]
  * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS] [--sealed MODE]`: runs the verifying edge
  * until SIGTERM/SIGINT, then finishes in-flight requests and resolves to 0; SIGHUP re-reads the
  * keyring. An unusable keyring, origin, folder or port throws before listening (main: exit 2).
@@ -176,6 +188,10 @@ export async function run(args: string[]): Promise<number> {
   const host = stringFlag(parsed, 'host') ?? '127.0.0.1';
   const trustProxy = stringFlag(parsed, 'trust-proxy') ?? '0';
   if (!/^\d{1,2}$/.test(trustProxy) || Number(trustProxy) > 32) throw new UsageError('--trust-proxy takes the number of proxies you run in front, 0 to 32');
+  const countryHeader = stringFlag(parsed, 'country-header');
+  if (countryHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(countryHeader)) {
+    throw new UsageError('--country-header takes a header name (letters, digits and "-"), e.g. CloudFront-Viewer-Country');
+  }
   const timeout = stringFlag(parsed, 'origin-timeout') ?? '30';
   if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0) throw new UsageError('--origin-timeout takes seconds');
   const grace = stringFlag(parsed, 'grace') ?? '10';
@@ -200,6 +216,7 @@ export async function run(args: string[]): Promise<number> {
       origin: files?.url ?? (origin as string),
       keyring: source,
       trustProxy: Number(trustProxy),
+      ...(countryHeader === undefined ? {} : { countryHeader }),
       originTimeout: Number(timeout) * 1000,
       ...cors,
       ...(sealed === undefined ? {} : { sealed }),

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_TTL } from '@urlseal/edge/contract';
+import { DEFAULT_MAX_TTL, MAX_GEO_COUNTRIES, isGeoClaim } from '@urlseal/edge/contract';
 import type { SignOptions } from '../claims.js';
 import { createSigner } from '../signer.js';
 import { listFlag, onePositional, parseCommand, stringFlag } from './args.js';
@@ -19,7 +19,22 @@ const FLAGS = {
   ip: { type: 'string' },
   'grant-all': { type: 'boolean' },
   seal: { type: 'boolean' },
+  country: { type: 'string' },
+  'block-country': { type: 'string' },
 } as const;
+
+/** `--country BR,PT` / `--block-country US`: the geo claim (upper-cased; the signer checks the codes). */
+function geoFlag(allow: string | undefined, block: string | undefined): SignOptions['geo'] {
+  if (allow !== undefined && block !== undefined) throw new UsageError('use --country or --block-country, not both');
+  const list = allow ?? block;
+  if (list === undefined) return undefined;
+  const codes = list.split(',').map((code) => code.trim().toUpperCase());
+  const rule = allow !== undefined ? { allow: codes } : { block: codes };
+  if (!isGeoClaim(rule)) {
+    throw new UsageError(`${allow !== undefined ? '--country' : '--block-country'} takes 1 to ${MAX_GEO_COUNTRIES} distinct two-letter country codes (ISO 3166-1 alpha-2), comma-separated, e.g. BR,PT`);
+  }
+  return rule;
+}
 
 /** `urlseal sign URL …`: prints the signed URL on one line. */
 export async function run(args: string[]): Promise<number> {
@@ -44,6 +59,8 @@ export async function run(args: string[]): Promise<number> {
     ...(parsed.values['grant-all'] === true ? { grantAll: true } : {}),
     ...(parsed.values.seal === true ? { seal: true } : {}),
   };
+  const geo = geoFlag(stringFlag(parsed, 'country'), stringFlag(parsed, 'block-country'));
+  if (geo !== undefined) options.geo = geo;
   for (const name of ['sub', 'jti', 'ip'] as const) {
     const value = stringFlag(parsed, name);
     if (value !== undefined) options[name] = value;

@@ -9,10 +9,11 @@ const FLAGS = {
   now: { type: 'string' },
   header: { type: 'string', multiple: true },
   ip: { type: 'string' },
+  country: { type: 'string' },
 } as const;
 
 /**
- * `urlseal verify URL [-k FILE] [--now UNIX] [--header 'Name: v']… [--ip ADDR]`: runs the
+ * `urlseal verify URL [-k FILE] [--now UNIX] [--header 'Name: v']… [--ip ADDR] [--country CC]`: runs the
  * edge's checks on one URL and prints `{"ok","status","code","claims"}` on one line.
  * Resolves to 0 granted, 1 denied; bad input throws (main prints it, exit 2).
  *
@@ -27,7 +28,7 @@ export async function run(args: string[]): Promise<number> {
   if (parsed === undefined) return 0;
   const request = cliRequest(onePositional(parsed, 'verify', 'URL'), 'verify', listFlag(parsed, 'header'));
   const now = unixFlag(stringFlag(parsed, 'now'), '--now');
-  const verdict = await decide(keyringFromFlag(parsed), now, request, stringFlag(parsed, 'ip'));
+  const verdict = await decide(keyringFromFlag(parsed), now, request, stringFlag(parsed, 'ip'), stringFlag(parsed, 'country'));
   printLine(JSON.stringify(verdict));
   return verdict.ok ? 0 : 1;
 }

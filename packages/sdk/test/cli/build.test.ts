@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,16 @@ describe('urlseal build cloudfront', () => {
     const { code, stderr } = urlseal(['build', 'cloudfront', '-k', file]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^urlseal build: CloudFront Functions verify HS256 JWTs and secure-token only \(no public-key or SHA-384\/512 verify in their runtime\)/);
+  });
+
+  it('refuses an RSA-only keyring (an identity provider\'s JWK Set), saying CloudFront has no RSA (issue 19)', () => {
+    const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const file = keyringFile('rsa.json', { keys: [{ ...jwk, kid: 'r1', alg: 'RS256', use: 'sig' }] });
+    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^urlseal build: CloudFront Functions cannot verify RS256 or PS256 \(their crypto module has no RSA\).*another edge/);
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).not.toContain(String(jwk.n).slice(0, 20));
   });
 
   it('refuses a function over 10 KB and says how to fit', () => {

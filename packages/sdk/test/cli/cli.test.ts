@@ -105,6 +105,44 @@ describe('urlseal CLI', () => {
     expect(urlseal(['sign', '/a', '--expires', String(now + 3600)], env).stderr).toBe('');
   });
 
+  it('verify refuses a keyring whose Ed25519 key is the identity point, so a forged token is never "ok" (issue 20)', () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const identity = Buffer.from('01' + '00'.repeat(31), 'hex').toString('base64url');
+    const file = keyringFile('identity.json', { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: identity }] });
+    const now = 1_800_000_000;
+    const forged = `${b64({ alg: 'EdDSA', kid: 'e1' })}.${b64({ exp: now + 60, path: '/v/*' })}.${Buffer.from('01' + '00'.repeat(63), 'hex').toString('base64url')}`;
+    const ran = urlseal(['verify', `https://cdn.example/v/a.ts?token=${forged}`, '-k', file, '--now', String(now)]);
+    expect(ran.stdout).not.toMatch(/"ok":\s*true/);
+    expect(ran.code).not.toBe(0);
+    expect(ran.stderr).toMatch(/kid "e1"\): the public key is a point of small order/);
+    expect(ran.stderr).not.toContain(identity);
+  });
+
+  it('sign --country / --block-country put a geo claim in the token; verify --country checks it (issue 19)', () => {
+    const file = keyringFile('geo.json', { active: 'g1', kids: { g1: 'cli-geo-secret-0123456789abcdefghijkl' } });
+    const signed = urlseal(['sign', 'https://cdn.example/v/a.mp4', '-k', file, '--country', 'br, pt']);
+    expect(signed.code).toBe(0);
+    const token = new URL(signed.stdout.trim()).searchParams.get('token') as string;
+    expect(JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).geo).toEqual({ allow: ['BR', 'PT'] });
+    const url = signed.stdout.trim();
+    expect(JSON.parse(urlseal(['verify', url, '-k', file, '--country', 'BR']).stdout)).toMatchObject({ ok: true });
+    expect(JSON.parse(urlseal(['verify', url, '-k', file, '--country', 'US']).stdout)).toMatchObject({ ok: false, status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(JSON.parse(urlseal(['verify', url, '-k', file]).stdout)).toMatchObject({ ok: false, code: 'ERR_GEO_MISMATCH' });
+    const blocked = urlseal(['sign', 'https://cdn.example/v/a.mp4', '-k', file, '--block-country', 'US']);
+    const blockedToken = new URL(blocked.stdout.trim()).searchParams.get('token') as string;
+    expect(JSON.parse(Buffer.from(blockedToken.split('.')[1] as string, 'base64url').toString()).geo).toEqual({ block: ['US'] });
+    for (const [args, message] of [
+      [['--country', 'BR', '--block-country', 'US'], /use --country or --block-country, not both/],
+      [['--country', 'BRA'], /^urlseal sign: --country takes 1 to 300 distinct two-letter country codes/],
+      [['--block-country', 'US,US'], /^urlseal sign: --block-country takes 1 to 300 distinct/],
+    ] as const) {
+      const bad = urlseal(['sign', 'https://cdn.example/v/a.mp4', '-k', file, ...args]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(message);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('inspect and verify agree on expiry: both apply the edge\'s 30 s leeway', () => {
     const keyring = keyringFile('agree.json', { kids: { k: 'k'.repeat(32) } });
     const exp = 1_800_000_000;

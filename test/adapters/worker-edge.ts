@@ -1,0 +1,43 @@
+// dist/worker.js in workerd with one keyring and origin, for the adapter tables that add
+// the Worker as a row (rsa, geo).
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Builds the Worker, writes its config into `dir` and starts workerd; `base` is its URL. */
+export async function startWorkerEdge(dir: string, keyring: string, origin: string): Promise<{ base: string; workerd: Child }> {
+  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
+    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
+  };
+  const { outfile } = await buildWorker({ quiet: true });
+  copyFileSync(outfile, join(dir, 'worker.js'));
+  writeFileSync(join(dir, 'keyring.txt'), keyring);
+  writeFileSync(join(dir, 'origin.txt'), origin);
+  const port = await freePort();
+  writeFileSync(join(dir, 'config.capnp'), workerdConfig([{ name: 'edge', port, bindings: { URLSEAL_KEYRING: 'keyring.txt', URLSEAL_ORIGIN: 'origin.txt' } }]));
+  const workerd = startChild(join(ROOT, 'node_modules/.bin/workerd'), ['serve', join(dir, 'config.capnp')], { cwd: dir });
+  await waitForPort(port, 30_000, () => workerd.exited());
+  return { base: `http://127.0.0.1:${port}`, workerd };
+}
+
+/** Listens on a free 127.0.0.1 port, remembering the server for {@link closeAll}; answers its base URL. */
+export async function listen(servers: Server[], server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Stops workerd, closes every server and removes the folder. */
+export async function closeAll(servers: Server[], workerd: Child | undefined, dir: string): Promise<void> {
+  await workerd?.stop();
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
