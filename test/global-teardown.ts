@@ -13,6 +13,9 @@ function marked(run: string): Array<{ pid: number; args: string }> {
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     try {
       if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${MARK}=${run}`)) continue;
+      // vitest's own workers (children of this process) may still be exiting: they are not a test's.
+      const ppid = Number(/^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1]);
+      if (ppid === process.pid) continue;
       found.push({ pid, args: readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim() });
     } catch {
       // gone meanwhile, or not ours to read

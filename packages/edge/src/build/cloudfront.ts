@@ -157,7 +157,7 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
     if (keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED');
     notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
     // In a KeyValueStore every kid has its entry: the secret after its alg, or the alg alone.
-    for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `${alg}:${secret}` });
+    for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `HS256:${secret}` });
   } else {
     const secrets = full.secureToken ?? [];
     if (keyring !== undefined && secrets.length === 0) fail('scheme "secure-token" needs secureToken secrets in the keyring');
@@ -170,11 +170,11 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
   const config: CloudFrontConfig = kvs ? shared : full;
   const bundle = readBundle(kvs ? `${scheme}-kvs` : scheme).trim();
   // One short line: every byte counts against the 10 KB.
-  const head = `// urlseal ${scheme}${kvs ? ' (KeyValueStore)' : ': holds secrets'}`;
+  const head = `// urlseal ${scheme}${kvs ? ' kvs' : ': secrets'}`;
   const call = `urlseal(${JSON.stringify(config)},require("crypto")${kvs ? ',cf.kvs()' : ''})`;
   const code = kvs
-    ? `import cf from 'cloudfront';\n${head}\n${bundle}\nvar handle=${call};\nasync function handler(event){return handle(event)}\n`
-    : `${head}\n${bundle}\nvar handle=${call};\nfunction handler(event){return handle(event)}\n`;
+    ? `import cf from 'cloudfront';\n${head}\n${bundle}\nvar h=${call};\nasync function handler(e){return h(e)}\n`
+    : `${head}\n${bundle}\nvar h=${call};\nfunction handler(e){return h(e)}\n`;
   const bytes = Buffer.byteLength(code);
   if (bytes > CLOUDFRONT_MAX_BYTES) {
     throw new RangeError(

@@ -76,7 +76,8 @@ export function builtConfig(caller: string, options: BuildOptions, scope: BuildS
   const keys: string[][] = [];
   for (const entry of scope.jwt ? (keyring?.keys.values() ?? []) : []) {
     if (entry.alg === 'HS256' && entry.secret !== undefined) {
-      keys.push([entry.kid, entry.alg, encodeBase64url(entry.secret)]);
+      // A key with a secret is HS256 (the only one these functions verify): its alg is left empty, bytes count.
+      keys.push([entry.kid, '', encodeBase64url(entry.secret)]);
     } else {
       keys.push([entry.kid, entry.alg]);
       notes.push(`kid "${entry.kid}" (${entry.alg}): ${scope.runtime} cannot verify ${entry.alg}; its tokens answer 401 ERR_ALG_NOT_ALLOWED`);

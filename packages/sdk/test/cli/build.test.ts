@@ -30,8 +30,8 @@ describe('urlseal build cloudfront', () => {
   it('prints the function on stdout, its size on stderr', () => {
     const { code, stdout, stderr } = urlseal(['build', 'cloudfront', '-k', jwtKeyring]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\/\/ urlseal jwt: holds secrets\n/);
-    expect(stdout).toMatch(/\nfunction handler\(event\)\{return handle\(event\)\}\n$/);
+    expect(stdout).toMatch(/^\/\/ urlseal jwt: secrets\n/);
+    expect(stdout).toMatch(/\nfunction handler\(e\)\{return h\(e\)\}\n$/);
     expect(stdout).toContain(Buffer.from(JWT_SECRET).toString('base64url'));
     expect(stderr).toMatch(new RegExp(`urlseal build: cloudfront function \\(jwt, secrets inline\\) ${Buffer.byteLength(stdout)} of 10240 bytes\\n$`));
   });
@@ -43,7 +43,7 @@ describe('urlseal build cloudfront', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    expect(readFileSync(out, 'utf8')).toMatch(/function handler\(event\)/);
+    expect(readFileSync(out, 'utf8')).toMatch(/function handler\(e\)/);
   });
 
   it('builds a KeyValueStore function with no secret in it, and writes the store entries', () => {
@@ -53,7 +53,7 @@ describe('urlseal build cloudfront', () => {
     expect(code).toBe(0);
     const fn = readFileSync(out, 'utf8');
     expect(fn).toMatch(/^import cf from 'cloudfront';\n/);
-    expect(fn).toMatch(/\nasync function handler\(event\)\{return handle\(event\)\}\n$/);
+    expect(fn).toMatch(/\nasync function handler\(e\)\{return h\(e\)\}\n$/);
     expect(fn).not.toContain(Buffer.from(ST_SECRET).toString('base64url'));
     expect(JSON.parse(readFileSync(data, 'utf8'))).toEqual({ data: [{ key: 'urlseal.st.0', value: Buffer.from(ST_SECRET).toString('base64url') }] });
     expect(statSync(data).mode & 0o777).toBe(0o600);
@@ -63,13 +63,13 @@ describe('urlseal build cloudfront', () => {
   it('builds a KeyValueStore function without a keyring', () => {
     const { code, stdout } = urlseal(['build', 'cloudfront', '--kvs']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^import cf from 'cloudfront';\n\/\/ urlseal jwt \(KeyValueStore\)\n/);
+    expect(stdout).toMatch(/^import cf from 'cloudfront';\n\/\/ urlseal jwt kvs\n/);
   });
 
   it('takes the keyring from env URLSEAL_KEYRING', () => {
     const { code, stdout } = urlseal(['build', 'cloudfront'], { URLSEAL_KEYRING: JSON.stringify({ secureToken: [ST_SECRET] }) });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\/\/ urlseal secure-token: holds secrets\n/);
+    expect(stdout).toMatch(/^\/\/ urlseal secure-token: secrets\n/);
   });
 
   it.each([

@@ -1,0 +1,47 @@
+// Size budgets (issue 16): every edge bundle as shipped stays under its ceiling in
+// packages/edge/size-budgets.json (goals are reported by npm run bench, not here). A
+// feature that adds bytes makes this fail until its ceiling is raised on purpose.
+// The player's own ceiling is enforced by its build (packages/player/scripts/build.js).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { buildCloudFrontFunction } from '@urlseal/edge/build';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+type Budget = Record<string, { goal: number; ceiling: number }>;
+const BUDGETS = JSON.parse(readFileSync(join(ROOT, 'packages/edge/size-budgets.json'), 'utf8')) as Record<string, Budget>;
+const budget = (name: string): Budget => {
+  const entry = BUDGETS[name];
+  if (entry === undefined) throw new Error(`packages/edge/size-budgets.json has no entry "${name}"`);
+  return entry;
+};
+
+// A realistic keyring (issue 16): three kids and two legacy secrets, 43-character secrets as urlseal keygen makes them.
+const secret = (n: number) => `${'k'.repeat(40)}${n}${n}${n}`;
+const KIDS = { '2026-10': secret(1), '2026-11': secret(2), '2026-12': secret(3) };
+
+describe('bundle size budgets (packages/edge/size-budgets.json)', () => {
+  it.each(['dist/worker.js', 'dist/azion.js', 'dist/nginx.js'])('%s stays under its ceilings', (file) => {
+    const code = readFileSync(join(ROOT, 'packages/edge', file));
+    const { minified, gzip } = budget(file) as unknown as { minified: { ceiling: number }; gzip: { ceiling: number } };
+    expect(code.length, `${file} minified`).toBeLessThanOrEqual(minified.ceiling);
+    expect(gzipSync(code, { level: 9 }).length, `${file} gzip -9`).toBeLessThanOrEqual(gzip.ceiling);
+  });
+
+  it.each([
+    ['cloudfront (3 kids, inline)', { keyring: { kids: KIDS } }],
+    ['cloudfront (KeyValueStore, preset cloudfront)', { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' as const }],
+    ['cloudfront secure-token (2 secrets, inline)', { keyring: { secureToken: [secret(4), secret(5)] } }],
+  ])('%s stays under its ceiling', (name, options) => {
+    expect(buildCloudFrontFunction(options).bytes).toBeLessThanOrEqual((budget(name).bytes as { ceiling: number }).ceiling);
+  });
+
+  it('every budget has a goal at or below its ceiling', () => {
+    for (const [name, rows] of Object.entries(BUDGETS)) {
+      if (name.startsWith('$')) continue;
+      for (const [row, { goal, ceiling }] of Object.entries(rows)) expect(goal, `${name} ${row}`).toBeLessThanOrEqual(ceiling);
+    }
+  });
+});
