@@ -85,7 +85,7 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
     expect((await fetch(`${base}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);
 
     const line = child.stderr().split('\n').find((l) => l.includes('"result":"invalid"')) as string;
-    expect(JSON.parse(line)).toEqual({ event: 'keyring', source: `file ${file}`, result: 'invalid', reason: 'keyring: is not valid JSON', kept: 'last good keyring' });
+    expect(JSON.parse(line)).toEqual({ event: 'keyring', source: `file ${file}`, result: 'invalid', reason: 'keyring: is not valid JSON at line 1, column 10: expected a value (true, false, null, a number, a string, an object or an array)', kept: 'last good keyring' });
     // One line for the invalid file, however often it is re-read.
     expect(child.stderr().match(/"result":"invalid"/g)).toHaveLength(1);
     const text = await scrape();

@@ -9,7 +9,7 @@ import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
-import { createKeyring, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
+import { activeProblem, createKeyring, describeKid, describeNotAPath, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
 import { createVerifier, type VerifierOptions } from '../node.js';
 import { UrlsealError } from '../errors.js';
 import { isKeyring } from '../option-readers.js';
@@ -170,7 +170,7 @@ function validate(text: string): Keyring {
     try {
       createPublicKey({ key: y === undefined ? { kty, crv, x } : { kty, crv, x, y }, format: 'jwk' });
     } catch {
-      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key "${entry.kid}": cannot be imported (not a valid ${crv} public key)`);
+      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key ${describeKid(entry.kid)}: cannot be imported (not a valid ${crv} public key)`);
     }
   }
   return keyring;
@@ -213,7 +213,14 @@ class SourceState {
     this.#digest = hash;
     this.problem = undefined;
     this.#loggedProblem = undefined;
-    this.write({ result: 'loaded', keys: keyring.keys.size, secureToken: keyring.secureToken.length });
+    // An edge verifies with the kids it holds; a stale `active` (the runbook's retired kid) is only the signer's concern.
+    const stale = activeProblem(keyring);
+    this.write({
+      result: 'loaded',
+      keys: keyring.keys.size,
+      secureToken: keyring.secureToken.length,
+      ...(stale === undefined ? {} : { warning: `${stale} (only signers use active: this edge verifies with the keys it holds)` }),
+    });
     return this.emit('loaded');
   }
 
@@ -302,6 +309,8 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
 export function keyringFile(path: string, options: KeyringFileOptions = {}): KeyringSource {
   const caller = 'keyringFile';
   if (typeof path !== 'string' || path === '') throw new TypeError(`${caller}: path must be a non-empty string`);
+  const notAPath = describeNotAPath(path);
+  if (notAPath !== undefined) throw new TypeError(`${caller}: the path looks like ${notAPath}, not a file path: pass a path, or the keyring itself to staticKeyring`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
   checkOptionNames(caller, options, ['pollInterval', 'log']);
   const pollInterval = readMs(caller, 'pollInterval', options.pollInterval, 2000, 0);
@@ -430,7 +439,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   try {
     target = new URL(url);
   } catch {
-    throw new TypeError(`${caller}: "${String(url).slice(0, 200)}" is not a URL`);
+    const looks = typeof url === 'string' ? describeNotAPath(url) : undefined;
+    throw new TypeError(`${caller}: the value ${looks === undefined ? 'given' : `looks like ${looks} and`} is not a URL; pass the https:// URL of the keyring or JWK Set`);
   }
   if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the keyring URL must be https:// (http:// only to localhost or 127.0.0.1)`);
   if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the keyring URL must not hold credentials`);

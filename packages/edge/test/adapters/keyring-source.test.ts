@@ -83,7 +83,8 @@ describe('keyringFile', () => {
 
     const garbage = nextEvent(source, 'invalid');
     writeFileSync(file, '{"kids": {"a": "' + A); // a truncated write, in place
-    expect((await garbage).reason).toBe('keyring: is not valid JSON');
+    // Where, never what: the text around the error holds the secret.
+    expect((await garbage).reason).toBe('keyring: is not valid JSON: it ends early at line 1, column 57, expected a closing quote (")');
     expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a', 'b']);
 
     // One JSON line per event; no secret ever, not even a short or truncated one.

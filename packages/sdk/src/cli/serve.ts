@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { keyringFile, keyringUrl, staticKeyring, type KeyringSource } from '@urlseal/edge/keyring-source';
+import { describeNotAPath } from '@urlseal/edge/contract';
 import type { UrlsealMetrics } from '@urlseal/edge/metrics';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
 import { KEYRING_ENV } from '../keyring.js';
@@ -8,7 +9,7 @@ import { ttlSeconds } from '../ttl.js';
 import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
-import { KEYRING_FLAG, keyringFromFlag, warn } from './options.js';
+import { KEYRING_FLAG, checkKeyringPath, keyringFromFlag, warn } from './options.js';
 import { UsageError, cliMessage } from './usage.js';
 
 /** Every flag serve takes (SERVE_HELP lists each; a test holds it to that). */
@@ -68,7 +69,7 @@ function corsOption(origins: string[]): { cors?: string[] | '*' } {
   if (origins.length === 0) return {};
   if (origins.includes('*')) return { cors: '*' };
   for (const origin of origins) {
-    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) throw new UsageError(`--cors takes a web origin such as https://app.example (scheme, host, optional port), not ${JSON.stringify(origin)}`);
+    if (!/^https?:\/\/[^/?#\s]+$/.test(origin)) throw new UsageError(`--cors takes a web origin such as https://app.example (scheme, host, optional port), not ${origin.length <= 100 && describeNotAPath(origin) === undefined ? JSON.stringify(origin) : 'the value given'}`);
   }
   return { cors: origins };
 }
@@ -115,6 +116,7 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
   // a good one is announced by the listening line. Every later event is one stderr line.
   let started = false;
   if (file === '') throw new UsageError(`--keyring needs a file path (or leave it out and set ${KEYRING_ENV})`);
+  checkKeyringPath(file);
   const source = keyringFile(file, { log: (line: string) => void (started && process.stderr.write(`${line}\n`)) });
   if (source.current() === undefined) {
     source.close();
