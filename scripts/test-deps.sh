@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
 # The real peers the test suite talks to: Debian nginx with its njs module, the njs shell,
-# and chromium. Installed when missing (as root; otherwise it says what to install).
-exec bash "$(dirname "$0")/debian-deps.sh" test-deps nginx libnginx-mod-http-js njs chromium
+# chromium, and jq (docs/key-rotation.md's runbook, run by its test). Installed when missing (as root; otherwise it says what to install).
+exec bash "$(dirname "$0")/debian-deps.sh" test-deps nginx libnginx-mod-http-js njs chromium jq
