@@ -199,13 +199,14 @@ class SourceState {
     private readonly log: ((line: string) => void) | undefined,
   ) {}
 
-  /** Takes new keyring text: the same text confirms the keyring in use, new text replaces it only if valid. */
-  accept(text: string): KeyringReloadResult {
+  /** Takes new keyring text: the same text confirms the keyring in use, new text replaces it only if valid (and `check` passes). */
+  accept(text: string, check?: (keyring: Keyring) => void): KeyringReloadResult {
     const hash = digest(text);
     if (this.loaded !== undefined && hash === this.#digest) return this.confirm();
     let keyring: Keyring;
     try {
       keyring = validate(text);
+      check?.(keyring);
     } catch (error) {
       return this.fail('invalid', messageOf(error));
     }
@@ -391,6 +392,35 @@ function isTrustedUrl(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
 }
 
+/** Most redirects one keyring fetch follows. */
+const MAX_KEYRING_HOPS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Why a redirect from the configured keyring URL `first` to `next` is refused, or `undefined`. */
+function hopProblem(first: URL, next: URL): string | undefined {
+  if (next.username !== '' || next.password !== '') return 'goes to a URL with credentials';
+  if (next.protocol === 'https:') return undefined;
+  // Plain http is the operator's explicit choice of a loopback URL, never a key server's.
+  if (next.protocol === 'http:' && first.protocol === 'http:' && LOOPBACK.test(next.hostname)) return undefined;
+  return next.protocol === 'http:' ? 'goes to plain http://' : `goes to a ${next.protocol.replace(/:$/, '')}: URL`;
+}
+
+/**
+ * A key server answers an edge, which only verifies: an asymmetric key with its
+ * private part (`d`) there means the server hands the signing key to anyone who
+ * can fetch it. Refused (the last good keyring stays), naming the key, never `d`.
+ */
+function refusePrivateKeys(keyring: Keyring): void {
+  for (const entry of keyring.keys.values()) {
+    if (entry.jwk !== undefined && entry.canSign) {
+      throw new UrlsealError(
+        'ERR_KEYRING_INVALID',
+        `keyring key ${describeKid(entry.kid)}: holds its private part ("d"); a key server must publish public keys only (anyone who can fetch it could sign), so remove "d"`,
+      );
+    }
+  }
+}
+
 /** Reads a body up to the keyring bound; `undefined` when it is larger. */
 async function readBounded(response: Response): Promise<string | undefined> {
   const declared = Number(response.headers.get('content-length'));
@@ -423,7 +453,11 @@ function fetchFailure(error: unknown, timeout: number): string {
  * keeps the last good keyring and logs one line; after `maxStale` without a
  * successful fetch the keyring is no longer used and the edge answers 503
  * `ERR_KEYRING_UNAVAILABLE`, as it does before the first success. `https:`
- * only, or `http:` to a loopback address. The first fetch starts at once;
+ * only, or `http:` to a loopback address; redirects (at most 5) are followed
+ * one by one, each hop held to the same rule (plain http only from a loopback
+ * http URL to loopback), and a 304 confirms only a conditional fetch. A key
+ * with its private part (`d`) is refused: an edge only verifies, and a key
+ * server must not publish signing keys. The first fetch starts at once;
  * `await source.reload()` waits for it.
  *
  * @example
@@ -458,24 +492,52 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   let closed = false;
   let staleReported = false;
 
+  /**
+   * Follows redirects by hand, each hop checked as the configured URL is (https, or
+   * http only when the operator's own URL is loopback http and the hop is loopback
+   * too; no credentials), at most {@link MAX_KEYRING_HOPS} of them. Resolves to the
+   * final answer, or to the reason it was refused (the body of each hop cancelled).
+   */
+  async function fetchHops(headers: Record<string, string>, signal: AbortSignal): Promise<Response | string> {
+    let at = target;
+    for (let hop = 0; ; hop++) {
+      const response = await fetch(at, { headers, signal, redirect: 'manual' });
+      if (!REDIRECTS.has(response.status)) return response;
+      await response.body?.cancel();
+      if (hop === MAX_KEYRING_HOPS) return `redirected more than ${MAX_KEYRING_HOPS} times`;
+      const location = response.headers.get('location');
+      let next: URL;
+      try {
+        next = new URL(location ?? '', at);
+      } catch {
+        return `answered HTTP ${response.status} without a usable Location`;
+      }
+      if (location === null) return `answered HTTP ${response.status} without a usable Location`;
+      const why = hopProblem(target, next);
+      if (why !== undefined) return `redirect ${hop + 1} ${why}; every hop must be https:// (http:// only from a loopback http:// keyring URL to loopback)`;
+      at = next;
+    }
+  }
+
   async function fetchOnce(): Promise<KeyringReloadResult> {
     const headers: Record<string, string> = { accept: 'application/json, application/jwk-set+json' };
-    if (etag !== undefined && state.loaded !== undefined) headers['if-none-match'] = etag;
+    // Conditional only with a keyring to confirm: a 304 is a confirmation only of what we asked about.
+    const conditional = etag !== undefined && state.loaded !== undefined;
+    if (conditional) headers['if-none-match'] = etag as string;
     let response: Response;
     let text: string | undefined;
     const controller = new AbortController();
     aborter = controller;
     const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), timeout);
     try {
-      response = await fetch(target, { headers, signal: controller.signal, redirect: 'follow' });
-      if (!isTrustedUrl(new URL(response.url || target.href))) {
-        await response.body?.cancel();
-        return state.fail('unavailable', 'redirected to a URL that is neither https:// nor loopback http://');
-      }
-      if (response.status === 304 && state.loaded !== undefined) return state.confirm();
+      const answer = await fetchHops(headers, controller.signal);
+      if (typeof answer === 'string') return state.fail('unavailable', answer);
+      response = answer;
+      if (response.status === 304 && conditional) return state.confirm();
       if (response.status !== 200) {
         await response.body?.cancel();
-        return state.fail('unavailable', `answered HTTP ${response.status}`);
+        const unasked = response.status === 304 ? ' to a fetch without If-None-Match (not a confirmation)' : '';
+        return state.fail('unavailable', `answered HTTP ${response.status}${unasked}`);
       }
       text = await readBounded(response);
     } catch (error) {
@@ -486,8 +548,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
       aborter = undefined;
     }
     if (text === undefined) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
-    const result = state.accept(text);
-    if (result === 'loaded' || result === 'unchanged') etag = response.headers.get('etag') ?? undefined;
+    const result = state.accept(text, refusePrivateKeys);
+    etag = result === 'loaded' || result === 'unchanged' ? (response.headers.get('etag') ?? undefined) : etag;
     return result;
   }
 
