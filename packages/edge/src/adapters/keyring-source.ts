@@ -5,7 +5,8 @@
 // assignment; a bad one is logged and the last good keyring stays. Used by
 // `createEdgeServer`, the Express middleware and `urlseal serve` alike.
 import { createHash, createPublicKey } from 'node:crypto';
-import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, watch, type FSWatcher, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
@@ -114,6 +115,8 @@ export type KeyringLog = ((line: string) => void) | false;
 export interface KeyringFileOptions {
   /** Milliseconds between stat checks, the fallback when file events are missed (network file systems, symlink swaps). Default 2000; 0 turns polling off. */
   pollInterval?: number;
+  /** Milliseconds one re-read (open, stat, read) may take before it counts as unavailable (a hung mount). Default 5000. */
+  readTimeout?: number;
   log?: KeyringLog;
 }
 
@@ -291,6 +294,81 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
   });
 }
 
+/** What one read of a keyring file found: its text, or why there is none; and the file's version. */
+type FileRead = ({ readonly text: string } | { readonly result: 'invalid' | 'unavailable'; readonly reason: string }) & { readonly signature?: string };
+
+/** A file's identity and version; changes when it is rewritten or replaced. */
+function statSignature(stat: Stats): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
+// O_NONBLOCK: opening a FIFO for reading must not wait for a writer (it is refused once open).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** Why a file that opened is not one to read a keyring from, or `undefined` for a regular file within the bound. */
+function fileProblem(file: string, stat: Stats): FileRead | undefined {
+  const signature = statSignature(stat);
+  if (!stat.isFile()) {
+    const what = stat.isFIFO() ? 'a FIFO' : stat.isDirectory() ? 'a directory' : stat.isSocket() ? 'a socket' : 'a device or other special file';
+    return { result: 'unavailable', reason: `${file} is ${what}, not a regular file; a keyring is read from regular files only`, signature };
+  }
+  if (stat.size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature };
+  return undefined;
+}
+
+function unreadable(file: string, error: unknown): FileRead {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+  return { result: 'unavailable', reason: `cannot read ${file} (${code})`, signature: `missing:${code}` };
+}
+
+/** Reads a keyring file synchronously (the first read): regular files only, at most the bound plus one byte. */
+function readKeyringFileNow(file: string): FileRead {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(file, error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    const problem = fileProblem(file, stat);
+    if (problem !== undefined) return problem;
+    const buffer = Buffer.alloc(stat.size + 1); // one byte more: a file that grew since fstat is seen
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) n = readSync(fd, buffer, size, buffer.length - size, size);
+    if (size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature: statSignature(stat) };
+    return { text: buffer.toString('utf8', 0, size), signature: statSignature(stat) };
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The same read off the event loop (the thread pool), for every re-read. */
+async function readKeyringFile(file: string): Promise<FileRead> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(file, error);
+  }
+  try {
+    const stat = await handle.stat();
+    const problem = fileProblem(file, stat);
+    if (problem !== undefined) return problem;
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_KEYRING_BYTES) + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) n = (await handle.read(buffer, size, buffer.length - size, size)).bytesRead;
+    if (size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature: statSignature(stat) };
+    return { text: buffer.toString('utf8', 0, size), signature: statSignature(stat) };
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
 /**
  * A keyring file, read now and again whenever it changes: a watch on its
  * directory (so a new file renamed over it, the atomic way to replace it, is
@@ -299,6 +377,11 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
  * garbage or invalid file keeps the last good keyring and logs one line
  * naming the member and the problem. Never throws for the file's content: a
  * file unusable from the start leaves `current()` undefined and `problem` set.
+ * Regular files only (a FIFO, socket or device is refused without blocking:
+ * it is opened non-blocking), at most 1 MiB. Every re-read runs off the event
+ * loop, one at a time, bounded by `readTimeout`: a hung mount makes the read
+ * `unavailable` and the last good keyring keeps serving. The first read, at
+ * construction, is synchronous so `current()` answers at once.
  *
  * @example
  * ```ts
@@ -313,43 +396,69 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
   const notAPath = describeNotAPath(path);
   if (notAPath !== undefined) throw new TypeError(`${caller}: the path looks like ${notAPath}, not a file path: pass a path, or the keyring itself to staticKeyring`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
-  checkOptionNames(caller, options, ['pollInterval', 'log']);
+  checkOptionNames(caller, options, ['pollInterval', 'readTimeout', 'log']);
   const pollInterval = readMs(caller, 'pollInterval', options.pollInterval, 2000, 0);
+  const readTimeout = readMs(caller, 'readTimeout', options.readTimeout, 5000, 10);
   const file = resolve(path);
   const state = new SourceState(`file ${file}`, readLog(options.log, caller));
   let seen = '';
   let watcher: FSWatcher | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let closed = false;
+  let reading: Promise<KeyringReloadResult> | undefined;
+  let checking = false;
+  // A read or stat that outlived its time bound (a hung mount) still holds a thread of the
+  // pool: no other starts until it returns, so a stuck file system can take one thread only.
+  let stuck = false;
 
-  /** The file's identity and version; changes when it is rewritten or replaced. */
-  function signature(): string {
-    try {
-      const stat = statSync(file);
-      return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    } catch (error) {
-      return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
-    }
+  /** Takes what one read found: the text (validated, swapped in if good) or why there is none. */
+  function settle(found: FileRead): KeyringReloadResult {
+    if (found.signature !== undefined) seen = found.signature;
+    if ('text' in found) return state.accept(found.text);
+    return state.fail(found.result, found.reason);
   }
 
-  function read(): KeyringReloadResult {
-    seen = signature();
-    let text: string;
-    try {
-      if (statSync(file).size > MAX_KEYRING_BYTES) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      return state.fail('unavailable', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    }
-    return state.accept(text);
+  /** Re-reads off the event loop, bounded in time; one read at a time (a reload joins it). */
+  function readLater(): Promise<KeyringReloadResult> {
+    if (reading !== undefined) return reading;
+    if (stuck) return Promise.resolve(state.fail('unavailable', `the last read of ${file} has not returned after ${readTimeout} ms (a hung mount?)`));
+    let timer: NodeJS.Timeout | undefined;
+    const work = readKeyringFile(file);
+    const late = new Promise<FileRead>((resolve) => {
+      timer = setTimeout(() => {
+        stuck = true;
+        void work.finally(() => (stuck = false));
+        resolve({ result: 'unavailable', reason: `no answer reading ${file} within ${readTimeout} ms (a hung mount?)` });
+      }, readTimeout);
+      timer.unref();
+    });
+    reading = Promise.race([work, late])
+      .then((found) => (closed ? state.emit('unchanged') : settle(found)))
+      .finally(() => {
+        clearTimeout(timer);
+        reading = undefined;
+      });
+    return reading;
   }
 
-  /** Reads only when the file looks different from the last read. */
+  /** Reads only when the file looks different from the last read (stat off the event loop, one at a time). */
   function check(): void {
-    if (!closed && signature() !== seen) read();
+    if (closed || checking || stuck || reading !== undefined) return;
+    checking = true;
+    stat(file)
+      .then(
+        (now) => statSignature(now),
+        (error: NodeJS.ErrnoException) => `missing:${error.code ?? ''}`,
+      )
+      .then((now) => {
+        checking = false;
+        if (!closed && now !== seen) void readLater();
+      });
   }
 
-  read();
+  // The first read, at construction, is synchronous so the caller knows at once (a FIFO is
+  // refused without blocking: the open does not wait for a writer); every later one is not.
+  settle(readKeyringFileNow(file));
   try {
     watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
       // A burst of events (write, rename) settles before one read.
@@ -374,7 +483,8 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
       return state.problem;
     },
     current: () => state.loaded,
-    reload: () => Promise.resolve(closed ? state.emit('unchanged') : read()),
+    // A reload reads after it is asked: one already under way may predate the change.
+    reload: () => (closed ? Promise.resolve(state.emit('unchanged')) : reading === undefined ? readLater() : reading.then(readLater)),
     subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
     close() {
       closed = true;

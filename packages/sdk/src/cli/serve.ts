@@ -172,6 +172,20 @@ function shown(host: string, port: number | string): string {
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('serve', withTrustProxyCount(args), FLAGS, SERVE_HELP, 0);
   if (parsed === undefined) return 0;
+  // SIGHUP is ours from the first moment: its default ends the process, and start-up can take
+  // a while (the first --keyring-url fetch waits up to 10 s). During start-up it is ignored (the
+  // first read or fetch is under way); once serving, it re-reads the keyring.
+  const hangUp: { reload: () => void } = { reload: () => {} };
+  const onHangUp = () => hangUp.reload();
+  process.on('SIGHUP', onHangUp);
+  try {
+    return await serve(parsed, hangUp);
+  } finally {
+    process.off('SIGHUP', onHangUp);
+  }
+}
+
+async function serve(parsed: ParsedArgs, hangUp: { reload: () => void }): Promise<number> {
   const root = stringFlag(parsed, 'root');
   const origin = readOrigin(stringFlag(parsed, 'origin'), root);
   const port = stringFlag(parsed, 'port') ?? '8080';
@@ -186,6 +200,7 @@ export async function run(args: string[]): Promise<number> {
   const cors = corsOption(listFlag(parsed, 'cors'));
   const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
   const source = await keyringSource(parsed);
+  hangUp.reload = () => void source.reload(); // from here on, before the listening line
   let observed: Awaited<ReturnType<typeof startMetrics>>;
   let files: FileOrigin | undefined;
   const stopAll = async () => {
@@ -221,16 +236,14 @@ export async function run(args: string[]): Promise<number> {
   }
   if (origin !== undefined) probeOrigin(origin);
   await new Promise<void>((resolve) => {
-    const reload = () => void source.reload();
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      process.off('SIGHUP', reload);
+      hangUp.reload = () => {};
       void stopGracefully(server, Number(grace) * 1000).then(stopAll).then(resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    process.on('SIGHUP', reload); // also keeps SIGHUP from ending the process
   });
   return 0;
 }

@@ -222,7 +222,7 @@ describe('no message holds a secret (SPEC v1.2 "Messages")', () => {
     const waitFor = async (count: number, pattern: RegExp) => {
       const deadline = Date.now() + 10_000;
       while ((out.match(pattern) ?? []).length < count) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} #${count}: ${out}`);
+        if (Date.now() > deadline || child.exitCode !== null || child.signalCode !== null) throw new Error(`no ${pattern} #${count} (exit ${child.exitCode} ${child.signalCode}): ${out}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
@@ -239,10 +239,10 @@ describe('no message holds a secret (SPEC v1.2 "Messages")', () => {
       }
     } finally {
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+      await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(undefined)));
     }
     expect(leaks(out), out).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('keyring errors say the source and the place (issue 14 item 4)', () => {
