@@ -257,7 +257,11 @@ describe('keyringUrl', () => {
       const edToken = `${edInput}.${signBytes(null, Buffer.from(edInput), ed.privateKey).toString('base64url')}`;
       expect(sync(live.decide(view(esToken)))).toMatchObject({ ok: true, scheme: 'jwt' });
       expect(sync(live.decide(view(edToken)))).toMatchObject({ ok: true, scheme: 'jwt' });
-      expect(sync(live.decide(view(`${edToken.slice(0, -2)}AA`))).ok).toBe(false);
+      // Tampered for sure: the signature's first character (the top bits of its first byte) changes.
+      const at = edToken.lastIndexOf('.') + 1;
+      const tampered = `${edToken.slice(0, at)}${edToken[at] === 'A' ? 'B' : 'A'}${edToken.slice(at + 1)}`;
+      expect(tampered).not.toBe(edToken);
+      expect(sync(live.decide(view(tampered))).ok).toBe(false);
     } finally {
       await server.close();
     }
@@ -359,6 +363,22 @@ describe('keyringUrl', () => {
       expect(source.problem).toBe('keyring key "e1": holds its private part ("d"); a key server must publish public keys only (anyone who can fetch it could sign), so remove "d"');
       expect(source.current()).toBeUndefined();
       expect(lines.join('\n')).not.toContain((jwk.d as string).slice(0, 8));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a kid repeated inside kids (JSON.parse would keep the last), in a fetched body and a file alike (issue 20)', async () => {
+    const twice = `{"kids":{"a":"${A}","a":"${B}"}}`;
+    const server = await keyServer((_req, res) => res.writeHead(200).end(twice));
+    try {
+      const source = track(keyringUrl(server.url, { log: false }));
+      expect(await source.reload()).toBe('invalid');
+      expect(source.problem).toBe('keyring.kids: "a" appears twice (line 1); JSON would keep only the last, so remove one');
+      const file = track(keyringFile(newFile(twice), { log: false }));
+      expect(file.current()).toBeUndefined();
+      expect(file.problem).toBe(source.problem);
+      expect(() => createLiveVerifier({ keyring: twice })).toThrow(/^keyring\.kids: "a" appears twice/);
     } finally {
       await server.close();
     }

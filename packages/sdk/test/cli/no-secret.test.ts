@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createKeyring } from '@urlseal/edge/contract';
 import { createVerifier } from '@urlseal/edge';
+import { buildCloudFrontFunction } from '@urlseal/edge/build';
 import { keyringFile, keyringUrl } from '@urlseal/edge/keyring-source';
 import { createSigner, generateKeyring, loadKeyring, type KeyringJson } from '../../src/index.js';
 import { main } from '../../src/cli/main.js';
@@ -181,6 +182,13 @@ describe('no message holds a secret (SPEC v1.2 "Messages")', () => {
       message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
     expect(leaks(message), message).toEqual([]);
+  });
+
+  it('build notes name a kid as long as a secret by its length only', () => {
+    const k = Buffer.from(`${S1}${S1}`).toString('base64url');
+    const built = buildCloudFrontFunction({ keyring: { active: 'k1', kids: { k1: S1 }, keys: [{ kty: 'oct', kid: S2, k, alg: 'HS512' }] } });
+    expect(built.notes.join('\n')).toMatch(/kid a 43-character kid \(not shown: as long as a secret\) \(HS512\): CloudFront Functions cannot verify HS512/);
+    expect(leaks(built.notes.join('\n'))).toEqual([]);
   });
 
   it("keyringFile's and keyringUrl's reload lines and problems", async () => {
