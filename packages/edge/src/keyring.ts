@@ -161,7 +161,10 @@ export function describeNotAPath(value: string): string | undefined {
   const start = value.trimStart();
   if (start.startsWith('{') || start.startsWith('[')) return 'keyring JSON';
   if (/[\r\n]/.test(value)) return 'multi-line text';
-  if (/^[A-Za-z0-9_-]{32,}={0,2}$/.test(value)) return 'a secret (32 or more base64url characters)';
+  // Random base64url mixes cases and digits; a long file name of words (my-keyring-for-production) does not.
+  if (/^[A-Za-z0-9_-]{32,}={0,2}$/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value)) {
+    return 'a secret (32 or more base64url characters)';
+  }
   if (value.length > 1024 || /["\u0000-\u001f]/.test(value)) return 'text';
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createKeyring, describeNotAPath, MAX_KEYRING_BYTES, UrlsealError, type Keyring } from '@urlseal/edge/contract';
 
 /**
@@ -82,7 +82,7 @@ function readKeyringFile(file: string): string {
  */
 export function notAPathMessage(value: string, where = 'the keyring file'): string | undefined {
   const looks = describeNotAPath(value);
-  if (looks === undefined) return undefined;
+  if (looks === undefined || existsSync(value)) return undefined; // a file by that name is a path after all
   return `the value given as ${where} looks like ${looks}, not a file path: pass a path, or set ${KEYRING_ENV} to the keyring JSON`;
 }
 

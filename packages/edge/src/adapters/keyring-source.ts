@@ -5,7 +5,7 @@
 // assignment; a bad one is logged and the last good keyring stays. Used by
 // `createEdgeServer`, the Express middleware and `urlseal serve` alike.
 import { createHash, createPublicKey } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, watch, type FSWatcher, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, watch, type FSWatcher, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
@@ -394,7 +394,7 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
   const caller = 'keyringFile';
   if (typeof path !== 'string' || path === '') throw new TypeError(`${caller}: path must be a non-empty string`);
   const notAPath = describeNotAPath(path);
-  if (notAPath !== undefined) throw new TypeError(`${caller}: the path looks like ${notAPath}, not a file path: pass a path, or the keyring itself to staticKeyring`);
+  if (notAPath !== undefined && !existsSync(path)) throw new TypeError(`${caller}: the path looks like ${notAPath}, not a file path: pass a path, or the keyring itself to staticKeyring`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
   checkOptionNames(caller, options, ['pollInterval', 'readTimeout', 'log']);
   const pollInterval = readMs(caller, 'pollInterval', options.pollInterval, 2000, 0);

@@ -279,6 +279,22 @@ describe('keyring errors say the source and the place (issue 14 item 4)', () => 
     expect(out).toBe(`${line}\n`);
   });
 
+  it('a real file is a path whatever its name: a long file name of words, or one shaped like a secret that exists', async () => {
+    const words = join(dir, 'my-keyring-file-for-the-production-edge');
+    writeFileSync(words, good, { mode: 0o600 });
+    const shaped = join(dir, S2);
+    writeFileSync(shaped, good, { mode: 0o600 });
+    expect(loadKeyring(words).active?.kid).toBe('k1');
+    expect((await cli(['sign', URL_, '-k', 'my-keyring-file-for-the-production-edge-missing'])).out).toMatch(/^urlseal sign: cannot read keyring file my-keyring-file-for-the-production-edge-missing \(no such file, ENOENT\)\n$/);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(loadKeyring(S2).active?.kid).toBe('k1'); // exists: read, never described
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('an edge verifies with a keyring whose active names a kid it does not hold', async () => {
     const { code, out } = await cli(['verify', URL_, '-k', stale]);
     expect(code).toBe(1);
