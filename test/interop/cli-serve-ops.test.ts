@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, hs256, startChild, waitForOutput, waitForPort, type Child } from './helpers.js';
 
@@ -86,7 +86,7 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
     expect((await fetch(`${base}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);
 
     const line = child.stderr().split('\n').find((l) => l.includes('"result":"invalid"')) as string;
-    expect(JSON.parse(line)).toEqual({ event: 'keyring', source: `file ${file}`, result: 'invalid', reason: 'keyring: is not valid JSON', kept: 'last good keyring' });
+    expect(JSON.parse(line)).toEqual({ event: 'keyring', source: `file ${file}`, result: 'invalid', reason: 'keyring: is not valid JSON at line 1, column 10: expected a value (true, false, null, a number, a string, an object or an array)', kept: 'last good keyring' });
     // One line for the invalid file, however often it is re-read.
     expect(child.stderr().match(/"result":"invalid"/g)).toHaveLength(1);
     const text = await scrape();
@@ -157,6 +157,67 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(message);
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('a keyring file replaced by a FIFO never freezes the edge: refused without blocking, the last good keyring serves, a good file is taken again (issue 20)', async () => {
+    const file = join(dir, 'fifo-keyring.json');
+    writeFileSync(file, JSON.stringify({ kids: { a: A } }), { mode: 0o600 });
+    const { child, base } = await serve(['--keyring', file]);
+    const ask = async (t: string) => (await fetch(`${base}/v/a.mp4?token=${t}`, { signal: AbortSignal.timeout(3000) })).status;
+    expect(await ask(token('a', A))).toBe(200);
+
+    // A FIFO renamed over the keyring (no writer ever opens it): the watch and a SIGHUP both see it.
+    execFileSync('mkfifo', ['-m', '600', `${file}.fifo`]);
+    renameSync(`${file}.fifo`, file);
+    child.proc.kill('SIGHUP');
+    await until(() => /"result":"unavailable","reason":"[^"]*fifo-keyring\.json is a FIFO, not a regular file/.test(child.stderr()), 'the FIFO refused', 5000);
+    expect(await ask(token('a', A))).toBe(200); // still answering, with the last good keyring
+    expect(await ask(token('b', B))).toBe(401);
+
+    // A good file again (a new kid): taken at once, as if nothing happened.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ kids: { b: B } }), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+    await until(() => /"result":"loaded"/.test(child.stderr()), 'the good file loaded', 5000);
+    expect(await ask(token('b', B))).toBe(200);
+    expect(await ask(token('a', A))).toBe(401);
+    await child.stop();
+
+    // The CLI's one-shot commands refuse a FIFO as -k too, at once, one line.
+    const fifo = join(dir, 'cli.fifo');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    const sign = spawnSync(process.execPath, [BIN, 'sign', '/v/a.mp4', '-k', fifo], { encoding: 'utf8', timeout: 5000 });
+    expect([sign.status, sign.stderr]).toEqual([2, `urlseal sign: keyring file ${fifo} is a FIFO; give the path of the keyring JSON file\n`]);
+  });
+
+  it('SIGHUP during start-up (the first --keyring-url fetch still under way) does not end serve (issue 20)', async () => {
+    let release: () => void = () => {};
+    let asked = 0;
+    const keys = createServer((_req, res) => {
+      asked++;
+      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kids: { a: A } }));
+      if (asked === 1) release = answer; // the first answer waits for the test
+      else answer();
+    });
+    await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = await freePort();
+      const child = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--keyring-url', `http://127.0.0.1:${(keys.address() as AddressInfo).port}/k.json`, '--port', String(port)]);
+      children.push(child);
+      await until(() => asked > 0 || child.exited() !== undefined, 'the first keyring fetch');
+      child.proc.kill('SIGHUP'); // start-up: the process waits for that fetch before it listens
+      release();
+      await waitForOutput(child, 'urlseal edge listening on');
+      expect(child.exited()).toBeUndefined();
+      expect((await fetch(`http://127.0.0.1:${port}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);
+      child.proc.kill('SIGHUP'); // and once serving, SIGHUP re-fetches
+      await until(() => asked === 2, 'the SIGHUP re-fetch');
+      expect((await fetch(`http://127.0.0.1:${port}/v/a.mp4?token=${token('a', A)}`)).status).toBe(200);
+      expect(child.exited()).toBeUndefined();
+      await child.stop();
+    } finally {
+      keys.closeAllConnections();
+      await new Promise((resolve) => keys.close(resolve));
     }
   });
 });

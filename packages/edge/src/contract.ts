@@ -15,7 +15,7 @@ export {
   tryCanonicalPath,
 } from './path.js';
 export { canonicalPath } from './canonical.js';
-export { MIN_SECRET_BYTES, createKeyring } from './keyring.js';
+export { MAX_KEYRING_BYTES, MIN_SECRET_BYTES, activeProblem, createKeyring, describeKid, describeNotAPath } from './keyring.js';
 export { readClock, readKeyring } from './option-readers.js';
 export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson, RsaPublicJwk } from './keyring.js';
 export { MAX_TOKEN_BYTES, parseJwt } from './jwt.js';

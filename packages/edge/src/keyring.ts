@@ -2,6 +2,7 @@ import { UrlsealError } from './errors.js';
 import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
 import { decodeBase64url } from './lib/base64url.js';
 import { hasOwn, isPlainObject } from './lib/own.js';
+import { scanJson } from './lib/json-scan.js';
 import { encodeUtf8 } from './lib/utf8.js';
 
 /**
@@ -85,6 +86,12 @@ export interface Keyring {
   readonly keys: ReadonlyMap<string, KeyEntry>;
   /** The JWT key that signs, if the keyring has one. */
   readonly active: KeyEntry | undefined;
+  /**
+   * The kid the `active` member names, held or not. An edge verifies with the
+   * kids it holds whatever `active` says; only a signer refuses a keyring whose
+   * `active` names no signing key it holds (SPEC v1.2, "`active` at the edge").
+   */
+  readonly activeKid?: string | undefined;
   /** Legacy secure-token secrets as UTF-8 bytes; the first signs, all verify. */
   readonly secureToken: readonly Uint8Array[];
   /**
@@ -122,7 +129,15 @@ export interface KeyringJson {
  * ```
  */
 export const MIN_SECRET_BYTES = 32;
-/** Longest keyring JSON text accepted before parsing. */
+/**
+ * Longest keyring JSON text accepted before parsing, in bytes (1 MiB).
+ *
+ * @example
+ * ```ts
+ * import { MAX_KEYRING_BYTES } from '@urlseal/edge/contract';
+ * MAX_KEYRING_BYTES; // 1048576
+ * ```
+ */
 export const MAX_KEYRING_BYTES = 1 << 20;
 /** Most keys one keyring may hold. */
 export const MAX_KEYRING_KEYS = 1000;
@@ -136,6 +151,53 @@ const FIX_SECRET = 'use at least 32 bytes (urlseal keygen makes one)';
 
 function fail(member: string, problem: string): never {
   throw new UrlsealError('ERR_KEYRING_INVALID', `${member}: ${problem}`);
+}
+
+/**
+ * A kid (or any keyring member name) as messages show it: quoted when shorter
+ * than a secret can be; a longer one is described by its length, never shown,
+ * since a name that long may be a secret in the wrong place (kid and secret
+ * swapped, a secret as `active`).
+ *
+ * @example
+ * ```ts
+ * import { describeKid } from '@urlseal/edge/contract';
+ * describeKid('2026-11');    // '"2026-11"'
+ * describeKid('x'.repeat(43)); // 'a 43-character kid (not shown: as long as a secret)'
+ * ```
+ */
+export function describeKid(kid: string): string {
+  return kid.length < MIN_SECRET_BYTES ? JSON.stringify(kid) : `a ${kid.length}-character kid (not shown: as long as a secret)`;
+}
+
+/**
+ * What a value given where a file path belongs looks like when it is plainly
+ * not one, in words (`keyring JSON`, `a secret`, `multi-line text`), or
+ * `undefined` when it may be a path. Messages describe such a value instead
+ * of echoing it: it may hold secrets.
+ *
+ * @example
+ * ```ts
+ * import { describeNotAPath } from '@urlseal/edge/contract';
+ * describeNotAPath('{"active":"k1","kids":{…}}'); // 'keyring JSON'
+ * describeNotAPath('/etc/urlseal/keyring.json');  // undefined
+ * ```
+ */
+export function describeNotAPath(value: string): string | undefined {
+  const start = value.trimStart();
+  if (start.startsWith('{') || start.startsWith('[')) return 'keyring JSON';
+  if (/[\r\n]/.test(value)) return 'multi-line text';
+  // Random base64url mixes cases and digits; a long file name of words (my-keyring-for-production) does not.
+  if (/^[A-Za-z0-9_-]{32,}={0,2}$/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value)) {
+    return 'a secret (32 or more base64url characters)';
+  }
+  if (value.length > 1024 || /["\u0000-\u001f]/.test(value)) return 'text';
+  return undefined;
+}
+
+/** A keyring member's path in messages: `keyring.kids["2026-11"]`, or by position for a name as long as a secret. */
+function memberOf(parent: string, name: string, index: number): string {
+  return name.length < MIN_SECRET_BYTES ? `${parent}[${JSON.stringify(name)}]` : `${parent} entry ${index + 1}, ${describeKid(name)}`;
 }
 
 function checkKid(member: string, kid: unknown): string {
@@ -250,7 +312,7 @@ function parseJwk(member: string, jwk: unknown): KeyEntry {
 }
 
 function addKey(keys: Map<string, KeyEntry>, member: string, entry: KeyEntry): void {
-  if (keys.has(entry.kid)) fail(member, `duplicate kid "${entry.kid}"; every kid must be unique across kids and keys`);
+  if (keys.has(entry.kid)) fail(member, `duplicate kid ${describeKid(entry.kid)}; every kid must be unique across kids and keys`);
   if (keys.size >= MAX_KEYRING_KEYS) fail(member, `more than ${MAX_KEYRING_KEYS} keys`);
   const frozen = Object.freeze(entry);
   CHECKED_ENTRIES.add(frozen);
@@ -260,11 +322,15 @@ function addKey(keys: Map<string, KeyEntry>, member: string, entry: KeyEntry): v
 function parseKids(kids: unknown, keys: Map<string, KeyEntry>): void {
   if (kids === undefined) return;
   if (!isPlainObject(kids)) fail('keyring.kids', 'must be an object of kid → secret');
-  for (const kid of Object.keys(kids)) {
-    const member = `keyring.kids[${JSON.stringify(kid)}]`;
+  Object.keys(kids).forEach((kid, index) => {
+    const member = memberOf('keyring.kids', kid, index);
+    const secret = kids[kid];
+    if (kid.length >= MIN_SECRET_BYTES && typeof secret === 'string' && secret.length < MIN_SECRET_BYTES) {
+      fail(member, `looks swapped: its name is ${kid.length} characters and its value ${secret.length}; "kids" maps each kid to its secret, {"KID": "SECRET"}`);
+    }
     checkKid(member, kid);
-    addKey(keys, member, { kid, alg: 'HS256', secret: checkSecret(member, kids[kid]), canSign: true });
-  }
+    addKey(keys, member, { kid, alg: 'HS256', secret: checkSecret(member, secret), canSign: true });
+  });
 }
 
 function parseKeys(list: unknown, keys: Map<string, KeyEntry>, skipped: string[] | undefined): unknown[] {
@@ -295,20 +361,63 @@ function pickActive(active: unknown, keys: Map<string, KeyEntry>): KeyEntry | un
     return undefined;
   }
   if (typeof active !== 'string') fail('keyring.active', 'must be a kid string');
+  // A kid not held (or held without its private part) is the signer's problem, not the
+  // edge's: an edge verifies with the kids it holds (SPEC v1.2); createSigner refuses it.
   const entry = keys.get(active);
-  if (!entry?.canSign) {
-    fail('keyring.active', `"${active}" names no signing key; name a kid from kids, or a key in keys with its private part`);
-  }
-  return entry;
+  return entry?.canSign ? entry : undefined;
+}
+
+/**
+ * Why a signer cannot use this keyring's `active`, or `undefined` when it can
+ * (or names none). One line, naming the kid only as {@link describeKid} does.
+ *
+ * @example
+ * ```ts
+ * import { activeProblem, createKeyring } from '@urlseal/edge/contract';
+ * const edge = createKeyring({ active: '2026-10', kids: { '2026-11': 'a-demo-secret-of-at-least-32-bytes!!' } });
+ * activeProblem(edge); // 'keyring.active: "2026-10" names no key this keyring holds; …'
+ * ```
+ */
+export function activeProblem(keyring: Keyring): string | undefined {
+  const kid = keyring.activeKid;
+  if (kid === undefined || keyring.active !== undefined) return undefined;
+  const held = keyring.keys.get(kid);
+  const why = held === undefined ? 'names no key this keyring holds' : 'names a key held without its private part (verify only)';
+  return `keyring.active: ${describeKid(kid)} ${why}; a signer needs active to name a kid from kids, or a key in keys with its private part`;
+}
+
+/** A member path for a duplicate found in the text: `keyring.kids`, `keyring.keys[0]`. */
+function pathOf(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    if (part.length >= MIN_SECRET_BYTES) return `${out} (a member with a ${part.length}-character name, not shown: as long as a secret)`;
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? `${out}.${part}` : `${out}[${JSON.stringify(part)}]`;
+  }, 'keyring');
 }
 
 function parseJsonText(text: string): unknown {
   if (text.length > MAX_KEYRING_BYTES) fail('keyring', `is larger than ${MAX_KEYRING_BYTES} bytes`);
+  if (text.trim() === '') fail('keyring', 'is empty; it must hold keyring JSON (urlseal keygen makes one)');
+  if (text.charCodeAt(0) === 0xfeff) fail('keyring', 'starts with a byte-order mark (U+FEFF); save it as UTF-8 without one');
+  let json: unknown;
+  let parsed = true;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
-    return fail('keyring', 'is not valid JSON');
+    parsed = false;
   }
+  // Never JSON.parse's own message: it quotes the text around the error, which may be a secret.
+  const problem = scanJson(text);
+  if (problem?.duplicate !== undefined) {
+    const { path, name } = problem.duplicate;
+    fail(pathOf(path), `${describeKid(name)} appears twice (line ${problem.line}); JSON would keep only the last, so remove one`);
+  }
+  if (problem !== undefined) {
+    const where = `line ${problem.line}, column ${problem.column}`;
+    fail('keyring', problem.atEnd ? `is not valid JSON: it ends early at ${where}, expected ${problem.expected}` : `is not valid JSON at ${where}: expected ${problem.expected}`);
+  }
+  if (!parsed) fail('keyring', 'is not valid JSON');
+  return json;
 }
 
 /**
@@ -330,9 +439,9 @@ function parseJsonText(text: string): unknown {
 export function createKeyring(input: KeyringJson | string): Keyring {
   const json = typeof input === 'string' ? parseJsonText(input) : input;
   if (!isPlainObject(json)) fail('keyring', 'must be a JSON object with "kids", "keys" and/or "secureToken"');
-  for (const member of Object.keys(json)) {
-    if (!MEMBERS.has(member)) fail(`keyring.${member}`, 'unknown member; expected active, kids, keys or secureToken');
-  }
+  Object.keys(json).forEach((member) => {
+    if (!MEMBERS.has(member)) fail(pathOf([member]), 'unknown member; expected active, kids, keys or secureToken');
+  });
   const keys = new Map<string, KeyEntry>();
   // A JWK Set as published (only "keys") may hold keys for other uses: those are
   // skipped. A urlseal keyring (any other member) is read strictly (SPEC §3).
@@ -348,5 +457,6 @@ export function createKeyring(input: KeyringJson | string): Keyring {
     fail('keyring', `holds no key; add "kids", "keys" or "secureToken" (urlseal keygen makes one)${why}`);
   }
   const active = pickActive(json.active, keys);
-  return Object.freeze({ keys, active, secureToken, skipped: Object.freeze(skipped ?? []) });
+  const activeKid = typeof json.active === 'string' ? json.active : undefined;
+  return Object.freeze({ keys, active, ...(activeKid === undefined ? {} : { activeKid }), secureToken, skipped: Object.freeze(skipped ?? []) });
 }

@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { UrlsealError, createKeyring, type KeyringJson } from '../src/contract.js';
+import fc from 'fast-check';
+import { UrlsealError, activeProblem, createKeyring, describeKid, type KeyringJson } from '../src/contract.js';
+import { scanJson } from '../src/lib/json-scan.js';
 
 const SECRET = 'an-obviously-fake-test-secret-32b'; // 33 bytes
 const OTHER = 'another-obviously-fake-secret-32b';
@@ -126,10 +128,16 @@ describe('createKeyring rejects with a message naming the member and the fix', (
     ['short old secureToken', { secureToken: [SECRET, 'short'] }, /^keyring\.secureToken\[1\]: secret is 5 bytes/],
     ['secureToken as string', { secureToken: SECRET }, /^keyring\.secureToken: must be an array/],
     ['empty secureToken', { kids: { a: SECRET }, secureToken: [] }, /^keyring\.secureToken: is empty/],
-    ['active names nothing', { active: 'nope', kids: { a: SECRET } }, /^keyring\.active: "nope" names no signing key/],
-    ['active names a public key', { active: 'e', keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e', x: ed.x }] }, /^keyring\.active: "e" names no signing key/],
     ['active not a string', { active: 1, kids: { a: SECRET } }, /^keyring\.active: must be a kid string/],
-    ['active names __proto__', { active: '__proto__', kids: { a: SECRET } }, /^keyring\.active: "__proto__" names no signing key/],
+    ['not JSON, with its place', '{\n  "kids": {"a": "x" "b"}}', /^keyring: is not valid JSON at line 2, column 21: expected "," or "}"$/],
+    ['JSON that ends early', '{"kids": {"a": "' + SECRET, /^keyring: is not valid JSON: it ends early at line 1, column 50, expected a closing quote/],
+    ['empty text', ' \n', /^keyring: is empty; it must hold keyring JSON/],
+    ['a byte-order mark', '\uFEFF{"kids":{"a":"' + SECRET + '"}}', /^keyring: starts with a byte-order mark/],
+    ['a kid twice in kids (JSON keeps the last)', '{"kids":{"a":"' + SECRET + '",\n"a":"' + OTHER + '"}}', /^keyring\.kids: "a" appears twice \(line 2\); JSON would keep only the last/],
+    ['a member twice', '{"active":"a","active":"a","kids":{"a":"' + SECRET + '"}}', /^keyring: "active" appears twice/],
+    ['kid and secret swapped', { kids: { [SECRET]: 'k1' } }, /^keyring\.kids entry 1, a 33-character kid \(not shown: as long as a secret\): looks swapped: its name is 33 characters and its value 2/],
+    ['a secret-long kid repeated across kids and keys', { kids: { [octK]: SECRET }, keys: [{ kty: 'oct', kid: octK, k: octK }] }, /^keyring\.keys\[0\]: duplicate kid a 43-character kid \(not shown/],
+    ['a secret as a member name', { [SECRET]: SECRET, kids: { a: OTHER } }, /^keyring \(a member with a 33-character name, not shown: as long as a secret\): unknown member/],
   ])('%s', (_name, input, message) => {
     const error = rejection(input);
     expect(error.message).toMatch(message);
@@ -138,7 +146,67 @@ describe('createKeyring rejects with a message naming the member and the fix', (
     expect(error.message).not.toContain('mysecret');
   });
 
+  it('never quotes JSON.parse (which echoes the text around the error)', () => {
+    const error = rejection('{"kids":{"a":"' + SECRET + '"},"x":' + SECRET + '}');
+    expect(error.message).toBe('keyring: is not valid JSON at line 1, column 55: expected a value (true, false, null, a number, a string, an object or an array)');
+  });
+
   it('bounds the JSON text before parsing', () => {
     expect(rejection(' '.repeat((1 << 20) + 1)).message).toMatch(/larger than/);
+  });
+});
+
+describe('`active` at the edge (SPEC v1.2): only a signer needs it', () => {
+  const ed = jwkPair('ed25519');
+  it.each<[string, KeyringJson, RegExp]>([
+    ['names a removed kid', { active: '2026-10', kids: { '2026-11': SECRET } }, /^keyring\.active: "2026-10" names no key this keyring holds; a signer needs/],
+    ['names a public key', { active: 'e', keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e', x: ed.x }] }, /^keyring\.active: "e" names a key held without its private part/],
+    ['names __proto__', { active: '__proto__', kids: { a: SECRET } }, /^keyring\.active: "__proto__" names no key/],
+    ['is a secret', { active: OTHER, kids: { a: SECRET } }, /^keyring\.active: a 33-character kid \(not shown: as long as a secret\) names no key/],
+  ])('a keyring whose active %s still loads, verifies with what it holds, and says why a signer cannot use it', (_name, json, problem) => {
+    const keyring = createKeyring(json);
+    expect(keyring.active).toBeUndefined();
+    expect(keyring.activeKid).toBe(json.active);
+    expect(keyring.keys.size).toBe(1);
+    expect(activeProblem(keyring)).toMatch(problem);
+    expect(activeProblem(keyring)).not.toContain(OTHER);
+  });
+
+  it('has no problem when active is held, or absent', () => {
+    expect(activeProblem(createKeyring({ active: 'a', kids: { a: SECRET } }))).toBeUndefined();
+    expect(activeProblem(createKeyring({ kids: { a: SECRET } }))).toBeUndefined();
+    expect(createKeyring({ kids: { a: SECRET } }).active?.kid).toBe('a');
+  });
+
+  it('describeKid quotes a short kid and only describes one as long as a secret', () => {
+    expect(describeKid('2026-11')).toBe('"2026-11"');
+    expect(describeKid(SECRET)).toBe('a 33-character kid (not shown: as long as a secret)');
+  });
+});
+
+describe('scanJson agrees with JSON.parse', () => {
+  it('finds no problem in any JSON.stringify output, and one wherever JSON.parse fails', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (value, pretty) => {
+        const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        expect(scanJson(text)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', '-', '.', 'e', 't', 'n', ' ', '\\', 'u', 'a') }), (text) => {
+        let parses = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          parses = false;
+        }
+        const problem = scanJson(text);
+        // Valid JSON may still hold a repeated name; a scan problem on valid JSON is only that.
+        if (parses) expect(problem === undefined || problem.duplicate !== undefined).toBe(true);
+        else expect(problem).toBeDefined();
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

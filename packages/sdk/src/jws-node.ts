@@ -1,7 +1,7 @@
 // JWS signing on Node, synchronous: node:crypto signs HMAC, ECDSA P-256 and Ed25519
 // without a promise, so `signUrl` can return the URL itself.
 import { createHmac, createPrivateKey, createPublicKey, createSecretKey, sign, verify, type KeyObject } from 'node:crypto';
-import { UrlsealError, type KeyEntry } from '@urlseal/edge/contract';
+import { UrlsealError, describeKid, type KeyEntry } from '@urlseal/edge/contract';
 import { protectedHeader } from './jws.js';
 
 /** Signs a claims JSON text into a compact JWS with one keyring key. */
@@ -15,8 +15,8 @@ const HMAC_HASH = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' } as const
  */
 function importPrivateKey(entry: KeyEntry, digest: 'sha256' | null): KeyObject {
   const jwk = entry.jwk;
-  if (jwk?.d === undefined) throw new TypeError(`createSigner: keyring key "${entry.kid}" has no private part and cannot sign`);
-  const unusable = () => new UrlsealError('ERR_KEYRING_INVALID', `keyring: key "${entry.kid}" is not a usable ${entry.alg} key pair: its "d" does not match its public part`);
+  if (jwk?.d === undefined) throw new TypeError(`createSigner: keyring key ${describeKid(entry.kid)} has no private part and cannot sign`);
+  const unusable = () => new UrlsealError('ERR_KEYRING_INVALID', `keyring: key ${describeKid(entry.kid)} is not a usable ${entry.alg} key pair: its "d" does not match its public part`);
   let key: KeyObject;
   let matches: boolean;
   try {
@@ -51,7 +51,7 @@ export function createSyncJws(entry: KeyEntry): SyncJws {
     };
   }
   if (entry.secret === undefined || entry.alg === 'RS256' || entry.alg === 'PS256') {
-    throw new TypeError(`createSigner: keyring key "${entry.kid}" has no secret (RSA keys only verify)`);
+    throw new TypeError(`createSigner: keyring key ${describeKid(entry.kid)} has no secret (RSA keys only verify)`);
   }
   const key = createSecretKey(entry.secret);
   const hash = HMAC_HASH[entry.alg];

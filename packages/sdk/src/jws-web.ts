@@ -1,7 +1,7 @@
 // JWS signing with Web APIs only (jose on crypto.subtle): Workers, Deno, Vercel, Bun.
 // Asynchronous, because crypto.subtle is.
 import { CompactSign, base64url, compactVerify, importJWK, type CryptoKey } from 'jose';
-import { UrlsealError, type KeyEntry } from '@urlseal/edge/contract';
+import { UrlsealError, describeKid, type KeyEntry } from '@urlseal/edge/contract';
 import { protectedHeader } from './jws.js';
 
 /** Signs a claims JSON text into a compact JWS with one keyring key. */
@@ -9,7 +9,7 @@ export type AsyncJws = (claimsJson: string) => Promise<string>;
 
 function keyJwk(entry: KeyEntry): Record<string, string> {
   if (entry.secret !== undefined) return { kty: 'oct', k: base64url.encode(entry.secret) };
-  if (entry.jwk?.d === undefined) throw new TypeError(`createSigner: keyring key "${entry.kid}" has no private part and cannot sign`);
+  if (entry.jwk?.d === undefined) throw new TypeError(`createSigner: keyring key ${describeKid(entry.kid)} has no private part and cannot sign`);
   return { ...entry.jwk } as Record<string, string>;
 }
 
@@ -29,7 +29,7 @@ async function importChecked(entry: KeyEntry, jwk: Record<string, string>): Prom
     await compactVerify(probe, await importJWK(publicJwk, entry.alg));
     return key;
   } catch {
-    throw new UrlsealError('ERR_KEYRING_INVALID', `keyring: key "${entry.kid}" is not a usable ${entry.alg} key pair: its "d" does not match its public part`);
+    throw new UrlsealError('ERR_KEYRING_INVALID', `keyring: key ${describeKid(entry.kid)} is not a usable ${entry.alg} key pair: its "d" does not match its public part`);
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  activeProblem,
   DEFAULT_MAX_TTL,
   readClock,
   readKeyring,
@@ -7,6 +8,7 @@ import {
   type KeyringJson,
   type Scheme,
   type TokenParams,
+  UrlsealError,
 } from '@urlseal/edge/contract';
 import { checkOptionNames, optionError } from './misuse.js';
 import { checkSealKey, readSeal } from './seal.js';
@@ -105,6 +107,9 @@ function readMaxTtl(value: unknown, fn: string): number {
 
 /** Throws a TypeError when the keyring cannot sign with `scheme`. */
 export function checkSchemeKey(keyring: Keyring, scheme: Scheme, fn: string): void {
+  // A signer is the one place `active` matters (an edge tolerates a stale one): refused at load.
+  const stale = activeProblem(keyring);
+  if (stale !== undefined) throw new UrlsealError('ERR_KEYRING_INVALID', `${fn}: ${stale}`);
   if (scheme === 'jwt' && keyring.active === undefined) {
     throw optionError(fn, 'scheme', 'is "jwt" but the keyring has no JWT signing key; add one (urlseal keygen) or use scheme "secure-token"');
   }

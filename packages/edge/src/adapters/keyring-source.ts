@@ -5,12 +5,13 @@
 // assignment; a bad one is logged and the last good keyring stays. Used by
 // `createEdgeServer`, the Express middleware and `urlseal serve` alike.
 import { createHash, createPublicKey } from 'node:crypto';
-import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, watch, type FSWatcher, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
 import type { DenialCode } from '../codes.js';
 import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
-import { createKeyring, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
+import { activeProblem, createKeyring, describeKid, describeNotAPath, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
 import { createVerifier, type VerifierOptions } from '../node.js';
 import { UrlsealError } from '../errors.js';
 import { isKeyring } from '../option-readers.js';
@@ -115,6 +116,8 @@ export type KeyringLog = ((line: string) => void) | false;
 export interface KeyringFileOptions {
   /** Milliseconds between stat checks, the fallback when file events are missed (network file systems, symlink swaps). Default 2000; 0 turns polling off. */
   pollInterval?: number;
+  /** Milliseconds one re-read (open, stat, read) may take before it counts as unavailable (a hung mount). Default 5000. */
+  readTimeout?: number;
   log?: KeyringLog;
 }
 
@@ -178,7 +181,7 @@ function validate(text: string): Keyring {
     try {
       createPublicKey({ key: y === undefined ? { kty, crv, x } : { kty, crv, x, y }, format: 'jwk' });
     } catch {
-      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key "${entry.kid}": cannot be imported (not a valid ${crv} public key)`);
+      throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key ${describeKid(entry.kid)}: cannot be imported (not a valid ${crv} public key)`);
     }
   }
   return keyring;
@@ -207,13 +210,14 @@ class SourceState {
     private readonly log: ((line: string) => void) | undefined,
   ) {}
 
-  /** Takes new keyring text: the same text confirms the keyring in use, new text replaces it only if valid. */
-  accept(text: string): KeyringReloadResult {
+  /** Takes new keyring text: the same text confirms the keyring in use, new text replaces it only if valid (and `check` passes). */
+  accept(text: string, check?: (keyring: Keyring) => void): KeyringReloadResult {
     const hash = digest(text);
     if (this.loaded !== undefined && hash === this.#digest) return this.confirm();
     let keyring: Keyring;
     try {
       keyring = validate(text);
+      check?.(keyring);
     } catch (error) {
       return this.fail('invalid', messageOf(error));
     }
@@ -221,7 +225,14 @@ class SourceState {
     this.#digest = hash;
     this.problem = undefined;
     this.#loggedProblem = undefined;
-    this.write({ result: 'loaded', keys: keyring.keys.size, secureToken: keyring.secureToken.length });
+    // An edge verifies with the kids it holds; a stale `active` (the runbook's retired kid) is only the signer's concern.
+    const stale = activeProblem(keyring);
+    this.write({
+      result: 'loaded',
+      keys: keyring.keys.size,
+      secureToken: keyring.secureToken.length,
+      ...(stale === undefined ? {} : { warning: `${stale} (only signers use active: this edge verifies with the keys it holds)` }),
+    });
     // Keys of a JWK Set this edge cannot use: one line each, naming the kid and why.
     for (const reason of keyring.skipped ?? []) this.write({ result: 'skipped', reason });
     return this.emit('loaded');
@@ -293,6 +304,81 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
   });
 }
 
+/** What one read of a keyring file found: its text, or why there is none; and the file's version. */
+type FileRead = ({ readonly text: string } | { readonly result: 'invalid' | 'unavailable'; readonly reason: string }) & { readonly signature?: string };
+
+/** A file's identity and version; changes when it is rewritten or replaced. */
+function statSignature(stat: Stats): string {
+  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
+// O_NONBLOCK: opening a FIFO for reading must not wait for a writer (it is refused once open).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** Why a file that opened is not one to read a keyring from, or `undefined` for a regular file within the bound. */
+function fileProblem(file: string, stat: Stats): FileRead | undefined {
+  const signature = statSignature(stat);
+  if (!stat.isFile()) {
+    const what = stat.isFIFO() ? 'a FIFO' : stat.isDirectory() ? 'a directory' : stat.isSocket() ? 'a socket' : 'a device or other special file';
+    return { result: 'unavailable', reason: `${file} is ${what}, not a regular file; a keyring is read from regular files only`, signature };
+  }
+  if (stat.size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature };
+  return undefined;
+}
+
+function unreadable(file: string, error: unknown): FileRead {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+  return { result: 'unavailable', reason: `cannot read ${file} (${code})`, signature: `missing:${code}` };
+}
+
+/** Reads a keyring file synchronously (the first read): regular files only, at most the bound plus one byte. */
+function readKeyringFileNow(file: string): FileRead {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(file, error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    const problem = fileProblem(file, stat);
+    if (problem !== undefined) return problem;
+    const buffer = Buffer.alloc(stat.size + 1); // one byte more: a file that grew since fstat is seen
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) n = readSync(fd, buffer, size, buffer.length - size, size);
+    if (size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature: statSignature(stat) };
+    return { text: buffer.toString('utf8', 0, size), signature: statSignature(stat) };
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The same read off the event loop (the thread pool), for every re-read. */
+async function readKeyringFile(file: string): Promise<FileRead> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, OPEN_FLAGS);
+  } catch (error) {
+    return unreadable(file, error);
+  }
+  try {
+    const stat = await handle.stat();
+    const problem = fileProblem(file, stat);
+    if (problem !== undefined) return problem;
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_KEYRING_BYTES) + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size < buffer.length; size += n) n = (await handle.read(buffer, size, buffer.length - size, size)).bytesRead;
+    if (size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature: statSignature(stat) };
+    return { text: buffer.toString('utf8', 0, size), signature: statSignature(stat) };
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
 /**
  * A keyring file, read now and again whenever it changes: a watch on its
  * directory (so a new file renamed over it, the atomic way to replace it, is
@@ -301,6 +387,11 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
  * garbage or invalid file keeps the last good keyring and logs one line
  * naming the member and the problem. Never throws for the file's content: a
  * file unusable from the start leaves `current()` undefined and `problem` set.
+ * Regular files only (a FIFO, socket or device is refused without blocking:
+ * it is opened non-blocking), at most 1 MiB. Every re-read runs off the event
+ * loop, one at a time, bounded by `readTimeout`: a hung mount makes the read
+ * `unavailable` and the last good keyring keeps serving. The first read, at
+ * construction, is synchronous so `current()` answers at once.
  *
  * @example
  * ```ts
@@ -312,44 +403,72 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
 export function keyringFile(path: string, options: KeyringFileOptions = {}): KeyringSource {
   const caller = 'keyringFile';
   if (typeof path !== 'string' || path === '') throw new TypeError(`${caller}: path must be a non-empty string`);
+  const notAPath = describeNotAPath(path);
+  if (notAPath !== undefined && !existsSync(path)) throw new TypeError(`${caller}: the path looks like ${notAPath}, not a file path: pass a path, or the keyring itself to staticKeyring`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
-  checkOptionNames(caller, options, ['pollInterval', 'log']);
+  checkOptionNames(caller, options, ['pollInterval', 'readTimeout', 'log']);
   const pollInterval = readMs(caller, 'pollInterval', options.pollInterval, 2000, 0);
+  const readTimeout = readMs(caller, 'readTimeout', options.readTimeout, 5000, 10);
   const file = resolve(path);
   const state = new SourceState(`file ${file}`, readLog(options.log, caller));
   let seen = '';
   let watcher: FSWatcher | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let closed = false;
+  let reading: Promise<KeyringReloadResult> | undefined;
+  let checking = false;
+  // A read or stat that outlived its time bound (a hung mount) still holds a thread of the
+  // pool: no other starts until it returns, so a stuck file system can take one thread only.
+  let stuck = false;
 
-  /** The file's identity and version; changes when it is rewritten or replaced. */
-  function signature(): string {
-    try {
-      const stat = statSync(file);
-      return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    } catch (error) {
-      return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
-    }
+  /** Takes what one read found: the text (validated, swapped in if good) or why there is none. */
+  function settle(found: FileRead): KeyringReloadResult {
+    if (found.signature !== undefined) seen = found.signature;
+    if ('text' in found) return state.accept(found.text);
+    return state.fail(found.result, found.reason);
   }
 
-  function read(): KeyringReloadResult {
-    seen = signature();
-    let text: string;
-    try {
-      if (statSync(file).size > MAX_KEYRING_BYTES) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      return state.fail('unavailable', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    }
-    return state.accept(text);
+  /** Re-reads off the event loop, bounded in time; one read at a time (a reload joins it). */
+  function readLater(): Promise<KeyringReloadResult> {
+    if (reading !== undefined) return reading;
+    if (stuck) return Promise.resolve(state.fail('unavailable', `the last read of ${file} has not returned after ${readTimeout} ms (a hung mount?)`));
+    let timer: NodeJS.Timeout | undefined;
+    const work = readKeyringFile(file);
+    const late = new Promise<FileRead>((resolve) => {
+      timer = setTimeout(() => {
+        stuck = true;
+        void work.finally(() => (stuck = false));
+        resolve({ result: 'unavailable', reason: `no answer reading ${file} within ${readTimeout} ms (a hung mount?)` });
+      }, readTimeout);
+      timer.unref();
+    });
+    reading = Promise.race([work, late])
+      .then((found) => (closed ? state.emit('unchanged') : settle(found)))
+      .finally(() => {
+        clearTimeout(timer);
+        reading = undefined;
+      });
+    return reading;
   }
 
-  /** Reads only when the file looks different from the last read. */
+  /** Reads only when the file looks different from the last read (stat off the event loop, one at a time). */
   function check(): void {
-    if (!closed && signature() !== seen) read();
+    if (closed || checking || stuck || reading !== undefined) return;
+    checking = true;
+    stat(file)
+      .then(
+        (now) => statSignature(now),
+        (error: NodeJS.ErrnoException) => `missing:${error.code ?? ''}`,
+      )
+      .then((now) => {
+        checking = false;
+        if (!closed && now !== seen) void readLater();
+      });
   }
 
-  read();
+  // The first read, at construction, is synchronous so the caller knows at once (a FIFO is
+  // refused without blocking: the open does not wait for a writer); every later one is not.
+  settle(readKeyringFileNow(file));
   try {
     watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
       // A burst of events (write, rename) settles before one read.
@@ -374,7 +493,8 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
       return state.problem;
     },
     current: () => state.loaded,
-    reload: () => Promise.resolve(closed ? state.emit('unchanged') : read()),
+    // A reload reads after it is asked: one already under way may predate the change.
+    reload: () => (closed ? Promise.resolve(state.emit('unchanged')) : reading === undefined ? readLater() : reading.then(readLater)),
     subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
     close() {
       closed = true;
@@ -390,6 +510,35 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 /** https everywhere; plain http only to this machine (anyone on the path could add a key otherwise). */
 function isTrustedUrl(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
+
+/** Most redirects one keyring fetch follows. */
+const MAX_KEYRING_HOPS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Why a redirect from the configured keyring URL `first` to `next` is refused, or `undefined`. */
+function hopProblem(first: URL, next: URL): string | undefined {
+  if (next.username !== '' || next.password !== '') return 'goes to a URL with credentials';
+  if (next.protocol === 'https:') return undefined;
+  // Plain http is the operator's explicit choice of a loopback URL, never a key server's.
+  if (next.protocol === 'http:' && first.protocol === 'http:' && LOOPBACK.test(next.hostname)) return undefined;
+  return next.protocol === 'http:' ? 'goes to plain http://' : `goes to a ${next.protocol.replace(/:$/, '')}: URL`;
+}
+
+/**
+ * A key server answers an edge, which only verifies: an asymmetric key with its
+ * private part (`d`) there means the server hands the signing key to anyone who
+ * can fetch it. Refused (the last good keyring stays), naming the key, never `d`.
+ */
+function refusePrivateKeys(keyring: Keyring): void {
+  for (const entry of keyring.keys.values()) {
+    if (entry.jwk !== undefined && entry.canSign) {
+      throw new UrlsealError(
+        'ERR_KEYRING_INVALID',
+        `keyring key ${describeKid(entry.kid)}: holds its private part ("d"); a key server must publish public keys only (anyone who can fetch it could sign), so remove "d"`,
+      );
+    }
+  }
 }
 
 /** Reads a body up to the keyring bound; `undefined` when it is larger. */
@@ -424,7 +573,11 @@ function fetchFailure(error: unknown, timeout: number): string {
  * keeps the last good keyring and logs one line; after `maxStale` without a
  * successful fetch the keyring is no longer used and the edge answers 503
  * `ERR_KEYRING_UNAVAILABLE`, as it does before the first success. `https:`
- * only, or `http:` to a loopback address. The first fetch starts at once;
+ * only, or `http:` to a loopback address; redirects (at most 5) are followed
+ * one by one, each hop held to the same rule (plain http only from a loopback
+ * http URL to loopback), and a 304 confirms only a conditional fetch. A key
+ * with its private part (`d`) is refused: an edge only verifies, and a key
+ * server must not publish signing keys. The first fetch starts at once;
  * `await source.reload()` waits for it.
  *
  * @example
@@ -440,7 +593,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   try {
     target = new URL(url);
   } catch {
-    throw new TypeError(`${caller}: "${String(url).slice(0, 200)}" is not a URL`);
+    const looks = typeof url === 'string' ? describeNotAPath(url) : undefined;
+    throw new TypeError(`${caller}: the value ${looks === undefined ? 'given' : `looks like ${looks} and`} is not a URL; pass the https:// URL of the keyring or JWK Set`);
   }
   if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the keyring URL must be https:// (http:// only to localhost or 127.0.0.1)`);
   if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the keyring URL must not hold credentials`);
@@ -458,24 +612,52 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   let closed = false;
   let staleReported = false;
 
+  /**
+   * Follows redirects by hand, each hop checked as the configured URL is (https, or
+   * http only when the operator's own URL is loopback http and the hop is loopback
+   * too; no credentials), at most {@link MAX_KEYRING_HOPS} of them. Resolves to the
+   * final answer, or to the reason it was refused (the body of each hop cancelled).
+   */
+  async function fetchHops(headers: Record<string, string>, signal: AbortSignal): Promise<Response | string> {
+    let at = target;
+    for (let hop = 0; ; hop++) {
+      const response = await fetch(at, { headers, signal, redirect: 'manual' });
+      if (!REDIRECTS.has(response.status)) return response;
+      await response.body?.cancel();
+      if (hop === MAX_KEYRING_HOPS) return `redirected more than ${MAX_KEYRING_HOPS} times`;
+      const location = response.headers.get('location');
+      let next: URL;
+      try {
+        next = new URL(location ?? '', at);
+      } catch {
+        return `answered HTTP ${response.status} without a usable Location`;
+      }
+      if (location === null) return `answered HTTP ${response.status} without a usable Location`;
+      const why = hopProblem(target, next);
+      if (why !== undefined) return `redirect ${hop + 1} ${why}; every hop must be https:// (http:// only from a loopback http:// keyring URL to loopback)`;
+      at = next;
+    }
+  }
+
   async function fetchOnce(): Promise<KeyringReloadResult> {
     const headers: Record<string, string> = { accept: 'application/json, application/jwk-set+json' };
-    if (etag !== undefined && state.loaded !== undefined) headers['if-none-match'] = etag;
+    // Conditional only with a keyring to confirm: a 304 is a confirmation only of what we asked about.
+    const conditional = etag !== undefined && state.loaded !== undefined;
+    if (conditional) headers['if-none-match'] = etag as string;
     let response: Response;
     let text: string | undefined;
     const controller = new AbortController();
     aborter = controller;
     const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), timeout);
     try {
-      response = await fetch(target, { headers, signal: controller.signal, redirect: 'follow' });
-      if (!isTrustedUrl(new URL(response.url || target.href))) {
-        await response.body?.cancel();
-        return state.fail('unavailable', 'redirected to a URL that is neither https:// nor loopback http://');
-      }
-      if (response.status === 304 && state.loaded !== undefined) return state.confirm();
+      const answer = await fetchHops(headers, controller.signal);
+      if (typeof answer === 'string') return state.fail('unavailable', answer);
+      response = answer;
+      if (response.status === 304 && conditional) return state.confirm();
       if (response.status !== 200) {
         await response.body?.cancel();
-        return state.fail('unavailable', `answered HTTP ${response.status}`);
+        const unasked = response.status === 304 ? ' to a fetch without If-None-Match (not a confirmation)' : '';
+        return state.fail('unavailable', `answered HTTP ${response.status}${unasked}`);
       }
       text = await readBounded(response);
     } catch (error) {
@@ -486,8 +668,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
       aborter = undefined;
     }
     if (text === undefined) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
-    const result = state.accept(text);
-    if (result === 'loaded' || result === 'unchanged') etag = response.headers.get('etag') ?? undefined;
+    const result = state.accept(text, refusePrivateKeys);
+    etag = result === 'loaded' || result === 'unchanged' ? (response.headers.get('etag') ?? undefined) : etag;
     return result;
   }
 

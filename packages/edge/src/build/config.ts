@@ -3,7 +3,7 @@
 // edge function needs (BuiltConfig), so no validation code ships in it.
 import type { BuiltConfig } from '../adapters/crypto-module.js';
 import { DENIAL_STATUS, type DenialCode } from '../codes.js';
-import type { Keyring, KeyringJson } from '../keyring.js';
+import { describeKid, type Keyring, type KeyringJson } from '../keyring.js';
 import { encodeBase64url } from '../lib/base64url.js';
 import { readVerifierOptions, type VerifierOptions } from '../options.js';
 
@@ -80,7 +80,7 @@ export function builtConfig(caller: string, options: BuildOptions, scope: BuildS
       keys.push([entry.kid, '', encodeBase64url(entry.secret)]);
     } else {
       keys.push([entry.kid, entry.alg]);
-      notes.push(`kid "${entry.kid}" (${entry.alg}): ${scope.runtime} cannot verify ${entry.alg}; its tokens answer 401 ERR_ALG_NOT_ALLOWED`);
+      notes.push(`kid ${describeKid(entry.kid)} (${entry.alg}): ${scope.runtime} cannot verify ${entry.alg}; its tokens answer 401 ERR_ALG_NOT_ALLOWED`);
     }
   }
   const secureToken = scope.secureToken ? (keyring?.secureToken ?? []).map((secret) => encodeBase64url(secret)) : [];

@@ -91,7 +91,8 @@ describe('keyringFile', () => {
 
     const garbage = nextEvent(source, 'invalid');
     writeFileSync(file, '{"kids": {"a": "' + A); // a truncated write, in place
-    expect((await garbage).reason).toBe('keyring: is not valid JSON');
+    // Where, never what: the text around the error holds the secret.
+    expect((await garbage).reason).toBe('keyring: is not valid JSON: it ends early at line 1, column 57, expected a closing quote (")');
     expect([...(source.current()?.keyring.keys.keys() ?? [])]).toEqual(['a', 'b']);
 
     // One JSON line per event; no secret ever, not even a short or truncated one.
@@ -154,6 +155,15 @@ describe('keyringFile', () => {
 });
 
 /** A local keyring server whose answers a test scripts. */
+/** Resolves once `condition` holds (polled every 10 ms, for at most 5 s). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function keyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
   let hits = 0;
   const server: Server = createServer((req, res) => {
@@ -270,6 +280,109 @@ describe('keyringUrl', () => {
       const source = track(keyringUrl(server.url, { log: false }));
       expect(await source.reload()).toBe('invalid');
       expect(source.problem).toContain('larger than');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('checks every redirect hop: plain http to a non-loopback host is refused, even when it leads back (issue 20)', async () => {
+    // https (here: the operator's loopback URL) → a plain-http hop anyone on the path could answer
+    // → back: the hop picks what is loaded. Only the final URL was checked before.
+    let hop = '';
+    const server = await keyServer((req, res) => {
+      if (req.url === '/keys.json') return void res.writeHead(302, { location: hop }).end();
+      res.writeHead(200).end(ring({ evil: B })); // where the hop sends the edge back to
+    });
+    const evil = await keyServer((_req, res) => res.writeHead(302, { location: new URL('/planted.json', server.url).href }).end());
+    const at = new URL(evil.url);
+    at.hostname = '0.0.0.0'; // plain http, not a loopback name: the rule refuses it
+    hop = at.href;
+    try {
+      const source = track(keyringUrl(server.url, { log: false }));
+      expect(await source.reload()).toBe('unavailable');
+      expect(source.problem).toBe('redirect 1 goes to plain http://; every hop must be https:// (http:// only from a loopback http:// keyring URL to loopback)');
+      expect(source.current()).toBeUndefined();
+      expect(evil.hits()).toBe(0); // never even asked
+    } finally {
+      await server.close();
+      await evil.close();
+    }
+  });
+
+  it('follows loopback redirects up to a limit, and refuses credentials or a missing Location on a hop', async () => {
+    let hops = 0;
+    const server = await keyServer((req, res) => {
+      const n = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('n') ?? '0');
+      if (req.url?.startsWith('/loop')) return void res.writeHead(307, { location: `/loop?n=${n + 1}` }).end((hops++, ''));
+      if (req.url?.startsWith('/creds')) return void res.writeHead(301, { location: 'http://u:p@127.0.0.1/k' }).end();
+      if (req.url?.startsWith('/nowhere')) return void res.writeHead(302).end();
+      if (n < 3) return void res.writeHead(308, { location: `/k?n=${n + 1}` }).end();
+      res.writeHead(200).end(ring({ a: A }));
+    });
+    try {
+      expect(await track(keyringUrl(server.url, { log: false })).reload()).toBe('loaded'); // three hops
+      const loop = track(keyringUrl(new URL('/loop', server.url).href, { log: false }));
+      expect(await loop.reload()).toBe('unavailable');
+      expect(loop.problem).toBe('redirected more than 5 times');
+      expect(hops).toBe(6);
+      const creds = track(keyringUrl(new URL('/creds', server.url).href, { log: false }));
+      expect(await creds.reload()).toBe('unavailable');
+      expect(creds.problem).toMatch(/^redirect 1 goes to a URL with credentials/);
+      const nowhere = track(keyringUrl(new URL('/nowhere', server.url).href, { log: false }));
+      expect(await nowhere.reload()).toBe('unavailable');
+      expect(nowhere.problem).toBe('answered HTTP 302 without a usable Location');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('takes a 304 as confirmation only of a conditional fetch: one to an unconditional fetch lets the keyring go stale', async () => {
+    let first = true;
+    const server = await keyServer((_req, res) => {
+      if (first) return void ((first = false), res.writeHead(200).end(ring({ a: A }))); // no ETag
+      res.writeHead(304).end();
+    });
+    try {
+      const source = track(keyringUrl(server.url, { refreshInterval: 60_000, maxStale: 300, log: false }));
+      expect(await source.reload()).toBe('loaded');
+      expect(await source.reload()).toBe('unavailable');
+      expect(source.problem).toBe('answered HTTP 304 to a fetch without If-None-Match (not a confirmation)');
+      const confirmedAt = source.current()?.confirmedAt as number;
+      await until(() => Date.now() - confirmedAt > 300);
+      expect(await source.reload()).toBe('unavailable');
+      expect(source.current()).toBeUndefined(); // stale: 503 until a real answer
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a JWK Set that serves private parts (d) to a verify-only edge, naming the key, never d', async () => {
+    const ed = generateKeyPairSync('ed25519');
+    const jwk = { ...ed.privateKey.export({ format: 'jwk' }), kid: 'e1' } as Record<string, string>;
+    const lines: string[] = [];
+    const server = await keyServer((_req, res) => res.writeHead(200).end(JSON.stringify({ keys: [jwk] })));
+    try {
+      const source = track(keyringUrl(server.url, { log: (line) => lines.push(line) }));
+      expect(await source.reload()).toBe('invalid');
+      expect(source.problem).toBe('keyring key "e1": holds its private part ("d"); a key server must publish public keys only (anyone who can fetch it could sign), so remove "d"');
+      expect(source.current()).toBeUndefined();
+      expect(lines.join('\n')).not.toContain((jwk.d as string).slice(0, 8));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a kid repeated inside kids (JSON.parse would keep the last), in a fetched body and a file alike (issue 20)', async () => {
+    const twice = `{"kids":{"a":"${A}","a":"${B}"}}`;
+    const server = await keyServer((_req, res) => res.writeHead(200).end(twice));
+    try {
+      const source = track(keyringUrl(server.url, { log: false }));
+      expect(await source.reload()).toBe('invalid');
+      expect(source.problem).toBe('keyring.kids: "a" appears twice (line 1); JSON would keep only the last, so remove one');
+      const file = track(keyringFile(newFile(twice), { log: false }));
+      expect(file.current()).toBeUndefined();
+      expect(file.problem).toBe(source.problem);
+      expect(() => createLiveVerifier({ keyring: twice })).toThrow(/^keyring\.kids: "a" appears twice/);
     } finally {
       await server.close();
     }

@@ -16,7 +16,9 @@ function explain(command: string, error: unknown): UsageError {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
-  const flag = /--[A-Za-z0-9-]+/.exec(quoted)?.[0] ?? /-[A-Za-z0-9]/.exec(quoted)?.[0] ?? 'a flag';
+  const named = /--[A-Za-z0-9-]+/.exec(quoted)?.[0] ?? /-[A-Za-z0-9]/.exec(quoted)?.[0];
+  // Echoed only when it looks like a flag name: what was typed there may be anything, a secret too.
+  const flag = named !== undefined && named.length <= 24 ? named : 'a flag';
   const hint = `run urlseal ${command} --help`;
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':

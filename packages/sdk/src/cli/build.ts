@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, buildNginxModule } from '@urlseal/edge/build';
 import { parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { BUILD_HELP } from './help.js';
-import { KEYRING_FLAG, choiceFlag, keyringFromFlag, warn } from './options.js';
+import { KEYRING_FLAG, choiceFlag, keyringFromFlag, pathWords, warn } from './options.js';
 import { UsageError } from './usage.js';
 import { KEYRING_ENV } from '../keyring.js';
 
@@ -29,7 +29,7 @@ function writePrivateFile(file: string, text: string, mode = 0o600): void {
     writeFileSync(file, text, { mode });
     chmodSync(file, mode);
   } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unwritable'}`);
+    throw new UsageError(`cannot write ${pathWords(file)}: ${(error as NodeJS.ErrnoException).code ?? 'unwritable'}`);
   }
 }
 
@@ -79,7 +79,7 @@ function buildNginx(parsed: ParsedArgs): number {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new UsageError(`cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'unwritable'}`);
+    throw new UsageError(`cannot create ${pathWords(dir)}: ${(error as NodeJS.ErrnoException).code ?? 'unwritable'}`);
   }
   for (const [name, text] of Object.entries(built.files)) writePrivateFile(join(dir, name), text, name.endsWith('.js') ? 0o600 : 0o644);
   for (const note of built.notes) warn('build', note);

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { tryCanonicalPath } from '@urlseal/edge/contract';
+import { pathWords } from './options.js';
 import { UsageError } from './usage.js';
 
 /** A running file origin. */
@@ -121,7 +122,7 @@ export async function startFileOrigin(dir: string): Promise<FileOrigin> {
     root = await realpath(dir);
     if (!(await stat(root)).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new UsageError(`--root ${dir} is not a readable directory`);
+    throw new UsageError(`--root ${pathWords(dir)} is not a readable directory`);
   }
   const secret = randomBytes(16).toString('hex');
   const prefix = Buffer.from(`/${secret}/`);

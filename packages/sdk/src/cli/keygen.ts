@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeKid } from '@urlseal/edge/contract';
 import { KEYGEN_ALGS, defaultKid, generateKeyring } from '../keygen.js';
 import { parseCommand, stringFlag } from './args.js';
 import { KEYGEN_HELP } from './help.js';
-import { KEYRING_FLAG, choiceFlag, printLine } from './options.js';
+import { KEYRING_FLAG, checkKeyringPath, choiceFlag, printLine } from './options.js';
 import { UsageError } from './usage.js';
 
 const FLAGS = { ...KEYRING_FLAG, kid: { type: 'string' }, alg: { type: 'string' }, 'secure-token': { type: 'boolean' } } as const;
@@ -27,7 +29,14 @@ export async function run(args: string[]): Promise<number> {
   const alg = choiceFlag(stringFlag(parsed, 'alg'), '--alg', KEYGEN_ALGS) ?? 'HS256';
   const text = JSON.stringify(generateKeyring({ kid, alg, secureToken: parsed.values['secure-token'] === true }), null, 2);
   const file = stringFlag(parsed, 'keyring');
-  if (file === undefined) printLine(text);
-  else writeSecretFile(file, `${text}\n`);
+  if (file === undefined) {
+    printLine(text);
+    return 0;
+  }
+  checkKeyringPath(file);
+  writeSecretFile(file, `${text}\n`);
+  // What was written, never the secret: stderr, so stdout stays empty for scripts.
+  const legacy = parsed.values['secure-token'] === true ? ' and a secureToken secret' : '';
+  process.stderr.write(`urlseal keygen: wrote kid ${describeKid(kid)} (${alg}, active)${legacy} to ${resolve(file)}, mode 0600\n`);
   return 0;
 }

@@ -52,10 +52,17 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (load === undefined) return report('', new UsageError(`unknown command "${command.slice(0, 40)}"; run urlseal --help`));
+  // Echoed only when it looks like a command word: what was typed there may be anything, a secret too.
+  const shown = /^[A-Za-z][A-Za-z-]{0,19}$/.test(command) ? ` "${command}"` : '';
+  if (load === undefined) return report('', new UsageError(`unknown command${shown}; run urlseal --help`));
+  // serve's start-up begins here, with loading its modules: a SIGHUP meanwhile must not end it.
+  const ignore = () => {};
+  if (command === 'serve') process.on('SIGHUP', ignore);
   try {
     return await (await load()).run(args);
   } catch (error) {
     return report(command, error);
+  } finally {
+    process.off('SIGHUP', ignore);
   }
 }

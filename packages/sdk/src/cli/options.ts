@@ -1,6 +1,6 @@
-import { DEFAULT_MAX_TTL, type Keyring } from '@urlseal/edge/contract';
+import { DEFAULT_MAX_TTL, describeNotAPath, type Keyring } from '@urlseal/edge/contract';
 import { MAX_UNIX_SECONDS } from '../claims.js';
-import { KEYRING_ENV, loadKeyring } from '../keyring.js';
+import { KEYRING_ENV, loadKeyring, notAPathMessage } from '../keyring.js';
 import { parseTtl, type Ttl } from '../ttl.js';
 import type { Flags, ParsedArgs } from './args.js';
 import { stringFlag } from './args.js';
@@ -22,7 +22,20 @@ export function keyringFromFlag(parsed: ParsedArgs, env: NodeJS.ProcessEnv = pro
   if (file === undefined && (env[KEYRING_ENV] ?? '').trim() === '') {
     throw new UsageError(`no keyring: pass --keyring FILE (-k FILE), or set env ${KEYRING_ENV} to the keyring JSON (urlseal keygen makes one)`);
   }
+  if (file !== undefined) checkKeyringPath(file);
   return loadKeyring(file, env);
+}
+
+/** Refuses a `--keyring` value that is plainly not a path (keyring JSON, a secret), describing it, never echoing it. */
+export function checkKeyringPath(file: string): void {
+  const notAPath = notAPathMessage(file, '--keyring (-k)');
+  if (notAPath !== undefined) throw new UsageError(notAPath);
+}
+
+/** A path as messages show it: itself, or a description when it is plainly not a path (it may hold a secret). */
+export function pathWords(value: string): string {
+  const looks = describeNotAPath(value);
+  return looks === undefined ? value : `the value given (it looks like ${looks}, not a path)`;
 }
 
 /** `--ttl` as whole seconds within `maxTtl` (library errors name the flag via cliMessage). */

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { keyringFile, keyringUrl, staticKeyring, type KeyringSource } from '@urlseal/edge/keyring-source';
+import { describeNotAPath } from '@urlseal/edge/contract';
 import type { UrlsealMetrics } from '@urlseal/edge/metrics';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
 import { KEYRING_ENV } from '../keyring.js';
@@ -8,7 +9,7 @@ import { ttlSeconds } from '../ttl.js';
 import { listFlag, parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { startFileOrigin, type FileOrigin } from './file-origin.js';
 import { SERVE_HELP } from './help.js';
-import { KEYRING_FLAG, choiceFlag, keyringFromFlag, warn } from './options.js';
+import { KEYRING_FLAG, checkKeyringPath, choiceFlag, keyringFromFlag, warn } from './options.js';
 import { UsageError, cliMessage } from './usage.js';
 
 /** Every flag serve takes (SERVE_HELP lists each; a test holds it to that). */
@@ -119,6 +120,7 @@ async function keyringSource(parsed: ParsedArgs): Promise<KeyringSource> {
   // a good one is announced by the listening line. Every later event is one stderr line.
   let started = false;
   if (file === '') throw new UsageError(`--keyring needs a file path (or leave it out and set ${KEYRING_ENV})`);
+  checkKeyringPath(file);
   const source = keyringFile(file, { log: (line: string) => void (started && process.stderr.write(`${line}\n`)) });
   if (source.current() === undefined) {
     source.close();
@@ -181,6 +183,20 @@ function shown(host: string, port: number | string): string {
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('serve', withTrustProxyCount(args), FLAGS, SERVE_HELP, 0);
   if (parsed === undefined) return 0;
+  // SIGHUP is ours from the first moment: its default ends the process, and start-up can take
+  // a while (the first --keyring-url fetch waits up to 10 s). During start-up it is ignored (the
+  // first read or fetch is under way); once serving, it re-reads the keyring.
+  const hangUp: { reload: () => void } = { reload: () => {} };
+  const onHangUp = () => hangUp.reload();
+  process.on('SIGHUP', onHangUp);
+  try {
+    return await serve(parsed, hangUp);
+  } finally {
+    process.off('SIGHUP', onHangUp);
+  }
+}
+
+async function serve(parsed: ParsedArgs, hangUp: { reload: () => void }): Promise<number> {
   const root = stringFlag(parsed, 'root');
   const origin = readOrigin(stringFlag(parsed, 'origin'), root);
   const port = stringFlag(parsed, 'port') ?? '8080';
@@ -200,6 +216,7 @@ export async function run(args: string[]): Promise<number> {
   const sealed = choiceFlag(stringFlag(parsed, 'sealed'), '--sealed', ['allow', 'require', 'deny'] as const);
   const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
   const source = await keyringSource(parsed);
+  hangUp.reload = () => void source.reload(); // from here on, before the listening line
   let observed: Awaited<ReturnType<typeof startMetrics>>;
   let files: FileOrigin | undefined;
   const stopAll = async () => {
@@ -237,16 +254,14 @@ export async function run(args: string[]): Promise<number> {
   }
   if (origin !== undefined) probeOrigin(origin);
   await new Promise<void>((resolve) => {
-    const reload = () => void source.reload();
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      process.off('SIGHUP', reload);
+      hangUp.reload = () => {};
       void stopGracefully(server, Number(grace) * 1000).then(stopAll).then(resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    process.on('SIGHUP', reload); // also keeps SIGHUP from ending the process
   });
   return 0;
 }

@@ -83,7 +83,12 @@ describe('urlseal CLI', () => {
 
   it('keygen -k writes the keyring with mode 0600 and never overwrites one', () => {
     const file = join(dir, 'written.json');
-    expect(urlseal(['keygen', '--kid', 'w1', '-k', file])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    // Says what it wrote (kid, alg, file, mode) on stderr; stdout stays empty, and no secret anywhere.
+    const wrote = urlseal(['keygen', '--kid', 'w1', '-k', file]);
+    expect(wrote).toMatchObject({ code: 0, stdout: '' });
+    expect(wrote.stderr).toBe(`urlseal keygen: wrote kid "w1" (HS256, active) to ${file}, mode 0600\n`);
+    const secret = (JSON.parse(readFileSync(file, 'utf8')) as { kids: Record<string, string> }).kids.w1 as string;
+    expect(wrote.stderr).not.toContain(secret.slice(0, 8));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ active: 'w1' });
     const again = urlseal(['keygen', '--keyring', file]);
