@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -26,6 +26,9 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // Packs and installs the packages in a new project (~1–2 min): `npm run test:packaging`
+    // (vitest.packaging.config.ts), which .ci/run runs after `npm test`.
+    exclude: [...configDefaults.exclude, 'test/packaging/install.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -8,7 +8,7 @@ import type { Claims } from '../jwt.js';
 import { isManifest } from '../manifest.js';
 import { denialAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
-import type { UrlsealMetrics } from './metrics.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
 import { preflightAnswer } from '../preflight.js';
 import { readCors } from '../options.js';
 import { BodyBuffer, authorizationLines, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
@@ -61,7 +61,7 @@ export interface UrlsealExpressOptions extends LiveVerifierOptions {
   // A method signature, so an Express app may annotate `res: express.Response`.
   onDenied?(denial: Denial, req: Req, res: ServerResponse, next: Next): void;
   /** Metrics from `createMetrics()` (`@urlseal/edge/metrics`); mount its `handler` on a route of your own. */
-  metrics?: UrlsealMetrics;
+  metrics?: MetricsRecorder;
 }
 
 declare global {

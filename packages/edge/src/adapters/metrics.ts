@@ -6,20 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Decision } from '../decide.js';
 import type { KeyringReloadResult, KeyringSource } from './keyring-source.js';
+import type { MetricsRecorder, OriginErrorKind } from './metrics-recorder.js';
 
-/**
- * Why the edge could not relay a granted request: the origin refused or reset
- * before answering (`unavailable`), stayed silent past the timeout
- * (`timeout`), answered what cannot be relayed (`unrelayable`), or cut its
- * answer mid-body (`cut`).
- *
- * @example
- * ```ts
- * import type { OriginErrorKind } from '@urlseal/edge/metrics';
- * const kind: OriginErrorKind = 'timeout'; // answered 504
- * ```
- */
-export type OriginErrorKind = 'unavailable' | 'timeout' | 'unrelayable' | 'cut';
+export type { OriginErrorKind } from './metrics-recorder.js';
 
 /**
  * Options of {@link createMetrics}.
@@ -50,19 +39,11 @@ export interface MetricsOptions {
  * adminApp.get('/metrics', metrics.handler);
  * ```
  */
-export interface UrlsealMetrics {
+export interface UrlsealMetrics extends MetricsRecorder {
   /** The prom-client registry holding every metric (register your own on it, or merge it). */
   readonly registry: Registry;
   /** Answers with the Prometheus text exposition of {@link registry}; mount it on a GET route. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Counts one decision and observes how long it took (seconds) and, when granted, the token's remaining lifetime. */
-  recordDecision(decision: Decision, seconds: number, nowSeconds: number): void;
-  /** Observes one whole request, from arrival to the end of the answer (seconds). */
-  recordRequest(decision: Decision, seconds: number): void;
-  /** Counts one origin failure. */
-  recordOriginError(kind: OriginErrorKind): void;
-  /** Counts the source's reloads and reports the age of its keyring; returns the function that stops watching. */
-  watchKeyring(source: KeyringSource): () => void;
 }
 
 const LATENCY_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];

@@ -11,7 +11,7 @@ import { readCors } from '../options.js';
 import { preflightAnswer } from '../preflight.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
-import type { OriginErrorKind, UrlsealMetrics } from './metrics.js';
+import type { MetricsRecorder, OriginErrorKind } from './metrics-recorder.js';
 import { BodyBuffer, authorizationLines, clientAddress, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
@@ -38,7 +38,7 @@ export interface EdgeServerOptions extends LiveVerifierOptions {
   /** One JSON access-log line per request (default: stdout); `false` for none. Never holds a token. */
   log?: ((line: string) => void) | false;
   /** Metrics from `createMetrics()` (`@urlseal/edge/metrics`) to record every decision, request and origin failure into. */
-  metrics?: UrlsealMetrics;
+  metrics?: MetricsRecorder;
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and what the edge sets itself.

@@ -8,7 +8,7 @@ import type { RequestView } from '../decide.js';
 import { parseIpRange } from '../ip.js';
 import { MAX_MANIFEST_BYTES, bodyEncoding, rewriteManifest, type BodyEncoding, type ManifestRewrite } from '../manifest.js';
 import type { EdgeAnswer } from '../respond.js';
-import type { UrlsealMetrics } from './metrics.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
 
 /**
  * How many proxies you run in front of the edge (SPEC §7 `--trust-proxy N`):
@@ -38,13 +38,13 @@ export function readCountryHeader(value: unknown, caller: string): string | unde
 }
 
 /** The `metrics` option: absent, or what `createMetrics()` made. */
-export function readMetrics(value: unknown, caller: string): UrlsealMetrics | undefined {
+export function readMetrics(value: unknown, caller: string): MetricsRecorder | undefined {
   if (value === undefined) return undefined;
-  const metrics = value as Partial<UrlsealMetrics> | null;
+  const metrics = value as Partial<MetricsRecorder> | null;
   if (typeof metrics !== 'object' || metrics === null || typeof metrics.recordDecision !== 'function' || typeof metrics.watchKeyring !== 'function') {
     throw new TypeError(`${caller}: option "metrics" must be what createMetrics() from @urlseal/edge/metrics returns`);
   }
-  return metrics as UrlsealMetrics;
+  return metrics as MetricsRecorder;
 }
 
 function isAddress(text: string): boolean {

@@ -146,10 +146,26 @@ function metricsAddress(value: string | undefined): { host: string; port: number
   return { host: (match[1] ?? match[2]) as string, port };
 }
 
+/**
+ * `@urlseal/edge/metrics`, loaded only for `--metrics`: it needs prom-client, an optional peer
+ * dependency that an app which only signs links does not install.
+ */
+async function loadMetrics(): Promise<typeof import('@urlseal/edge/metrics')> {
+  try {
+    return await import('@urlseal/edge/metrics');
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (code === 'ERR_MODULE_NOT_FOUND' && typeof message === 'string' && message.includes("'prom-client'")) {
+      throw new UsageError('--metrics needs the optional package prom-client, which is not installed: run npm install prom-client@15 in your project, or drop --metrics');
+    }
+    throw error;
+  }
+}
+
 /** The metrics listener, started before the edge so a taken port fails fast. */
 async function startMetrics(at: { host: string; port: number } | undefined): Promise<{ server: Server; metrics: UrlsealMetrics } | undefined> {
   if (at === undefined) return undefined;
-  const { createMetrics, createMetricsServer } = await import('@urlseal/edge/metrics');
+  const { createMetrics, createMetricsServer } = await loadMetrics();
   const metrics = createMetrics();
   const server = createMetricsServer(metrics);
   await listen(server, at.host, at.port, '--metrics: ');
