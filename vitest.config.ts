@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/** Real-browser and load tests: `npm run test:slow` (README; .ci/run runs every tier). */
+export const SLOW_TESTS = ['**/*.browser.test.ts', '**/*.e2e.test.ts', 'test/load/**/*.test.ts'];
+
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Tests run against the TypeScript sources, so one copy of each module is loaded
@@ -28,7 +31,8 @@ export default defineConfig({
     ],
     // Packs and installs the packages in a new project (~1–2 min): `npm run test:packaging`
     // (vitest.packaging.config.ts), which .ci/run runs after `npm test`.
-    exclude: [...configDefaults.exclude, 'test/packaging/install.test.ts'],
+    // The slower tiers have their own scripts (vitest.slow.config.ts, vitest.packaging.config.ts).
+    exclude: [...configDefaults.exclude, 'test/packaging/install.test.ts', ...SLOW_TESTS],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
