@@ -90,7 +90,27 @@ export interface KeyringSource {
   subscribe(listener: (event: KeyringEvent) => void): () => void;
   /** Stops watching, polling and fetching. The last keyring stays readable. */
   close(): void;
+  /**
+   * A token named a kid the keyring does not hold (a URL source: the key set may have
+   * rotated). Fetches now, joined with a fetch in flight and at most once per
+   * {@link UNKNOWN_KID_REFETCH_MS}, so a flood of made-up kids cannot hammer the key server;
+   * resolves to whether a new keyring loaded. `undefined` when no fetch is made.
+   */
+  refetchForUnknownKid?(): Promise<boolean> | undefined;
 }
+
+/**
+ * At most one fetch per this many ms is started by tokens naming an unknown kid.
+ *
+ * @example
+ * ```ts
+ * import { UNKNOWN_KID_REFETCH_MS } from '@urlseal/edge/keyring-source';
+ * console.log(`a rotated key is picked up within ${UNKNOWN_KID_REFETCH_MS / 1000} s of its first token`);
+ * ```
+ */
+export const UNKNOWN_KID_REFETCH_MS = 30_000;
+/** A key server's `Cache-Control: max-age` shortens the refresh down to this floor (ms); `refreshInterval` is the ceiling. */
+const MIN_CACHE_REFRESH_MS = 10_000;
 
 /**
  * Where a source writes its one-line JSON events (`loaded`, `invalid`, `unavailable`, `stale`): a function, or `false` for none. Default stderr.
@@ -611,6 +631,9 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   let failures = 0;
   let closed = false;
   let staleReported = false;
+  let unknownKidFetchAt = -Infinity;
+  // The key server's own lifetime for its answer (Cache-Control max-age), bounded: see schedule().
+  let cacheFor: number | undefined;
 
   /**
    * Follows redirects by hand, each hop checked as the configured URL is (https, or
@@ -670,6 +693,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     if (text === undefined) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
     const result = state.accept(text, refusePrivateKeys);
     etag = result === 'loaded' || result === 'unchanged' ? (response.headers.get('etag') ?? undefined) : etag;
+    const maxAge = /(?:^|,)\s*max-age\s*=\s*(\d{1,9})\s*(?:,|$)/i.exec(response.headers.get('cache-control') ?? '')?.[1];
+    cacheFor = maxAge === undefined ? undefined : Number(maxAge) * 1000;
     return result;
   }
 
@@ -681,7 +706,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     }
     if (failures === 0) staleReported = false;
     if (closed) return;
-    const wait = failures === 0 ? refreshInterval : Math.min(refreshInterval, 1000 * 2 ** Math.min(failures - 1, 20));
+    const fresh = cacheFor === undefined ? refreshInterval : Math.min(refreshInterval, Math.max(MIN_CACHE_REFRESH_MS, cacheFor));
+    const wait = failures === 0 ? fresh : Math.min(refreshInterval, 1000 * 2 ** Math.min(failures - 1, 20));
     clearTimeout(timer);
     timer = setTimeout(() => void reload(), wait);
     timer.unref();
@@ -712,6 +738,14 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
       return loaded !== undefined && Date.now() - loaded.confirmedAt <= maxStale ? loaded : undefined;
     },
     reload,
+    refetchForUnknownKid() {
+      if (closed) return undefined;
+      if (inFlight === undefined) {
+        if (Date.now() - unknownKidFetchAt < UNKNOWN_KID_REFETCH_MS) return undefined;
+        unknownKidFetchAt = Date.now();
+      }
+      return reload().then((result) => result === 'loaded');
+    },
     subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
     close() {
       closed = true;
@@ -793,21 +827,36 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
   const faulted = (): Denial => ({ ok: false, status: resolved.statuses.ERR_TOKEN_MALFORMED, code: 'ERR_TOKEN_MALFORMED', detail: 'exception' });
   let built: { readonly keyring: Keyring; readonly verifier: Verifier } | undefined;
 
+  function decideNow(view: RequestView): MaybeAsync<Decision> {
+    try {
+      const loaded = source.current();
+      if (loaded === undefined) return unavailable('keyring');
+      if (built?.keyring !== loaded.keyring) built = { keyring: loaded.keyring, verifier: createVerifier({ ...rest, keyring: loaded.keyring }) };
+      const decision = built.verifier.decide(view);
+      return isThenable(decision) ? decision.then(undefined, faulted) : decision;
+    } catch {
+      return faulted(); // fail closed: never a grant, never a 500
+    }
+  }
+
   return Object.freeze({
     params: resolved.params,
     source,
     nowSeconds: () => resolved.clock() / 1000,
     deny: (code: DenialCode, detail: string): Denial => ({ ok: false, status: resolved.statuses[code], code, detail }),
     decide(view: RequestView): MaybeAsync<Decision> {
-      try {
-        const loaded = source.current();
-        if (loaded === undefined) return unavailable('keyring');
-        if (built?.keyring !== loaded.keyring) built = { keyring: loaded.keyring, verifier: createVerifier({ ...rest, keyring: loaded.keyring }) };
-        const decision = built.verifier.decide(view);
-        return isThenable(decision) ? decision.then(undefined, faulted) : decision;
-      } catch {
-        return faulted(); // fail closed: never a grant, never a 500
-      }
+      const decision = decideNow(view);
+      // A kid the keyring lacks may be a rotation at the key server: fetch once (rate-limited) and decide again.
+      const retry = (settled: Decision): MaybeAsync<Decision> => {
+        if (settled.ok || settled.code !== 'ERR_KID_UNKNOWN' || source.refetchForUnknownKid === undefined) return settled;
+        try {
+          const refetched = source.refetchForUnknownKid();
+          return refetched === undefined ? settled : refetched.then((changed) => (changed ? decideNow(view) : settled), () => settled);
+        } catch {
+          return settled; // the denial stands
+        }
+      };
+      return isThenable(decision) ? decision.then(retry) : retry(decision);
     },
   });
 }

@@ -14,6 +14,7 @@ import {
   keyringFile,
   keyringUrl,
   staticKeyring,
+  UNKNOWN_KID_REFETCH_MS,
   type KeyringEvent,
   type KeyringSource,
 } from '@urlseal/edge/keyring-source';
@@ -394,6 +395,41 @@ describe('keyringUrl', () => {
     expect(() => keyringUrl('https://u:p@keys.example.com/k.json')).toThrow(/credentials/);
     expect(() => keyringUrl('not a url')).toThrow(/is not a URL/);
     expect(() => keyringUrl('https://keys.example.com/k.json', { maxStale: 0 })).toThrow(/option "maxStale"/);
+  });
+});
+
+describe('keyringUrl: an identity provider\'s key set (issue 19)', () => {
+  it('refetches once for a token naming an unknown kid, and grants it when the rotated set holds it', async () => {
+    let body = ring({ a: A });
+    const server = await keyServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    try {
+      const source = track(keyringUrl(server.url, { refreshInterval: 3_600_000, log: false }));
+      expect(await source.reload()).toBe('loaded');
+      const live = createLiveVerifier({ keyring: source });
+      const before = server.hits();
+      body = ring({ a: A, bb: B }); // the key server rotated; the edge's next refresh is an hour away
+      expect(await live.decide(view(hs256('bb', B)))).toMatchObject({ ok: true });
+      expect(server.hits()).toBe(before + 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('asks the key server at most once per 30 s however many unknown kids arrive (single flight, rate-limited)', async () => {
+    const server = await keyServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(ring({ a: A })));
+    try {
+      const source = track(keyringUrl(server.url, { refreshInterval: 3_600_000, log: false }));
+      expect(await source.reload()).toBe('loaded');
+      const live = createLiveVerifier({ keyring: source });
+      const before = server.hits();
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => live.decide(view(hs256(`made-up-${i}`, B)))));
+      expect(answers.every((d) => !d.ok && d.code === 'ERR_KID_UNKNOWN')).toBe(true);
+      expect(await live.decide(view(hs256('another', B)))).toMatchObject({ ok: false, code: 'ERR_KID_UNKNOWN' });
+      expect(server.hits()).toBe(before + 1);
+      expect(UNKNOWN_KID_REFETCH_MS).toBe(30_000);
+    } finally {
+      await server.close();
+    }
   });
 });
 
