@@ -104,6 +104,9 @@ describe('nginx (njs)', () => {
       const answer = await sendRaw(nginx.port, { method: 'GET', url, headers });
       expect(answer.status, url).toBe(status);
     }
+    // nginx writes a request's log line after its answer: wait for the last one rather than race it.
+    const lines = () => (existsSync(nginx.accessLog) ? readFileSync(nginx.accessLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    for (const deadline = Date.now() + 5000; lines() < requests.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
     const log = readFileSync(nginx.accessLog, 'utf8');
     const httpLog = existsSync(nginx.httpAccessLog) ? readFileSync(nginx.httpAccessLog, 'utf8') : '';
     expect(log.trim().split('\n')).toHaveLength(requests.length);
