@@ -10,6 +10,7 @@ export { UrlsealError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { Claims } from './jwt.js';
 export type { VerifierOptions } from './options.js';
+export type { RevocationEntries, RevocationOptions, RevocationSource } from './revocation.js';
 export type { Decision, Denial, Grant, ManifestGrant, RequestView, Scheme } from './decide.js';
 export type { TokenResult, Verifier, VerifyResult } from './verifier.js';
 export type { VerifyOptions } from './web-request.js';

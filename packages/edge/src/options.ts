@@ -6,6 +6,7 @@ import type { JwtAlgorithm, Keyring, KeyringJson } from './keyring.js';
 import { isPlainObject } from './lib/own.js';
 import { readClock, readKeyring } from './option-readers.js';
 import { readTokenParams, type TokenParams } from './carriers.js';
+import { readRevocation, type PreparedRevocation, type RevocationOptions } from './revocation.js';
 
 /**
  * Options of {@link createVerifier}; each is validated once, at creation
@@ -45,6 +46,12 @@ export interface VerifierOptions {
    * tell an expired link (renew) from a forbidden one (stop). Default none.
    */
   cors?: string[] | '*';
+  /**
+   * Per-user and per-session revocation (docs/spec.md §9 "Revocation"): a
+   * source, the answer to a store fault (required: `'deny'` or `'allow'`), and
+   * how long answers are cached (seconds, default 10, at most 30).
+   */
+  revocation?: RevocationOptions;
 }
 
 /** Options after validation, with every default filled in. */
@@ -61,11 +68,13 @@ export interface ResolvedOptions {
   readonly clock: () => number;
   /** Origins that may read denials, `'*'` for any, or none. */
   readonly cors: ReadonlySet<string> | '*' | undefined;
+  /** The revocation check with its cache, when a source is configured. */
+  readonly revocation: PreparedRevocation | undefined;
 }
 
 const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
-  'statuses', 'preset', 'params', 'currentDate', 'cors',
+  'statuses', 'preset', 'params', 'currentDate', 'cors', 'revocation',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA']);
 
@@ -156,5 +165,6 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     params: readTokenParams(options.params, 'createVerifier'),
     clock: readTimeOrNaN(readClock(options.currentDate, 'createVerifier')),
     cors: readCors(options.cors),
+    revocation: readRevocation(options.revocation),
   };
 }

@@ -3,7 +3,7 @@
 import type { TokenParams } from './carriers.js';
 import type { CryptoBackend, SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
 import type { DenialCode } from './codes.js';
-import { checkJwt, checkSecureToken, type Checked, type Client, type MaybeAsync } from './decide.js';
+import { checkJwt, checkSecureToken, isThenable, type Checked, type Client, type MaybeAsync } from './decide.js';
 import {
   SIGNATURE_BYTES,
   base64urlLength,
@@ -17,6 +17,15 @@ import {
 } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
 import { readVerifierOptions, type VerifierOptions } from './options.js';
+import type { PreparedRevocation } from './revocation.js';
+
+/** `checkJwt`, then the revocation check on a granted token: never a lookup for a token denied before. */
+function withRevocation(revocation: PreparedRevocation): Prepared['checkJwt'] {
+  return (p, token, path, client) => {
+    const checked = checkJwt(p, token, path, client);
+    return isThenable(checked) ? checked.then((settled) => revocation.check(p, settled)) : revocation.check(p, checked);
+  };
+}
 
 /** One JWT key, ready to verify with. */
 export interface PreparedKey {
@@ -69,7 +78,7 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors } = readVerifierOptions(options);
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, revocation } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     const signatureLength = base64urlLength(SIGNATURE_BYTES[entry.alg]);
@@ -82,7 +91,8 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     secureToken: () => secureToken,
     parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
-    checkJwt,
+    // Revocation runs on what every other JWT check granted (issue 18): a secure-token carries no sub or sid.
+    checkJwt: revocation === undefined ? checkJwt : withRevocation(revocation),
     checkSecureToken,
     checkClaims,
     algorithms,

@@ -4,7 +4,6 @@
 import type { TokenParams } from './carriers.js';
 import type { CryptoBackend } from './crypto/backend.js';
 import {
-  checkJwt,
   checkSecureToken,
   decide,
   deny,
@@ -144,7 +143,7 @@ export function createVerifierWith(backend: CryptoBackend, options: VerifierOpti
     },
     verifyToken(token: string, path: string, opts?: { clientIp?: string | undefined }) {
       if (typeof token !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));
-      return tokenLevel(p, 'jwt', path, () => checkJwt(p, token, path, { clientIp: opts?.clientIp }));
+      return tokenLevel(p, 'jwt', path, () => p.checkJwt(p, token, path, { clientIp: opts?.clientIp }));
     },
     verifySecureToken(st: string, e: string, path: string) {
       if (typeof st !== 'string' || typeof e !== 'string') return Promise.resolve(deny(p, 'ERR_TOKEN_MISSING'));

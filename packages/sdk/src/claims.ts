@@ -24,6 +24,8 @@ export interface SignOptions {
   nbf?: number;
   /** Subject passed to the application (never the basis of the check). */
   sub?: string;
+  /** Session id (a login or playback session), read by the edge's revocation check (`urlseal revoke --sid`). */
+  sid?: string;
   /** Token id passed to the application. */
   jti?: string;
   /** IPv4/IPv6 address or CIDR the client must come from. */
@@ -61,11 +63,12 @@ export interface UrlsealClaims {
   iat: number;
   nbf?: number;
   sub?: string;
+  sid?: string;
   jti?: string;
   ip?: string;
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'scheme', 'transport']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'sid', 'jti', 'ip', 'scheme', 'transport']);
 const MAX_TEXT_CLAIM = 1024;
 
 /** Rejects option names the signer does not know, so a typo (`expire`) is never silently ignored. */
@@ -115,6 +118,7 @@ export function buildClaims(patterns: readonly string[], exp: number, now: numbe
   };
   if (options.nbf !== undefined) claims.nbf = checkUnixTime(options.nbf, fn, 'nbf');
   if (options.sub !== undefined) claims.sub = checkText(options.sub, fn, 'sub');
+  if (options.sid !== undefined) claims.sid = checkText(options.sid, fn, 'sid');
   if (options.jti !== undefined) claims.jti = checkText(options.jti, fn, 'jti');
   if (options.ip !== undefined) {
     if (!isIpClaim(options.ip)) throw optionError(fn, 'ip', 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.0/24');

@@ -34,7 +34,7 @@ export interface Planner {
 }
 
 const NO_OPTIONS: SignOptions = Object.freeze({});
-const SECURE_TOKEN_UNSUPPORTED = ['sub', 'jti', 'ip', 'nbf'] as const;
+const SECURE_TOKEN_UNSUPPORTED = ['sub', 'sid', 'jti', 'ip', 'nbf'] as const;
 
 function expiry(config: SignerConfig, options: SignOptions, now: number, fn: string): number {
   if (options.expires !== undefined) return checkUnixTime(options.expires, fn, 'expires');

@@ -45,6 +45,7 @@ line. Spaces and non-ASCII characters are percent-encoded as a browser sends the
   --transport WHERE      path (/_token/<jwt>/…) or query (?token=); default: path for
                          prefix grants, else query
   --sub S                subject claim
+  --sid S                session id claim (urlseal revoke --sid ends the session)
   --jti ID               token id claim
   --ip CIDR              client address or CIDR the token is bound to`;
 

@@ -99,7 +99,7 @@ function describeJwt(token: string, found: Found, now: number, keyring: Keyring 
   const claims = decodeJson(body, 'claims');
   const grant = claims.path;
   const patterns = typeof grant === 'string' ? [grant] : Array.isArray(grant) ? grant.map(String) : [];
-  const optional = (['sub', 'jti', 'ip', 'aud', 'iss'] as const)
+  const optional = (['sub', 'sid', 'jti', 'ip', 'aud', 'iss'] as const)
     .filter((name) => claims[name] !== undefined)
     .map((name) => row(name, JSON.stringify(claims[name])));
   return [

@@ -15,6 +15,7 @@ const FLAGS = {
   scheme: { type: 'string' },
   transport: { type: 'string' },
   sub: { type: 'string' },
+  sid: { type: 'string' },
   jti: { type: 'string' },
   ip: { type: 'string' },
 } as const;
@@ -40,7 +41,7 @@ export async function run(args: string[]): Promise<number> {
     ...(expires === undefined ? {} : { expires }),
     ...(transport ? { transport } : {}),
   };
-  for (const name of ['sub', 'jti', 'ip'] as const) {
+  for (const name of ['sub', 'sid', 'jti', 'ip'] as const) {
     const value = stringFlag(parsed, name);
     if (value !== undefined) options[name] = value;
   }

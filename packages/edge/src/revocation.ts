@@ -1,0 +1,185 @@
+// Revocation (issue 18): per-user and per-session entries, read from a source
+// the operator configures, checked after signature, time, path and ip (and
+// any later claim check), so a forged or expired token never costs a lookup.
+// Web APIs only: every source (a file, Redis, a KV store) implements one
+// interface, and a small bounded cache per verifier keeps a hot edge from
+// asking the store per request.
+import { ERR_CLAIM_INVALID, ERR_REVOCATION_UNAVAILABLE, ERR_TOKEN_REVOKED } from './codes.js';
+import { deny, isThenable, type Checked, type MaybeAsync } from './decide.js';
+import { isPlainObject } from './lib/own.js';
+import type { Prepared } from './prepare.js';
+
+/**
+ * What a source knows about one token's `sub` and `sid`: the subject entry's
+ * `notBefore` (tokens of that user with `iat < notBefore` are revoked) and the
+ * session entry's `until` (tokens of that session are revoked while now < `until`),
+ * both Unix seconds. Absent: no entry.
+ *
+ * @example
+ * ```ts
+ * import type { RevocationEntries } from '@urlseal/edge';
+ * const entries: RevocationEntries = { subNotBefore: 1_900_000_000 };
+ * ```
+ */
+export interface RevocationEntries {
+  readonly subNotBefore?: number | undefined;
+  readonly sidUntil?: number | undefined;
+}
+
+/**
+ * Where a verifier reads revocations. `lookup` gets the token's `sub` and `sid`
+ * (either may be absent, never both) and answers the entries it holds, or
+ * `undefined`/`null` for none; it may answer with a promise. A throw, a
+ * rejection, an answer past the timeout or an answer of the wrong shape is a
+ * store fault, answered as `onStoreError` says.
+ *
+ * @example
+ * ```ts
+ * import type { RevocationSource } from '@urlseal/edge';
+ * const revokedUsers = new Map([['student-42', 1_900_000_000]]);
+ * const source: RevocationSource = { lookup: (sub) => ({ subNotBefore: sub === undefined ? undefined : revokedUsers.get(sub) }) };
+ * ```
+ */
+export interface RevocationSource {
+  lookup(sub: string | undefined, sid: string | undefined): MaybeAsync<RevocationEntries | undefined | null>;
+}
+
+/**
+ * The verifier's `revocation` option.
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, type RevocationOptions } from '@urlseal/edge';
+ * declare const source: RevocationOptions['source'];
+ * const revocation: RevocationOptions = { source, onStoreError: 'deny', cacheTtl: 10 };
+ * createVerifier({ keyring: process.env.URLSEAL_KEYRING!, revocation });
+ * ```
+ */
+export interface RevocationOptions {
+  /** Where entries are read. */
+  source: RevocationSource;
+  /** A store fault (throw, timeout, garbage): `'deny'` answers 503 `ERR_REVOCATION_UNAVAILABLE`, `'allow'` passes. Required. */
+  onStoreError: 'deny' | 'allow';
+  /** Seconds an answer is remembered per `sub`/`sid` pair, 0–30. Default 10: the revocation delay of a cached answer. */
+  cacheTtl?: number;
+  /** Milliseconds a lookup may take before it is a store fault, 1–10000. Default 500. */
+  timeout?: number;
+  /** Most `sub`/`sid` pairs remembered, 1–1000000. Default 10000. */
+  cacheSize?: number;
+}
+
+/** The option, validated, with its cache. */
+export interface PreparedRevocation {
+  readonly check: (p: Prepared, checked: Checked) => MaybeAsync<Checked>;
+}
+
+export const DEFAULT_REVOCATION_CACHE_TTL = 10;
+export const MAX_REVOCATION_CACHE_TTL = 30;
+const DEFAULT_TIMEOUT_MS = 500;
+const DEFAULT_CACHE_SIZE = 10_000;
+const OPTION_NAMES = new Set(['source', 'onStoreError', 'cacheTtl', 'timeout', 'cacheSize']);
+
+function optionError(name: string, problem: string): never {
+  throw new TypeError(`createVerifier: option "revocation.${name}" ${problem}`);
+}
+
+function readNumber(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) optionError(name, `must be a number from ${min} to ${max}`);
+  return value;
+}
+
+/** A store answer of the right shape, or `undefined` when it is garbage (a store fault). */
+function readEntries(answer: unknown): RevocationEntries | undefined {
+  if (answer === undefined || answer === null) return {};
+  if (!isPlainObject(answer)) return undefined;
+  const { subNotBefore, sidUntil } = answer as Record<string, unknown>;
+  if (subNotBefore !== undefined && !Number.isSafeInteger(subNotBefore)) return undefined;
+  if (sidUntil !== undefined && !Number.isSafeInteger(sidUntil)) return undefined;
+  return { subNotBefore: subNotBefore as number | undefined, sidUntil: sidUntil as number | undefined };
+}
+
+/** Whether the entries revoke a token issued at `iat` (absent: it cannot show it is newer) at `now`. */
+export function isRevoked(entries: RevocationEntries, iat: unknown, now: number): 'sub' | 'sid' | undefined {
+  if (entries.subNotBefore !== undefined && !(typeof iat === 'number' && iat >= entries.subNotBefore)) return 'sub';
+  if (entries.sidUntil !== undefined && now < entries.sidUntil) return 'sid';
+  return undefined;
+}
+
+const STORE_FAULT = Symbol('store fault');
+type Answer = RevocationEntries | typeof STORE_FAULT;
+
+/** A lookup bounded by `timeout` ms: a fault when it throws, rejects, runs over or answers garbage. */
+function boundedLookup(source: RevocationSource, sub: string | undefined, sid: string | undefined, timeout: number): MaybeAsync<Answer> {
+  let answer: MaybeAsync<unknown>;
+  try {
+    answer = source.lookup(sub, sid);
+  } catch {
+    return STORE_FAULT;
+  }
+  if (!isThenable(answer)) return readEntries(answer) ?? STORE_FAULT;
+  return new Promise<Answer>((resolve) => {
+    const timer = setTimeout(() => resolve(STORE_FAULT), timeout);
+    const settle = (value: Answer) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    (answer as Promise<unknown>).then(
+      (value) => settle(readEntries(value) ?? STORE_FAULT),
+      () => settle(STORE_FAULT),
+    );
+  });
+}
+
+/** Validates the `revocation` option (`TypeError` naming the member) and makes its check with its own cache. */
+export function readRevocation(value: unknown): PreparedRevocation | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) throw new TypeError('createVerifier: option "revocation" must be an object { source, onStoreError }');
+  for (const name of Object.keys(value)) if (!OPTION_NAMES.has(name)) optionError(name, 'is unknown');
+  const source = value.source as RevocationSource | undefined;
+  if (typeof source?.lookup !== 'function') optionError('source', 'must be a revocation source: an object with lookup(sub, sid)');
+  const onStoreError = value.onStoreError;
+  if (onStoreError !== 'deny' && onStoreError !== 'allow') {
+    optionError('onStoreError', 'is required with a revocation source: "deny" (a store fault answers 503) or "allow" (it passes)');
+  }
+  const cacheMs = readNumber('cacheTtl', value.cacheTtl, DEFAULT_REVOCATION_CACHE_TTL, 0, MAX_REVOCATION_CACHE_TTL) * 1000;
+  const timeout = readNumber('timeout', value.timeout, DEFAULT_TIMEOUT_MS, 1, 10_000);
+  const cacheSize = Math.floor(readNumber('cacheSize', value.cacheSize, DEFAULT_CACHE_SIZE, 1, 1_000_000));
+  // Insertion-ordered: the first key is the oldest, dropped when the cache is full.
+  const cache = new Map<string, { readonly entries: RevocationEntries; readonly until: number }>();
+
+  const answerFor = (p: Prepared, checked: Extract<Checked, { ok: true }>, answer: Answer): Checked => {
+    if (answer === STORE_FAULT) return onStoreError === 'allow' ? checked : deny(p, ERR_REVOCATION_UNAVAILABLE, 'revocation store');
+    const now = Math.floor(p.clock() / 1000);
+    if (!Number.isSafeInteger(now)) return deny(p, ERR_REVOCATION_UNAVAILABLE, 'clock');
+    const which = isRevoked(answer, checked.claims.iat, now);
+    return which === undefined ? checked : deny(p, ERR_TOKEN_REVOKED, which);
+  };
+
+  const check = (p: Prepared, checked: Checked): MaybeAsync<Checked> => {
+    if (!checked.ok) return checked;
+    const sub = checked.claims.sub;
+    const sid = checked.claims.sid;
+    // `sub` is a string or absent already (SPEC §4); `sid` is checked here, where it matters.
+    if (sid !== undefined && typeof sid !== 'string') return deny(p, ERR_CLAIM_INVALID, 'sid');
+    if (sub === undefined && sid === undefined) return checked;
+    // Length-prefixed, absence marked: no pair shares another pair's key.
+    const key = `${sub === undefined ? -1 : sub.length}:${sub ?? ''}:${sid === undefined ? '-' : '+'}${sid ?? ''}`;
+    const nowMs = p.clock();
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      if (nowMs < cached.until) return answerFor(p, checked, cached.entries);
+      cache.delete(key);
+    }
+    const remember = (answer: Answer): Checked => {
+      if (answer !== STORE_FAULT && cacheMs > 0 && Number.isFinite(nowMs)) {
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+        cache.set(key, { entries: answer, until: nowMs + cacheMs });
+      }
+      return answerFor(p, checked, answer);
+    };
+    const answer = boundedLookup(source, sub, sid, timeout);
+    return isThenable(answer) ? answer.then(remember) : remember(answer);
+  };
+  return Object.freeze({ check });
+}
