@@ -26,3 +26,5 @@ export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from '.
 export { ipInRange, parseIpRange } from './ip.js';
 export type { IpRange } from './ip.js';
 export type { Scheme } from './decide.js';
+export { MAX_REVOCATIONS_BYTES, parseRevocations } from './revocation.js';
+export type { RevocationEntries, RevocationList, RevocationSource } from './revocation.js';

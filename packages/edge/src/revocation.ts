@@ -183,3 +183,70 @@ export function readRevocation(value: unknown): PreparedRevocation | undefined {
   };
   return Object.freeze({ check });
 }
+
+/**
+ * A revocation list as the file source and `urlseal revoke` share it:
+ * `{"sub": {"<user>": notBefore}, "sid": {"<session>": until}}`, Unix seconds.
+ *
+ * @example
+ * ```ts
+ * import type { RevocationList } from '@urlseal/edge/contract';
+ * const list: RevocationList = { sub: new Map([['ada', 1_900_000_000]]), sid: new Map() };
+ * ```
+ */
+export interface RevocationList {
+  readonly sub: ReadonlyMap<string, number>;
+  readonly sid: ReadonlyMap<string, number>;
+}
+
+/** Largest revocation file read, in bytes. */
+export const MAX_REVOCATIONS_BYTES = 16 * 1024 * 1024;
+
+function readTable(json: Record<string, unknown>, member: 'sub' | 'sid'): Map<string, number> {
+  const table = new Map<string, number>();
+  const value = json[member];
+  if (value === undefined) return table;
+  if (!isPlainObject(value)) throw new TypeError(`revocations: "${member}" must be an object of id → Unix time`);
+  let index = 0;
+  for (const [id, time] of Object.entries(value)) {
+    index++;
+    // Described by position, never echoed: an id may be a user's e-mail address.
+    if (id === '' || id.length > 1024) throw new TypeError(`revocations: "${member}" entry ${index} has an id that is empty or longer than 1024 characters`);
+    if (!Number.isSafeInteger(time) || (time as number) < 0) throw new TypeError(`revocations: "${member}" entry ${index} is not a Unix time in whole seconds`);
+    table.set(id, time as number);
+  }
+  return table;
+}
+
+/**
+ * Parses a revocation list (`TypeError` saying which member is wrong, never
+ * echoing an id). Members other than `sub`, `sid` and `version` are refused.
+ *
+ * @example
+ * ```ts
+ * import { parseRevocations } from '@urlseal/edge/contract';
+ * parseRevocations('{"sub":{"ada":1900000000}}').sub.get('ada'); // 1900000000
+ * ```
+ */
+export function parseRevocations(text: string): RevocationList {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new TypeError('revocations: the file is not JSON');
+  }
+  if (!isPlainObject(json)) throw new TypeError('revocations: must be a JSON object {"sub": {…}, "sid": {…}}');
+  for (const name of Object.keys(json)) {
+    if (name !== 'sub' && name !== 'sid' && name !== 'version') throw new TypeError('revocations: only "sub", "sid" and "version" are allowed at the top level');
+  }
+  if (json.version !== undefined && json.version !== 1) throw new TypeError('revocations: "version" must be 1');
+  return { sub: readTable(json, 'sub'), sid: readTable(json, 'sid') };
+}
+
+/** A source over a parsed list (what the file source answers from). */
+export function listLookup(list: RevocationList): RevocationSource['lookup'] {
+  return (sub, sid) => ({
+    subNotBefore: sub === undefined ? undefined : list.sub.get(sub),
+    sidUntil: sid === undefined ? undefined : list.sid.get(sid),
+  });
+}
