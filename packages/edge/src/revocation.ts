@@ -199,7 +199,15 @@ export interface RevocationList {
   readonly sid: ReadonlyMap<string, number>;
 }
 
-/** Largest revocation file read, in bytes. */
+/**
+ * Largest revocation file read, in bytes.
+ *
+ * @example
+ * ```ts
+ * import { MAX_REVOCATIONS_BYTES } from '@urlseal/edge/contract';
+ * MAX_REVOCATIONS_BYTES; // 16 MiB
+ * ```
+ */
 export const MAX_REVOCATIONS_BYTES = 16 * 1024 * 1024;
 
 function readTable(json: Record<string, unknown>, member: 'sub' | 'sid'): Map<string, number> {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, basename, resolve } from 'node:path';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL, parseRevocations } from '@urlseal/edge/contract';
+import { REDIS_REVOCATION_PREFIX } from '@urlseal/edge/revocation-source';
 
 /**
  * Options of {@link revokeUser}, {@link revokeSession} and {@link listRevocations}.
@@ -57,7 +58,6 @@ function checkStore(store: unknown, fn: string): string {
 }
 
 const isRedisUrl = (store: string): boolean => /^rediss?:\/\//i.test(store);
-const REDIS_PREFIX = 'urlseal:revoked:';
 
 // Moves an entry only later, with its TTL at the moment it can be forgotten (EXAT).
 const RAISE = `local cur = tonumber(redis.call('GET', KEYS[1]))
@@ -99,7 +99,7 @@ async function withRedis<T>(url: string, use: (client: RedisClient) => Promise<T
 
 /** Sets `<prefix><kind>:<id>` to at least `time`, expiring at `forgetAt`; resolves to the value now held. */
 function raiseInRedis(url: string, kind: 'sub' | 'sid', id: string, time: number, forgetAt: number): Promise<number> {
-  return withRedis(url, async (client) => Number(await client.eval(RAISE, 1, `${REDIS_PREFIX}${kind}:${id}`, String(time), String(Math.max(forgetAt, time + 1)))));
+  return withRedis(url, async (client) => Number(await client.eval(RAISE, 1, `${REDIS_REVOCATION_PREFIX}${kind}:${id}`, String(time), String(Math.max(forgetAt, time + 1)))));
 }
 
 async function listRedis(url: string): Promise<RevocationsJson> {
@@ -107,12 +107,12 @@ async function listRedis(url: string): Promise<RevocationsJson> {
     const out: RevocationsJson = { sub: table(), sid: table() };
     let cursor = '0';
     do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', '500');
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${REDIS_REVOCATION_PREFIX}*`, 'COUNT', '500');
       cursor = next;
       if (keys.length === 0) continue;
       const values = await client.mget(...keys);
       keys.forEach((key, i) => {
-        const rest = key.slice(REDIS_PREFIX.length);
+        const rest = key.slice(REDIS_REVOCATION_PREFIX.length);
         const kind = rest.startsWith('sub:') ? 'sub' : rest.startsWith('sid:') ? 'sid' : undefined;
         const value = Number(values[i]);
         if (kind !== undefined && Number.isSafeInteger(value)) out[kind][rest.slice(4)] = value;

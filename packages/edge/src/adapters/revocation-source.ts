@@ -173,7 +173,7 @@ export function revocationFile(path: string, options: RevocationFileOptions = {}
  * @example
  * ```ts
  * import type { RedisLike } from '@urlseal/edge/revocation-source';
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * const client: RedisLike = new Redis('redis://127.0.0.1:6379');
  * ```
  */
@@ -197,7 +197,15 @@ export interface RevocationRedisOptions {
   description?: string;
 }
 
-/** The default key prefix; `urlseal revoke` and the SDK's revokeUser/revokeSession write under it. */
+/**
+ * The default key prefix; `urlseal revoke` and the SDK's revokeUser/revokeSession write under it.
+ *
+ * @example
+ * ```ts
+ * import { REDIS_REVOCATION_PREFIX } from '@urlseal/edge/revocation-source';
+ * const key = `${REDIS_REVOCATION_PREFIX}sub:student-42`; // holds notBefore, with a TTL
+ * ```
+ */
 export const REDIS_REVOCATION_PREFIX = 'urlseal:revoked:';
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
@@ -219,7 +227,7 @@ function redisTime(value: string | null | undefined): number | undefined {
  *
  * @example
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { urlseal } from '@urlseal/edge/express';
  * import { revocationRedis } from '@urlseal/edge/revocation-source';
  * const redis = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -252,8 +260,8 @@ export function revocationRedis(client: RedisLike, options: RevocationRedisOptio
   });
 }
 
-/** A Redis URL as logs may show it: scheme, host and port, never a password or a path. */
-export function redisDescription(url: string): string {
+/** A Redis URL as logs may show it: host and port, never a password or a path. */
+function redisDescription(url: string): string {
   try {
     const parsed = new URL(url);
     return `redis ${parsed.hostname}:${parsed.port || '6379'}`;
