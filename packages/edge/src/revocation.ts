@@ -64,7 +64,7 @@ export interface RevocationOptions {
   cacheTtl?: number;
   /** Milliseconds a lookup may take before it is a store fault, 1–10000. Default 500. */
   timeout?: number;
-  /** Most `sub`/`sid` pairs remembered, 1–1000000. Default 10000. */
+  /** Most answers remembered for each shape of token (`sub` only, `sid` only, both), 1–1000000. Default 10000. */
   cacheSize?: number;
 }
 
@@ -145,12 +145,17 @@ export function readRevocation(value: unknown): PreparedRevocation | undefined {
   const cacheMs = readNumber('cacheTtl', value.cacheTtl, DEFAULT_REVOCATION_CACHE_TTL, 0, MAX_REVOCATION_CACHE_TTL) * 1000;
   const timeout = readNumber('timeout', value.timeout, DEFAULT_TIMEOUT_MS, 1, 10_000);
   const cacheSize = Math.floor(readNumber('cacheSize', value.cacheSize, DEFAULT_CACHE_SIZE, 1, 1_000_000));
-  // Insertion-ordered: the first key is the oldest, dropped when the cache is full.
-  const cache = new Map<string, { readonly entries: RevocationEntries; readonly until: number }>();
+  // Insertion-ordered: the first key is the oldest, dropped when the cache is full. One map per
+  // shape of token (sub only, sid only, both), so the common keys are the claim itself.
+  type Cached = { readonly entries: RevocationEntries | undefined; readonly until: number };
+  const bySub = new Map<string, Cached>();
+  const bySid = new Map<string, Cached>();
+  const byPair = new Map<string, Cached>();
 
-  const answerFor = (p: Prepared, checked: Extract<Checked, { ok: true }>, answer: Answer): Checked => {
+  const answerFor = (p: Prepared, checked: Extract<Checked, { ok: true }>, answer: Answer | undefined, nowMs: number): Checked => {
+    if (answer === undefined) return checked; // no entry for this sub/sid: the common answer, no clock maths
     if (answer === STORE_FAULT) return onStoreError === 'allow' ? checked : deny(p, ERR_REVOCATION_UNAVAILABLE, 'revocation store');
-    const now = Math.floor(p.clock() / 1000);
+    const now = Math.floor(nowMs / 1000);
     if (!Number.isSafeInteger(now)) return deny(p, ERR_REVOCATION_UNAVAILABLE, 'clock');
     const which = isRevoked(answer, checked.claims.iat, now);
     return which === undefined ? checked : deny(p, ERR_TOKEN_REVOKED, which);
@@ -162,21 +167,32 @@ export function readRevocation(value: unknown): PreparedRevocation | undefined {
     const sid = checked.claims.sid;
     // `sub` is a string or absent already (SPEC §4); `sid` is checked here, where it matters.
     if (sid !== undefined && typeof sid !== 'string') return deny(p, ERR_CLAIM_INVALID, 'sid');
-    if (sub === undefined && sid === undefined) return checked;
-    // Length-prefixed, absence marked: no pair shares another pair's key.
-    const key = `${sub === undefined ? -1 : sub.length}:${sub ?? ''}:${sid === undefined ? '-' : '+'}${sid ?? ''}`;
+    let cache: Map<string, Cached>;
+    let key: string;
+    if (sid === undefined) {
+      if (sub === undefined) return checked;
+      cache = bySub;
+      key = sub;
+    } else if (sub === undefined) {
+      cache = bySid;
+      key = sid;
+    } else {
+      cache = byPair;
+      key = `${sub.length}:${sub}${sid}`; // length-prefixed: no two pairs share a key
+    }
     const nowMs = p.clock();
     const cached = cache.get(key);
     if (cached !== undefined) {
-      if (nowMs < cached.until) return answerFor(p, checked, cached.entries);
+      if (nowMs < cached.until) return answerFor(p, checked, cached.entries, nowMs);
       cache.delete(key);
     }
     const remember = (answer: Answer): Checked => {
+      const entries = answer !== STORE_FAULT && answer.subNotBefore === undefined && answer.sidUntil === undefined ? undefined : answer;
       if (answer !== STORE_FAULT && cacheMs > 0 && Number.isFinite(nowMs)) {
         if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-        cache.set(key, { entries: answer, until: nowMs + cacheMs });
+        cache.set(key, { entries: entries as RevocationEntries | undefined, until: nowMs + cacheMs });
       }
-      return answerFor(p, checked, answer);
+      return answerFor(p, checked, entries, nowMs);
     };
     const answer = boundedLookup(source, sub, sid, timeout);
     return isThenable(answer) ? answer.then(remember) : remember(answer);
