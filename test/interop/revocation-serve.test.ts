@@ -125,7 +125,8 @@ describe('two urlseal serve instances sharing one redis-server', () => {
 
   it('a revocation written to the store is seen by both within the cache TTL; a store fault answers 503 with deny', async () => {
     const args = ['--revocations', redis.url, '--on-store-error', 'deny', '--revocation-cache', '1'];
-    const [a, b] = await Promise.all([serve(args), serve(args)]);
+    const metricsPort = await freePort();
+    const [a, b] = await Promise.all([serve([...args, '--metrics', `127.0.0.1:${metricsPort}`]), serve(args)]);
     const ada = token({ sub: 'ada' });
     // Both caches warm with "not revoked".
     expect(await answer(a.base, ada)).toBe('200');
@@ -145,5 +146,18 @@ describe('two urlseal serve instances sharing one redis-server', () => {
     await redis.stop();
     await expect.poll(() => answer(a.base, token({ sub: 'cy' })), { timeout: 5000, interval: 50 }).toBe('503 ERR_REVOCATION_UNAVAILABLE');
     expect(await answer(a.base, token({}))).toBe('200'); // no sub, no sid: no lookup
+
+    // Lookups by outcome and their latency, promtool-clean; never a subject in a label.
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const count = (result: string) => Number(new RegExp(`^urlseal_revocation_lookups_total\\{source="redis",result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(count('entry')).toBeGreaterThanOrEqual(1);
+    expect(count('none')).toBeGreaterThanOrEqual(1);
+    expect(count('error')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^urlseal_revocation_lookup_duration_seconds_count\{source="redis"\} \d+$/m);
+    expect(text).toMatch(/^urlseal_decisions_total\{result="denied",code="ERR_TOKEN_REVOKED",scheme="jwt"\} \d+$/m);
+    expect(text).not.toMatch(/ada|bob|cy/);
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(lint.error, 'promtool must be installed (bash scripts/test-deps.sh)').toBeUndefined();
+    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
   }, 30_000);
 });

@@ -257,7 +257,9 @@ export async function run(args: string[]): Promise<number> {
       trustProxy: Number(trustProxy),
       originTimeout: Number(timeout) * 1000,
       ...cors,
-      ...(revocation === undefined ? {} : { revocation: revocation.option }),
+      ...(revocation === undefined
+        ? {}
+        : { revocation: { ...revocation.option, source: observed === undefined ? revocation.option.source : observed.metrics.measureRevocations(revocation.option.source) } }),
       ...(observed === undefined ? {} : { metrics: observed.metrics }),
     });
     await listen(server, host, Number(port));
