@@ -19,7 +19,10 @@ export async function startRedis(dir: string): Promise<{ port: number; url: stri
       await probe.ping();
       break;
     } catch {
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error('redis-server did not start (bash scripts/test-deps.sh installs it)');
+      if (Date.now() > deadline || proc.exitCode !== null) {
+        proc.kill('SIGKILL'); // never left running after a failed start
+        throw new Error('redis-server did not start (bash scripts/test-deps.sh installs it)');
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       probe.disconnect();
