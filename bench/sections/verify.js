@@ -65,6 +65,15 @@ export async function run(bench) {
     unit: 'ops/s',
     peerOf: 'fast-jwt (cache: false)',
   });
+  // Issue 18: the same requests with a revocation source configured (other users revoked), cache warm.
+  const revoked = { lookup: (sub) => ({ subNotBefore: sub === 'someone-else' ? NOW : undefined }) };
+  const revoking = createVerifier({ keyring: { kids: { k1: SECRET } }, currentDate, revocation: { source: revoked, onStoreError: 'deny', cacheTtl: 30 } });
+  await revoking.verifyToken(token, PATH); // warms the cache for this sub
+  await bench.measure('urlseal verify(request), query token, revocation (warm cache)', verifyFreshRequests(revoking, `https://cdn.example${PATH}?token=${token}`), {
+    group,
+    unit: 'ops/s',
+    peerOf: 'urlseal verify(request), query token',
+  });
   await bench('jose jwtVerify', () => jose.jwtVerify(token, joseKey, { currentDate, algorithms: ['HS256'] }), { group, peerOf: 'urlseal verifyToken' });
   await bench('jsonwebtoken verify', () => jsonwebtoken.verify(token, SECRET, { algorithms: ['HS256'], clockTimestamp: NOW }), { group, peerOf: 'urlseal verifyToken' });
   await bench('floor: node:crypto HMAC + timingSafeEqual', () => timingSafeEqual(createHmac('sha256', secretBuffer).update(input).digest(), signature), {
@@ -73,6 +82,13 @@ export async function run(bench) {
   });
   bench.goal({ name: 'verify(request) ≥ 1.0× fast-jwt token verify', group, row: 'urlseal verify(request), query token', peer: 'fast-jwt (cache: false)', atLeast: 1.0 });
   bench.goal({ name: 'verify(request) ≥ 5× jose', group, row: 'urlseal verify(request), query token', peer: 'jose jwtVerify', atLeast: 5 });
+  bench.goal({
+    name: 'verify(request) with a warm revocation cache ≥ 0.9× without',
+    group,
+    row: 'urlseal verify(request), query token, revocation (warm cache)',
+    peer: 'urlseal verify(request), query token',
+    atLeast: 0.9,
+  });
   bench.goal({ name: 'verifyToken ≥ 1.2× fast-jwt', group, row: 'urlseal verifyToken', peer: 'fast-jwt (cache: false)', atLeast: 1.2 });
 
   await bench('urlseal verifySecureToken', () => verifier.verifySecureToken(st, E, PATH), { group: GROUP_ST, peerOf: 'floor: node:crypto md5 + timingSafeEqual' });

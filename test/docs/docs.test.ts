@@ -34,6 +34,7 @@ const ENFORCED = {
     ['packages/edge/src/adapters/express.ts', 'packages/edge/src'],
     ['packages/edge/src/adapters/node-server.ts', 'packages/edge/src'],
     ['packages/edge/src/adapters/keyring-source.ts', 'packages/edge/src'],
+    ['packages/edge/src/adapters/revocation-source.ts', 'packages/edge/src'],
     ['packages/edge/src/adapters/metrics.ts', 'packages/edge/src'],
     ['packages/edge/src/build/index.ts', 'packages/edge/src'],
   ] as Array<[string, string]>,

@@ -83,3 +83,27 @@ describe('hostile table via handle, algorithms HS256 only (the hs256Only answers
     await runCase(verifier, true, hostile, hostile.hs256Only ?? hostile.expect);
   });
 });
+
+// Issue 18: with a revocation source configured (asynchronous, holding entries for other users
+// and sessions), every case answers as without one, and a denied case never asks the store.
+describe.each([
+  { name: 'node backend', create: createNodeVerifier, withQuery: true },
+  { name: 'web backend', create: createWebVerifier, withQuery: false },
+])('hostile table via handle with a revocation source ($name)', ({ create, withQuery }) => {
+  let lookups = 0;
+  const source = {
+    lookup: () => {
+      lookups++;
+      return Promise.resolve({ subNotBefore: undefined, sidUntil: undefined });
+    },
+  };
+  const verifier = create({ ...options, revocation: { source, onStoreError: 'deny' as const, cacheTtl: 0 } });
+  test.each(CASES.map((c) => [c.name, c] as [string, HostileCase]))('%s', async (_name, hostile) => {
+    const before = lookups;
+    await runCase(verifier, withQuery, hostile, hostile.expect);
+    if (hostile.expect.code !== null) expect(lookups, 'a denied request never costs a lookup').toBe(before);
+  });
+  test('the store was asked for the granted tokens with a sub (the check ran at all)', () => {
+    expect(lookups).toBeGreaterThan(0);
+  });
+});

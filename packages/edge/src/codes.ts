@@ -1,5 +1,6 @@
 // The SPEC §7 denial codes and their statuses: plain data, shared by every
 // adapter, including the ones on the CloudFront Functions / njs floor.
+import { REVOCATION } from './lib/flags.js';
 import { hasOwn } from './lib/own.js';
 
 // Each code as a constant: the checks name it many times, a bundle spells it once.
@@ -16,18 +17,10 @@ export const ERR_GEO_MISMATCH = 'ERR_GEO_MISMATCH';
 export const ERR_TOKEN_EXPIRED = 'ERR_TOKEN_EXPIRED';
 export const ERR_METHOD_NOT_ALLOWED = 'ERR_METHOD_NOT_ALLOWED';
 export const ERR_KEYRING_UNAVAILABLE = 'ERR_KEYRING_UNAVAILABLE';
+export const ERR_TOKEN_REVOKED = 'ERR_TOKEN_REVOKED';
+export const ERR_REVOCATION_UNAVAILABLE = 'ERR_REVOCATION_UNAVAILABLE';
 
-/**
- * HTTP status for every denial code of SPEC §7. The keys are the stable codes
- * that tests, logs and clients match on.
- *
- * @example
- * ```ts
- * import { DENIAL_STATUS } from '@urlseal/edge';
- * DENIAL_STATUS.ERR_TOKEN_EXPIRED; // 410
- * ```
- */
-export const DENIAL_STATUS = Object.freeze({
+const CORE_STATUS = {
   [ERR_TOKEN_MISSING]: 401,
   [ERR_TOKEN_MALFORMED]: 401,
   [ERR_KID_UNKNOWN]: 401,
@@ -41,7 +34,25 @@ export const DENIAL_STATUS = Object.freeze({
   [ERR_TOKEN_EXPIRED]: 410,
   [ERR_METHOD_NOT_ALLOWED]: 405,
   [ERR_KEYRING_UNAVAILABLE]: 503,
-} as const);
+} as const;
+
+type StatusTable = typeof CORE_STATUS & { readonly [ERR_TOKEN_REVOKED]: 403; readonly [ERR_REVOCATION_UNAVAILABLE]: 503 };
+
+/**
+ * HTTP status for every denial code of SPEC §7 and of its v1.2 additions
+ * (`ERR_TOKEN_REVOKED`, `ERR_REVOCATION_UNAVAILABLE`). The keys are the stable
+ * codes that tests, logs and clients match on. (The floor bundles, which
+ * consult no revocation source, leave the revocation codes out: lib/flags.ts.)
+ *
+ * @example
+ * ```ts
+ * import { DENIAL_STATUS } from '@urlseal/edge';
+ * DENIAL_STATUS.ERR_TOKEN_EXPIRED; // 410
+ * ```
+ */
+export const DENIAL_STATUS: Readonly<StatusTable> = Object.freeze(
+  (REVOCATION ? Object.assign({}, CORE_STATUS, { [ERR_TOKEN_REVOKED]: 403, [ERR_REVOCATION_UNAVAILABLE]: 503 }) : CORE_STATUS) as StatusTable,
+);
 
 /**
  * A code a request can be denied with (SPEC §7).

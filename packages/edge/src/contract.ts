@@ -28,3 +28,5 @@ export { MAX_GEO_COUNTRIES, isGeoClaim, readCountry } from './geo.js';
 export type { IpRange } from './ip.js';
 export type { Scheme } from './decide.js';
 export { SEAL_IV_BYTES, SEAL_KDF_INFO, SEAL_KEY_BYTES, SEAL_TAG_BYTES, isSealedToken, sealedHeader } from './seal-format.js';
+export { MAX_REVOCATIONS_BYTES, parseRevocations } from './revocation.js';
+export type { RevocationEntries, RevocationList, RevocationSource } from './revocation.js';

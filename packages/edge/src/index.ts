@@ -11,6 +11,7 @@ export type { ErrorCode } from './errors.js';
 export type { Claims } from './jwt.js';
 export type { VerifierOptions } from './options.js';
 export type { SealedMode } from './sealed.js';
+export type { RevocationEntries, RevocationOptions, RevocationSource } from './revocation.js';
 export type { Decision, Denial, Grant, ManifestGrant, RequestView, Scheme } from './decide.js';
 export type { TokenResult, Verifier, VerifyResult } from './verifier.js';
 export type { VerifyOptions } from './web-request.js';

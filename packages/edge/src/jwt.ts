@@ -59,6 +59,8 @@ export interface Claims {
   readonly nbf?: number;
   readonly path?: string | readonly string[];
   readonly sub?: string;
+  /** A session id (issue 18), read by the revocation check. */
+  readonly sid?: string;
   readonly jti?: string;
   readonly ip?: string;
   readonly geo?: { readonly allow: readonly string[] } | { readonly block: readonly string[] };

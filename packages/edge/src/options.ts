@@ -7,6 +7,7 @@ import { isPlainObject } from './lib/own.js';
 import { readClock, readKeyring } from './option-readers.js';
 import { readTokenParams, type TokenParams } from './carriers.js';
 import type { SealedMode } from './sealed.js';
+import { readRevocation, type PreparedRevocation, type RevocationOptions } from './revocation.js';
 
 /**
  * Options of {@link createVerifier}; each is validated once, at creation
@@ -52,6 +53,12 @@ export interface VerifierOptions {
    * answers `ERR_ALG_NOT_ALLOWED`.
    */
   sealed?: SealedMode;
+  /**
+   * Per-user and per-session revocation (docs/spec.md §9 "Revocation"): a
+   * source, the answer to a store fault (required: `'deny'` or `'allow'`), and
+   * how long answers are cached (seconds, default 10, at most 30).
+   */
+  revocation?: RevocationOptions;
 }
 
 /** Options after validation, with every default filled in. */
@@ -69,11 +76,13 @@ export interface ResolvedOptions {
   /** Origins that may read denials, `'*'` for any, or none. */
   readonly cors: ReadonlySet<string> | '*' | undefined;
   readonly sealed: SealedMode;
+  /** The revocation check with its cache, when a source is configured. */
+  readonly revocation: PreparedRevocation | undefined;
 }
 
 const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
-  'statuses', 'preset', 'params', 'currentDate', 'cors', 'sealed',
+  'statuses', 'preset', 'params', 'currentDate', 'cors', 'sealed', 'revocation',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA', 'RS256', 'PS256']);
 
@@ -193,5 +202,6 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     clock: readTimeOrNaN(readClock(options.currentDate, 'createVerifier')),
     cors: readCors(options.cors),
     sealed: readSealed(options.sealed),
+    revocation: readRevocation(options.revocation),
   };
 }

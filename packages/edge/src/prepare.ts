@@ -20,6 +20,15 @@ import { readVerifierOptions, type VerifierOptions } from './options.js';
 import { checkToken, createSealedParser, type SealedPolicy } from './sealed.js';
 import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
 import { UrlsealError } from './errors.js';
+import type { PreparedRevocation } from './revocation.js';
+
+/** `checkToken` (a JWS or a sealed token), then the revocation check on a granted token: never a lookup for a token denied before. */
+function withRevocation(revocation: PreparedRevocation): Prepared['checkJwt'] {
+  return (p, token, path, client) => {
+    const checked = checkToken(p, token, path, client);
+    return isThenable(checked) ? checked.then((settled) => revocation.check(p, settled)) : revocation.check(p, checked);
+  };
+}
 
 /** One JWT key, ready to verify with. */
 export interface PreparedKey {
@@ -80,7 +89,7 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed } = readVerifierOptions(options);
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, revocation } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).
@@ -109,7 +118,8 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     secureToken: () => secureToken,
     parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
-    checkJwt: checkToken,
+    // Revocation runs on what every other JWT check granted (issue 18): a secure-token carries no sub or sid.
+    checkJwt: revocation === undefined ? checkToken : withRevocation(revocation),
     checkSecureToken,
     checkClaims,
     algorithms,

@@ -24,6 +24,8 @@ export interface SignOptions {
   nbf?: number;
   /** Subject passed to the application (never the basis of the check). */
   sub?: string;
+  /** Session id (a login or playback session), read by the edge's revocation check (`urlseal revoke --sid`). */
+  sid?: string;
   /** Token id passed to the application. */
   jti?: string;
   /** IPv4/IPv6 address or CIDR the client must come from. */
@@ -117,12 +119,13 @@ export interface UrlsealClaims {
   iat: number;
   nbf?: number;
   sub?: string;
+  sid?: string;
   jti?: string;
   ip?: string;
   geo?: { allow: string[] } | { block: string[] };
 }
 
-const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'jti', 'ip', 'geo', 'scheme', 'transport', 'grantAll', 'seal']);
+const CALL_OPTIONS = new Set(['grant', 'ttl', 'expires', 'nbf', 'sub', 'sid', 'jti', 'ip', 'geo', 'scheme', 'transport', 'grantAll', 'seal']);
 /** What signCookie takes: the call options and the cookie's own two. */
 export const COOKIE_OPTIONS: ReadonlySet<string> = new Set([...CALL_OPTIONS, 'domain', 'sameSite']);
 // A host name of LDH labels (a leading dot, which browsers ignore, is refused: say it plainly).
@@ -223,6 +226,7 @@ export function buildClaims(patterns: readonly string[], exp: number, now: numbe
     if (claims.nbf >= exp) throw optionError(fn, 'nbf', 'is not before the expiry, so the edge would never grant the token; make it earlier than the expiry');
   }
   if (options.sub !== undefined) claims.sub = checkText(options.sub, fn, 'sub');
+  if (options.sid !== undefined) claims.sid = checkText(options.sid, fn, 'sid');
   if (options.jti !== undefined) claims.jti = checkText(options.jti, fn, 'jti');
   if (options.ip !== undefined) {
     if (!isIpClaim(options.ip)) throw optionError(fn, 'ip', 'must be an IPv4/IPv6 address or CIDR such as 203.0.113.0/24');

@@ -10,3 +10,5 @@ export { ttlFor } from './ttl-for.js';
 export type { TtlForOptions } from './ttl-for.js';
 export { checkManifest } from './manifest/check.js';
 export type { CheckManifestOptions, ManifestCheck, ManifestFinding, ManifestKind } from './manifest/check.js';
+export { listRevocations, revokeSession, revokeUser } from './revoke.js';
+export type { RevocationsJson, RevokeOptions } from './revoke.js';

@@ -42,7 +42,7 @@ export interface Planner {
 }
 
 const NO_OPTIONS: SignOptions = Object.freeze({});
-const SECURE_TOKEN_UNSUPPORTED = ['sub', 'jti', 'ip', 'nbf', 'geo'] as const;
+const SECURE_TOKEN_UNSUPPORTED = ['sub', 'sid', 'jti', 'ip', 'nbf', 'geo'] as const;
 
 function expiry(config: SignerConfig, options: SignOptions, now: number, fn: string): number {
   if (options.expires !== undefined) return checkUnixTime(options.expires, fn, 'expires');

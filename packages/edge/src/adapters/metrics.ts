@@ -7,6 +7,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Decision } from '../decide.js';
 import type { KeyringReloadResult, KeyringSource } from './keyring-source.js';
 import type { MetricsRecorder, OriginErrorKind } from './metrics-recorder.js';
+import { isThenable } from '../decide.js';
+import type { RevocationSource } from '../revocation.js';
 
 export type { OriginErrorKind } from './metrics-recorder.js';
 
@@ -44,6 +46,12 @@ export interface UrlsealMetrics extends MetricsRecorder {
   readonly registry: Registry;
   /** Answers with the Prometheus text exposition of {@link registry}; mount it on a GET route. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * The same revocation source, its lookups counted by outcome (`entry`: the store holds an
+   * entry for the token's sub or sid; `none`; `error`) and timed, labelled by its kind
+   * (`file`, `redis` or `other`, from its `description`). Pass the result as `revocation.source`.
+   */
+  measureRevocations(source: RevocationSource): RevocationSource;
 }
 
 const LATENCY_BUCKETS = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
@@ -59,7 +67,10 @@ type Observer = { observe(value: number): void };
  * `urlseal_decision_duration_seconds`, `urlseal_request_duration_seconds{result}`,
  * `urlseal_origin_errors_total{kind}`, `urlseal_keyring_reloads_total{result}`,
  * `urlseal_keyring_age_seconds`, `urlseal_keyring_loaded`,
- * `urlseal_granted_token_remaining_seconds{scheme}`, and the default process metrics.
+ * `urlseal_granted_token_remaining_seconds{scheme}`,
+ * `urlseal_revocation_lookups_total{source,result}` and
+ * `urlseal_revocation_lookup_duration_seconds{source}` (once `measureRevocations` wraps a
+ * source), and the default process metrics.
  *
  * @example
  * ```ts
@@ -148,6 +159,19 @@ export function createMetrics(options: MetricsOptions = {}): UrlsealMetrics {
     },
   });
   for (const result of ['loaded', 'unchanged', 'invalid', 'unavailable'] satisfies KeyringReloadResult[]) reloads.labels(result).inc(0);
+  const revocationLookups = new Counter({
+    name: 'urlseal_revocation_lookups_total',
+    help: 'Revocation store lookups (cache misses) by source kind and outcome: entry (the store holds one for the sub or sid), none, error (a store fault).',
+    labelNames: ['source', 'result'],
+    registers,
+  });
+  const revocationSeconds = new Histogram({
+    name: 'urlseal_revocation_lookup_duration_seconds',
+    help: 'Time one revocation store lookup took, by source kind, faults included.',
+    labelNames: ['source'],
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers,
+  });
 
   // Label children made once per label set: the hot path does a Map lookup, not a label hash.
   const decisionChildren = new Map<string, Child>();
@@ -190,6 +214,48 @@ export function createMetrics(options: MetricsOptions = {}): UrlsealMetrics {
     },
     recordOriginError(kind: OriginErrorKind): void {
       originErrors.labels(kind).inc();
+    },
+    measureRevocations(source: RevocationSource): RevocationSource {
+      const description = (source as { description?: unknown }).description;
+      const kind = typeof description === 'string' && /^(file|redis)\b/.test(description) ? (description.split(' ')[0] as string) : 'other';
+      for (const result of ['entry', 'none', 'error']) revocationLookups.labels(kind, result).inc(0);
+      const timer = revocationSeconds.labels(kind);
+      const outcome = (answer: unknown): string => {
+        const entries = answer as { subNotBefore?: unknown; sidUntil?: unknown } | null | undefined;
+        return entries?.subNotBefore !== undefined || entries?.sidUntil !== undefined ? 'entry' : 'none';
+      };
+      const done = (started: bigint, result: string) => {
+        timer.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        revocationLookups.labels(kind, result).inc();
+      };
+      // A new object: the source itself is often frozen. Its owner keeps reload/close on the original.
+      return Object.freeze({
+        description: typeof description === 'string' ? description : 'other',
+        lookup(sub: string | undefined, sid: string | undefined) {
+          const started = process.hrtime.bigint();
+          let answer: ReturnType<RevocationSource['lookup']>;
+          try {
+            answer = source.lookup(sub, sid);
+          } catch (error) {
+            done(started, 'error');
+            throw error;
+          }
+          if (!isThenable(answer)) {
+            done(started, outcome(answer));
+            return answer;
+          }
+          return answer.then(
+            (value) => {
+              done(started, outcome(value));
+              return value;
+            },
+            (error: unknown) => {
+              done(started, 'error');
+              throw error;
+            },
+          );
+        },
+      });
     },
     watchKeyring(source: KeyringSource): () => void {
       sources.add(source);

@@ -51,6 +51,8 @@ function changedStatuses(statuses: Readonly<Record<DenialCode, number>>): Partia
   const changed: Partial<Record<DenialCode, number>> = {};
   let any = false;
   for (const code of Object.keys(DENIAL_STATUS) as DenialCode[]) {
+    // No built edge function consults a revocation source: its codes would be bytes for nothing.
+    if (code === 'ERR_TOKEN_REVOKED' || code === 'ERR_REVOCATION_UNAVAILABLE') continue;
     if (statuses[code] !== DENIAL_STATUS[code]) {
       changed[code] = statuses[code];
       any = true;

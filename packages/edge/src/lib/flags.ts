@@ -7,3 +7,6 @@
 /** A denial carries its `detail`, the text that says in logs which check failed (the floor never logs one). */
 export const DETAILS: boolean = true;
 
+
+/** The build can consult a revocation source (issue 18); the floor bundles have none, so its codes stay out of their status table. */
+export const REVOCATION: boolean = true;

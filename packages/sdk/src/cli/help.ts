@@ -12,6 +12,7 @@ Commands:
   serve     run the verifying edge in front of an origin or a folder
   build     write an edge function with the keyring in it (cloudfront, nginx)
   check-manifest  check that an HLS/DASH manifest keeps a path token and its grant
+  revoke    revoke a user's or a session's links in a revocation file (serve --revocations)
 
 Run urlseal <command> --help for its flags. The keyring comes from --keyring FILE (-k)
 or from env URLSEAL_KEYRING (the JSON text).`;
@@ -46,6 +47,7 @@ line. Spaces and non-ASCII characters are percent-encoded as a browser sends the
   --transport WHERE      path (/_token/<jwt>/…) or query (?token=); default: path for
                          prefix grants, else query
   --sub S                subject claim
+  --sid S                session id claim (urlseal revoke --sid ends the session)
   --jti ID               token id claim
   --ip CIDR              client address or CIDR the token is bound to
   --seal                 seal the claims (a JWE: nobody who sees the link reads them; the
@@ -89,6 +91,7 @@ export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k 
                      [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME]
                      [--origin-timeout SECS] [--cors ORIGIN]… [--metrics HOST:PORT]
                      [--grace SECS] [--sealed allow|require|deny]
+                     [--revocations FILE --on-store-error deny|allow [--revocation-cache SECS]]
 
 Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
 without any token; denials answer as SPEC §7 says. One JSON access-log line per request
@@ -121,8 +124,28 @@ SIGHUP re-reads the keyring.
                           (default: off), e.g. 127.0.0.1:9464
   --grace SECS            on SIGTERM/SIGINT, seconds in-flight responses may take before
                           they are cut (default 10)
+  --revocations FILE|URL  a revocation file (urlseal revoke writes it; re-read when it
+                          changes) or redis://HOST:PORT: tokens of a revoked user or
+                          session answer 403 ERR_TOKEN_REVOKED
+  --on-store-error MODE   required with --revocations: deny (a store fault answers 503
+                          ERR_REVOCATION_UNAVAILABLE) or allow (it passes)
+  --revocation-cache SECS seconds a store answer is reused, 0 to 30 (default 10)
 
 DUR is seconds or digits with a unit: 90s, 5m, 1h.`;
+
+export const REVOKE_HELP = `Usage: urlseal revoke --file FILE (--sub USER [--before TIME] | --sid ID [--until TIME] | --list)
+
+Writes a revocation file (atomically, mode 0600) that urlseal serve --revocations and the
+Express middleware read; edges deny matching tokens 403 ERR_TOKEN_REVOKED within their
+cache TTL (default 10 s). Entries no token can match any more are dropped on each write.
+
+  --file FILE        the revocation file (default: env URLSEAL_REVOCATIONS); created if missing
+  --sub USER         revoke the user's tokens issued before --before (default now)
+  --sid ID           revoke the session's tokens until --until (default now + max-ttl + 30 s)
+  --list             print the entries that still matter, as JSON
+  --max-ttl DUR      the edges' maxTtl (default 1d): how long a user's entry is kept
+
+TIME is now, now+DUR (now+1h), a Unix time in seconds, or ISO 8601 (2026-12-03T20:00:00Z).`;
 
 export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
                      [--kvs [--kvs-data FILE]] [--preset cloudfront]

@@ -139,7 +139,7 @@ function describeSealed(token: string, found: Found, now: number, keyring: Keyri
 function claimRows(claims: Record<string, unknown>, found: Found, now: number): string[] {
   const grant = claims.path;
   const patterns = typeof grant === 'string' ? [grant] : Array.isArray(grant) ? grant.map(String) : [];
-  const optional = (['sub', 'jti', 'ip', 'geo', 'aud', 'iss'] as const)
+  const optional = (['sub', 'sid', 'jti', 'ip', 'geo', 'aud', 'iss'] as const)
     .filter((name) => claims[name] !== undefined)
     .map((name) => row(name, JSON.stringify(claims[name])));
   return [

@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ run: Run }>>> = {
   serve: () => import('./serve.js'),
   build: () => import('./build.js'),
   'check-manifest': () => import('./check-manifest.js'),
+  revoke: () => import('./revoke.js'),
 };
 
 function version(): string {

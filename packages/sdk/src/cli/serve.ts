@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 import { keyringFile, keyringUrl, staticKeyring, type KeyringSource } from '@urlseal/edge/keyring-source';
 import { describeNotAPath } from '@urlseal/edge/contract';
 import type { UrlsealMetrics } from '@urlseal/edge/metrics';
+import type { RevocationSource } from '@urlseal/edge';
+import { revocationFile } from '@urlseal/edge/revocation-source';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
 import { KEYRING_ENV } from '../keyring.js';
 import { ttlSeconds } from '../ttl.js';
@@ -29,6 +31,9 @@ export const FLAGS = {
   'max-stale': { type: 'string' },
   metrics: { type: 'string' },
   grace: { type: 'string' },
+  revocations: { type: 'string' },
+  'on-store-error': { type: 'string' },
+  'revocation-cache': { type: 'string' },
 } as const;
 
 /** Warns (without delaying start-up) when nothing accepts connections at the origin yet. */
@@ -137,6 +142,48 @@ function logSkipped(source: string, skipped: readonly string[] | undefined): voi
 `);
 }
 
+/** A revocation source the edge owns: closed when serve stops. */
+interface OwnedRevocation {
+  readonly option: { source: RevocationSource; onStoreError: 'deny' | 'allow'; cacheTtl: number };
+  reload(): void;
+  close(): Promise<void> | void;
+}
+
+/** `--revocations FILE|redis://…` with its required `--on-store-error` (no silent default) and `--revocation-cache`. */
+async function revocationFlags(parsed: ParsedArgs): Promise<OwnedRevocation | undefined> {
+  const where = stringFlag(parsed, 'revocations');
+  const mode = stringFlag(parsed, 'on-store-error');
+  const cache = stringFlag(parsed, 'revocation-cache');
+  if (where === undefined) {
+    if (mode !== undefined || cache !== undefined) throw new UsageError(`--${mode !== undefined ? 'on-store-error' : 'revocation-cache'} goes with --revocations`);
+    return undefined;
+  }
+  if (mode !== 'deny' && mode !== 'allow') {
+    throw new UsageError('--revocations needs --on-store-error deny (a store fault answers 503) or --on-store-error allow (it passes): choose one');
+  }
+  if (cache !== undefined && (!/^\d{1,2}$/.test(cache) || Number(cache) > 30)) throw new UsageError('--revocation-cache takes seconds from 0 to 30');
+  const cacheTtl = cache === undefined ? 10 : Number(cache);
+  if (where === '') throw new UsageError('--revocations needs a file path or a redis:// URL');
+  if (/^rediss?:\/\//i.test(where)) {
+    const { revocationRedisUrl } = await import('@urlseal/edge/revocation-source');
+    let source: Awaited<ReturnType<typeof revocationRedisUrl>>;
+    try {
+      source = await revocationRedisUrl(where);
+    } catch (error) {
+      throw new UsageError(`--revocations: ${cliMessage((error as Error).message)}`);
+    }
+    return { option: { source, onStoreError: mode, cacheTtl }, reload: () => undefined, close: () => source.close() };
+  }
+  let started = false;
+  const source = revocationFile(where, { log: (line: string) => void (started && process.stderr.write(`${line}\n`)) });
+  if (source.problem !== undefined) {
+    source.close();
+    throw new UsageError(`unusable revocation file ${where}: ${source.problem} (to start with no revocations, write {} to it)`);
+  }
+  started = true;
+  return { option: { source, onStoreError: mode, cacheTtl }, reload: () => source.reload(), close: () => source.close() };
+}
+
 /** `--metrics HOST:PORT`, checked before anything starts. */
 function metricsAddress(value: string | undefined): { host: string; port: number } | undefined {
   if (value === undefined) return undefined;
@@ -231,12 +278,23 @@ async function serve(parsed: ParsedArgs, hangUp: { reload: () => void }): Promis
   const cors = corsOption(listFlag(parsed, 'cors'));
   const sealed = choiceFlag(stringFlag(parsed, 'sealed'), '--sealed', ['allow', 'require', 'deny'] as const);
   const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
-  const source = await keyringSource(parsed);
-  hangUp.reload = () => void source.reload(); // from here on, before the listening line
+  const revocation = await revocationFlags(parsed);
+  let source: KeyringSource;
+  try {
+    source = await keyringSource(parsed);
+  } catch (error) {
+    await revocation?.close();
+    throw error;
+  }
+  hangUp.reload = () => {
+    void source.reload();
+    revocation?.reload();
+  }; // from here on, before the listening line
   let observed: Awaited<ReturnType<typeof startMetrics>>;
   let files: FileOrigin | undefined;
   const stopAll = async () => {
     source.close();
+    await revocation?.close();
     observed?.server.close();
     observed?.server.closeAllConnections();
     await files?.close();
@@ -253,6 +311,9 @@ async function serve(parsed: ParsedArgs, hangUp: { reload: () => void }): Promis
       originTimeout: Number(timeout) * 1000,
       ...cors,
       ...(sealed === undefined ? {} : { sealed }),
+      ...(revocation === undefined
+        ? {}
+        : { revocation: { ...revocation.option, source: observed === undefined ? revocation.option.source : observed.metrics.measureRevocations(revocation.option.source) } }),
       ...(observed === undefined ? {} : { metrics: observed.metrics }),
     });
     await listen(server, host, Number(port));

@@ -15,6 +15,7 @@ const FLAGS = {
   scheme: { type: 'string' },
   transport: { type: 'string' },
   sub: { type: 'string' },
+  sid: { type: 'string' },
   jti: { type: 'string' },
   ip: { type: 'string' },
   'grant-all': { type: 'boolean' },
@@ -61,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
   };
   const geo = geoFlag(stringFlag(parsed, 'country'), stringFlag(parsed, 'block-country'));
   if (geo !== undefined) options.geo = geo;
-  for (const name of ['sub', 'jti', 'ip'] as const) {
+  for (const name of ['sub', 'sid', 'jti', 'ip'] as const) {
     const value = stringFlag(parsed, name);
     if (value !== undefined) options[name] = value;
   }
