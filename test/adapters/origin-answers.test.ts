@@ -225,7 +225,10 @@ describe.each(['handle (Node fetch)', 'urlseal serve', 'Express', 'Worker (worke
     expect(decoded(bomb) === BIG).toBe(true); // untouched, and still decodable by the client
   });
 
-  it('never lets a manifest at the bound delay a concurrent small request by more than 100 ms (or 4× this machine’s own p90)', async () => {
+  // 250 ms: rewriting an at-bound manifest in one go blocks 320–750 ms here; in slices, the
+  // longest wait is the final garbage collection of the abandoned parts, 60–160 ms on a busy
+  // 2-core machine. The bound tells the two apart without failing on a collector's pause.
+  it('never lets a manifest at the bound delay a concurrent small request by more than 250 ms (or 4× this machine’s own p90)', async () => {
     // The same small request alone first: on a loaded machine the bound scales with what
     // it already costs, so the check measures the manifest's blocking, not the machine.
     const alone: number[] = [];
@@ -235,7 +238,7 @@ describe.each(['handle (Node fetch)', 'urlseal serve', 'Express', 'Worker (worke
       alone.push(performance.now() - start);
     }
     const p90 = alone.sort((a, b) => a - b)[8] as number;
-    const bound = Math.max(100, 4 * p90);
+    const bound = Math.max(250, 4 * p90);
     const big = adapter().get('/hls/at-bound.m3u8');
     const latencies: number[] = [];
     let done = false;
