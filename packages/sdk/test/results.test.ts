@@ -82,8 +82,8 @@ describe('the error rule', () => {
     expect(() => createSigner({ keyring: HS_KEYRING, maxTtl: -1 })).toThrow(/^createSigner: option "maxTtl"/);
     expect(() => createSigner({ keyring: HS_KEYRING, params: { token: 'a b' } })).toThrow(/^createSigner: option "params.token"/);
     expect(() => createSigner({ keyring: HS_KEYRING, cookieName: 'x' } as never)).toThrow(/^createSigner: option "cookieName" is unknown; expected one of keyring, ttl, maxTtl, scheme, transport, params, currentDate, seal$/);
-    expect(() => signer.signUrl('/a', { expire: 1 } as never)).toThrow(/^signUrl: option "expire" is unknown; expected one of grant, ttl, expires, nbf, sub, jti, ip, geo, scheme, transport, grantAll, seal$/);
-    expect(() => signer.signToken('/a', { expire: 1 } as never)).toThrow(/^signToken: option "expire" is unknown; expected one of grant, ttl, expires, nbf, sub, jti, ip, geo, scheme, transport, grantAll, seal$/);
+    expect(() => signer.signUrl('/a', { expire: 1 } as never)).toThrow(/^signUrl: option "expire" is unknown; expected one of grant, ttl, expires, nbf, sub, sid, jti, ip, geo, scheme, transport, grantAll, seal$/);
+    expect(() => signer.signToken('/a', { expire: 1 } as never)).toThrow(/^signToken: option "expire" is unknown; expected one of grant, ttl, expires, nbf, sub, sid, jti, ip, geo, scheme, transport, grantAll, seal$/);
     // A name the readers would see through the prototype is checked too.
     expect(() => signer.signUrl('/a', Object.create({ expire: 1 }) as never)).toThrow(/^signUrl: option "expire" is unknown/);
     expect(() => createSigner(Object.assign(Object.create({ cookieName: 'x' }), { keyring: HS_KEYRING }) as never)).toThrow(/^createSigner: option "cookieName" is unknown/);
