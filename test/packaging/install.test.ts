@@ -79,9 +79,11 @@ describe('installed from the packed tarballs, outside the repository', () => {
     const sdk = JSON.parse(readFileSync(join(app, 'node_modules/@urlseal/sdk/package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(sdk.dependencies).toEqual({ '@urlseal/edge': '^0.1.0', jose: expect.any(String) });
     expect(existsSync(join(app, 'node_modules/prom-client'))).toBe(false);
+    expect(existsSync(join(app, 'node_modules/ioredis'))).toBe(false);
+    // Both optional peers: prom-client for serve --metrics, ioredis for a Redis revocation source.
     for (const pkg of [sdk, JSON.parse(readFileSync(join(app, 'node_modules/@urlseal/edge/package.json'), 'utf8')) as typeof sdk]) {
-      expect(pkg.peerDependencies).toEqual({ 'prom-client': '^15.1.3' });
-      expect(pkg.peerDependenciesMeta).toEqual({ 'prom-client': { optional: true } });
+      expect(pkg.peerDependencies).toEqual({ 'prom-client': '^15.1.3', ioredis: '^5.4.0' });
+      expect(pkg.peerDependenciesMeta).toEqual({ 'prom-client': { optional: true }, ioredis: { optional: true } });
     }
   });
 
