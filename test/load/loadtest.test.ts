@@ -14,7 +14,9 @@ interface Report {
 describe('npm run loadtest (short run)', () => {
   it('passes every check under a mixed load with faults', async () => {
     const lines: string[] = [];
-    const report = (await runLoadtest({ seconds: 15, connections: 8, log: (line: string) => lines.push(line) })) as Report;
+    // 30%: in a 15 s run the edge's RSS still grows with JIT and heap sizing after the 6 s
+    // warm-up (94 → 117 MB in a clean CI run here); a leak shows in the soak, which keeps 10%.
+    const report = (await runLoadtest({ seconds: 15, connections: 8, rssTolerance: 0.3, log: (line: string) => lines.push(line) })) as Report;
     console.log(lines.join('\n'));
     expect(report.checks.length).toBeGreaterThanOrEqual(14);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
