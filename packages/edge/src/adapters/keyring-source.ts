@@ -5,9 +5,8 @@
 // assignment; a bad one is logged and the last good keyring stays. Used by
 // `createEdgeServer`, the Express middleware and `urlseal serve` alike.
 import { createHash, createPublicKey } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, watch, type FSWatcher, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
 import type { DenialCode } from '../codes.js';
 import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
@@ -17,6 +16,7 @@ import { UrlsealError } from '../errors.js';
 import { isKeyring } from '../option-readers.js';
 import { readVerifierOptions } from '../options.js';
 import type { Verifier } from '../verifier.js';
+import { watchFile } from './watched-file.js';
 
 /**
  * What one load attempt of a {@link KeyringSource} came to: a new keyring is
@@ -324,81 +324,6 @@ export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringS
   });
 }
 
-/** What one read of a keyring file found: its text, or why there is none; and the file's version. */
-type FileRead = ({ readonly text: string } | { readonly result: 'invalid' | 'unavailable'; readonly reason: string }) & { readonly signature?: string };
-
-/** A file's identity and version; changes when it is rewritten or replaced. */
-function statSignature(stat: Stats): string {
-  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-}
-
-// O_NONBLOCK: opening a FIFO for reading must not wait for a writer (it is refused once open).
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-
-/** Why a file that opened is not one to read a keyring from, or `undefined` for a regular file within the bound. */
-function fileProblem(file: string, stat: Stats): FileRead | undefined {
-  const signature = statSignature(stat);
-  if (!stat.isFile()) {
-    const what = stat.isFIFO() ? 'a FIFO' : stat.isDirectory() ? 'a directory' : stat.isSocket() ? 'a socket' : 'a device or other special file';
-    return { result: 'unavailable', reason: `${file} is ${what}, not a regular file; a keyring is read from regular files only`, signature };
-  }
-  if (stat.size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature };
-  return undefined;
-}
-
-function unreadable(file: string, error: unknown): FileRead {
-  const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-  return { result: 'unavailable', reason: `cannot read ${file} (${code})`, signature: `missing:${code}` };
-}
-
-/** Reads a keyring file synchronously (the first read): regular files only, at most the bound plus one byte. */
-function readKeyringFileNow(file: string): FileRead {
-  let fd: number;
-  try {
-    fd = openSync(file, OPEN_FLAGS);
-  } catch (error) {
-    return unreadable(file, error);
-  }
-  try {
-    const stat = fstatSync(fd);
-    const problem = fileProblem(file, stat);
-    if (problem !== undefined) return problem;
-    const buffer = Buffer.alloc(stat.size + 1); // one byte more: a file that grew since fstat is seen
-    let size = 0;
-    for (let n = 1; n > 0 && size < buffer.length; size += n) n = readSync(fd, buffer, size, buffer.length - size, size);
-    if (size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature: statSignature(stat) };
-    return { text: buffer.toString('utf8', 0, size), signature: statSignature(stat) };
-  } catch (error) {
-    return unreadable(file, error);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The same read off the event loop (the thread pool), for every re-read. */
-async function readKeyringFile(file: string): Promise<FileRead> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, OPEN_FLAGS);
-  } catch (error) {
-    return unreadable(file, error);
-  }
-  try {
-    const stat = await handle.stat();
-    const problem = fileProblem(file, stat);
-    if (problem !== undefined) return problem;
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_KEYRING_BYTES) + 1);
-    let size = 0;
-    for (let n = 1; n > 0 && size < buffer.length; size += n) n = (await handle.read(buffer, size, buffer.length - size, size)).bytesRead;
-    if (size > MAX_KEYRING_BYTES) return { result: 'invalid', reason: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, signature: statSignature(stat) };
-    return { text: buffer.toString('utf8', 0, size), signature: statSignature(stat) };
-  } catch (error) {
-    return unreadable(file, error);
-  } finally {
-    await handle.close().catch(() => {});
-  }
-}
-
 /**
  * A keyring file, read now and again whenever it changes: a watch on its
  * directory (so a new file renamed over it, the atomic way to replace it, is
@@ -431,81 +356,13 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
   const readTimeout = readMs(caller, 'readTimeout', options.readTimeout, 5000, 10);
   const file = resolve(path);
   const state = new SourceState(`file ${file}`, readLog(options.log, caller));
-  let seen = '';
-  let watcher: FSWatcher | undefined;
-  let debounce: NodeJS.Timeout | undefined;
-  let closed = false;
-  let reading: Promise<KeyringReloadResult> | undefined;
-  let checking = false;
-  // A read or stat that outlived its time bound (a hung mount) still holds a thread of the
-  // pool: no other starts until it returns, so a stuck file system can take one thread only.
-  let stuck = false;
-
-  /** Takes what one read found: the text (validated, swapped in if good) or why there is none. */
-  function settle(found: FileRead): KeyringReloadResult {
-    if (found.signature !== undefined) seen = found.signature;
-    if ('text' in found) return state.accept(found.text);
-    return state.fail(found.result, found.reason);
-  }
-
-  /** Re-reads off the event loop, bounded in time; one read at a time (a reload joins it). */
-  function readLater(): Promise<KeyringReloadResult> {
-    if (reading !== undefined) return reading;
-    if (stuck) return Promise.resolve(state.fail('unavailable', `the last read of ${file} has not returned after ${readTimeout} ms (a hung mount?)`));
-    let timer: NodeJS.Timeout | undefined;
-    const work = readKeyringFile(file);
-    const late = new Promise<FileRead>((resolve) => {
-      timer = setTimeout(() => {
-        stuck = true;
-        void work.finally(() => (stuck = false));
-        resolve({ result: 'unavailable', reason: `no answer reading ${file} within ${readTimeout} ms (a hung mount?)` });
-      }, readTimeout);
-      timer.unref();
-    });
-    reading = Promise.race([work, late])
-      .then((found) => (closed ? state.emit('unchanged') : settle(found)))
-      .finally(() => {
-        clearTimeout(timer);
-        reading = undefined;
-      });
-    return reading;
-  }
-
-  /** Reads only when the file looks different from the last read (stat off the event loop, one at a time). */
-  function check(): void {
-    if (closed || checking || stuck || reading !== undefined) return;
-    checking = true;
-    stat(file)
-      .then(
-        (now) => statSignature(now),
-        (error: NodeJS.ErrnoException) => `missing:${error.code ?? ''}`,
-      )
-      .then((now) => {
-        checking = false;
-        if (!closed && now !== seen) void readLater();
-      });
-  }
-
-  // The first read, at construction, is synchronous so the caller knows at once (a FIFO is
-  // refused without blocking: the open does not wait for a writer); every later one is not.
-  settle(readKeyringFileNow(file));
-  try {
-    watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-      // A burst of events (write, rename) settles before one read.
-      if (name !== null && name !== basename(file)) return;
-      clearTimeout(debounce);
-      debounce = setTimeout(check, 25);
-      debounce.unref();
-    });
-    watcher.on('error', () => {
-      watcher?.close(); // e.g. the directory went away: the poll carries on
-      watcher = undefined;
-    });
-  } catch {
-    watcher = undefined; // no watch on this file system: the poll carries on
-  }
-  const poll = pollInterval > 0 ? setInterval(check, pollInterval) : undefined;
-  poll?.unref();
+  const watched = watchFile(
+    file,
+    { maxBytes: MAX_KEYRING_BYTES, tooLarge: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`, holds: 'a keyring', pollInterval, readTimeout },
+    // What one read found: the text (validated, swapped in if good) or why there is none.
+    (found): KeyringReloadResult => ('text' in found ? state.accept(found.text) : state.fail(found.result, found.reason)),
+    () => state.emit('unchanged'),
+  );
 
   return Object.freeze({
     description: state.description,
@@ -513,15 +370,9 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
       return state.problem;
     },
     current: () => state.loaded,
-    // A reload reads after it is asked: one already under way may predate the change.
-    reload: () => (closed ? Promise.resolve(state.emit('unchanged')) : reading === undefined ? readLater() : reading.then(readLater)),
+    reload: watched.reload,
     subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
-    close() {
-      closed = true;
-      watcher?.close();
-      clearTimeout(debounce);
-      clearInterval(poll);
-    },
+    close: watched.close,
   });
 }
 

@@ -2,9 +2,9 @@
 // (`urlseal serve`, Express, createEdgeServer). A JSON file, watched like the
 // keyring file (a watch on its directory, a stat poll as fallback; a bad file
 // keeps the last good list and logs one line without any id), and Redis.
-import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { MAX_REVOCATIONS_BYTES, listLookup, parseRevocations, type RevocationList, type RevocationSource } from '../revocation.js';
+import { watchFile, type FileRead } from './watched-file.js';
 
 /**
  * A revocation source that can be reloaded and closed.
@@ -45,6 +45,9 @@ export interface RevocationFileOptions {
 
 const stderrLog = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/** Milliseconds one re-read of the file may take before it counts as unavailable (a hung mount). */
+const READ_TIMEOUT_MS = 5000;
+
 /**
  * A revocation file (`{"sub": {"<user>": notBefore}, "sid": {"<session>": until}}`,
  * what `urlseal revoke` and the SDK's `revokeUser`/`revokeSession` write),
@@ -79,10 +82,6 @@ export function revocationFile(path: string, options: RevocationFileOptions = {}
   let lookup: RevocationSource['lookup'] | undefined;
   let problem: string | undefined;
   let loggedProblem: string | undefined;
-  let seen = '';
-  let watcher: FSWatcher | undefined;
-  let debounce: NodeJS.Timeout | undefined;
-  let closed = false;
 
   const write = (fields: Record<string, unknown>) => log?.(JSON.stringify({ event: 'revocations', source: description, ...fields }));
 
@@ -94,27 +93,12 @@ export function revocationFile(path: string, options: RevocationFileOptions = {}
     }
   }
 
-  function signature(): string {
-    try {
-      const stat = statSync(file);
-      return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
-    } catch (error) {
-      return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
-    }
-  }
-
-  function read(): void {
-    seen = signature();
-    let text: string;
-    try {
-      if (statSync(file).size > MAX_REVOCATIONS_BYTES) return fail('invalid', `revocations: the file is larger than ${MAX_REVOCATIONS_BYTES} bytes`);
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      return fail('unavailable', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    }
+  /** Takes what one read of the file found: a list that parses replaces the last good one. */
+  function settle(found: FileRead): void {
+    if (!('text' in found)) return fail(found.result, found.reason);
     let parsed: RevocationList;
     try {
-      parsed = parseRevocations(text);
+      parsed = parseRevocations(found.text);
     } catch (error) {
       return fail('invalid', (error as Error).message);
     }
@@ -125,27 +109,13 @@ export function revocationFile(path: string, options: RevocationFileOptions = {}
     write({ result: 'loaded', sub: parsed.sub.size, sid: parsed.sid.size });
   }
 
-  function check(): void {
-    if (!closed && signature() !== seen) read();
-  }
-
-  read();
-  try {
-    watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-      if (name !== null && name !== basename(file)) return;
-      clearTimeout(debounce);
-      debounce = setTimeout(check, 25);
-      debounce.unref();
-    });
-    watcher.on('error', () => {
-      watcher?.close();
-      watcher = undefined;
-    });
-  } catch {
-    watcher = undefined;
-  }
-  const poll = pollInterval > 0 ? setInterval(check, pollInterval) : undefined;
-  poll?.unref();
+  // Read as the keyring file is (watched-file.ts): regular files only, bounded, re-reads off the event loop.
+  const watched = watchFile(
+    file,
+    { maxBytes: MAX_REVOCATIONS_BYTES, tooLarge: `revocations: the file is larger than ${MAX_REVOCATIONS_BYTES} bytes`, holds: 'a revocation list', pollInterval, readTimeout: READ_TIMEOUT_MS },
+    settle,
+    () => undefined,
+  );
 
   return Object.freeze({
     description,
@@ -156,13 +126,8 @@ export function revocationFile(path: string, options: RevocationFileOptions = {}
       if (lookup === undefined) throw new Error(problem ?? 'no revocation list loaded');
       return lookup(sub, sid);
     },
-    reload: () => void (closed || read()),
-    close() {
-      closed = true;
-      watcher?.close();
-      clearTimeout(debounce);
-      clearInterval(poll);
-    },
+    reload: () => void watched.reload(),
+    close: watched.close,
   });
 }
 

@@ -2,6 +2,7 @@
 // Debian redis-server started on a free loopback port. Each source: revoked, not
 // revoked, entry expired, store throws, store slow past its timeout, store
 // returns garbage; and the file source's watch and last-good list.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,31 @@ const REVOKED = { status: 403, code: 'ERR_TOKEN_REVOKED' };
 const UNAVAILABLE = { status: 503, code: 'ERR_REVOCATION_UNAVAILABLE' };
 
 describe('file source', () => {
+  // The keyring file's class (issue 20 item 3), in its twin: a FIFO is refused without
+  // blocking, at the first read and at a re-read, and the last good list keeps answering.
+  it('refuses a FIFO at once and keeps the last good list when one replaces the file', async () => {
+    const fifo = join(dir, 'revocations.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const refused = revocationFile(fifo, { log: false });
+    expect(refused.problem).toMatch(/is a FIFO, not a regular file; a revocation list is read from regular files only/);
+    refused.close();
+    const file = join(dir, 'revocations-then-fifo.json');
+    writeFileSync(file, JSON.stringify({ sub: { ada: NOW } }));
+    const source = revocationFile(file, { pollInterval: 0, log: false });
+    try {
+      expect(source.problem).toBeUndefined();
+      const other = join(dir, 'other.fifo');
+      execFileSync('mkfifo', [other]);
+      renameSync(other, file);
+      source.reload();
+      for (let i = 0; i < 200 && source.problem === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(source.problem).toMatch(/is a FIFO/);
+      expect(await source.lookup('ada', undefined)).toMatchObject({ subNotBefore: NOW });
+    } finally {
+      source.close();
+    }
+  });
+
   const file = join(dir, 'revocations.json');
   const write = (json: unknown) => {
     writeFileSync(`${file}.tmp`, typeof json === 'string' ? json : JSON.stringify(json));
