@@ -7,12 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, hs256, startChild, waitForOutput, waitForPort, type Child } from './helpers.js';
+import { URLSEAL_BIN as BIN, freePort, hs256, startChild, startServe, waitForOutput, type Child } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../../packages/sdk/bin/urlseal.js', import.meta.url));
 const A = 'serve-ops-secret-a-0123456789abcdefghij';
 const B = 'serve-ops-secret-b-0123456789abcdefghij';
 const now = () => Math.floor(Date.now() / 1000);
@@ -39,12 +37,9 @@ afterAll(async () => {
 });
 
 async function serve(args: string[]): Promise<{ child: Child; base: string }> {
-  const port = await freePort();
-  const child = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', String(port), ...args]);
-  children.push(child);
-  await waitForPort(port, 20_000, () => child.exited());
-  await waitForOutput(child, 'urlseal edge listening on');
-  return { child, base: `http://127.0.0.1:${port}` };
+  const started = await startServe(originUrl, args);
+  children.push(started.child);
+  return started;
 }
 
 async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {

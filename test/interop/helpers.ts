@@ -1,6 +1,7 @@
 // Shared helpers for the interop tests: free loopback ports, waiting for a port,
 // a recording origin, and stopping child processes started by a test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
@@ -122,6 +123,23 @@ export function startChild(cmd: string, args: string[], opts: { cwd?: string; en
       return proc.exitCode;
     },
   };
+}
+
+/** The built CLI, as `npx urlseal` runs it. */
+export const URLSEAL_BIN = fileURLToPath(new URL('../../packages/sdk/bin/urlseal.js', import.meta.url));
+
+/** `urlseal serve --origin ORIGIN --port <a free port> …args`, once it listens; the caller stops it. */
+export async function startServe(originUrl: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ child: Child; base: string }> {
+  const port = await freePort();
+  const child = startChild(process.execPath, [URLSEAL_BIN, 'serve', '--origin', originUrl, '--port', String(port), ...args], env === undefined ? {} : { env });
+  try {
+    await waitForPort(port, 20_000, () => child.exited());
+    await waitForOutput(child, 'urlseal edge listening on');
+  } catch (error) {
+    await child.stop('SIGKILL');
+    throw error;
+  }
+  return { child, base: `http://127.0.0.1:${port}` };
 }
 
 /** An HS256 compact JWS made with node:crypto only (independent of urlseal's signer). */

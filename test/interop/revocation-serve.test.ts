@@ -8,12 +8,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, hs256, startChild, waitForOutput, waitForPort, type Child } from './helpers.js';
+import { URLSEAL_BIN as BIN, freePort, hs256, startServe, type Child } from './helpers.js';
 import { startRedis } from './redis.js';
 
-const BIN = fileURLToPath(new URL('../../packages/sdk/bin/urlseal.js', import.meta.url));
 const SECRET = 'revocation-serve-secret-0123456789abcdef';
 const KEYRING = JSON.stringify({ kids: { k1: SECRET } });
 const now = () => Math.floor(Date.now() / 1000);
@@ -38,12 +36,9 @@ afterAll(async () => {
 });
 
 async function serve(args: string[]): Promise<{ child: Child; base: string }> {
-  const port = await freePort();
-  const child = startChild(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', String(port), ...args], { env });
-  children.push(child);
-  await waitForPort(port, 20_000, () => child.exited());
-  await waitForOutput(child, 'urlseal edge listening on');
-  return { child, base: `http://127.0.0.1:${port}` };
+  const started = await startServe(originUrl, args, env);
+  children.push(started.child);
+  return started;
 }
 
 const urlseal = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });

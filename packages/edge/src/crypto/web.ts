@@ -64,12 +64,7 @@ function importKey(entry: KeyEntry): SignatureCheck {
   // the no-op catch keeps an unused failing key from an unhandled rejection.
   key.catch(() => undefined);
   return async (signingInput, signature) => {
-    let cryptoKey: CryptoKey;
-    try {
-      cryptoKey = await key;
-    } catch {
-      throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'a keyring key could not be imported by this runtime');
-    }
+    const cryptoKey = await usableKey(key, 'a keyring key could not be imported by this runtime');
     const bytes = decodeBase64url(signature);
     if (bytes === undefined || plan === undefined) return false;
     return crypto.subtle.verify(
@@ -79,6 +74,15 @@ function importKey(entry: KeyEntry): SignatureCheck {
       encodeUtf8(signingInput) as Uint8Array<ArrayBuffer>,
     );
   };
+}
+
+/** The key imported (or derived) once, or ERR_KEYRING_UNAVAILABLE (503) when the runtime could not make it. */
+async function usableKey(key: Promise<CryptoKey>, problem: string): Promise<CryptoKey> {
+  try {
+    return await key;
+  } catch {
+    throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', problem);
+  }
 }
 
 /** A byte string (char codes below 256) as its bytes. */
@@ -92,12 +96,7 @@ function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
 function aesGcmOpen(key: Promise<CryptoKey>): SealOpen {
   key.catch(() => undefined); // an unused key that failed to import is no unhandled rejection
   return async (aad, iv, ciphertext, tag) => {
-    let cryptoKey: CryptoKey;
-    try {
-      cryptoKey = await key;
-    } catch {
-      throw new UrlsealError('ERR_KEYRING_UNAVAILABLE', 'a sealed-token key could not be derived by this runtime');
-    }
+    const cryptoKey = await usableKey(key, 'a sealed-token key could not be derived by this runtime');
     const nonce = decodeBase64url(iv);
     const mac = decodeBase64url(tag);
     const body = decodeBase64url(ciphertext);
