@@ -240,10 +240,11 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
     NOT_ON_FLOOR: denial = Object.assign({}, checked, { scheme: source.scheme });
     return denial;
   }
-  const manifest =
-    source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined
-      ? { token: source.token, grant: checked.grant }
-      : undefined;
+  let manifest: Grant['manifest'];
+  // No floor bundle rewrites manifests (scripts/floor.js drops this statement there).
+  NOT_ON_FLOOR: if (source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined) {
+    manifest = { token: source.token, grant: checked.grant };
+  }
   return {
     ok: true,
     scheme: source.scheme,
@@ -302,8 +303,8 @@ export function afterSignature(p: Prepared, valid: boolean, payload: Record<stri
   if ('code' in checked) return deny(p, checked.code, checked.claim);
   if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
   if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, DETAILS && 'ip');
-  // No country rules on the floor (scripts/floor.js): checkCoreClaims denied any geo claim there.
-  NOT_ON_FLOOR: if (checked.geo !== undefined && !checked.geo(client.country)) return deny(p, ERR_GEO_MISMATCH, DETAILS && 'geo');
+  // Dropped from floor bundles without a country (scripts/floor.js): checkCoreClaims denied any geo claim there.
+  COUNTRY_RULES: if (checked.geo !== undefined && !checked.geo(client.country)) return deny(p, ERR_GEO_MISMATCH, DETAILS && 'geo');
   return { ok: true, claims: checked.claims, grant: checked.grant };
 }
 

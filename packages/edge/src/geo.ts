@@ -39,16 +39,6 @@ export function readCountry(value: unknown): string | undefined {
   return CODE.test(code) && code !== 'XX' ? code : undefined;
 }
 
-/** A `geo` list: 1 to 300 distinct upper-case alpha-2 codes, or `undefined`. */
-function readList(value: unknown): string[] | undefined {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_GEO_COUNTRIES) return undefined;
-  for (let i = 0; i < value.length; i++) {
-    const code: unknown = value[i];
-    if (typeof code !== 'string' || !CODE.test(code) || value.indexOf(code) !== i) return undefined;
-  }
-  return value as string[];
-}
-
 /**
  * Whether a value is a well-formed `geo` claim (what the signer may put in a token).
  *
@@ -70,15 +60,19 @@ export function isGeoClaim(claim: unknown): boolean {
  * country fails both kinds of rule.
  */
 export function geoClaim(claim: unknown): GeoCheck | undefined {
-  if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return undefined;
-  const names = Object.keys(claim);
-  if (names.length !== 1) return undefined;
-  const allow = names[0] === 'allow';
-  if (!allow && names[0] !== 'block') return undefined;
-  const list = readList((claim as Record<string, unknown>)[names[0] as string]);
-  if (list === undefined) return undefined;
+  // Written short: the CloudFront function pays for these lines per byte of its 10 KB.
+  const names = typeof claim === 'object' && claim !== null && !Array.isArray(claim) ? Object.keys(claim) : [];
+  const kind = names.length === 1 ? names[0] : undefined;
+  if (kind !== 'allow' && kind !== 'block') return undefined;
+  const list: unknown = (claim as Record<string, unknown>)[kind];
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_GEO_COUNTRIES) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    const code: unknown = list[i];
+    // typeof first: RegExp#test would read ["BR"] as "BR".
+    if (typeof code !== 'string' || !CODE.test(code) || list.indexOf(code) !== i) return undefined;
+  }
   return (country) => {
     const code = readCountry(country);
-    return code !== undefined && (list.indexOf(code) >= 0) === allow;
+    return code !== undefined && (list.indexOf(code) >= 0) === (kind === 'allow');
   };
 }

@@ -310,32 +310,41 @@ export function checkCoreClaims(
   if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
   if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
   if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
-  // A `geo` claim (any value) on an edge built without country rules (the floor: njs, and
-  // CloudFront for its 10 KB) cannot be met. Last, and written short: the floor pays per byte.
+  // A `geo` claim (any value) on an edge built without country rules (a floor bundle whose
+  // runtime reports no country: njs) cannot be met. Last, and written short: the floor pays per byte.
   if (!countryRules && 'geo' in payload) return failure(ERR_GEO_MISMATCH, DETAILS && 'geo');
   return { claims: payload as Claims, grant, ip };
 }
 
 /**
+ * A token's claims as checked, with its `geo` claim read as a check of the
+ * viewer's country (`ERR_CLAIM_INVALID` when the claim is malformed). For
+ * edges whose runtime reports a country; the others deny any geo claim in
+ * {@link checkCoreClaims}.
+ */
+export function withCountryRule(payload: Record<string, unknown>, checked: CheckedClaims): CheckedClaims | ClaimFailure {
+  if (payload.geo === undefined) return checked;
+  const geo = geoClaim(payload.geo);
+  return geo === undefined ? failure(ERR_CLAIM_INVALID, DETAILS && 'geo') : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
+}
+
+/**
  * Checks the claims of a token whose signature already verified, in SPEC §7
- * order: {@link checkCoreClaims} with `ip` claims read, then audience and
- * issuer when configured. A failure names the claim.
+ * order: {@link checkCoreClaims} with `ip` claims read, the `geo` claim, then
+ * audience and issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  // Country rules are not on the JavaScript floor (njs, CloudFront: scripts/floor.js drops
-  // these statements): there checkCoreClaims denies any geo claim.
+  // Country rules ship only where the runtime reports a country (scripts/floor.js drops
+  // `COUNTRY_RULES:` statements from the other floor bundles): elsewhere checkCoreClaims
+  // denies any geo claim.
   let countryRules = false;
-  NOT_ON_FLOOR: countryRules = true;
-  const checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
+  COUNTRY_RULES: countryRules = true;
+  let checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
+  COUNTRY_RULES: if (!('code' in checked)) checked = withCountryRule(payload, checked);
   if ('code' in checked) return checked;
-  let geo: GeoCheck | undefined;
-  NOT_ON_FLOOR: if (payload.geo !== undefined) {
-    geo = geoClaim(payload.geo);
-    if (geo === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
-  }
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
     return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
-  return geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
+  return checked;
 }

@@ -24,6 +24,10 @@ describe('the geo claim and the runtime country, read strictly', () => {
     [{}, false],
     [['BR'], false],
     ['BR', false],
+    // RegExp#test would read a nested ["BR"] (or 12 as "12") as text: every code must be a string.
+    [{ allow: [['BR']] }, false],
+    [{ block: [['US'], 'BR'] }, false],
+    [null, false],
     [{ allow: Array.from({ length: 301 }, (_, i) => String.fromCharCode(65 + (i % 26)) + String.fromCharCode(65 + Math.floor(i / 26))) }, false],
   ])('%j well-formed: %s', (claim, ok) => {
     expect(geoClaim(claim) !== undefined).toBe(ok);
