@@ -112,8 +112,8 @@
  *     still get nginx's 400/414 (as A13).
  *  A26 `noSealed`: sealed tokens (issue 17, docs/spec.md §9 "Sealed tokens": five segments,
  *     JWE dir + A256GCM) are opened by every edge with AES-GCM in Web Crypto, node:crypto or
- *     njs's WebCrypto (nginx). CloudFront Functions have no AES: a five-segment token there
- *     fails the JWS shape, 401 ERR_TOKEN_MALFORMED (what they answer today; never granted). A sealed token's decryption is its signature step: any failure
+ *     njs's WebCrypto (nginx). CloudFront Functions have no AES: any five-segment token there
+ *     answers 401 ERR_ALG_NOT_ALLOWED ("sealed tokens need AES"; never granted). A sealed token's decryption is its signature step: any failure
  *     to open (ciphertext, tag, IV, header as AAD, a truncated tag) is 403
  *     ERR_SIGNATURE_INVALID; a JWS header on a JWE body is ERR_ALG_NOT_ALLOWED.
  *  A27 Several credentials (issue 20): a Fetch `Headers` object joins two `Authorization`
@@ -363,7 +363,7 @@ const flipMiddle = (segment: string): string => {
   return `${segment.slice(0, i)}${segment[i] === 'A' ? 'B' : 'A'}${segment.slice(i + 1)}`;
 };
 /** What an edge that cannot open sealed tokens answers (A26). */
-const NO_SEALED = { noSealed: DENY('ERR_TOKEN_MALFORMED') };
+const NO_SEALED = { noSealed: DENY('ERR_ALG_NOT_ALLOWED') };
 
 /** Sealed tokens (A26): every carrier, and every way to tamper with one. */
 const SEALED_CASES: HostileCase[] = [
@@ -403,14 +403,14 @@ const SEALED_CASES: HostileCase[] = [
   },
   { name: 'sealed [A26]: the kid of an EdDSA key', build: (c) => get(q(VID, c.sealed({ kid: 'e1' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...NO_SEALED },
   { name: 'sealed [A26]: an unknown kid', build: (c) => get(q(VID, c.sealed({ kid: 'constructor' }))), expect: DENY('ERR_KID_UNKNOWN'), ...NO_SEALED },
-  { name: 'sealed [A26]: zip in the header', build: (c) => get(q(VID, c.sealed({ headerText: '{"alg":"dir","enc":"A256GCM","kid":"k1","zip":"DEF"}' }))), expect: DENY('ERR_TOKEN_MALFORMED') },
-  { name: 'sealed [A26]: an encrypted-key segment', build: (c) => get(q(VID, c.sealedWith(1, () => 'AAAA'))), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'sealed [A26]: zip in the header', build: (c) => get(q(VID, c.sealed({ headerText: '{"alg":"dir","enc":"A256GCM","kid":"k1","zip":"DEF"}' }))), expect: DENY('ERR_TOKEN_MALFORMED'), ...NO_SEALED },
+  { name: 'sealed [A26]: an encrypted-key segment', build: (c) => get(q(VID, c.sealedWith(1, () => 'AAAA'))), expect: DENY('ERR_TOKEN_MALFORMED'), ...NO_SEALED },
   { name: 'sealed [A26]: six segments', build: (c) => get(q(VID, `${c.sealed()}.AAAA`)), expect: DENY('ERR_TOKEN_MALFORMED') },
   { name: 'sealed [A26]: for another path', build: (c) => get(q('/videos/b.mp4', c.sealed())), expect: DENY('ERR_PATH_MISMATCH'), ...NO_SEALED },
   { name: 'sealed [A26]: expired', build: (c) => get(q(VID, c.sealed({ claims: { exp: NOW - 31 } }))), expect: DENY('ERR_TOKEN_EXPIRED'), ...NO_SEALED },
   { name: 'sealed [A26]: expired and tampered is 403 (decryption before time)', build: (c) => get(q(VID, c.sealedWith(4, flipMiddle, { claims: { exp: NOW - 31 } }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...NO_SEALED },
   { name: 'sealed [A26]: exp a string', build: (c) => get(q(VID, c.sealed({ claims: { exp: String(NOW + 60) } }))), expect: DENY('ERR_CLAIM_INVALID'), ...NO_SEALED },
-  { name: 'sealed [A26]: authentic plaintext that is no claims object', build: (c) => get(q(VID, c.sealed({ plaintext: '[1,2]' }))), expect: DENY('ERR_TOKEN_MALFORMED') },
+  { name: 'sealed [A26]: authentic plaintext that is no claims object', build: (c) => get(q(VID, c.sealed({ plaintext: '[1,2]' }))), expect: DENY('ERR_TOKEN_MALFORMED'), ...NO_SEALED },
   { name: 'sealed [A26]: ip claim outside', build: (c) => get(q(VID, c.sealed({ claims: { ip: '203.0.113.0/24' } }))), expect: DENY('ERR_IP_MISMATCH'), ...NO_SEALED },
 ];
 

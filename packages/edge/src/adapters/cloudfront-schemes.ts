@@ -3,17 +3,22 @@
 // that holds no key for it; where its secrets come from (inlined by
 // `urlseal build cloudfront`, or a KeyValueStore) is the entry file's choice.
 import { ERR_KID_UNKNOWN } from '../codes.js';
-import { checkJwt, checkSecureToken, refuseJwt, refuseSecureToken } from '../decide.js';
+import { checkSecureToken, refuseJwt, refuseSecureToken } from '../decide.js';
 import { checkCoreClaims } from '../jwt.js';
+import { checkJwtWithoutAes } from '../sealed.js';
 import type { KeySource, Prepared } from '../prepare.js';
 import type { Wiring } from './crypto-module.js';
 
-/** HS256 JWTs with claims but `ip` (denied) and `aud`/`iss` (not checked): no room for them. */
+/**
+ * HS256 JWTs with claims but `ip` and `geo` (denied) and `aud`/`iss` (not
+ * checked): no room for them. A sealed token answers ERR_ALG_NOT_ALLOWED:
+ * CloudFront's `crypto` has no AES.
+ */
 export function jwtFunction(keys: KeySource): Wiring {
   return {
     keys,
     secureToken: () => [],
-    checkJwt,
+    checkJwt: checkJwtWithoutAes,
     checkSecureToken: refuseSecureToken,
     checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy),
   };

@@ -155,7 +155,8 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
   if (scheme === 'jwt') {
     if (keyring !== undefined && ![...keyring.keys.values()].some((entry) => entry.alg === 'HS256')) fail('scheme "jwt" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)');
     if (keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED');
-    notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
+    notes.push('tokens with an "ip" or "geo" claim are denied (403 ERR_IP_MISMATCH, ERR_GEO_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
+    notes.push('sealed tokens (five segments) are denied 401 ERR_ALG_NOT_ALLOWED: CloudFront Functions have no AES');
     // In a KeyValueStore every kid has its entry: the secret after its alg, or the alg alone.
     for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `HS256:${secret}` });
   } else {
