@@ -93,6 +93,9 @@ async function readRemote(url: string, label: string): Promise<string> {
         if (done) return decodeChunks(chunks);
         total += value.byteLength;
         if (total > MAX_BYTES) {
+          // Cancelling the body hangs up the connection; an abort alone leaves a pooled
+          // keep-alive socket open (seen with in-process runs: the server went on sending).
+          await reader.cancel().catch(() => {});
           controller.abort();
           throw tooBig(label);
         }
