@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keyringFile as keyringFileIn, urlseal } from './run.js';
+import { keyringFile as keyringFileIn, urlsealHere } from './run.js';
 
-// `urlseal build` end to end against the built CLI (npm test builds first).
+// `urlseal build` end to end through the CLI's main(argv), in process (run.ts).
 const dir = mkdtempSync(join(tmpdir(), 'urlseal-build-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -15,8 +15,8 @@ const ST_SECRET = 'build-test-st-secret-0123456789abcdefgh';
 const keyringFile = (name: string, json: unknown): string => keyringFileIn(dir, name, json);
 
 /** A usage error: exit 2, nothing on stdout, one line on stderr that says `message`. */
-function expectUsageError(args: string[], message: RegExp): void {
-  const { code, stdout, stderr } = urlseal(args);
+async function expectUsageError(args: string[], message: RegExp): Promise<void> {
+  const { code, stdout, stderr } = await urlsealHere(args);
   expect(code).toBe(2);
   expect(stdout).toBe('');
   expect(stderr).toMatch(message);
@@ -27,8 +27,8 @@ const jwtKeyring = keyringFile('jwt.json', { kids: { k1: JWT_SECRET } });
 const mixedKeyring = keyringFile('mixed.json', { kids: { k1: JWT_SECRET }, secureToken: [ST_SECRET] });
 
 describe('urlseal build cloudfront', () => {
-  it('prints the function on stdout, its size on stderr', () => {
-    const { code, stdout, stderr } = urlseal(['build', 'cloudfront', '-k', jwtKeyring]);
+  it('prints the function on stdout, its size on stderr', async () => {
+    const { code, stdout, stderr } = await urlsealHere(['build', 'cloudfront', '-k', jwtKeyring]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\/\/ urlseal jwt: secrets\n/);
     expect(stdout).toMatch(/\nfunction handler\(e\)\{return h\(e\)\}\n$/);
@@ -36,20 +36,20 @@ describe('urlseal build cloudfront', () => {
     expect(stderr).toMatch(new RegExp(`urlseal build: cloudfront function \\(jwt, secrets inline\\) ${Buffer.byteLength(stdout)} of 10240 bytes\\n$`));
   });
 
-  it('writes --out with mode 0600 (the function holds the secrets), also over an older build', () => {
+  it('writes --out with mode 0600 (the function holds the secrets), also over an older build', async () => {
     const out = join(dir, 'edge.js');
     writeFileSync(out, 'old', { mode: 0o644 });
-    const { code, stdout } = urlseal(['build', 'cloudfront', '-k', jwtKeyring, '--out', out]);
+    const { code, stdout } = await urlsealHere(['build', 'cloudfront', '-k', jwtKeyring, '--out', out]);
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out, 'utf8')).toMatch(/function handler\(e\)/);
   });
 
-  it('builds a KeyValueStore function with no secret in it, and writes the store entries', () => {
+  it('builds a KeyValueStore function with no secret in it, and writes the store entries', async () => {
     const out = join(dir, 'kvs.js');
     const data = join(dir, 'kvs.json');
-    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'secure-token', '--kvs', '--kvs-data', data, '-o', out]);
+    const { code, stderr } = await urlsealHere(['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'secure-token', '--kvs', '--kvs-data', data, '-o', out]);
     expect(code).toBe(0);
     const fn = readFileSync(out, 'utf8');
     expect(fn).toMatch(/^import cf from 'cloudfront';\n/);
@@ -60,14 +60,14 @@ describe('urlseal build cloudfront', () => {
     expect(stderr).toMatch(/warning: JWT keys are left out/);
   });
 
-  it('builds a KeyValueStore function without a keyring', () => {
-    const { code, stdout } = urlseal(['build', 'cloudfront', '--kvs']);
+  it('builds a KeyValueStore function without a keyring', async () => {
+    const { code, stdout } = await urlsealHere(['build', 'cloudfront', '--kvs']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^import cf from 'cloudfront';\n\/\/ urlseal jwt kvs\n/);
   });
 
-  it('takes the keyring from env URLSEAL_KEYRING', () => {
-    const { code, stdout } = urlseal(['build', 'cloudfront'], { URLSEAL_KEYRING: JSON.stringify({ secureToken: [ST_SECRET] }) });
+  it('takes the keyring from env URLSEAL_KEYRING', async () => {
+    const { code, stdout } = await urlsealHere(['build', 'cloudfront'], { URLSEAL_KEYRING: JSON.stringify({ secureToken: [ST_SECRET] }) });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\/\/ urlseal secure-token: secrets\n/);
   });
@@ -83,26 +83,26 @@ describe('urlseal build cloudfront', () => {
     [['build', 'cloudfront', '-k', jwtKeyring, '--origin', 'http://127.0.0.1:8080'], /^urlseal build: --origin is for urlseal build nginx, not cloudfront\n$/],
   ])('bad input %j: one line on stderr, exit 2', expectUsageError);
 
-  it('refuses an asymmetric-only keyring, saying what CloudFront can verify', () => {
+  it('refuses an asymmetric-only keyring, saying what CloudFront can verify', async () => {
     const file = keyringFile('ed.json', { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] });
-    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', file]);
+    const { code, stderr } = await urlsealHere(['build', 'cloudfront', '-k', file]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^urlseal build: CloudFront Functions verify HS256 JWTs and secure-token only \(no public-key or SHA-384\/512 verify in their runtime\)/);
   });
 
-  it('refuses an RSA-only keyring (an identity provider\'s JWK Set), saying CloudFront has no RSA (issue 19)', () => {
+  it('refuses an RSA-only keyring (an identity provider\'s JWK Set), saying CloudFront has no RSA (issue 19)', async () => {
     const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
     const file = keyringFile('rsa.json', { keys: [{ ...jwk, kid: 'r1', alg: 'RS256', use: 'sig' }] });
-    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', file]);
+    const { code, stderr } = await urlsealHere(['build', 'cloudfront', '-k', file]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^urlseal build: CloudFront Functions cannot verify RS256 or PS256 \(their crypto module has no RSA\).*another edge/);
     expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(stderr).not.toContain(String(jwk.n).slice(0, 20));
   });
 
-  it('refuses a function over 10 KB and says how to fit', () => {
+  it('refuses a function over 10 KB and says how to fit', async () => {
     const kids = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`kid-${i}`, `${JWT_SECRET}-${i}`]));
-    const { code, stderr } = urlseal(['build', 'cloudfront', '-k', keyringFile('many.json', { kids })]);
+    const { code, stderr } = await urlsealHere(['build', 'cloudfront', '-k', keyringFile('many.json', { kids })]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^urlseal build: the function is \d+ bytes and CloudFront takes at most 10240; .*KeyValueStore \(kvs\)\n$/);
   });
@@ -111,9 +111,9 @@ describe('urlseal build cloudfront', () => {
 describe('urlseal build nginx', () => {
   const origin = 'http://127.0.0.1:8080';
 
-  it('writes the module (0600) and both config snippets to --out DIR, and says how to include them', () => {
+  it('writes the module (0600) and both config snippets to --out DIR, and says how to include them', async () => {
     const out = join(dir, 'nginx');
-    const { code, stdout, stderr } = urlseal(['build', 'nginx', '-k', mixedKeyring, '--out', out, '--origin', origin, '--location', '/videos/']);
+    const { code, stdout, stderr } = await urlsealHere(['build', 'nginx', '-k', mixedKeyring, '--out', out, '--origin', origin, '--location', '/videos/']);
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(statSync(join(out, 'urlseal.js')).mode & 0o777).toBe(0o600);
@@ -129,10 +129,10 @@ describe('urlseal build nginx', () => {
     expect(stderr).toMatch(/^urlseal build: nginx module → .*urlseal\.js; include .*urlseal\.http\.conf in http \{\} and .*urlseal\.server\.conf in your server \{\}/);
   });
 
-  it('--access-log names the file (or off) the token-free log format goes to', () => {
+  it('--access-log names the file (or off) the token-free log format goes to', async () => {
     for (const [flag, directive] of [['/srv/log/edge.log', 'access_log /srv/log/edge.log urlseal;'], ['off', 'access_log off;']] as const) {
       const out = join(dir, `nginx-log-${flag === 'off' ? 'off' : 'file'}`);
-      const { code } = urlseal(['build', 'nginx', '-k', jwtKeyring, '--out', out, '--origin', origin, '--location', '/videos/', '--access-log', flag]);
+      const { code } = await urlsealHere(['build', 'nginx', '-k', jwtKeyring, '--out', out, '--origin', origin, '--location', '/videos/', '--access-log', flag]);
       expect(code).toBe(0);
       const server = readFileSync(join(out, 'urlseal.server.conf'), 'utf8');
       // The server block's log and each generated location's (which replaces any inherited one).

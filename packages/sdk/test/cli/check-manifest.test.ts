@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,23 +6,14 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
 import { HS_KEYRING } from '../helpers.js';
+import { urlsealHere } from './run.js';
 
-// End to end against the built CLI (npm test builds first; locally: npx tsc -b).
-const BIN = new URL('../../bin/urlseal.js', import.meta.url).pathname;
+// `urlseal check-manifest` end to end through the CLI's main(argv), in process.
 const MEDIA = new URL('../../../../examples/lms/media', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'urlseal-manifest-'));
 
-/** Runs the CLI without blocking the event loop (the URL tests talk to a server in this process). */
-function urlseal(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, URLSEAL_KEYRING: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs the CLI's main(argv) in this process (run.ts): async, so the URL tests' server in this process answers meanwhile. */
+const urlseal = (args: string[]) => urlsealHere(args, { URLSEAL_KEYRING: '' });
 
 function put(path: string, text: string): string {
   const file = join(dir, path);
