@@ -7,12 +7,15 @@
 //
 // The keyring was validated by `urlseal build nginx` (Node) and arrives as
 // plain data (BuiltConfig). njs has Node's crypto API for sha256 and md5, so
-// HS256 and secure-token verify; a kid of another algorithm answers
-// ERR_ALG_NOT_ALLOWED. On the JavaScript floor (scripts/floor.js).
+// HS256 and secure-token verify, and WebCrypto for RS256/PS256 (njs-rsa.ts); a
+// kid of another algorithm answers ERR_ALG_NOT_ALLOWED. On the JavaScript floor
+// (scripts/floor.js).
 import { forwardHeader, forwardsAuthorization, redactTokens, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type RequestView } from '../decide.js';
+import { hasOwn } from '../lib/own.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type Wiring } from './crypto-module.js';
+import { RSA_SCHEMES } from './njs-rsa.js';
 
 /** The njs request object (`r`), the members the handler uses. */
 export interface NginxRequest {
@@ -81,10 +84,11 @@ export type NginxHandler = (r: NginxRequest) => void;
 
 /**
  * Makes the handler: both schemes and every claim (nginx has no size limit),
- * HS256 and md5 through njs's crypto. `decide` never throws.
+ * HS256 and md5 through njs's crypto, RS256 and PS256 through its WebCrypto. `decide` never throws.
  */
 export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHandler {
-  const prepared = prepareBuilt(config, wiring);
+  // HS256 as on CloudFront, and RS256/PS256 (njs's WebCrypto): other kids answer ERR_ALG_NOT_ALLOWED.
+  const prepared = Object.assign(prepareBuilt(config, wiring), { algorithms: { has: (alg: string) => alg === 'HS256' || hasOwn(RSA_SCHEMES, alg) } });
   const answer = (r: NginxRequest, decision: Decision): void =>
     decision.ok ? forward(r, decision.target, config.params) : deny(r, decision);
   const logTarget = createNginxLogTarget(config);

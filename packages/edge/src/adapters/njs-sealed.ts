@@ -6,10 +6,20 @@ import { hasOwn } from '../lib/own.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
 import { bytes, type BuiltConfig } from './crypto-module.js';
 
-/** The parts of a WebCrypto `SubtleCrypto` (njs's `crypto.subtle`) these functions use. */
+/** The parts of a WebCrypto `SubtleCrypto` (njs's `crypto.subtle`) the njs module uses: AES-GCM here, RSA in njs-rsa.ts. */
 export interface SubtleModule {
-  importKey(format: 'raw', key: Uint8Array, algorithm: 'AES-GCM', extractable: false, usages: string[]): Promise<unknown>;
+  importKey(format: 'raw' | 'spki', key: Uint8Array, algorithm: 'AES-GCM' | { name: string; hash: 'SHA-256' }, extractable: false, usages: string[]): Promise<unknown>;
   decrypt(algorithm: { name: 'AES-GCM'; iv: Uint8Array; additionalData: Uint8Array; tagLength: number }, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
+  verify(algorithm: { name: string; saltLength: number }, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+}
+
+/**
+ * For a key this runtime could not import (or without WebCrypto): the server's fault, 503
+ * ERR_KEYRING_UNAVAILABLE, as for any other key. No message: the floor bundles carry no
+ * denial detail (lib/flags-floor.ts).
+ */
+export function unavailable(): never {
+  throw { code: 'ERR_KEYRING_UNAVAILABLE' };
 }
 
 /** Strict UTF-8 text of bytes: decodeURIComponent over their hex refuses what Buffer would repair. */
@@ -35,10 +45,7 @@ function opener(subtle: SubtleModule, raw: Uint8Array): NonNullable<PreparedKey[
           // 'name' quoted: the floor bundles rename internal properties called name (scripts/floor.js), not quoted ones.
           .decrypt({ 'name': 'AES-GCM', iv: nonce, additionalData: Buffer.from(aad), tagLength: 128 }, cryptoKey, Buffer.concat([bytes(ciphertext), mac]))
           .then(strictText, () => undefined),
-      () => {
-        // A key this runtime cannot import: the server's fault (503), as for any other key.
-        throw { code: 'ERR_KEYRING_UNAVAILABLE', message: 'a sealed-token key could not be imported by this runtime' };
-      },
+      unavailable,
     );
   };
 }
