@@ -1,8 +1,8 @@
 // RS256 and PS256 in nginx's njs (issue 19; docs/spec.md §9 "RSA keys and JWK Sets"). njs
 // 0.7.9's WebCrypto imports an RSA public key as `spki`, not as a JWK: `urlseal build nginx`
 // converts each RSA JWK (n, e) to SPKI DER in Node and the built config carries it
-// (`rsaKeys`). Each key is imported once, here; a token is then verified with the alg the
-// keyring fixed for its kid (decide.ts has already checked the header's alg and the
+// (`rsaKeys`). Each key is imported at most once per module run; a token is then verified
+// with the alg the keyring fixed for its kid (decide.ts has already checked the header's alg and the
 // signature's length). On the JavaScript floor (scripts/floor.js): promises are chained.
 import { hasOwn } from '../lib/own.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
@@ -14,17 +14,18 @@ export const RSA_SCHEMES: Readonly<Record<string, readonly [string, number]>> = 
 
 function rsaKey(subtle: SubtleModule | undefined, alg: string, spki: string, signatureLength: number): PreparedKey {
   const scheme = RSA_SCHEMES[alg] as readonly [string, number];
-  // 'name' quoted: the floor bundles rename internal properties called name (scripts/floor.js), not quoted ones.
-  const key = subtle === undefined ? Promise.reject() : subtle.importKey('spki', bytes(spki), { 'name': scheme[0], hash: 'SHA-256' }, false, ['verify']);
-  key.then(undefined, () => undefined); // an unused key that failed to import is no unhandled rejection
+  let key: Promise<unknown> | undefined;
   return {
     alg: alg as PreparedKey['alg'],
     signatureLength,
-    check: (signingInput, signature) =>
-      key.then(
-        (cryptoKey) => (subtle as SubtleModule).verify({ 'name': scheme[0], saltLength: scheme[1] }, cryptoKey, bytes(signature), Buffer.from(signingInput)),
-        unavailable,
-      ),
+    check: (signingInput, signature) => {
+      if (subtle === undefined) unavailable();
+      // Imported at the kid's first token, then reused: njs 0.7.9 runs the module afresh for
+      // every request, so a key imported up front would cost every request every key.
+      // 'name' quoted: the floor bundles rename internal properties called name (scripts/floor.js), not quoted ones.
+      key = key || subtle.importKey('spki', bytes(spki), { 'name': scheme[0], hash: 'SHA-256' }, false, ['verify']);
+      return key.then((cryptoKey) => subtle.verify({ 'name': scheme[0], saltLength: scheme[1] }, cryptoKey, bytes(signature), Buffer.from(signingInput)), unavailable);
+    },
   };
 }
 

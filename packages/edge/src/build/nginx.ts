@@ -79,8 +79,8 @@ function readOrigin(origin: unknown): { scheme: 'http' | 'https'; host: string; 
  * Validates the keyring and options once (as `createVerifier` does) and
  * writes the njs module and the nginx config that verify with them: both
  * schemes, every claim; HS256 keys and secure-token secrets inlined, RSA keys
- * (RS256, PS256) converted to SPKI for njs's WebCrypto (njs has no SHA-384/512,
- * and no EC or Ed25519 verify: other kids answer 401 ERR_ALG_NOT_ALLOWED).
+ * (RS256, PS256) converted to SPKI for njs's WebCrypto; other kids (HS384/512,
+ * ES256, EdDSA) answer 401 ERR_ALG_NOT_ALLOWED.
  *
  * @example
  * ```ts
