@@ -124,12 +124,25 @@ describe('nginx (njs)', () => {
     expect(log).toContain('"GET /videos/d.mp4?%74oken=- HTTP/1.1" 200');
   });
 
-  it('denies a token with a geo claim (no country rules on the floor), grants one without (issue 19)', async () => {
-    const nginx = await nginxWith(JSON.stringify({ kids: { k1: SECRET } }));
-    const geo = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', geo: { allow: ['BR'] } })}`, headers: {} });
-    expect({ status: geo.status, code: geo.headers['x-urlseal-error'] }).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
-    const plain = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*' })}`, headers: {} });
-    expect(plain.status).toBe(200);
+  it('checks geo claims against $urlseal_country, here from nginx\'s own geo module by address (issue 19)', async () => {
+    // 127.0.0.1 is "br" (any case is read as the code), 127.0.0.2 would be unknown ("XX").
+    const nginx = await startNginx({ keyring: JSON.stringify({ kids: { k1: SECRET } }), origin: originUrl }, NOW * 1000, 'geo $urlseal_country { default XX; 127.0.0.1 br; }');
+    running.push(nginx);
+    const get = async (claims: Record<string, unknown>) => {
+      const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', ...claims })}`, headers: {} });
+      return { status: answer.status, code: answer.headers['x-urlseal-error'] };
+    };
+    expect(await get({ geo: { allow: ['BR'] } })).toEqual({ status: 200, code: undefined });
+    expect(await get({ geo: { block: ['PT'] } })).toEqual({ status: 200, code: undefined });
+    expect(await get({ geo: { allow: ['PT'] } })).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(await get({ geo: { block: ['BR'] } })).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(await get({ geo: { allow: ['br'] } })).toEqual({ status: 401, code: 'ERR_CLAIM_INVALID' });
+    expect(await get({ geo: ['BR'] })).toEqual({ status: 401, code: 'ERR_CLAIM_INVALID' });
+    expect(await get({})).toEqual({ status: 200, code: undefined });
+    const unknown = await startNginx({ keyring: JSON.stringify({ kids: { k1: SECRET } }), origin: originUrl }, NOW * 1000, 'geo $urlseal_country { default XX; }');
+    running.push(unknown);
+    const answer = await sendRaw(unknown.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', geo: { block: ['US'] } })}`, headers: {} });
+    expect({ status: answer.status, code: answer.headers['x-urlseal-error'] }).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
   });
 
   it('answers every denial 401 with the cloudfront preset', async () => {

@@ -20,7 +20,7 @@ import { RSA_SCHEMES } from './njs-rsa.js';
 /** The njs request object (`r`), the members the handler uses. */
 export interface NginxRequest {
   readonly method: string;
-  /** nginx variables: `request_uri` and `remote_addr` are read; the js_var variables below are set. */
+  /** nginx variables: `request_uri`, `remote_addr` and `urlseal_country` are read; the js_var variables below are set. */
   readonly variables: Record<string, string | undefined>;
   /** Every request header line as received, repeats included. */
   readonly rawHeadersIn: readonly (readonly [string, string])[];
@@ -55,6 +55,9 @@ function view(r: NginxRequest): RequestView {
     },
     // $remote_addr: the socket peer, or what the realip module you configure says (SPEC §7).
     clientIp: r.variables.remote_addr,
+    // geo claims: the country the operator's config puts in $urlseal_country (map, geo, geoip2,
+    // a header a trusted proxy sets); undefined when no such variable exists: an unknown country.
+    country: r.variables.urlseal_country,
   };
 }
 

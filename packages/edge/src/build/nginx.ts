@@ -144,6 +144,10 @@ map $urlseal_logged_target $urlseal_log_target {
 }
 log_format urlseal '$remote_addr - $remote_user [$time_local] "$request_method $urlseal_log_target $server_protocol" '
                    '$status $body_bytes_sent "$http_user_agent" $request_time';
+# Country rules (geo claims) read $urlseal_country: define it here from what you trust, e.g.
+#   geo $urlseal_country { default ""; 203.0.113.0/24 BR; }     (stock nginx, by address)
+#   geoip2 /usr/share/GeoIP/GeoLite2-Country.mmdb { $urlseal_country country iso_code; }
+# Never from a header the client sets. Unset or unknown: a token with a geo claim is 403.
 upstream urlseal_origin {
     server ${target.server};
     keepalive 16;
