@@ -1,6 +1,6 @@
 // Sealed tokens in nginx's njs (issue 17; docs/spec.md §9 "Sealed tokens"): njs 0.7.9's
 // WebCrypto opens AES-256-GCM with AAD. The content keys were derived by `urlseal build
-// nginx` in Node (HKDF) and arrive in the built config; each is imported once here. On the
+// nginx` in Node (HKDF) and arrive in the built config; each is imported when needed. On the
 // JavaScript floor (scripts/floor.js): no async functions, promises are chained.
 import { hasOwn } from '../lib/own.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
@@ -31,14 +31,18 @@ function strictText(plain: ArrayBuffer): string | undefined {
   }
 }
 
-/** An opener for one content key: imported once, then AES-GCM per token; any failure to open is `undefined`. */
+/**
+ * An opener for one content key: imported at the first sealed token for its kid, then
+ * AES-GCM per token; any failure to open is `undefined`. Not up front: njs 0.7.9 runs the
+ * module afresh for every request, so every request would import every kid's key.
+ */
 function opener(subtle: SubtleModule, raw: Uint8Array): NonNullable<PreparedKey['unseal']> {
-  const key = subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
-  key.then(undefined, () => undefined); // an unused key that failed to import is no unhandled rejection
+  let key: Promise<unknown> | undefined;
   return (aad, iv, ciphertext, tag) => {
     const nonce = bytes(iv);
     const mac = bytes(tag);
     if (nonce.length !== 12 || mac.length !== 16) return undefined;
+    key = key || subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
     return key.then(
       (cryptoKey) =>
         subtle
