@@ -2,8 +2,9 @@
 // 0.7.9's WebCrypto imports an RSA public key as `spki`, not as a JWK: `urlseal build nginx`
 // converts each RSA JWK (n, e) to SPKI DER in Node and the built config carries it
 // (`rsaKeys`). Each key is imported at most once per module run; a token is then verified
-// with the alg the keyring fixed for its kid (decide.ts has already checked the header's alg and the
-// signature's length). On the JavaScript floor (scripts/floor.js): promises are chained.
+// with the alg the keyring fixed for its kid (decide.ts has already checked the header's
+// alg and the signature's length). On the JavaScript floor (scripts/floor.js): promises
+// are chained.
 import { hasOwn } from '../lib/own.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
 import { bytes, type BuiltConfig } from './crypto-module.js';
@@ -12,6 +13,7 @@ import { unavailable, type SubtleModule } from './njs-sealed.js';
 /** WebCrypto's scheme for each alg, and its salt length: PS256 is MGF1-SHA-256 with a 32-byte salt (RFC 7518 §3.5). */
 export const RSA_SCHEMES: Readonly<Record<string, readonly [string, number]>> = { RS256: ['RSASSA-PKCS1-v1_5', 0], PS256: ['RSA-PSS', 32] };
 
+/** One RSA kid: RSASSA-PKCS1-v1_5 or RSA-PSS (SHA-256) over njs's WebCrypto. */
 function rsaKey(subtle: SubtleModule | undefined, alg: string, spki: string, signatureLength: number): PreparedKey {
   const scheme = RSA_SCHEMES[alg] as readonly [string, number];
   let key: Promise<unknown> | undefined;
