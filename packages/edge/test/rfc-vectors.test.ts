@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { CryptoBackend } from '../src/crypto/backend.js';
 import { nodeCrypto } from '../src/crypto/node.js';
 import { webCrypto } from '../src/crypto/web.js';
+import { publicJwkProblem, rsaJwkProblem } from '../src/key-checks.js';
 import { createKeyring, type KeyEntry } from '../src/keyring.js';
 import { createVerifierWith } from '../src/verifier.js';
 import { b64, claims, currentDate, hs256, signatureVerdict } from './helpers.js';
@@ -114,9 +115,10 @@ describe('RFC 7520 and 8037 vectors: the files', () => {
 });
 
 describe('RFC 7520 keys in a urlseal keyring', () => {
-  it('the RSA key (2048 bits, the minimum) loads as RS256 and PS256 under a urlseal kid', () => {
+  it('the RSA key (2048 bits, the minimum) passes the key checks and loads as RS256 and PS256 under a urlseal kid', () => {
     const rsa = rfc7520.keys['rsa-3.3'] as Jwk;
     expect(Buffer.from(rsa.n as string, 'base64url').length * 8).toBe(2048);
+    expect(rsaJwkProblem({ n: rsa.n as string, e: rsa.e as string })).toBeUndefined();
     for (const alg of ['RS256', 'PS256']) {
       const entry = createKeyring({ keys: [{ ...rsa, kid: KID, alg }] }).keys.get(KID);
       expect(entry).toMatchObject({ alg, rsa: { kty: 'RSA', n: rsa.n, e: rsa.e }, canSign: false });
@@ -197,7 +199,8 @@ describe.each(backends)('RFC 8037 Ed25519 (%s backend)', (_name, backend) => {
   const kid = 'rfc8037';
   const entry = (): KeyEntry => createKeyring({ keys: [{ ...rfc8037.publicKey, kid }] }).keys.get(kid) as KeyEntry;
 
-  it('A.2\'s public key loads as EdDSA, verify-only', () => {
+  it('A.2\'s public key passes the Ed25519 key checks and loads as EdDSA, verify-only', () => {
+    expect(publicJwkProblem(rfc8037.publicKey as { kty: string; x: string })).toBeUndefined();
     expect(entry()).toMatchObject({ alg: 'EdDSA', canSign: false, jwk: { kty: 'OKP', crv: 'Ed25519', x: rfc8037.publicKey.x } });
   });
 
