@@ -1,7 +1,8 @@
 // Country rules (issue 19) through the adapters that have a country source: urlseal
 // serve / createEdgeServer and Express (only with countryHeader), the Worker in workerd
-// (CF-IPCountry, as Cloudflare sets it) and the Azion firewall function
-// (metadata.geoip_country_code). Without a trusted source the same header is ignored
+// (CF-IPCountry, as Cloudflare sets it), the Azion firewall function
+// (metadata.geoip_country_code) and nginx's njs module ($urlseal_country, here mapped from a
+// header as behind a trusted proxy). Without a trusted source the same header is ignored
 // and a token with a geo claim is denied.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +14,7 @@ import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import { loadAzion } from '../hostile/azion-runtime.js';
 import { NOW } from '../hostile/helpers.js';
+import { startNginx, type RunningNginx } from '../hostile/nginx-runtime.js';
 import { hs256, type Child } from '../interop/helpers.js';
 import { closeAll, listen as listenOn, startWorkerEdge } from './worker-edge.js';
 
@@ -24,6 +26,7 @@ type Get = (path: string, country: string | undefined) => Promise<{ status: numb
 const adapters = new Map<string, Get>();
 const servers: Server[] = [];
 let workerd: Child | undefined;
+const nginxes: RunningNginx[] = [];
 let dir = '';
 
 const listen = (server: Server): Promise<string> => listenOn(servers, server);
@@ -51,9 +54,15 @@ beforeAll(async () => {
   const worker = await startWorkerEdge(dir, KEYRING, origin);
   workerd = worker.workerd;
   adapters.set('Worker (CF-IPCountry)', overHeader(worker.base, 'cf-ipcountry'));
+
+  // nginx: the operator's config fills $urlseal_country; here from a header a trusted proxy would set.
+  const nginx = await startNginx({ keyring: KEYRING, origin }, undefined, 'map $http_x_viewer_country $urlseal_country { default $http_x_viewer_country; }');
+  nginxes.push(nginx);
+  adapters.set('nginx ($urlseal_country)', overHeader(`http://127.0.0.1:${nginx.port}`, 'x-viewer-country'));
 }, 60_000);
 
 afterAll(async () => {
+  for (const nginx of nginxes) await nginx.stop();
   await closeAll(servers, workerd, dir);
 });
 
@@ -61,7 +70,7 @@ afterAll(async () => {
 const token = (geo: unknown, at: number) => hs256(SECRET, 'g1', { iat: at, exp: at + 300, path: '/v/*', geo });
 const now = (name: string) => (name.startsWith('Azion') ? NOW : Math.floor(Date.now() / 1000));
 
-describe.each(['urlseal serve (countryHeader)', 'Express (countryHeader)', 'Worker (CF-IPCountry)', 'Azion (metadata)'])('%s: geo claims', (name) => {
+describe.each(['urlseal serve (countryHeader)', 'Express (countryHeader)', 'Worker (CF-IPCountry)', 'Azion (metadata)', 'nginx ($urlseal_country)'])('%s: geo claims', (name) => {
   const get = (path: string, country: string | undefined) => adapters.get(name)!(path, country);
 
   it('allow: a listed country is granted, another or none is 403 ERR_GEO_MISMATCH', async () => {
@@ -90,6 +99,17 @@ describe('without countryHeader, no header is a country source', () => {
     const viaExpress = overHeader(await listen(createServer(app)), 'CloudFront-Viewer-Country');
     const t = token({ allow: ['BR'] }, Math.floor(Date.now() / 1000));
     for (const get of [serve, viaExpress]) expect(await get(`/v/a.mp4?token=${t}`, 'BR')).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+  });
+
+  it('nginx without $urlseal_country denies a geo token even when a client sends a country header, and grants one without geo', async () => {
+    const origin = await listen(createServer((_req, res) => res.end('origin')));
+    const nginx = await startNginx({ keyring: KEYRING, origin });
+    nginxes.push(nginx);
+    const get = overHeader(`http://127.0.0.1:${nginx.port}`, 'x-viewer-country');
+    const at = Math.floor(Date.now() / 1000);
+    expect(await get(`/v/a.mp4?token=${token({ allow: ['BR'] }, at)}`, 'BR')).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(await get(`/v/a.mp4?token=${token({ block: ['US'] }, at)}`, 'BR')).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(await get(`/v/a.mp4?token=${hs256(SECRET, 'g1', { iat: at, exp: at + 300, path: '/v/*' })}`, 'BR')).toEqual({ status: 200, code: null });
   });
 
   it('countryHeader must be a header name', () => {

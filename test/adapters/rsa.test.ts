@@ -1,6 +1,6 @@
 // RS256 and PS256 (SPEC v1.2 "RSA", issue 19) through every adapter that verifies them:
-// handle, urlseal serve (createEdgeServer over a keyring file), Express and the Worker in
-// workerd, with a JWK Set as an identity provider publishes it (RSA, EC and an encryption
+// handle, urlseal serve (createEdgeServer over a keyring file), Express, the Worker in
+// workerd and nginx's njs module (`urlseal build nginx`, SPKI converted at build time), with a JWK Set as an identity provider publishes it (RSA, EC and an encryption
 // key). Tokens are signed by jose, independently of urlseal.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
@@ -15,6 +15,7 @@ import { urlseal } from '@urlseal/edge/express';
 import { keyringFile } from '@urlseal/edge/keyring-source';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import { hs256, type Child } from '../interop/helpers.js';
+import { startNginx, type RunningNginx } from '../hostile/nginx-runtime.js';
 import { closeAll, listen as listenOn, startWorkerEdge } from './worker-edge.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -39,6 +40,7 @@ const adapters = new Map<string, Get>();
 const servers: Server[] = [];
 const logLines: string[] = [];
 let workerd: Child | undefined;
+let nginx: RunningNginx | undefined;
 let dir = '';
 let closeSource: (() => void) | undefined;
 
@@ -61,10 +63,13 @@ beforeAll(async () => {
   const worker = await startWorkerEdge(dir, JWKS, origin);
   workerd = worker.workerd;
   adapters.set('Worker (workerd)', over(worker.base));
+  nginx = await startNginx({ keyring: JWKS, origin });
+  adapters.set('nginx (njs)', over(`http://127.0.0.1:${nginx.port}`));
 }, 60_000);
 
 afterAll(async () => {
   closeSource?.();
+  await nginx?.stop();
   await closeAll(servers, workerd, dir);
 });
 
@@ -75,7 +80,7 @@ it('the keyring file source logs the skipped encryption key once, naming its kid
   expect(logLines.join('\n')).not.toContain(pub.n!.slice(0, 24));
 });
 
-describe.each(['handle', 'urlseal serve', 'Express', 'Worker (workerd)'])('%s: RSA keys from a JWK Set', (name) => {
+describe.each(['handle', 'urlseal serve', 'Express', 'Worker (workerd)', 'nginx (njs)'])('%s: RSA keys from a JWK Set', (name) => {
   const get = (path: string) => adapters.get(name)!(path);
 
   it('grants RS256 and PS256 tokens signed by jose', async () => {

@@ -2,14 +2,20 @@
 // Object.prototype members, the generated config with a protected prefix, headers
 // nginx passes on, the origin's own Referrer-Policy, the build's refusals). Real nginx
 // with libnginx-mod-http-js, started by test/hostile/nginx-runtime.ts.
+import { execFileSync } from 'node:child_process';
+import { constants, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildNginxModule } from '@urlseal/edge/build';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRaw } from '../hostile/http.js';
 import { hs256 } from '../interop/helpers.js';
 import { startNginx, type RunningNginx } from '../hostile/nginx-runtime.js';
+import { NJS } from '../hostile/njs-runtime.js';
 
 const NOW = 1_900_000_000;
 const SECRET = 'nginx-edge-test-secret-0123456789abcdef';
@@ -118,18 +124,25 @@ describe('nginx (njs)', () => {
     expect(log).toContain('"GET /videos/d.mp4?%74oken=- HTTP/1.1" 200');
   });
 
-  it('denies a token with a geo claim (no country rules on the floor), grants one without; an RS256 kid is ERR_ALG_NOT_ALLOWED (issue 19)', async () => {
-    const { generateKeyPairSync } = await import('node:crypto');
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
-    const nginx = await nginxWith(JSON.stringify({ kids: { k1: SECRET }, keys: [{ ...rsa, kid: 'r1', alg: 'RS256' }] }));
-    const geo = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', geo: { allow: ['BR'] } })}`, headers: {} });
-    expect({ status: geo.status, code: geo.headers['x-urlseal-error'] }).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
-    const plain = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*' })}`, headers: {} });
-    expect(plain.status).toBe(200);
-    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    const rs = `${enc({ alg: 'RS256', kid: 'r1' })}.${enc({ exp: NOW + 300, path: '/v/*' })}.${'A'.repeat(342)}`;
-    const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${rs}`, headers: {} });
-    expect({ status: answer.status, code: answer.headers['x-urlseal-error'] }).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+  it('checks geo claims against $urlseal_country, here from nginx\'s own geo module by address (issue 19)', async () => {
+    // 127.0.0.1 is "br" (any case is read as the code), 127.0.0.2 would be unknown ("XX").
+    const nginx = await startNginx({ keyring: JSON.stringify({ kids: { k1: SECRET } }), origin: originUrl }, NOW * 1000, 'geo $urlseal_country { default XX; 127.0.0.1 br; }');
+    running.push(nginx);
+    const get = async (claims: Record<string, unknown>) => {
+      const answer = await sendRaw(nginx.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', ...claims })}`, headers: {} });
+      return { status: answer.status, code: answer.headers['x-urlseal-error'] };
+    };
+    expect(await get({ geo: { allow: ['BR'] } })).toEqual({ status: 200, code: undefined });
+    expect(await get({ geo: { block: ['PT'] } })).toEqual({ status: 200, code: undefined });
+    expect(await get({ geo: { allow: ['PT'] } })).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(await get({ geo: { block: ['BR'] } })).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+    expect(await get({ geo: { allow: ['br'] } })).toEqual({ status: 401, code: 'ERR_CLAIM_INVALID' });
+    expect(await get({ geo: ['BR'] })).toEqual({ status: 401, code: 'ERR_CLAIM_INVALID' });
+    expect(await get({})).toEqual({ status: 200, code: undefined });
+    const unknown = await startNginx({ keyring: JSON.stringify({ kids: { k1: SECRET } }), origin: originUrl }, NOW * 1000, 'geo $urlseal_country { default XX; }');
+    running.push(unknown);
+    const answer = await sendRaw(unknown.port, { method: 'GET', url: `/v/a.mp4?token=${jwt('k1', { path: '/v/*', geo: { block: ['US'] } })}`, headers: {} });
+    expect({ status: answer.status, code: answer.headers['x-urlseal-error'] }).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
   });
 
   it('answers every denial 401 with the cloudfront preset', async () => {
@@ -172,9 +185,118 @@ describe('buildNginxModule', () => {
     [{ origin: 'http://127.0.0.1:8080', dir }, /a keyring is required/],
     [
       { keyring: { keys: [{ kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] }, origin: 'http://127.0.0.1:8080', dir },
-      /nginx \(njs\) verifies HS256 JWTs and secure-token, and this keyring holds neither/,
+      /nginx \(njs\) verifies HS256, RS256 and PS256 JWTs and secure-token, and this keyring holds none of them/,
     ],
   ])('refuses %j', (options, message) => {
     expect(() => buildNginxModule(options as Parameters<typeof buildNginxModule>[0])).toThrow(message);
+  });
+});
+
+// RS256 and PS256 in njs (issue 19): the build converts each RSA JWK to SPKI DER, njs's
+// WebCrypto imports it once and verifies. Tokens signed by jose; the same rules as every
+// other edge (docs/spec.md §9 "RSA keys and JWK Sets").
+describe('nginx (njs): RS256 and PS256', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const big = generateKeyPairSync('rsa', { modulusLength: 4096 });
+  const pub = rsa.publicKey.export({ format: 'jwk' });
+  const keyring = JSON.stringify({
+    keys: [
+      { ...pub, kid: 'r1', alg: 'RS256' },
+      { ...pub, kid: 'r2', alg: 'PS256' },
+      { ...big.publicKey.export({ format: 'jwk' }), kid: 'r4k', alg: 'PS256' },
+    ],
+  });
+  let nginx: RunningNginx;
+  const sign = async (alg: 'RS256' | 'PS256', kid: string, claims: Record<string, unknown> = {}, key = rsa.privateKey) =>
+    new SignJWT({ iat: NOW, exp: NOW + 300, path: '/v/*', ...claims }).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(key);
+  const get = async (token: string, path = '/v/a.mp4') => {
+    const answer = await sendRaw(nginx.port, { method: 'GET', url: `${path}?token=${token}`, headers: {} });
+    return { status: answer.status, code: answer.headers['x-urlseal-error'] };
+  };
+  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+  beforeAll(async () => {
+    nginx = await nginxWith(keyring);
+  });
+
+  it('builds a keyring of RSA keys only, with no note for them (njs verifies them)', () => {
+    const { files, notes } = buildNginxModule({ keyring, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
+    expect(notes).toEqual([]);
+    const spki = rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64url');
+    expect(files['urlseal.js']).toContain(JSON.stringify(['r1', spki, pub.n!.length]));
+  });
+
+  it('grants RS256 and PS256 tokens signed by jose, also with a 4096-bit key', async () => {
+    expect(await get(await sign('RS256', 'r1'))).toEqual({ status: 200, code: undefined });
+    expect(await get(await sign('PS256', 'r2'))).toEqual({ status: 200, code: undefined });
+    expect(await get(await sign('PS256', 'r4k', {}, big.privateKey))).toEqual({ status: 200, code: undefined });
+    // Many at once: every request reuses the key imported once.
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => sign(i % 2 === 0 ? 'RS256' : 'PS256', i % 2 === 0 ? 'r1' : 'r2')));
+    const answers = await Promise.all(tokens.map((token) => get(token)));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+  });
+
+  it('denies a tampered signature or payload, another path, an expired token', async () => {
+    for (const [alg, kid] of [['RS256', 'r1'], ['PS256', 'r2']] as const) {
+      const token = await sign(alg, kid);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+      expect(await get(`${header}.${payload}.${flipped}`), `${alg} signature`).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+      expect(await get(`${header}.${enc({ iat: NOW, exp: NOW + 300, path: '/*' })}.${signature}`), `${alg} payload`).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+      expect(await get(token, '/w/a.mp4'), `${alg} path`).toEqual({ status: 403, code: 'ERR_PATH_MISMATCH' });
+      expect(await get(await sign(alg, kid, { iat: NOW - 600, exp: NOW - 300 })), `${alg} expired`).toEqual({ status: 410, code: 'ERR_TOKEN_EXPIRED' });
+    }
+  });
+
+  it('holds PS256 to a 32-byte salt and the signature to the modulus length', async () => {
+    const input = `${enc({ alg: 'PS256', kid: 'r2', typ: 'JWT' })}.${enc({ iat: NOW, exp: NOW + 300, path: '/v/*' })}`;
+    const pss = (saltLength: number) =>
+      `${input}.${signBytes('sha256', Buffer.from(input), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }).toString('base64url')}`;
+    expect(await get(pss(32))).toEqual({ status: 200, code: undefined });
+    expect(await get(pss(20))).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    expect(await get(pss(222))).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' }); // the largest salt a 2048-bit key allows
+    // A 4096-bit signature under the 2048-bit kid, and a 2048-bit one under the 4096-bit kid.
+    expect(await get(await sign('PS256', 'r2', {}, big.privateKey))).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    expect(await get(await sign('PS256', 'r4k'))).toEqual({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+  });
+
+  it('never checks an RSA kid with HMAC, nor with the other RSA scheme (alg confusion)', async () => {
+    const claims = { iat: NOW, exp: NOW + 300, path: '/v/*' };
+    const pem = rsa.publicKey.export({ format: 'pem', type: 'spki' }) as string;
+    const der = rsa.publicKey.export({ format: 'der', type: 'spki' }).toString('latin1');
+    for (const [token, name] of [
+      [hs256(pem, 'r1', claims), 'HS256 keyed with the PEM'],
+      [hs256(der, 'r1', claims), 'HS256 keyed with the DER'],
+      [hs256(JSON.stringify({ ...pub, kid: 'r1', alg: 'RS256' }), 'r1', claims), 'HS256 keyed with the JWK text'],
+      [hs256(Buffer.from(pub.n!, 'base64url').toString('latin1'), 'r2', claims), 'HS256 keyed with n'],
+      [await sign('PS256', 'r1'), 'PS256 under an RS256 kid'],
+      [await sign('RS256', 'r2'), 'RS256 under a PS256 kid'],
+    ] as const) {
+      expect(await get(token), name).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+    }
+    // A sealed token naming an RSA kid: RSA kids cannot seal.
+    const sealed = `${enc({ alg: 'dir', enc: 'A256GCM', kid: 'r1' })}..${'A'.repeat(16)}.${'A'.repeat(22)}.${'A'.repeat(22)}`;
+    expect(await get(sealed)).toEqual({ status: 401, code: 'ERR_ALG_NOT_ALLOWED' });
+  });
+
+  it('in njs without WebCrypto an RSA kid answers 503 ERR_KEYRING_UNAVAILABLE, never a grant', async () => {
+    const { files } = buildNginxModule({ keyring, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
+    const module = files['urlseal.js'];
+    expect(module).toContain("typeof crypto === 'object' ? crypto.subtle : undefined");
+    const token = await sign('RS256', 'r1');
+    const script = `Date.now = function () { return ${NOW * 1000}; };
+${module.replace("typeof crypto === 'object' ? crypto.subtle : undefined", 'undefined').replace(/^export default .*$/m, '')}
+var r = { method: 'GET', variables: { request_uri: '/v/a.mp4?token=${token}', remote_addr: '127.0.0.1' }, rawHeadersIn: [], headersOut: {},
+  return: function (status) { console.log(JSON.stringify({ status: status, code: r.headersOut['x-urlseal-error'] })); },
+  internalRedirect: function () { console.log('granted'); } };
+handle(r);
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'urlseal-njs-rsa-'));
+    try {
+      writeFileSync(join(dir, 'm.js'), script);
+      expect(execFileSync(NJS, [join(dir, 'm.js')], { encoding: 'utf8' }).trim()).toBe(JSON.stringify({ status: 503, code: 'ERR_KEYRING_UNAVAILABLE' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,7 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Builds dist/nginx.js and returns `{ outfile, bytes }`. */
 export async function buildNginxBundle({ quiet = false } = {}) {
-  const sizes = await buildFloorBundle(root, 'nginx-module.ts', 'nginx.js', { quiet });
+  // Country rules ship: nginx reports the viewer's country in $urlseal_country (docs/deploy/nginx.md).
+  const sizes = await buildFloorBundle(root, 'nginx-module.ts', 'nginx.js', { quiet, countryRules: true });
   if (!quiet) console.log(`@urlseal/edge: dist/nginx.js ${sizes.bytes} B (before the keyring)`);
   return sizes;
 }

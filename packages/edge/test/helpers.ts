@@ -1,7 +1,11 @@
 // Test helpers: sign tokens by hand with node:crypto (independent of the code
 // under test), and run each suite against both backends.
 import { createHmac, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
+import type { CryptoBackend } from '../src/crypto/backend.js';
 import * as web from '../src/index.js';
+import { SIGNATURE_BYTES, base64urlLength } from '../src/jwt.js';
+import type { KeyEntry } from '../src/keyring.js';
+import { isCanonicalBase64url } from '../src/lib/base64url.js';
 import * as node from '../src/node.js';
 
 export const NOW = 1_800_000_000;
@@ -47,3 +51,31 @@ export const claims = (extra: Record<string, unknown> = {}): Record<string, unkn
   path: '/videos/course-1/*',
   ...extra,
 });
+
+/**
+ * The edge's rules for one compact JWS and one key, short of the claims: three
+ * canonical base64url segments, a header object without crit/b64, alg equal to the
+ * key's, the signature as long as the key's, then the backend's signature check.
+ */
+export async function signatureVerdict(backend: CryptoBackend, entry: KeyEntry, token: unknown): Promise<boolean> {
+  if (typeof token !== 'string') return false;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) return false;
+  const [h, , s] = parts as [string, string, string];
+  let header: unknown;
+  try {
+    header = JSON.parse(backend.decodeText(h) ?? '');
+  } catch {
+    return false;
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return false;
+  const fields = header as Record<string, unknown>;
+  if ('crit' in fields || 'b64' in fields || fields.alg !== entry.alg) return false;
+  const length = entry.rsa !== undefined ? entry.rsa.n.length : base64urlLength(SIGNATURE_BYTES[entry.alg]);
+  if (s.length !== length) return false;
+  try {
+    return await backend.importKey(entry)(token.slice(0, token.lastIndexOf('.')), s);
+  } catch {
+    return false;
+  }
+}

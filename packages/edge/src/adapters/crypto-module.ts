@@ -31,6 +31,13 @@ export interface BuiltConfig {
    * docs/spec.md §9), derived at build time. nginx only: CloudFront Functions have no AES.
    */
   readonly sealKeys?: readonly (readonly string[])[];
+  /**
+   * RSA public keys as `[kid, base64url SPKI DER, signature length]` (the JWK's `n` and `e`
+   * converted at build time; the length is `n`'s base64url length). nginx only: njs's
+   * WebCrypto imports RSA keys as `spki`; CloudFront Functions have no RSA. The kid's
+   * alg (RS256 or PS256) is its entry in `keys`.
+   */
+  readonly rsaKeys?: readonly (readonly [string, string, number])[];
   readonly maxTtl: number;
   readonly leeway: number;
   /** Statuses that differ from SPEC §7 (`statuses`); the rest are SPEC's. */

@@ -2,17 +2,19 @@
 // module (`export default { handle }`). It leaves one global, the factory the
 // module calls with the validated keyring, njs's `crypto` module and its
 // WebCrypto `crypto.subtle`: both schemes, every claim (`ip` included;
-// `aud`/`iss` are not configured), sealed tokens (AES-GCM in WebCrypto).
+// `aud`/`iss` are not configured), sealed tokens (AES-GCM in WebCrypto), RS256
+// and PS256 (RSA in WebCrypto, from the SPKI the build converted).
 import { checkSecureToken } from '../decide.js';
 import { checkClaims } from '../jwt.js';
 import { checkToken, createSealedParser } from '../sealed.js';
 import { decodeSegmentText, inlineKeys, inlineSecureToken, type BuiltConfig, type CryptoModule } from './crypto-module.js';
 import { createNginxHandler, createNginxLogTarget } from './nginx.js';
+import { withRsaKeys } from './njs-rsa.js';
 import { withSealKeys, type SubtleModule } from './njs-sealed.js';
 
 (globalThis as { urlsealNginx?: unknown }).urlsealNginx = (config: BuiltConfig, crypto: CryptoModule, subtle?: SubtleModule) =>
   createNginxHandler(config, {
-    keys: withSealKeys(inlineKeys(config, crypto), config, subtle),
+    keys: withRsaKeys(withSealKeys(inlineKeys(config, crypto), config, subtle), config, subtle),
     secureToken: inlineSecureToken(config, crypto),
     checkJwt: checkToken,
     checkSecureToken,

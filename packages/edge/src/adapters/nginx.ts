@@ -7,17 +7,20 @@
 //
 // The keyring was validated by `urlseal build nginx` (Node) and arrives as
 // plain data (BuiltConfig). njs has Node's crypto API for sha256 and md5, so
-// HS256 and secure-token verify; a kid of another algorithm answers
-// ERR_ALG_NOT_ALLOWED. On the JavaScript floor (scripts/floor.js).
+// HS256 and secure-token verify, and WebCrypto for RS256/PS256 (njs-rsa.ts); a
+// kid of another algorithm answers ERR_ALG_NOT_ALLOWED. On the JavaScript floor
+// (scripts/floor.js).
 import { forwardHeader, forwardsAuthorization, redactTokens, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type RequestView } from '../decide.js';
+import { hasOwn } from '../lib/own.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type Wiring } from './crypto-module.js';
+import { RSA_SCHEMES } from './njs-rsa.js';
 
 /** The njs request object (`r`), the members the handler uses. */
 export interface NginxRequest {
   readonly method: string;
-  /** nginx variables: `request_uri` and `remote_addr` are read; the js_var variables below are set. */
+  /** nginx variables: `request_uri`, `remote_addr` and `urlseal_country` are read; the js_var variables below are set. */
   readonly variables: Record<string, string | undefined>;
   /** Every request header line as received, repeats included. */
   readonly rawHeadersIn: readonly (readonly [string, string])[];
@@ -52,6 +55,9 @@ function view(r: NginxRequest): RequestView {
     },
     // $remote_addr: the socket peer, or what the realip module you configure says (SPEC §7).
     clientIp: r.variables.remote_addr,
+    // geo claims: the country the operator's config puts in $urlseal_country (map, geo, geoip2,
+    // a header a trusted proxy sets); undefined when no such variable exists: an unknown country.
+    country: r.variables.urlseal_country,
   };
 }
 
@@ -81,10 +87,11 @@ export type NginxHandler = (r: NginxRequest) => void;
 
 /**
  * Makes the handler: both schemes and every claim (nginx has no size limit),
- * HS256 and md5 through njs's crypto. `decide` never throws.
+ * HS256 and md5 through njs's crypto, RS256 and PS256 through its WebCrypto. `decide` never throws.
  */
 export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHandler {
-  const prepared = prepareBuilt(config, wiring);
+  // HS256 as on CloudFront, and RS256/PS256 (njs's WebCrypto): other kids answer ERR_ALG_NOT_ALLOWED.
+  const prepared = Object.assign(prepareBuilt(config, wiring), { algorithms: { has: (alg: string) => alg === 'HS256' || hasOwn(RSA_SCHEMES, alg) } });
   const answer = (r: NginxRequest, decision: Decision): void =>
     decision.ok ? forward(r, decision.target, config.params) : deny(r, decision);
   const logTarget = createNginxLogTarget(config);

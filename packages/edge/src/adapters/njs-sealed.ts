@@ -1,15 +1,25 @@
 // Sealed tokens in nginx's njs (issue 17; docs/spec.md §9 "Sealed tokens"): njs 0.7.9's
 // WebCrypto opens AES-256-GCM with AAD. The content keys were derived by `urlseal build
-// nginx` in Node (HKDF) and arrive in the built config; each is imported once here. On the
+// nginx` in Node (HKDF) and arrive in the built config; each is imported when needed. On the
 // JavaScript floor (scripts/floor.js): no async functions, promises are chained.
 import { hasOwn } from '../lib/own.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
 import { bytes, type BuiltConfig } from './crypto-module.js';
 
-/** The parts of a WebCrypto `SubtleCrypto` (njs's `crypto.subtle`) these functions use. */
+/** The parts of a WebCrypto `SubtleCrypto` (njs's `crypto.subtle`) the njs module uses: AES-GCM here, RSA in njs-rsa.ts. */
 export interface SubtleModule {
-  importKey(format: 'raw', key: Uint8Array, algorithm: 'AES-GCM', extractable: false, usages: string[]): Promise<unknown>;
+  importKey(format: 'raw' | 'spki', key: Uint8Array, algorithm: 'AES-GCM' | { name: string; hash: 'SHA-256' }, extractable: false, usages: string[]): Promise<unknown>;
   decrypt(algorithm: { name: 'AES-GCM'; iv: Uint8Array; additionalData: Uint8Array; tagLength: number }, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
+  verify(algorithm: { name: string; saltLength: number }, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+}
+
+/**
+ * For a key this runtime could not import (or without WebCrypto): the server's fault, 503
+ * ERR_KEYRING_UNAVAILABLE, as for any other key. No message: the floor bundles carry no
+ * denial detail (lib/flags-floor.ts).
+ */
+export function unavailable(): never {
+  throw { code: 'ERR_KEYRING_UNAVAILABLE' };
 }
 
 /** Strict UTF-8 text of bytes: decodeURIComponent over their hex refuses what Buffer would repair. */
@@ -21,24 +31,25 @@ function strictText(plain: ArrayBuffer): string | undefined {
   }
 }
 
-/** An opener for one content key: imported once, then AES-GCM per token; any failure to open is `undefined`. */
+/**
+ * An opener for one content key: imported at the first sealed token for its kid, then
+ * AES-GCM per token; any failure to open is `undefined`. Not up front: njs 0.7.9 runs the
+ * module afresh for every request, so every request would import every kid's key.
+ */
 function opener(subtle: SubtleModule, raw: Uint8Array): NonNullable<PreparedKey['unseal']> {
-  const key = subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
-  key.then(undefined, () => undefined); // an unused key that failed to import is no unhandled rejection
+  let key: Promise<unknown> | undefined;
   return (aad, iv, ciphertext, tag) => {
     const nonce = bytes(iv);
     const mac = bytes(tag);
     if (nonce.length !== 12 || mac.length !== 16) return undefined;
+    key = key || subtle.importKey('raw', raw, 'AES-GCM', false, ['decrypt']);
     return key.then(
       (cryptoKey) =>
         subtle
           // 'name' quoted: the floor bundles rename internal properties called name (scripts/floor.js), not quoted ones.
           .decrypt({ 'name': 'AES-GCM', iv: nonce, additionalData: Buffer.from(aad), tagLength: 128 }, cryptoKey, Buffer.concat([bytes(ciphertext), mac]))
           .then(strictText, () => undefined),
-      () => {
-        // A key this runtime cannot import: the server's fault (503), as for any other key.
-        throw { code: 'ERR_KEYRING_UNAVAILABLE', message: 'a sealed-token key could not be imported by this runtime' };
-      },
+      unavailable,
     );
   };
 }

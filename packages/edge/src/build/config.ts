@@ -34,6 +34,8 @@ export interface BuildScope {
   readonly runtime: string;
   /** True when the secrets may live elsewhere (a KeyValueStore): the keyring may then be left out. */
   readonly keyringOptional?: boolean;
+  /** True when the runtime verifies RS256/PS256 (nginx's njs, from the SPKI its build adds): RSA kids get no note. */
+  readonly rsa?: boolean;
 }
 
 /** The config, the validated keyring (absent when left out), and notes on kids the runtime cannot verify. */
@@ -82,6 +84,7 @@ export function builtConfig(caller: string, options: BuildOptions, scope: BuildS
       keys.push([entry.kid, '', encodeBase64url(entry.secret)]);
     } else {
       keys.push([entry.kid, entry.alg]);
+      if (scope.rsa === true && entry.rsa !== undefined) continue;
       notes.push(`kid ${describeKid(entry.kid)} (${entry.alg}): ${scope.runtime} cannot verify ${entry.alg}; its tokens answer 401 ERR_ALG_NOT_ALLOWED`);
     }
   }

@@ -161,9 +161,9 @@ token is denied 401 ERR_TOKEN_MALFORMED (docs/deploy/cloudfront.md).
 
 nginx: validates the keyring and writes DIR/urlseal.js (an njs module, mode 0600),
 DIR/urlseal.http.conf (include in http {}) and DIR/urlseal.server.conf (include in the
-server {}): nginx with libnginx-mod-http-js verifies HS256 JWTs and secure-token, every
-claim and sealed links, and proxies granted requests to the origin without the token
-(docs/deploy/nginx.md).
+server {}): nginx with libnginx-mod-http-js verifies HS256, RS256 and PS256 JWTs and
+secure-token, every claim and sealed links, and proxies granted requests to the origin
+without the token (docs/deploy/nginx.md).
 
   --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)
   --out, -o FILE|DIR   cloudfront: write the function to FILE instead of stdout;
