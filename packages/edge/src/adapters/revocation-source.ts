@@ -4,7 +4,7 @@
 // keeps the last good list and logs one line without any id), a URL fetched as
 // the keyring URL is (ETag, refresh, max-stale), and Redis.
 import { resolve } from 'node:path';
-import { MAX_REVOCATIONS_BYTES, listLookup, parseRevocations, type RevocationList, type RevocationSource } from '../revocation.js';
+import { MAX_REVOCATIONS_BYTES, listLookup, parseRevocations, revocationKeys, storedEntries, type RevocationList, type RevocationSource } from '../revocation.js';
 import { digest, fetchDocument, isTrustedUrl, messageOf, refresher } from './polled-url.js';
 import { checkOptionNames, readLog, readMs, stderrLog } from './source-options.js';
 import { watchFile, type FileRead } from './watched-file.js';
@@ -337,16 +337,6 @@ export interface RevocationRedisOptions {
  */
 export const REDIS_REVOCATION_PREFIX = 'urlseal:revoked:';
 
-const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
-
-function redisTime(value: string | null | undefined): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'string' || !DECIMAL.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new Error('a revocation key in Redis does not hold a Unix time'); // a store fault, never a pass by accident
-  }
-  return Number(value);
-}
-
 /**
  * Revocations in Redis, for a fleet of `serve`/Express instances: one `MGET`
  * per lookup (the verifier's cache keeps it off the hot path). Keys are
@@ -374,15 +364,7 @@ export function revocationRedis(client: RedisLike, options: RevocationRedisOptio
     description,
     problem: undefined,
     async lookup(sub: string | undefined, sid: string | undefined) {
-      const keys: string[] = [];
-      if (sub !== undefined) keys.push(`${prefix}sub:${sub}`);
-      if (sid !== undefined) keys.push(`${prefix}sid:${sid}`);
-      const values = await client.mget(...keys);
-      if (!Array.isArray(values) || values.length !== keys.length) throw new Error('Redis answered MGET with the wrong shape');
-      return {
-        subNotBefore: sub === undefined ? undefined : redisTime(values[0]),
-        sidUntil: sid === undefined ? undefined : redisTime(values[sub === undefined ? 0 : 1]),
-      };
+      return storedEntries(await client.mget(...revocationKeys(prefix, sub, sid)), sub, sid, 'Redis');
     },
     reload: () => undefined,
     close: () => undefined,
