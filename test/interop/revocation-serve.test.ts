@@ -150,7 +150,8 @@ describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', ()
   });
 
   it('urlseal revoke writes the list the URL serves; serve denies the user within refresh + cache TTL, asks with If-None-Match, and turns to --on-store-error after max-stale', async () => {
-    const { base } = await serve(['--revocations', listUrl, '--on-store-error', 'deny', '--revocation-cache', '1', '--revocation-refresh', '1s', '--revocation-max-stale', '3s']);
+    const metricsPort = await freePort();
+    const { base } = await serve(['--revocations', listUrl, '--on-store-error', 'deny', '--revocation-cache', '1', '--revocation-refresh', '1s', '--revocation-max-stale', '3s', '--metrics', `127.0.0.1:${metricsPort}`]);
     const ada = token({ sub: 'ada' });
     expect(await answer(base, ada)).toBe('200');
     expect(urlseal(['revoke', '--file', file, '--sub', 'ada']).status).toBe(0);
@@ -159,6 +160,10 @@ describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', ()
     expect(Date.now() - started).toBeLessThan(5000); // refresh 1 s + cache 1 s, on a loaded machine
     expect(await answer(base, token({ sub: 'bob' }))).toBe('200');
     await expect.poll(() => seen.some((etag) => etag !== undefined), { timeout: 5000, interval: 50 }).toBe(true);
+    // Lookups are labelled by the source's kind, url, never by a subject.
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(Number(/^urlseal_revocation_lookups_total\{source="url",result="entry"\} (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(text).not.toMatch(/ada|bob/);
 
     answerWith = 'error';
     await expect.poll(() => answer(base, token({ sub: 'cy' })), { timeout: 10_000, interval: 100 }).toBe('503 ERR_REVOCATION_UNAVAILABLE');
