@@ -16,7 +16,7 @@ import { UrlsealError } from '../errors.js';
 import { isKeyring } from '../option-readers.js';
 import { readVerifierOptions } from '../options.js';
 import type { Verifier } from '../verifier.js';
-import { digest, fetchDocument, isTrustedUrl, messageOf, refresher } from './polled-url.js';
+import { checkTrustedUrl, digest, fetchDocument, messageOf, refresher } from './polled-url.js';
 import { checkOptionNames, readLog, readMs } from './source-options.js';
 import { watchFile } from './watched-file.js';
 
@@ -395,8 +395,7 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     const looks = typeof url === 'string' ? describeNotAPath(url) : undefined;
     throw new TypeError(`${caller}: the value ${looks === undefined ? 'given' : `looks like ${looks} and`} is not a URL; pass the https:// URL of the keyring or JWK Set`);
   }
-  if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the keyring URL must be https:// (http:// only to localhost or 127.0.0.1)`);
-  if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the keyring URL must not hold credentials`);
+  checkTrustedUrl(caller, target, 'keyring');
   checkOptionNames(caller, options, ['refreshInterval', 'timeout', 'maxStale', 'log']);
   const refreshInterval = readMs(caller, 'refreshInterval', options.refreshInterval, 60_000, 100);
   const timeout = readMs(caller, 'timeout', options.timeout, 10_000, 100);
@@ -404,7 +403,6 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   const state = new SourceState(`url ${target.origin}${target.pathname}`, readLog(options.log, caller));
   let etag: string | undefined;
   let aborter: AbortController | undefined;
-  let staleReported = false;
   let unknownKidFetchAt = -Infinity;
   // The key server's own lifetime for its answer (Cache-Control max-age), bounded by the refresher.
   let cacheFor: number | undefined;
@@ -436,15 +434,9 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
   const refresh = refresher<KeyringReloadResult>({
     refreshInterval,
     attempt: fetchOnce,
-    succeeded: (result) => result === 'loaded' || result === 'unchanged',
     cacheFor: () => cacheFor,
-    settled: (_result, failures) => {
-      if (failures > 0 && !staleReported && state.loaded !== undefined && Date.now() - state.loaded.confirmedAt > maxStale) {
-        staleReported = true;
-        state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; answering 503 until one succeeds` });
-      }
-      if (failures === 0) staleReported = false;
-    },
+    isStale: () => state.loaded !== undefined && Date.now() - state.loaded.confirmedAt > maxStale,
+    reportStale: () => state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; answering 503 until one succeeds` }),
     failed: (error) => state.fail('unavailable', messageOf(error)),
     whenClosed: () => state.emit('unchanged'),
   });

@@ -9,8 +9,14 @@ import { createHash } from 'node:crypto';
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** https everywhere; plain http only to this machine (anyone on the path could change the document otherwise). */
-export function isTrustedUrl(url: URL): boolean {
+function isTrustedUrl(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+}
+
+/** Refuses (TypeError naming `caller`) a configured URL that is not https (or loopback http) or holds credentials. */
+export function checkTrustedUrl(caller: string, target: URL, noun: string): void {
+  if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the ${noun} URL must be https:// (http:// only to localhost or 127.0.0.1)`);
+  if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the ${noun} URL must not hold credentials`);
 }
 
 /** Most redirects one fetch follows. */
@@ -138,17 +144,19 @@ export function fetchDocument(target: URL, options: FetchOptions, register: (con
     });
 }
 
+/** What one attempt came to: a new document, the same one confirmed, a refused one, or none. */
+export type AttemptResult = 'loaded' | 'unchanged' | 'invalid' | 'unavailable';
+
 /** How a {@link refresher} schedules its attempts. */
-export interface RefresherOptions<R> {
+export interface RefresherOptions<R extends AttemptResult> {
   readonly refreshInterval: number;
-  /** One attempt (a fetch and what the caller makes of it). */
+  /** One attempt (a fetch and what the caller makes of it); `loaded` and `unchanged` are successes. */
   readonly attempt: () => Promise<R>;
-  /** Whether an attempt succeeded (the next one comes after the refresh interval, else sooner). */
-  readonly succeeded: (result: R) => boolean;
   /** The server's max-age of the last answer it gave, in ms: shortens the wait (floor 10 s). */
   readonly cacheFor: () => number | undefined;
-  /** After each attempt, with the count of failures in a row (0 after a success). */
-  readonly settled?: (result: R, failures: number) => void;
+  /** Whether the document in use is past its max-stale; after a failure that finds it so, `reportStale` runs once (until a success). */
+  readonly isStale: () => boolean;
+  readonly reportStale: () => void;
   /** An attempt that threw. */
   readonly failed: (error: unknown) => R;
   /** What `reload()` answers once closed. */
@@ -168,15 +176,20 @@ export interface Refresher<R> {
  * floor 10 s); after a failure the next try comes sooner (1 s, doubling up to the interval).
  * The timer never holds the process open.
  */
-export function refresher<R>(options: RefresherOptions<R>): Refresher<R> {
+export function refresher<R extends AttemptResult>(options: RefresherOptions<R>): Refresher<R> {
   let inFlight: Promise<R> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
   let closed = false;
+  let staleReported = false;
 
   function schedule(result: R): void {
-    failures = options.succeeded(result) ? 0 : failures + 1;
-    options.settled?.(result, failures);
+    failures = result === 'loaded' || result === 'unchanged' ? 0 : failures + 1;
+    if (failures === 0) staleReported = false;
+    else if (!staleReported && options.isStale()) {
+      staleReported = true;
+      options.reportStale();
+    }
     if (closed) return;
     const cacheFor = options.cacheFor();
     const fresh = cacheFor === undefined ? options.refreshInterval : Math.min(options.refreshInterval, Math.max(MIN_CACHE_REFRESH_MS, cacheFor));

@@ -5,7 +5,7 @@
 // the keyring URL is (ETag, refresh, max-stale), and Redis.
 import { resolve } from 'node:path';
 import { MAX_REVOCATIONS_BYTES, listLookup, parseRevocations, revocationKeys, storedEntries, type RevocationList, type RevocationSource } from '../revocation.js';
-import { digest, fetchDocument, isTrustedUrl, messageOf, refresher } from './polled-url.js';
+import { checkTrustedUrl, digest, fetchDocument, messageOf, refresher, type AttemptResult } from './polled-url.js';
 import { checkOptionNames, readLog, readMs, stderrLog } from './source-options.js';
 import { watchFile, type FileRead } from './watched-file.js';
 
@@ -50,7 +50,7 @@ export interface RevocationFileOptions {
 const READ_TIMEOUT_MS = 5000;
 
 /** What a revocation list source came to on one read or fetch. */
-type ListResult = 'loaded' | 'unchanged' | 'invalid' | 'unavailable';
+type ListResult = AttemptResult;
 
 /**
  * The last good list and its bookkeeping, shared by the file and URL sources: a text
@@ -223,8 +223,7 @@ export function revocationUrl(url: string, options: RevocationUrlOptions = {}): 
   } catch {
     throw new TypeError(`${caller}: url must be the https:// URL of a revocation list`);
   }
-  if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the revocation list URL must be https:// (http:// only to localhost or 127.0.0.1)`);
-  if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the revocation list URL must not hold credentials`);
+  checkTrustedUrl(caller, target, 'revocation list');
   checkOptionNames(caller, options, ['refreshInterval', 'timeout', 'maxStale', 'log']);
   const refreshInterval = readMs(caller, 'refreshInterval', options.refreshInterval, 30_000, 100);
   const timeout = readMs(caller, 'timeout', options.timeout, 10_000, 100);
@@ -235,7 +234,6 @@ export function revocationUrl(url: string, options: RevocationUrlOptions = {}): 
   let lastDigest: string | undefined;
   let aborter: AbortController | undefined;
   let cacheFor: number | undefined;
-  let staleReported = false;
   const stale = () => state.loaded && Date.now() - state.confirmedAt > maxStale;
 
   async function fetchOnce(): Promise<ListResult> {
@@ -264,15 +262,9 @@ export function revocationUrl(url: string, options: RevocationUrlOptions = {}): 
   const refresh = refresher<ListResult>({
     refreshInterval,
     attempt: fetchOnce,
-    succeeded: (result) => result === 'loaded' || result === 'unchanged',
     cacheFor: () => cacheFor,
-    settled: (_result, failures) => {
-      if (failures > 0 && !staleReported && stale()) {
-        staleReported = true;
-        state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; every lookup is a store fault until one succeeds` });
-      }
-      if (failures === 0) staleReported = false;
-    },
+    isStale: stale,
+    reportStale: () => state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; every lookup is a store fault until one succeeds` }),
     failed: (error) => state.fail('unavailable', messageOf(error)),
     whenClosed: () => 'unchanged',
   });
