@@ -57,7 +57,7 @@ function verifierFor(env: WorkerEnv): Verifier | DenialCode {
           ...(origins === undefined ? {} : { cors: origins as string[] | '*' }),
           // An unknown mode is refused by createVerifier: the Worker then answers 503, never a looser mode.
           ...(sealed === undefined ? {} : { sealed: sealed.trim() as 'allow' }),
-          ...(kvName === undefined ? {} : { revocation: { source: kvSource, onStoreError: onStoreError as 'deny', cacheTtl: Number(cacheTtl ?? 10) } }),
+          ...(kvName === undefined ? {} : { revocation: { source: kvSource, onStoreError: onStoreError as 'deny', cacheTtl: Number(cacheTtl || 10) } }),
         });
       } catch {
         verifier = undefined; // never echo the keyring error: it may name key material
