@@ -4,7 +4,9 @@
 // and nginx `secure_link` + `proxy_pass`; and the Express middleware in front of
 // express.static beside the same app without it. Goals (issue 7): serve ≥ 0.8× the bare
 // proxy and ≥ 0.4× nginx, p99 ≤ 2× the bare proxy's; Express overhead ≤ 10%. Issue 9:
-// serve with Prometheus metrics on ≥ 0.9× serve without.
+// serve with Prometheus metrics on ≥ 0.9× serve without. Issue 18: serve with a Redis
+// revocation source, its cache warm, ≥ 0.9× serve without (the token carries a sub, so
+// every request is checked; the store holds other users' entries).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,8 +51,8 @@ function wrk(url) {
 }
 
 export async function run(bench) {
-  if (spawnSync('wrk', ['--version']).error || spawnSync('nginx', ['-v']).error) {
-    throw new Error('the HTTP section needs wrk and nginx: run `bash scripts/bench-deps.sh` as root (npm run bench does), or apt-get install -y wrk nginx');
+  if (spawnSync('wrk', ['--version']).error || spawnSync('nginx', ['-v']).error || spawnSync('redis-server', ['--version']).error) {
+    throw new Error('the HTTP section needs wrk, nginx and redis-server: run `bash scripts/bench-deps.sh` as root (npm run bench does), or apt-get install -y wrk nginx redis-server');
   }
   const dir = mkdtempSync(join(tmpdir(), 'urlseal-bench-http-'));
   chmodSync(dir, 0o755); // nginx workers run as nobody
@@ -72,7 +74,7 @@ export async function run(bench) {
     return ['-p', dir, '-e', join(dir, `${name}.error.log`), '-c', join(dir, `${name}.conf`), '-g', 'daemon off;'];
   };
 
-  const [origin, bare, serve, nginxProxy, plainExpress, sealedExpress, serveMetrics, metricsPort] = await Promise.all(Array.from({ length: 8 }, freePort));
+  const [origin, bare, serve, nginxProxy, plainExpress, sealedExpress, serveMetrics, metricsPort, redisPort, serveRedis] = await Promise.all(Array.from({ length: 10 }, freePort));
   await start('nginx', nginx('origin', `server { listen 127.0.0.1:${origin}; root ${dir}/www; }`), origin);
   await start(
     'nginx',
@@ -92,11 +94,22 @@ server { listen 127.0.0.1:${nginxProxy};
   await start(process.execPath, [join(ROOT, 'bench/http/bare-proxy.mjs'), String(bare), String(origin)], bare);
   await start(process.execPath, [join(ROOT, 'packages/sdk/bin/urlseal.js'), 'serve', '--origin', `http://127.0.0.1:${origin}`, '--port', String(serve)], serve, { URLSEAL_KEYRING: keyring });
   await start(process.execPath, [join(ROOT, 'packages/sdk/bin/urlseal.js'), 'serve', '--origin', `http://127.0.0.1:${origin}`, '--port', String(serveMetrics), '--metrics', `127.0.0.1:${metricsPort}`], serveMetrics, { URLSEAL_KEYRING: keyring });
+  // A redis-server of its own (nothing saved) holding entries for other users, and serve reading it.
+  await start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], redisPort);
+  const redisCli = spawnSync('redis-cli', ['-p', String(redisPort), 'SET', 'urlseal:revoked:sub:someone-else', String(Math.floor(Date.now() / 1000))], { encoding: 'utf8' });
+  if (redisCli.status !== 0) throw new Error(`redis-cli failed: ${redisCli.stderr}`);
+  await start(
+    process.execPath,
+    [join(ROOT, 'packages/sdk/bin/urlseal.js'), 'serve', '--origin', `http://127.0.0.1:${origin}`, '--port', String(serveRedis), '--revocations', `redis://127.0.0.1:${redisPort}`, '--on-store-error', 'deny', '--revocation-cache', '30'],
+    serveRedis,
+    { URLSEAL_KEYRING: keyring },
+  );
   await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(plainExpress), join(dir, 'www')], plainExpress);
   await start(process.execPath, [join(ROOT, 'bench/http/express-app.mjs'), String(sealedExpress), join(dir, 'www'), '--urlseal'], sealedExpress, { URLSEAL_KEYRING: keyring });
 
   const now = Math.floor(Date.now() / 1000);
-  const jwt = mintJwt({ exp: now + 3600, iat: now, path: '/files/*' }, { kid: 'b1', secret: SECRET });
+  // With a sub, so serve with a revocation source looks it up (the same token for every serve row).
+  const jwt = mintJwt({ exp: now + 3600, iat: now, path: '/files/*', sub: 'bench-viewer' }, { kid: 'b1', secret: SECRET });
   const stQuery = secureTokenQuery(ST_SECRET, FILE, now + 3600);
   const base = (port) => `http://127.0.0.1:${port}`;
 
@@ -104,6 +117,11 @@ server { listen 127.0.0.1:${nginxProxy};
   await bench.measure('urlseal serve, JWT path token', wrk(`${base(serve)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   await bench.measure('urlseal serve, secure-token', wrk(`${base(serve)}${FILE}?${stQuery}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   await bench.measure('urlseal serve --metrics, JWT path token', wrk(`${base(serveMetrics)}/_token/${jwt}${FILE}`), { group: GROUP, unit: 'req/s', peerOf: 'urlseal serve, JWT path token' });
+  await bench.measure('urlseal serve --revocations redis:// (warm cache), JWT path token', wrk(`${base(serveRedis)}/_token/${jwt}${FILE}`), {
+    group: GROUP,
+    unit: 'req/s',
+    peerOf: 'urlseal serve, JWT path token',
+  });
   await bench.measure('nginx secure_link + proxy_pass', wrk(`${base(nginxProxy)}${FILE}?${stQuery}`), { group: GROUP, unit: 'req/s', peerOf: 'bare Node keep-alive proxy' });
   for (const row of ['urlseal serve, JWT path token', 'urlseal serve, secure-token']) {
     bench.goal({ name: `${row} ≥ 0.8× bare proxy`, group: GROUP, row, peer: 'bare Node keep-alive proxy', atLeast: 0.8 });
@@ -112,6 +130,13 @@ server { listen 127.0.0.1:${nginxProxy};
   }
 
   bench.goal({ name: 'serve with --metrics ≥ 0.9× without (metrics never halve it)', group: GROUP, row: 'urlseal serve --metrics, JWT path token', peer: 'urlseal serve, JWT path token', atLeast: 0.9 });
+  bench.goal({
+    name: 'serve with a Redis revocation source (warm cache) ≥ 0.9× without',
+    group: GROUP,
+    row: 'urlseal serve --revocations redis:// (warm cache), JWT path token',
+    peer: 'urlseal serve, JWT path token',
+    atLeast: 0.9,
+  });
 
   await bench.measure('express.static', wrk(`${base(plainExpress)}${FILE}`), { group: GROUP_EXPRESS, unit: 'req/s' });
   await bench.measure('urlseal() + express.static, JWT query token', wrk(`${base(sealedExpress)}${FILE}?token=${jwt}`), { group: GROUP_EXPRESS, unit: 'req/s', peerOf: 'express.static' });

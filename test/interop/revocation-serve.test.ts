@@ -1,5 +1,6 @@
 // Revocation through `urlseal serve` as a subprocess (issue 18): a revocation
-// file written by `urlseal revoke` (atomically, 0600) and re-read by serve; two
+// file written by `urlseal revoke` (atomically, 0600) and re-read by serve; the
+// same list served over HTTP by a real server on 127.0.0.1 and fetched by serve; two
 // serve instances sharing one real redis-server, a revocation through the store
 // seen by both within the cache TTL; a store fault answered as --on-store-error says.
 import { spawnSync } from 'node:child_process';
@@ -109,6 +110,67 @@ describe('urlseal serve --revocations FILE', () => {
       expect(ran.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+});
+
+describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', () => {
+  let lists: Server;
+  let listUrl = '';
+  let answerWith: 'file' | 'error' = 'file';
+  const file = join(dir, 'served-revocations.json');
+  const seen: Array<string | undefined> = [];
+  beforeAll(async () => {
+    writeFileSync(file, '{}');
+    lists = createServer((req, res) => {
+      seen.push(req.headers['if-none-match']);
+      if (answerWith === 'error') return void res.writeHead(500).end();
+      const body = readFileSync(file, 'utf8');
+      const etag = `"${body.length}-${Buffer.from(body).toString('base64url').slice(-12)}"`;
+      if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+      res.writeHead(200, { 'content-type': 'application/json', etag }).end(body);
+    });
+    await new Promise<void>((resolve) => lists.listen(0, '127.0.0.1', resolve));
+    listUrl = `http://127.0.0.1:${(lists.address() as AddressInfo).port}/urlseal/revocations.json`;
+  });
+  afterAll(async () => {
+    lists.closeAllConnections();
+    await new Promise((resolve) => lists.close(resolve));
+  });
+
+  it('refuses a URL whose first fetch fails, and --revocation-refresh/--revocation-max-stale without a URL', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}/revocations.json`;
+    const down = urlseal(['serve', '--origin', originUrl, '--revocations', nobody, '--on-store-error', 'deny']);
+    expect(down.status).toBe(2);
+    expect(down.stderr).toMatch(/unusable revocation list at http:\/\/127\.0\.0\.1:\d+\/revocations\.json: fetch failed \(ECONNREFUSED\)/);
+    const plain = urlseal(['serve', '--origin', originUrl, '--revocations', 'http://lists.example.com/r.json', '--on-store-error', 'deny']);
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toMatch(/must be https:\/\//);
+    const onFile = urlseal(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'deny', '--revocation-refresh', '5s']);
+    expect(onFile.status).toBe(2);
+    expect(onFile.stderr).toMatch(/--revocation-refresh goes with --revocations https:/);
+  });
+
+  it('urlseal revoke writes the list the URL serves; serve denies the user within refresh + cache TTL, asks with If-None-Match, and turns to --on-store-error after max-stale', async () => {
+    const metricsPort = await freePort();
+    const { base } = await serve(['--revocations', listUrl, '--on-store-error', 'deny', '--revocation-cache', '1', '--revocation-refresh', '1s', '--revocation-max-stale', '3s', '--metrics', `127.0.0.1:${metricsPort}`]);
+    const ada = token({ sub: 'ada' });
+    expect(await answer(base, ada)).toBe('200');
+    expect(urlseal(['revoke', '--file', file, '--sub', 'ada']).status).toBe(0);
+    const started = Date.now();
+    await expect.poll(() => answer(base, ada), { timeout: 8000, interval: 50 }).toBe('403 ERR_TOKEN_REVOKED');
+    expect(Date.now() - started).toBeLessThan(5000); // refresh 1 s + cache 1 s, on a loaded machine
+    expect(await answer(base, token({ sub: 'bob' }))).toBe('200');
+    await expect.poll(() => seen.some((etag) => etag !== undefined), { timeout: 5000, interval: 50 }).toBe(true);
+    // Lookups are labelled by the source's kind, url, never by a subject.
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(Number(/^urlseal_revocation_lookups_total\{source="url",result="entry"\} (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(text).not.toMatch(/ada|bob/);
+
+    answerWith = 'error';
+    await expect.poll(() => answer(base, token({ sub: 'cy' })), { timeout: 10_000, interval: 100 }).toBe('503 ERR_REVOCATION_UNAVAILABLE');
+    expect(await answer(base, token({}))).toBe('200'); // no sub, no sid: no lookup
+    answerWith = 'file';
+    await expect.poll(() => answer(base, token({ sub: 'dee' })), { timeout: 10_000, interval: 100 }).toBe('200');
+  }, 30_000);
 });
 
 describe('two urlseal serve instances sharing one redis-server', () => {

@@ -274,3 +274,76 @@ export function listLookup(list: RevocationList): RevocationSource['lookup'] {
     sidUntil: sid === undefined ? undefined : list.sid.get(sid),
   });
 }
+
+/**
+ * The keys a key-value store holds a token's entries under, the same in every
+ * store (Redis, Workers KV): `<prefix>sub:<user>` → notBefore and
+ * `<prefix>sid:<session>` → until, in that order, each present only when the
+ * token has that claim.
+ */
+export function revocationKeys(prefix: string, sub: string | undefined, sid: string | undefined): string[] {
+  const keys: string[] = [];
+  if (sub !== undefined) keys.push(`${prefix}sub:${sub}`);
+  if (sid !== undefined) keys.push(`${prefix}sid:${sid}`);
+  return keys;
+}
+
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+
+/** A stored value (a decimal Unix time) as a number; absent is `undefined`; anything else throws (a store fault, never a pass by accident). */
+function storedTime(value: unknown, store: string): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'string' || !DECIMAL.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new Error(`a revocation key in ${store} does not hold a Unix time`);
+  }
+  return Number(value);
+}
+
+/** The entries from the values read for {@link revocationKeys}, in its order; a value of the wrong shape throws. */
+export function storedEntries(values: ReadonlyArray<unknown>, sub: string | undefined, sid: string | undefined, store: string): RevocationEntries {
+  if (!Array.isArray(values) || values.length !== (sub === undefined ? 0 : 1) + (sid === undefined ? 0 : 1)) throw new Error(`${store} answered with the wrong shape`);
+  return {
+    subNotBefore: sub === undefined ? undefined : storedTime(values[0], store),
+    sidUntil: sid === undefined ? undefined : storedTime(values[sub === undefined ? 0 : 1], store),
+  };
+}
+
+/**
+ * The part of a Workers KV namespace binding the KV source uses.
+ *
+ * @example
+ * ```ts
+ * import type { KvLike } from '@urlseal/edge';
+ * const inMemory = new Map([['sub:student-42', '1900000000']]);
+ * const kv: KvLike = { get: async (key) => inMemory.get(key) ?? null };
+ * ```
+ */
+export interface KvLike {
+  get(key: string): Promise<string | null>;
+}
+
+/**
+ * Revocations in a Workers KV namespace (what the ready-made Worker reads when
+ * `URLSEAL_REVOCATIONS_KV` names the binding): keys `<prefix>sub:<user>` →
+ * notBefore and `<prefix>sid:<session>` → until, each a decimal Unix time (the
+ * Redis source's keys, without its default prefix), best written with an
+ * expiration for when the entry can be forgotten. One `get` per key, in
+ * parallel; a value that is not a Unix time, or a failed read, is a store fault.
+ * KV is eventually consistent: a write may take 60 s or more to reach every
+ * location, on top of the verifier's `cacheTtl`.
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, revocationKv, type KvLike } from '@urlseal/edge';
+ * declare const env: { URLSEAL_KEYRING: string; REVOCATIONS: KvLike };
+ * const verifier = createVerifier({ keyring: env.URLSEAL_KEYRING, revocation: { source: revocationKv(env.REVOCATIONS), onStoreError: 'deny' } });
+ * ```
+ */
+export function revocationKv(kv: KvLike, prefix = ''): RevocationSource {
+  return {
+    async lookup(sub, sid) {
+      const keys = revocationKeys(prefix, sub, sid);
+      return storedEntries(await Promise.all(keys.map((key) => kv.get(key))), sub, sid, 'Workers KV');
+    },
+  };
+}

@@ -4,7 +4,7 @@
 // (parsed, every key imported) before it replaces the last good one in one
 // assignment; a bad one is logged and the last good keyring stays. Used by
 // `createEdgeServer`, the Express middleware and `urlseal serve` alike.
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
@@ -16,6 +16,8 @@ import { UrlsealError } from '../errors.js';
 import { isKeyring } from '../option-readers.js';
 import { readVerifierOptions } from '../options.js';
 import type { Verifier } from '../verifier.js';
+import { checkTrustedUrl, digest, fetchDocument, messageOf, refresher } from './polled-url.js';
+import { checkOptionNames, readLog, readMs } from './source-options.js';
 import { watchFile } from './watched-file.js';
 
 /**
@@ -109,8 +111,6 @@ export interface KeyringSource {
  * ```
  */
 export const UNKNOWN_KID_REFETCH_MS = 30_000;
-/** A key server's `Cache-Control: max-age` shortens the refresh down to this floor (ms); `refreshInterval` is the ceiling. */
-const MIN_CACHE_REFRESH_MS = 10_000;
 
 /**
  * Where a source writes its one-line JSON events (`loaded`, `invalid`, `unavailable`, `stale`): a function, or `false` for none. Default stderr.
@@ -160,27 +160,6 @@ export interface KeyringUrlOptions {
   log?: KeyringLog;
 }
 
-const stderrLog = (line: string): void => void process.stderr.write(`${line}\n`);
-
-function readLog(value: unknown, caller: string): ((line: string) => void) | undefined {
-  if (value === false) return undefined;
-  if (value === undefined) return stderrLog;
-  if (typeof value !== 'function') throw new TypeError(`${caller}: option "log" must be a function or false`);
-  return value as (line: string) => void;
-}
-
-function readMs(caller: string, name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 2 ** 31 - 1) {
-    throw new TypeError(`${caller}: option "${name}" must be a number of milliseconds from ${min} to 2147483647`);
-  }
-  return value;
-}
-
-function checkOptionNames(caller: string, options: object, names: readonly string[]): void {
-  for (const name of Object.keys(options)) if (!names.includes(name)) throw new TypeError(`${caller}: option "${name}" is unknown`);
-}
-
 /**
  * A keyring from text, validated as SPEC §3 says, and every asymmetric key
  * imported once: a point off its curve refuses the whole new keyring here
@@ -205,12 +184,6 @@ function validate(text: string): Keyring {
     }
   }
   return keyring;
-}
-
-const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -350,7 +323,6 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
   if (typeof path !== 'string' || path === '') throw new TypeError(`${caller}: path must be a non-empty string`);
   const notAPath = describeNotAPath(path);
   if (notAPath !== undefined && !existsSync(path)) throw new TypeError(`${caller}: the path looks like ${notAPath}, not a file path: pass a path, or the keyring itself to staticKeyring`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
   checkOptionNames(caller, options, ['pollInterval', 'readTimeout', 'log']);
   const pollInterval = readMs(caller, 'pollInterval', options.pollInterval, 2000, 0);
   const readTimeout = readMs(caller, 'readTimeout', options.readTimeout, 5000, 10);
@@ -376,26 +348,6 @@ export function keyringFile(path: string, options: KeyringFileOptions = {}): Key
   });
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** https everywhere; plain http only to this machine (anyone on the path could add a key otherwise). */
-function isTrustedUrl(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
-}
-
-/** Most redirects one keyring fetch follows. */
-const MAX_KEYRING_HOPS = 5;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** Why a redirect from the configured keyring URL `first` to `next` is refused, or `undefined`. */
-function hopProblem(first: URL, next: URL): string | undefined {
-  if (next.username !== '' || next.password !== '') return 'goes to a URL with credentials';
-  if (next.protocol === 'https:') return undefined;
-  // Plain http is the operator's explicit choice of a loopback URL, never a key server's.
-  if (next.protocol === 'http:' && first.protocol === 'http:' && LOOPBACK.test(next.hostname)) return undefined;
-  return next.protocol === 'http:' ? 'goes to plain http://' : `goes to a ${next.protocol.replace(/:$/, '')}: URL`;
-}
-
 /**
  * A key server answers an edge, which only verifies: an asymmetric key with its
  * private part (`d`) there means the server hands the signing key to anyone who
@@ -410,30 +362,6 @@ function refusePrivateKeys(keyring: Keyring): void {
       );
     }
   }
-}
-
-/** Reads a body up to the keyring bound; `undefined` when it is larger. */
-async function readBounded(response: Response): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_KEYRING_BYTES) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body === null) return '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > MAX_KEYRING_BYTES) return undefined; // leaving the loop cancels the stream
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function fetchFailure(error: unknown, timeout: number): string {
-  if ((error as { name?: string }).name === 'TimeoutError') return `no complete answer within ${timeout} ms`;
-  const cause = (error as { cause?: { code?: string } }).cause?.code;
-  return `fetch failed (${cause ?? messageOf(error)})`;
 }
 
 /**
@@ -467,116 +395,52 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     const looks = typeof url === 'string' ? describeNotAPath(url) : undefined;
     throw new TypeError(`${caller}: the value ${looks === undefined ? 'given' : `looks like ${looks} and`} is not a URL; pass the https:// URL of the keyring or JWK Set`);
   }
-  if (!isTrustedUrl(target)) throw new TypeError(`${caller}: the keyring URL must be https:// (http:// only to localhost or 127.0.0.1)`);
-  if (target.username !== '' || target.password !== '') throw new TypeError(`${caller}: the keyring URL must not hold credentials`);
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
+  checkTrustedUrl(caller, target, 'keyring');
   checkOptionNames(caller, options, ['refreshInterval', 'timeout', 'maxStale', 'log']);
   const refreshInterval = readMs(caller, 'refreshInterval', options.refreshInterval, 60_000, 100);
   const timeout = readMs(caller, 'timeout', options.timeout, 10_000, 100);
   const maxStale = readMs(caller, 'maxStale', options.maxStale, 3_600_000, 100);
   const state = new SourceState(`url ${target.origin}${target.pathname}`, readLog(options.log, caller));
   let etag: string | undefined;
-  let inFlight: Promise<KeyringReloadResult> | undefined;
   let aborter: AbortController | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  let closed = false;
-  let staleReported = false;
   let unknownKidFetchAt = -Infinity;
-  // The key server's own lifetime for its answer (Cache-Control max-age), bounded: see schedule().
+  // The key server's own lifetime for its answer (Cache-Control max-age), bounded by the refresher.
   let cacheFor: number | undefined;
 
-  /**
-   * Follows redirects by hand, each hop checked as the configured URL is (https, or
-   * http only when the operator's own URL is loopback http and the hop is loopback
-   * too; no credentials), at most {@link MAX_KEYRING_HOPS} of them. Resolves to the
-   * final answer, or to the reason it was refused (the body of each hop cancelled).
-   */
-  async function fetchHops(headers: Record<string, string>, signal: AbortSignal): Promise<Response | string> {
-    let at = target;
-    for (let hop = 0; ; hop++) {
-      const response = await fetch(at, { headers, signal, redirect: 'manual' });
-      if (!REDIRECTS.has(response.status)) return response;
-      await response.body?.cancel();
-      if (hop === MAX_KEYRING_HOPS) return `redirected more than ${MAX_KEYRING_HOPS} times`;
-      const location = response.headers.get('location');
-      let next: URL;
-      try {
-        next = new URL(location ?? '', at);
-      } catch {
-        return `answered HTTP ${response.status} without a usable Location`;
-      }
-      if (location === null) return `answered HTTP ${response.status} without a usable Location`;
-      const why = hopProblem(target, next);
-      if (why !== undefined) return `redirect ${hop + 1} ${why}; every hop must be https:// (http:// only from a loopback http:// keyring URL to loopback)`;
-      at = next;
-    }
-  }
-
   async function fetchOnce(): Promise<KeyringReloadResult> {
-    const headers: Record<string, string> = { accept: 'application/json, application/jwk-set+json' };
-    // Conditional only with a keyring to confirm: a 304 is a confirmation only of what we asked about.
-    const conditional = etag !== undefined && state.loaded !== undefined;
-    if (conditional) headers['if-none-match'] = etag as string;
-    let response: Response;
-    let text: string | undefined;
-    const controller = new AbortController();
-    aborter = controller;
-    const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), timeout);
-    try {
-      const answer = await fetchHops(headers, controller.signal);
-      if (typeof answer === 'string') return state.fail('unavailable', answer);
-      response = answer;
-      if (response.status === 304 && conditional) return state.confirm();
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        const unasked = response.status === 304 ? ' to a fetch without If-None-Match (not a confirmation)' : '';
-        return state.fail('unavailable', `answered HTTP ${response.status}${unasked}`);
-      }
-      text = await readBounded(response);
-    } catch (error) {
-      if (closed) return state.emit('unavailable', 'closed'); // stopped on purpose: nothing to report
-      return state.fail('unavailable', fetchFailure(error, timeout));
-    } finally {
-      clearTimeout(timer);
-      aborter = undefined;
+    const fetched = await fetchDocument(
+      target,
+      {
+        accept: 'application/json, application/jwk-set+json',
+        etag: state.loaded === undefined ? undefined : etag,
+        timeout,
+        maxBytes: MAX_KEYRING_BYTES,
+        tooLarge: `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`,
+        noun: 'keyring',
+      },
+      (controller) => void (aborter = controller),
+    );
+    if (fetched.kind === 'not-modified') return state.confirm();
+    if (fetched.kind === 'failed') {
+      if (refresh.closed) return state.emit('unavailable', 'closed'); // stopped on purpose: nothing to report
+      return state.fail(fetched.result, fetched.reason);
     }
-    if (text === undefined) return state.fail('invalid', `keyring: is larger than ${MAX_KEYRING_BYTES} bytes`);
-    const result = state.accept(text, refusePrivateKeys);
-    etag = result === 'loaded' || result === 'unchanged' ? (response.headers.get('etag') ?? undefined) : etag;
-    const maxAge = /(?:^|,)\s*max-age\s*=\s*(\d{1,9})\s*(?:,|$)/i.exec(response.headers.get('cache-control') ?? '')?.[1];
-    cacheFor = maxAge === undefined ? undefined : Number(maxAge) * 1000;
+    const result = state.accept(fetched.text, refusePrivateKeys);
+    if (result === 'loaded' || result === 'unchanged') etag = fetched.etag;
+    cacheFor = fetched.maxAge;
     return result;
   }
 
-  function schedule(result: KeyringReloadResult): void {
-    failures = result === 'loaded' || result === 'unchanged' ? 0 : failures + 1;
-    if (failures > 0 && !staleReported && state.loaded !== undefined && Date.now() - state.loaded.confirmedAt > maxStale) {
-      staleReported = true;
-      state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; answering 503 until one succeeds` });
-    }
-    if (failures === 0) staleReported = false;
-    if (closed) return;
-    const fresh = cacheFor === undefined ? refreshInterval : Math.min(refreshInterval, Math.max(MIN_CACHE_REFRESH_MS, cacheFor));
-    const wait = failures === 0 ? fresh : Math.min(refreshInterval, 1000 * 2 ** Math.min(failures - 1, 20));
-    clearTimeout(timer);
-    timer = setTimeout(() => void reload(), wait);
-    timer.unref();
-  }
-
-  function reload(): Promise<KeyringReloadResult> {
-    if (inFlight !== undefined) return inFlight;
-    if (closed) return Promise.resolve(state.emit('unchanged'));
-    clearTimeout(timer);
-    inFlight = fetchOnce()
-      .catch((error: unknown) => state.fail('unavailable', messageOf(error)))
-      .then((result) => {
-        inFlight = undefined;
-        schedule(result);
-        return result;
-      });
-    return inFlight;
-  }
+  const refresh = refresher<KeyringReloadResult>({
+    refreshInterval,
+    attempt: fetchOnce,
+    cacheFor: () => cacheFor,
+    isStale: () => state.loaded !== undefined && Date.now() - state.loaded.confirmedAt > maxStale,
+    reportStale: () => state.write({ result: 'stale', reason: `no successful fetch for ${Math.round(maxStale / 1000)} s; answering 503 until one succeeds` }),
+    failed: (error) => state.fail('unavailable', messageOf(error)),
+    whenClosed: () => state.emit('unchanged'),
+  });
+  const reload = refresh.reload;
 
   void reload();
   return Object.freeze({
@@ -590,8 +454,8 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     },
     reload,
     refetchForUnknownKid() {
-      if (closed) return undefined;
-      if (inFlight === undefined) {
+      if (refresh.closed) return undefined;
+      if (!refresh.inFlight) {
         if (Date.now() - unknownKidFetchAt < UNKNOWN_KID_REFETCH_MS) return undefined;
         unknownKidFetchAt = Date.now();
       }
@@ -599,8 +463,7 @@ export function keyringUrl(url: string, options: KeyringUrlOptions = {}): Keyrin
     },
     subscribe: (listener: (event: KeyringEvent) => void) => state.subscribe(listener),
     close() {
-      closed = true;
-      clearTimeout(timer);
+      refresh.close();
       aborter?.abort(); // a fetch under way must not hold the process open
     },
   });

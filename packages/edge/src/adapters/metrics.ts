@@ -49,7 +49,7 @@ export interface UrlsealMetrics extends MetricsRecorder {
   /**
    * The same revocation source, its lookups counted by outcome (`entry`: the store holds an
    * entry for the token's sub or sid; `none`; `error`) and timed, labelled by its kind
-   * (`file`, `redis` or `other`, from its `description`). Pass the result as `revocation.source`.
+   * (`file`, `url`, `redis` or `other`, from its `description`). Pass the result as `revocation.source`.
    */
   measureRevocations(source: RevocationSource): RevocationSource;
 }
@@ -217,7 +217,7 @@ export function createMetrics(options: MetricsOptions = {}): UrlsealMetrics {
     },
     measureRevocations(source: RevocationSource): RevocationSource {
       const description = (source as { description?: unknown }).description;
-      const kind = typeof description === 'string' && /^(file|redis)\b/.test(description) ? (description.split(' ')[0] as string) : 'other';
+      const kind = typeof description === 'string' && /^(file|url|redis)\b/.test(description) ? (description.split(' ')[0] as string) : 'other';
       for (const result of ['entry', 'none', 'error']) revocationLookups.labels(kind, result).inc(0);
       const timer = revocationSeconds.labels(kind);
       const outcome = (answer: unknown): string => {

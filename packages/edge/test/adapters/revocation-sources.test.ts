@@ -1,9 +1,12 @@
-// The store contract (issue 18) over every Node source: a JSON file and a real
-// Debian redis-server started on a free loopback port. Each source: revoked, not
-// revoked, entry expired, store throws, store slow past its timeout, store
-// returns garbage; and the file source's watch and last-good list.
+// The store contract (issue 18) over every Node source: a JSON file, a list served
+// by a real HTTP server on 127.0.0.1, and a real Debian redis-server started on a
+// free loopback port. Each source: revoked, not revoked, entry expired, store
+// throws, store slow past its timeout, store returns garbage; and the file
+// source's watch and the URL source's ETag, refresh and max-stale.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -13,7 +16,8 @@ import { urlseal } from '../../src/adapters/express.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '../../src/node.js';
 import { handle } from '../../src/handle.js';
-import { revocationFile, revocationRedis, type ManagedRevocationSource } from '../../src/adapters/revocation-source.js';
+import { revocationFile, revocationRedis, revocationUrl, type ManagedRevocationSource } from '../../src/adapters/revocation-source.js';
+import { MAX_REVOCATIONS_BYTES } from '../../src/revocation.js';
 import type { RevocationSource } from '../../src/revocation.js';
 import { NOW, claims, hs256, keyringJson } from '../helpers.js';
 import { freePort, startRedis } from '../../../../test/interop/redis.js';
@@ -110,6 +114,173 @@ describe('file source', () => {
   });
 });
 
+/** A real HTTP server on 127.0.0.1 whose answer the test sets per request; it records what it was asked. */
+async function listServer() {
+  type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+  let handler: Handler = (_req, res) => void res.writeHead(404).end();
+  const seen: Array<{ ifNoneMatch: string | undefined }> = [];
+  const server: Server = createServer((req, res) => {
+    seen.push({ ifNoneMatch: req.headers['if-none-match'] });
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/urlseal/revocations.json`,
+    seen,
+    answer(next: Handler) {
+      handler = next;
+    },
+    /** Serves `body` with an ETag of its own; a matching If-None-Match gets 304. */
+    serve(body: string, extra: Record<string, string> = {}) {
+      const etag = `"${Buffer.from(body).toString('base64url').slice(0, 16)}-${body.length}"`;
+      handler = (req, res) => {
+        if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+        res.writeHead(200, { 'content-type': 'application/json', etag, ...extra }).end(body);
+      };
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('URL source (a real HTTP server on 127.0.0.1)', () => {
+  let http: Awaited<ReturnType<typeof listServer>>;
+  const ada = () => hs256(claims({ sub: 'ada', iat: NOW - 1 })); // issued before ada's entry: revoked
+  const sources: ManagedRevocationSource[] = [];
+  const open = (options: Parameters<typeof revocationUrl>[1] = {}) => {
+    const source = revocationUrl(http.url, { log: false, ...options });
+    sources.push(source);
+    return source;
+  };
+  beforeAll(async () => {
+    http = await listServer();
+  });
+  afterAll(async () => {
+    for (const source of sources) source.close();
+    await http?.close();
+  });
+
+  it('revoked, not revoked, entry expired; a 304 to If-None-Match confirms the list, a new list is picked up on refresh', async () => {
+    http.serve(JSON.stringify({ sub: { ada: NOW, old: NOW - 3600 }, sid: { s1: NOW + 60, gone: NOW } }));
+    const source = open({ refreshInterval: 100 });
+    expect(await (source as ReturnType<typeof revocationUrl>).reload()).toBe('loaded');
+    expect(source.description).toBe(`url ${http.url}`);
+    expect(await answer(source, ada())).toEqual(REVOKED);
+    expect(await answer(source, hs256(claims({ sid: 's1' })))).toEqual(REVOKED);
+    expect(await answer(source, hs256(claims({ sub: 'bob', sid: 's2' })))).toEqual(OK);
+    expect(await answer(source, hs256(claims({ sub: 'old' })))).toEqual(OK);
+    expect(await answer(source, hs256(claims({ sid: 'gone' })))).toEqual(OK);
+    // The refresh asks with the ETag it holds and takes the 304 as a confirmation.
+    await expect.poll(() => http.seen.some((s) => s.ifNoneMatch !== undefined), { timeout: 5000, interval: 20 }).toBe(true);
+    expect(await answer(source, ada())).toEqual(REVOKED);
+    http.serve(JSON.stringify({ sub: { ada: NOW, bob: NOW + 1 } }));
+    await expect.poll(() => answer(source, hs256(claims({ sub: 'bob' }))), { timeout: 5000, interval: 20 }).toEqual(REVOKED);
+  });
+
+  it('store returns garbage: before any good list every lookup is a fault; after one, a bad body keeps it and says which member is wrong, never an id', async () => {
+    http.serve('{"sub": []}');
+    const lines: string[] = [];
+    const first = open({ log: (line) => lines.push(line) });
+    expect(await (first as ReturnType<typeof revocationUrl>).reload()).toBe('invalid');
+    expect(first.problem).toMatch(/"sub" must be an object/);
+    expect(await answer(first, ada())).toEqual(UNAVAILABLE);
+    expect(await answer(first, ada(), 'allow')).toEqual(OK);
+
+    http.serve(JSON.stringify({ sub: { ada: NOW } }));
+    const source = open({ refreshInterval: 100, log: (line) => lines.push(line) });
+    expect(await (source as ReturnType<typeof revocationUrl>).reload()).toBe('loaded');
+    http.serve(JSON.stringify({ sub: { 'ada@example.com': 'yesterday' } }));
+    await expect.poll(() => source.problem, { timeout: 5000, interval: 20 }).toMatch(/"sub" entry 1 is not a Unix time/);
+    expect(await answer(source, ada())).toEqual(REVOKED);
+    http.serve('not json');
+    await expect.poll(() => source.problem, { timeout: 5000, interval: 20 }).toMatch(/not JSON/);
+    expect(await answer(source, ada())).toEqual(REVOKED);
+    expect(lines.join('\n')).toMatch(/"event":"revocations".*"result":"invalid".*"kept":"last good list"/);
+    expect(lines.join('\n')).not.toContain('ada@example.com');
+  });
+
+  it('bounds the body by the bytes read, with no Content-Length to go by', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, ' ');
+    http.answer((_req, res) => {
+      let written = 0;
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no Content-Length
+      const more = () => {
+        while (written <= MAX_REVOCATIONS_BYTES + chunk.length) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      res.on('error', () => undefined);
+      more();
+    });
+    const source = open();
+    expect(await (source as ReturnType<typeof revocationUrl>).reload()).toBe('invalid');
+    expect(source.problem).toBe(`revocations: the list is larger than ${MAX_REVOCATIONS_BYTES} bytes`);
+    expect(await answer(source, ada())).toEqual(UNAVAILABLE);
+  });
+
+  it('store throws: nothing listening, or an HTTP error, before any good list is a fault at once', async () => {
+    const port = await freePort(); // nothing listens there
+    const down = revocationUrl(`http://127.0.0.1:${port}/revocations.json`, { log: false });
+    sources.push(down);
+    expect(await down.reload()).toBe('unavailable');
+    expect(down.problem).toMatch(/^fetch failed \(ECONNREFUSED\)$/);
+    expect(await answer(down, ada())).toEqual(UNAVAILABLE);
+    expect(await answer(down, ada(), 'allow')).toEqual(OK);
+    http.answer((_req, res) => void res.writeHead(500).end('boom'));
+    const failing = open();
+    expect(await (failing as ReturnType<typeof revocationUrl>).reload()).toBe('unavailable');
+    expect(failing.problem).toBe('answered HTTP 500');
+    expect(await answer(failing, ada())).toEqual(UNAVAILABLE);
+  });
+
+  it('store slow past its timeout: a server that never answers is a fault; with a list, lookups answer from it at once', async () => {
+    const hung: ServerResponse[] = [];
+    http.answer((_req, res) => void hung.push(res));
+    const never = open({ timeout: 200 });
+    const started = Date.now();
+    expect(await (never as ReturnType<typeof revocationUrl>).reload()).toBe('unavailable');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(never.problem).toBe('no complete answer within 200 ms');
+    expect(await answer(never, ada())).toEqual(UNAVAILABLE);
+
+    http.serve(JSON.stringify({ sub: { ada: NOW } }));
+    const source = open({ timeout: 200 });
+    expect(await (source as ReturnType<typeof revocationUrl>).reload()).toBe('loaded');
+    http.answer((_req, res) => void hung.push(res));
+    const refetch = (source as ReturnType<typeof revocationUrl>).reload();
+    // While the fetch hangs, the last good list answers (a lookup never waits for the server).
+    expect(await answer(source, ada(), 'deny', 50)).toEqual(REVOKED);
+    expect(await refetch).toBe('unavailable');
+    expect(await answer(source, ada(), 'deny', 50)).toEqual(REVOKED);
+    for (const res of hung) res.destroy();
+  });
+
+  it('after maxStale without a successful fetch every lookup is a fault, answered as onStoreError says; a later success ends it', async () => {
+    http.serve(JSON.stringify({ sub: { ada: NOW } }));
+    const lines: string[] = [];
+    const source = open({ refreshInterval: 100, maxStale: 300, log: (line) => lines.push(line) });
+    expect(await (source as ReturnType<typeof revocationUrl>).reload()).toBe('loaded');
+    http.answer((_req, res) => void res.writeHead(503).end());
+    await expect.poll(() => answer(source, hs256(claims({ sub: 'bob' }))), { timeout: 5000, interval: 20 }).toEqual(UNAVAILABLE);
+    expect(await answer(source, hs256(claims({ sub: 'bob' })), 'allow')).toEqual(OK);
+    await expect.poll(() => lines.join('\n'), { timeout: 5000, interval: 20 }).toMatch(/"result":"stale"/);
+    http.serve(JSON.stringify({ sub: { ada: NOW } }));
+    await expect.poll(() => answer(source, hs256(claims({ sub: 'bob' }))), { timeout: 5000, interval: 20 }).toEqual(OK);
+  });
+
+  it('refuses plain http off loopback, credentials in the URL and unknown options', () => {
+    expect(() => revocationUrl('http://lists.example.com/r.json')).toThrow(/must be https:\/\//);
+    expect(() => revocationUrl('https://user:pw@lists.example.com/r.json')).toThrow(/must not hold credentials/);
+    expect(() => revocationUrl('not a url')).toThrow(/url must be the https:\/\/ URL of a revocation list/);
+    expect(() => revocationUrl('https://lists.example.com/r.json', { refresh: 1 } as never)).toThrow(/option "refresh" is unknown/);
+    expect(() => revocationUrl('https://lists.example.com/r.json', { maxStale: -1 })).toThrow(/option "maxStale" must be a number of milliseconds/);
+  });
+});
+
 describe('Redis source (Debian redis-server)', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let client: Redis;
@@ -172,6 +343,25 @@ describe('Redis source (Debian redis-server)', () => {
       expect(await answer(source, hs256(claims({ sub: 'ada' })), 'allow')).toEqual(OK);
     } finally {
       down.disconnect();
+    }
+  });
+});
+
+describe('Express with a revocation URL', () => {
+  it('denies a revoked user 403 ERR_TOKEN_REVOKED and passes others', async () => {
+    const http = await listServer();
+    http.serve(JSON.stringify({ sub: { ada: NOW } }));
+    const source = revocationUrl(http.url, { log: false });
+    try {
+      await source.reload();
+      const app = express();
+      app.use(urlseal({ keyring: keyringJson, currentDate: new Date(NOW * 1000), revocation: { source, onStoreError: 'deny' } }), (_req, res) => void res.send('ok'));
+      const revoked = await request(app).get(`${PATH}?token=${hs256(claims({ sub: 'ada', iat: NOW - 1 }))}`).expect(403);
+      expect(revoked.headers['x-urlseal-error']).toBe('ERR_TOKEN_REVOKED');
+      await request(app).get(`${PATH}?token=${hs256(claims({ sub: 'bob' }))}`).expect(200, 'ok');
+    } finally {
+      source.close();
+      await http.close();
     }
   });
 });

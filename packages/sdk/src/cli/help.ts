@@ -91,7 +91,8 @@ export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k 
                      [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME]
                      [--origin-timeout SECS] [--cors ORIGIN]… [--metrics HOST:PORT]
                      [--grace SECS] [--sealed allow|require|deny]
-                     [--revocations FILE --on-store-error deny|allow [--revocation-cache SECS]]
+                     [--revocations FILE|URL --on-store-error deny|allow [--revocation-cache SECS]
+                      [--revocation-refresh DUR] [--revocation-max-stale DUR]]
 
 Runs the verifying edge as a streaming reverse proxy. Granted requests reach the origin
 without any token; denials answer as SPEC §7 says. One JSON access-log line per request
@@ -125,11 +126,17 @@ SIGHUP re-reads the keyring.
   --grace SECS            on SIGTERM/SIGINT, seconds in-flight responses may take before
                           they are cut (default 10)
   --revocations FILE|URL  a revocation file (urlseal revoke writes it; re-read when it
-                          changes) or redis://HOST:PORT: tokens of a revoked user or
-                          session answer 403 ERR_TOKEN_REVOKED
+                          changes), an https:// URL serving one (http:// on loopback), or
+                          redis://HOST:PORT: tokens of a revoked user or session answer
+                          403 ERR_TOKEN_REVOKED
   --on-store-error MODE   required with --revocations: deny (a store fault answers 503
                           ERR_REVOCATION_UNAVAILABLE) or allow (it passes)
   --revocation-cache SECS seconds a store answer is reused, 0 to 30 (default 10)
+  --revocation-refresh DUR
+                          with --revocations URL: time between fetches (default 30s)
+  --revocation-max-stale DUR
+                          with --revocations URL: every lookup is a store fault after this
+                          long without a successful fetch (default 5m)
 
 DUR is seconds or digits with a unit: 90s, 5m, 1h.`;
 

@@ -4,7 +4,7 @@ import { keyringFile, keyringUrl, staticKeyring, type KeyringSource } from '@url
 import { describeNotAPath } from '@urlseal/edge/contract';
 import type { UrlsealMetrics } from '@urlseal/edge/metrics';
 import type { RevocationSource } from '@urlseal/edge';
-import { revocationFile } from '@urlseal/edge/revocation-source';
+import { revocationFile, revocationUrl } from '@urlseal/edge/revocation-source';
 import { createEdgeServer, stopGracefully } from '@urlseal/edge/node-server';
 import { KEYRING_ENV } from '../keyring.js';
 import { ttlSeconds } from '../ttl.js';
@@ -34,6 +34,8 @@ export const FLAGS = {
   revocations: { type: 'string' },
   'on-store-error': { type: 'string' },
   'revocation-cache': { type: 'string' },
+  'revocation-refresh': { type: 'string' },
+  'revocation-max-stale': { type: 'string' },
 } as const;
 
 /** Warns (without delaying start-up) when nothing accepts connections at the origin yet. */
@@ -149,9 +151,12 @@ interface OwnedRevocation {
   close(): Promise<void> | void;
 }
 
-/** `--revocations FILE|redis://…` with its required `--on-store-error` (no silent default) and `--revocation-cache`. */
+/** `--revocations FILE|https://…|redis://…` with its required `--on-store-error` (no silent default) and `--revocation-cache`. */
 async function revocationFlags(parsed: ParsedArgs): Promise<OwnedRevocation | undefined> {
   const where = stringFlag(parsed, 'revocations');
+  const isUrl = where !== undefined && /^https?:\/\//i.test(where);
+  const urlOnly = ['revocation-refresh', 'revocation-max-stale'].find((flag) => stringFlag(parsed, flag) !== undefined);
+  if (!isUrl && urlOnly !== undefined) throw new UsageError(`--${urlOnly} goes with --revocations https://…`);
   const mode = stringFlag(parsed, 'on-store-error');
   const cache = stringFlag(parsed, 'revocation-cache');
   if (where === undefined) {
@@ -163,7 +168,27 @@ async function revocationFlags(parsed: ParsedArgs): Promise<OwnedRevocation | un
   }
   if (cache !== undefined && (!/^\d{1,2}$/.test(cache) || Number(cache) > 30)) throw new UsageError('--revocation-cache takes seconds from 0 to 30');
   const cacheTtl = cache === undefined ? 10 : Number(cache);
-  if (where === '') throw new UsageError('--revocations needs a file path or a redis:// URL');
+  if (where === '') throw new UsageError('--revocations needs a file path, an https:// URL or a redis:// URL');
+  if (isUrl) {
+    const refreshInterval = durationFlag(parsed, 'revocation-refresh', '30s');
+    const maxStale = durationFlag(parsed, 'revocation-max-stale', '5m');
+    let started = false;
+    let source: ReturnType<typeof revocationUrl>;
+    try {
+      source = revocationUrl(where, { refreshInterval, maxStale, log: (line: string) => void (started && process.stderr.write(`${line}\n`)) });
+    } catch (error) {
+      throw new UsageError(`--revocations: ${cliMessage((error as Error).message)}`);
+    }
+    // The first fetch, waited for: as with a file or Redis, a list that cannot be had at start is exit 2.
+    const first = await source.reload();
+    if (first !== 'loaded') {
+      const problem = source.problem ?? 'no list';
+      source.close();
+      throw new UsageError(`unusable revocation list at ${source.description.replace(/^url /, '')}: ${problem} (to start with no revocations, serve {})`);
+    }
+    started = true;
+    return { option: { source, onStoreError: mode, cacheTtl }, reload: () => void source.reload(), close: () => source.close() };
+  }
   if (/^rediss?:\/\//i.test(where)) {
     const { revocationRedisUrl } = await import('@urlseal/edge/revocation-source');
     let source: Awaited<ReturnType<typeof revocationRedisUrl>>;
