@@ -194,13 +194,30 @@ function play(url, genuine = true) {
 
 if (video && latestUrl) play(latestUrl);
 
+// ---- the sealed lesson: the edge's own answer to the link that shows nothing ----
+
+const grantLine = document.getElementById('edge-grant');
+if (grantLine) {
+  fetch(grantLine.dataset.url, { method: 'HEAD', cache: 'no-store' }).then(
+    (answer) => {
+      const code = answer.headers.get('x-urlseal-error');
+      grantLine.dataset.status = String(answer.status);
+      grantLine.textContent = answer.ok
+        ? `${answer.status}: the edge opened the sealed link, checked its claims and granted it.`
+        : `${answer.status} ${code || ''}: ${MEANING[code] || 'refused'}.`;
+    },
+    () => (grantLine.textContent = 'The edge could not be reached.'),
+  );
+}
+
 // ---- try it: variations of the live link, fetched from the edge ----
 
-/** One character of the signature changed (a JWT's third segment, or secure-token's st). */
+/** One character of the signature changed (a JWT's third segment, a sealed token's ciphertext, or secure-token's st). */
 function tampered(url) {
-  const jwt = /eyJ[\w-]*\.[\w-]+\.([\w-]+)/.exec(url);
+  // Sealed (H..IV.C.T): a changed ciphertext fails its GCM tag, as a changed signature fails a JWS.
+  const jwt = /eyJ[\w-]*\.\.[\w-]+\.([\w-]+)\.[\w-]+/.exec(url) || /eyJ[\w-]*\.[\w-]+\.([\w-]+)/.exec(url);
   if (jwt) {
-    const at = jwt.index + jwt[0].length - Math.ceil(jwt[1].length / 2);
+    const at = jwt.index + jwt[0].indexOf(`.${jwt[1]}`) + 1 + Math.floor(jwt[1].length / 2);
     return url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
   }
   const parsed = new URL(url);

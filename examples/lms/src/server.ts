@@ -6,7 +6,7 @@ import { createRenewalHandler, type KeyringJson } from '@urlseal/sdk';
 import { authenticate, constantTimeEqual, findUser, isEnrolled as enrolledIn, LOGIN_COOKIE, LoginCsrf, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
 import { COURSES, findCourse, findLesson } from './catalogue.js';
 import { createLinkSigner } from './links.js';
-import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, type PageContext } from './views/courses.js';
+import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, unavailablePage, type PageContext } from './views/courses.js';
 import type { SafeHtml } from './views/html.js';
 import { loginPage } from './views/login.js';
 
@@ -219,6 +219,7 @@ export function createApp(options: AppOptions): express.Express {
     if (!course || !lesson) return send(res, 404, notFoundPage(ctx(res)));
     // The only authorisation decision in the system: no enrolment, no link.
     if (!isEnrolled(user, course.id)) return send(res, 403, forbiddenPage(ctx(res), course));
+    if (lesson.kind === 'mp4-sealed' && !links.sealedSigner) return send(res, 503, unavailablePage(ctx(res), course, 'This lesson seals its link with an HS256 kid, and the keyring (URLSEAL_KEYRING) has none. Add one to its "kids" to watch it.'));
     const link = links.sign(lesson, user.id);
     const tryIt = { expired: links.expired(lesson, user.id), otherCourse: '/videos/course-2/welcome.mp4' };
     send(res, 200, lessonPage(ctx(res), course, lesson, link, tryIt));
@@ -226,19 +227,22 @@ export function createApp(options: AppOptions): express.Express {
 
   // The player's renewal endpoint (POST, JSON): the same decision as the lesson page,
   // taken again on every renewal, so a viewer who lost access gets no new link.
-  app.post(
-    '/courses/:id/lessons/:n/link',
-    createRenewalHandler({
-      signer: links.signer,
-      authorize: (req: Request) => {
-        const user = (req.res?.locals as Locals | undefined)?.user;
-        const course = findCourse(String(req.params.id));
-        const lesson = course && findLesson(course, String(req.params.n));
-        if (!user || !course || !lesson || !isEnrolled(user, course.id)) return undefined;
-        return links.grantFor(lesson, user.id);
-      },
-    }),
-  );
+  // One handler per signer: the sealed lesson's links are sealed with the HS256 kid (its answer's
+  // `expires` says when the link ends, which the sealed token itself does not show).
+  const authorize = (sealed: boolean) => (req: Request) => {
+    const user = (req.res?.locals as Locals | undefined)?.user;
+    const course = findCourse(String(req.params.id));
+    const lesson = course && findLesson(course, String(req.params.n));
+    if (!user || !course || !lesson || !isEnrolled(user, course.id) || (lesson.kind === 'mp4-sealed') !== sealed) return undefined;
+    return links.grantFor(lesson, user.id);
+  };
+  const renew = createRenewalHandler({ signer: links.signer, authorize: authorize(false) });
+  const renewSealed = links.sealedSigner ? createRenewalHandler({ signer: links.sealedSigner, authorize: authorize(true) }) : renew;
+  app.post('/courses/:id/lessons/:n/link', (req, res, next) => {
+    const course = findCourse(String(req.params.id));
+    const sealed = course !== undefined && findLesson(course, String(req.params.n))?.kind === 'mp4-sealed';
+    void (sealed ? renewSealed : renew)(req, res, next);
+  });
 
   app.use((_req, res) => {
     const locals = res.locals as Locals;

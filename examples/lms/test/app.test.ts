@@ -112,6 +112,32 @@ describe('LMS app: sign-in and enrolment', () => {
     expect(mediaLinkOf(dash.text)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:8080/_token/${JWT}/videos/course-1/dash/manifest\\.mpd$`));
     expect(dash.text).toContain('/vendor/dash.all.min.js');
     expect(dash.text).toContain('data-player="dash"');
+
+    // Sealed: five segments, the header alone readable; not renewed by the page (it cannot read the expiry).
+    const sealed = await agent.get('/courses/1/lessons/6').expect(200);
+    const link = mediaLinkOf(sealed.text) ?? '';
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-1\/intro\.mp4\?token=eyJ[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(sealed.text).not.toContain('data-renew');
+    expect(sealed.text).toContain('sealed: only the header is readable');
+    expect(sealed.text).toContain('could also mint them');
+  });
+
+  it('seals lesson 6 with the HS256 kid, for the whole video plus LINK_TTL; the edge grants it and the link shows only the header', async () => {
+    const keyring = generateDemoKeyring();
+    const kid = Object.keys(keyring.kids ?? {})[0] ?? '';
+    expect(kid).toMatch(/^demo-seal-/);
+    const sealing = createApp({ keyring, edgeUrl: EDGE, ttlSeconds: 10 });
+    const { agent } = await login(sealing, 'ada@example.com', 'lovelace');
+    const link = mediaLinkOf((await agent.get('/courses/1/lessons/6').expect(200)).text) ?? '';
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const parts = token.split('.');
+    expect(parts).toHaveLength(5);
+    expect(JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256GCM', kid });
+    for (const part of parts.slice(1)) expect(Buffer.from(part, 'base64url').toString('latin1')).not.toMatch(/"(sub|path|exp|iat)"|course-1/);
+    const decision = await createVerifier({ keyring, sealed: 'require' }).verify(new Request(link));
+    expect(decision).toMatchObject({ ok: true });
+    const claims = (decision as { claims: { exp: number; iat: number; sub: string; path: string } }).claims;
+    expect([claims.sub, claims.path, claims.exp - claims.iat]).toEqual(['u1', '/videos/course-1/intro.mp4', 8 + 10]);
   });
 
   it('shows the signed link with a copy button, and exp/iat in human time next to the numbers', async () => {
@@ -143,7 +169,7 @@ describe('LMS app: sign-in and enrolment', () => {
     const { agent } = await login(app, 'alan@example.com', 'turing');
     const welcome = await agent.get('/courses/2/lessons/1').expect(200);
     expect(mediaLinkOf(welcome.text)).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-2\/welcome\.mp4\?token=/);
-    for (const n of [1, 2, 3, 4, 5]) {
+    for (const n of [1, 2, 3, 4, 5, 6]) {
       const res = await agent.get(`/courses/1/lessons/${n}`).expect(403);
       expect(res.text).toContain('not enrolled');
       expect(mediaLinkOf(res.text)).toBeUndefined();
@@ -182,7 +208,7 @@ describe('LMS app: the renewal endpoint', () => {
     const renewing = createApp({ keyring, edgeUrl: EDGE });
     const verifier = createVerifier({ keyring });
     const { agent } = await login(renewing, 'ada@example.com', 'lovelace');
-    for (const n of [1, 2, 3, 4, 5]) {
+    for (const n of [1, 2, 3, 4, 5, 6]) {
       const res = await agent.post(`/courses/1/lessons/${n}/link`).expect(200);
       const { url, expires } = res.body as { url: string; expires: number };
       expect(expires).toBeGreaterThan(Math.floor(Date.now() / 1000));

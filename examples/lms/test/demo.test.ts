@@ -127,6 +127,23 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
     expect(await denial(link.replace('/videos/course-1/dash/manifest.mpd', '/videos/course-1/lecture/master.m3u8'))).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
   });
 
+  it('plays lesson 6 (sealed link) through the edge: 200 and Range, a changed ciphertext 403, another file 403', async () => {
+    const link = await lessonLink(6);
+    expect(new URL(link).searchParams.get('token')?.split('.')).toHaveLength(5);
+    const whole = await fetch(link);
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(file('videos/course-1/intro.mp4'))).toBe(true);
+    expect((await fetch(link, { headers: { Range: 'bytes=0-99' } })).status).toBe(206);
+    const url = new URL(link);
+    const [h, key, iv, c, t] = (url.searchParams.get('token') ?? '').split('.') as [string, string, string, string, string];
+    const at = Math.floor(c.length / 2);
+    url.searchParams.set('token', [h, key, iv, c.slice(0, at) + (c[at] === 'A' ? 'B' : 'A') + c.slice(at + 1), t].join('.'));
+    expect(await denial(url.href)).toMatchObject({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    const other = new URL(link);
+    other.pathname = '/videos/course-2/welcome.mp4';
+    expect(await denial(other.href)).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
+  });
+
   it('lets the app read the edge’s denials (status and code) cross-origin, so its player can tell expired from tampered', async () => {
     const res = await fetch(tamper(await lessonLink(2)), { headers: { Origin: demo.urls.app } });
     expect(res.status).toBe(403);
