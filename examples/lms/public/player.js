@@ -7,7 +7,7 @@ import { attachDash, attachHls, attachVideo, createTokenSource, renewFrom } from
 
 const video = document.getElementById('player');
 const statusLine = document.getElementById('player-status');
-const lms = (window.__lms = { source: undefined, hls: undefined, dash: undefined, renewals: 0, denied: [] });
+const lms = (window.__lms = { source: undefined, hls: undefined, dash: undefined, renewals: 0, denied: [], revoked: false });
 
 /** What each edge code means to a viewer (SPEC §7). */
 const MEANING = {
@@ -23,6 +23,8 @@ const MEANING = {
   ERR_IP_MISMATCH: 'the link is bound to another network address',
   ERR_GEO_MISMATCH: 'the link is not valid in this country',
   ERR_METHOD_NOT_ALLOWED: 'the edge answers GET and HEAD only',
+  ERR_TOKEN_REVOKED: 'your access was revoked (signed out everywhere, or by an administrator)',
+  ERR_REVOCATION_UNAVAILABLE: 'the edge cannot read its revocation list, so it refuses every link for now',
 };
 
 function say(text, tone) {
@@ -100,6 +102,7 @@ let current; // what tears the running player down
 function deniedMessage(status, code) {
   const meaning = MEANING[code] || (status === 410 ? MEANING.ERR_TOKEN_EXPIRED : 'the edge refused the link');
   if (status === 410) return `The edge says a brand-new link has already expired (${status} ${code || ''}): the app's and the edge's clocks disagree. Not retrying.`;
+  if (code === 'ERR_TOKEN_REVOKED') return `Stopped: ${meaning} (${status} ${code}). Sign in again to keep watching.`;
   return `Stopped: ${meaning} (${status}${code ? ` ${code}` : ''}). The player does not retry a refused link; reload the lesson for a genuine one.`;
 }
 
@@ -125,9 +128,18 @@ function sourceFor(url) {
     },
     onDenied: (status, code) => {
       lms.denied.push({ status, code: code ?? null });
+      if (lms.revoked) return; // already stopped and said why
       say(deniedMessage(status, code), 'error');
+      if (code === 'ERR_TOKEN_REVOKED' && source === lms.source) {
+        // Revoked: stop now rather than play out the buffer; a new sign-in gets new links.
+        lms.revoked = true;
+        video.pause();
+        current?.();
+        current = undefined;
+      }
     },
     onError: (error) => {
+      if (lms.revoked) return;
       if (error && (error.status === 401 || error.status === 403)) {
         say('The app refused a new link: you no longer have access to this lesson (or your session ended). Sign in again.', 'error');
       } else {

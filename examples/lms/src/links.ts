@@ -40,12 +40,15 @@ export interface LinkSigner {
   readonly sealedSigner: Signer | undefined;
   /** The signer a lesson's links are made with. Throws for the sealed lesson without an HS256 kid. */
   signerFor(lesson: Lesson): Signer;
-  /** What to sign for a lesson and a viewer: the same URL and grant for the first link and every renewal. */
-  grantFor(lesson: Lesson, sub: string): RenewalGrant;
+  /**
+   * What to sign for a lesson and a viewer (`sub`) in a login session (`sid`, revocable at the
+   * edge): the same URL and grant for the first link and every renewal.
+   */
+  grantFor(lesson: Lesson, sub: string, sid?: string): RenewalGrant;
   /** Signs a lesson's media link for a viewer. */
-  sign(lesson: Lesson, sub: string): SignedLink;
+  sign(lesson: Lesson, sub: string, sid?: string): SignedLink;
   /** The same link, signed with an expiry an hour ago: the "try an expired link" button (410). */
-  expired(lesson: Lesson, sub: string): string;
+  expired(lesson: Lesson, sub: string, sid?: string): string;
 }
 
 function decodeSegment(segment: string | undefined): Record<string, unknown> | undefined {
@@ -76,20 +79,22 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
     return sealedSigner;
   };
 
-  const grantFor = (lesson: Lesson, sub: string): RenewalGrant => {
+  const grantFor = (lesson: Lesson, sub: string, sid?: string): RenewalGrant => {
     const url = base + lesson.mediaPath;
+    // The legacy scheme carries neither sub nor sid (it is never revoked this way).
+    const who = sid === undefined ? { sub } : { sub, sid };
     switch (lesson.kind) {
       case 'mp4-exact':
-        return { url, options: { sub, transport: 'query' } };
+        return { url, options: { ...who, transport: 'query' } };
       case 'hls-prefix':
       case 'dash-prefix':
-        return { url, options: { sub, grant: lesson.grant ?? lesson.mediaPath, transport: 'path' } };
+        return { url, options: { ...who, grant: lesson.grant ?? lesson.mediaPath, transport: 'path' } };
       case 'mp4-secure-token':
         return { url, options: { scheme: 'secure-token' } };
       case 'mp4-sealed':
         // The page's player reads a link's expiry from its claims, which a sealed link hides, so it
         // cannot renew one: the link covers the whole video plus LINK_TTL (ttlFor).
-        return { url, options: { sub, transport: 'query', seal: true, ttl: ttlFor(lesson.durationSeconds ?? 0, { extra: ttlSeconds }) } };
+        return { url, options: { ...who, transport: 'query', seal: true, ttl: ttlFor(lesson.durationSeconds ?? 0, { extra: ttlSeconds }) } };
     }
   };
 
@@ -98,8 +103,8 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
     sealedSigner,
     signerFor,
     grantFor,
-    sign(lesson, sub) {
-      const { url: target, options: signOptions } = grantFor(lesson, sub);
+    sign(lesson, sub, sid) {
+      const { url: target, options: signOptions } = grantFor(lesson, sub, sid);
       const signed = signerFor(lesson).sign(target, signOptions);
       const { url, expires } = signed;
       const player = PLAYER_OF[lesson.kind];
@@ -109,8 +114,8 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
       const sealed = signOptions?.seal === true;
       return { url, scheme: 'jwt', transport, player, grant, expires, header: decodeSegment(signed.token.split('.')[0]), claims: signed.claims, sealed };
     },
-    expired(lesson, sub) {
-      const { url, options: signOptions } = grantFor(lesson, sub);
+    expired(lesson, sub, sid) {
+      const { url, options: signOptions } = grantFor(lesson, sub, sid);
       const { ttl: _ttl, ...rest } = signOptions ?? {};
       return signerFor(lesson).signUrl(url, { ...rest, expires: Math.floor(now() / 1000) - 3600 });
     },
