@@ -7,7 +7,7 @@ import { attachDash, attachHls, attachVideo, createTokenSource, renewFrom } from
 
 const video = document.getElementById('player');
 const statusLine = document.getElementById('player-status');
-const lms = (window.__lms = { source: undefined, hls: undefined, dash: undefined, renewals: 0, denied: [] });
+const lms = (window.__lms = { source: undefined, hls: undefined, dash: undefined, renewals: 0, denied: [], revoked: false });
 
 /** What each edge code means to a viewer (SPEC §7). */
 const MEANING = {
@@ -23,6 +23,8 @@ const MEANING = {
   ERR_IP_MISMATCH: 'the link is bound to another network address',
   ERR_GEO_MISMATCH: 'the link is not valid in this country',
   ERR_METHOD_NOT_ALLOWED: 'the edge answers GET and HEAD only',
+  ERR_TOKEN_REVOKED: 'your access was revoked (signed out everywhere, or by an administrator)',
+  ERR_REVOCATION_UNAVAILABLE: 'the edge cannot read its revocation list, so it refuses every link for now',
 };
 
 function say(text, tone) {
@@ -100,6 +102,7 @@ let current; // what tears the running player down
 function deniedMessage(status, code) {
   const meaning = MEANING[code] || (status === 410 ? MEANING.ERR_TOKEN_EXPIRED : 'the edge refused the link');
   if (status === 410) return `The edge says a brand-new link has already expired (${status} ${code || ''}): the app's and the edge's clocks disagree. Not retrying.`;
+  if (code === 'ERR_TOKEN_REVOKED') return `Stopped: ${meaning} (${status} ${code}). Sign in again to keep watching.`;
   return `Stopped: ${meaning} (${status}${code ? ` ${code}` : ''}). The player does not retry a refused link; reload the lesson for a genuine one.`;
 }
 
@@ -125,9 +128,18 @@ function sourceFor(url) {
     },
     onDenied: (status, code) => {
       lms.denied.push({ status, code: code ?? null });
+      if (lms.revoked) return; // already stopped and said why
       say(deniedMessage(status, code), 'error');
+      if (code === 'ERR_TOKEN_REVOKED' && source === lms.source) {
+        // Revoked: stop now rather than play out the buffer; a new sign-in gets new links.
+        lms.revoked = true;
+        video.pause();
+        current?.();
+        current = undefined;
+      }
     },
     onError: (error) => {
+      if (lms.revoked) return;
       if (error && (error.status === 401 || error.status === 403)) {
         say('The app refused a new link: you no longer have access to this lesson (or your session ended). Sign in again.', 'error');
       } else {
@@ -194,13 +206,30 @@ function play(url, genuine = true) {
 
 if (video && latestUrl) play(latestUrl);
 
+// ---- the sealed lesson: the edge's own answer to the link that shows nothing ----
+
+const grantLine = document.getElementById('edge-grant');
+if (grantLine) {
+  fetch(grantLine.dataset.url, { method: 'HEAD', cache: 'no-store' }).then(
+    (answer) => {
+      const code = answer.headers.get('x-urlseal-error');
+      grantLine.dataset.status = String(answer.status);
+      grantLine.textContent = answer.ok
+        ? `${answer.status}: the edge opened the sealed link, checked its claims and granted it.`
+        : `${answer.status} ${code || ''}: ${MEANING[code] || 'refused'}.`;
+    },
+    () => (grantLine.textContent = 'The edge could not be reached.'),
+  );
+}
+
 // ---- try it: variations of the live link, fetched from the edge ----
 
-/** One character of the signature changed (a JWT's third segment, or secure-token's st). */
+/** One character of the signature changed (a JWT's third segment, a sealed token's ciphertext, or secure-token's st). */
 function tampered(url) {
-  const jwt = /eyJ[\w-]*\.[\w-]+\.([\w-]+)/.exec(url);
+  // Sealed (H..IV.C.T): a changed ciphertext fails its GCM tag, as a changed signature fails a JWS.
+  const jwt = /eyJ[\w-]*\.\.[\w-]+\.([\w-]+)\.[\w-]+/.exec(url) || /eyJ[\w-]*\.[\w-]+\.([\w-]+)/.exec(url);
   if (jwt) {
-    const at = jwt.index + jwt[0].length - Math.ceil(jwt[1].length / 2);
+    const at = jwt.index + jwt[0].indexOf(`.${jwt[1]}`) + 1 + Math.floor(jwt[1].length / 2);
     return url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
   }
   const parsed = new URL(url);

@@ -13,6 +13,8 @@ export interface User {
   readonly passwordHash: string;
   /** Course ids this user may watch. */
   readonly enrolled: ReadonlySet<string>;
+  /** May open the admin page (revoke another user's access). */
+  readonly admin?: boolean;
 }
 
 export const USERS: readonly User[] = [
@@ -31,6 +33,15 @@ export const USERS: readonly User[] = [
     // password: turing
     passwordHash: 'scrypt$16384$8$1$0uZCn1B3oStQCdH6mTWNkA$_2N46MW8eX4PVKG_l2LPwzYCUB6fFv6EaQKOOVnlz4E',
     enrolled: new Set(['2']),
+  },
+  {
+    id: 'u3',
+    email: 'grace@example.com',
+    name: 'Grace Hopper',
+    // password: hopper
+    passwordHash: 'scrypt$16384$8$1$_t9DuBzRNy4LL5T69y6iSQ$vcO9GjHkLp_LEsvDPiaRJ52umdgj7x_pggnLIjdZ8a4',
+    enrolled: new Set(),
+    admin: true,
   },
 ];
 
@@ -76,6 +87,12 @@ export function isEnrolled(user: User, courseId: string): boolean {
 /** Server-side session of a signed-in user: the cookie holds only a random id. */
 export interface Session {
   email: string;
+  /**
+   * The login session's id in the links it signs (`sid` claim), so signing out can revoke
+   * them at the edge. Random and separate from the cookie's id: a link ends up in logs and
+   * players, and must never carry the cookie's secret.
+   */
+  sid: string;
   /** Per-session CSRF token for the signed-in user's form POSTs (logout). */
   csrf: string;
   expiresAt: number;
@@ -113,13 +130,24 @@ export class SessionStore {
   create(email: string): { id: string; session: Session } {
     if (this.#sessions.size >= this.maxSessions) this.#evictExpired();
     const id = randomBytes(32).toString('base64url');
-    const session: Session = { email, csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + SESSION_MS };
+    const session: Session = { email, sid: randomBytes(16).toString('base64url'), csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + SESSION_MS };
     this.#sessions.set(id, session);
     return { id, session };
   }
 
   destroy(id: string | undefined): void {
     if (id) this.#sessions.delete(id);
+  }
+
+  /** Ends every session of a user ("sign out everywhere", an admin's revocation); returns their `sid`s. */
+  destroyUser(email: string): string[] {
+    const sids: string[] = [];
+    for (const [id, session] of this.#sessions) {
+      if (session.email !== email) continue;
+      sids.push(session.sid);
+      this.#sessions.delete(id);
+    }
+    return sids;
   }
 
   #evictExpired(): void {

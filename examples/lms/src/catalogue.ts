@@ -12,7 +12,9 @@ export type LessonKind =
   /** MP4, legacy Azion / nginx secure_link md5 token (`?st=&e=`). */
   | 'mp4-secure-token'
   /** DASH, token in the path, valid for every file under a prefix (relative SegmentTemplate). */
-  | 'dash-prefix';
+  | 'dash-prefix'
+  /** MP4, a sealed token (JWE dir + A256GCM) in the query: the link shows no claim. */
+  | 'mp4-sealed';
 
 /** How the page plays a lesson: the browser itself, hls.js, or dash.js. */
 export type LessonPlayer = 'native' | 'hls' | 'dash';
@@ -23,6 +25,7 @@ export const PLAYER_OF: Readonly<Record<LessonKind, LessonPlayer>> = {
   'hls-prefix': 'hls',
   'mp4-secure-token': 'native',
   'dash-prefix': 'dash',
+  'mp4-sealed': 'native',
 };
 
 export interface Lesson {
@@ -34,6 +37,8 @@ export interface Lesson {
   readonly mediaPath: string;
   /** For prefix grants: the pattern the token allows. */
   readonly grant?: string;
+  /** Seconds of media, for links that must cover the whole video (`ttlFor`): the sealed lesson. */
+  readonly durationSeconds?: number;
 }
 
 export interface Course {
@@ -47,7 +52,7 @@ export const COURSES: readonly Course[] = [
   {
     id: '1',
     title: 'Protecting media with signed URLs',
-    blurb: 'Five short lessons on signing links: one file, a whole HLS stream, the legacy format you may be migrating from, a lecture that outlives its link, and DASH.',
+    blurb: 'Six short lessons on signing links: one file, a whole HLS stream, the legacy format you may be migrating from, a lecture that outlives its link, DASH, and a sealed link that shows nothing.',
     lessons: [
       {
         n: 1,
@@ -87,6 +92,15 @@ export const COURSES: readonly Course[] = [
         kind: 'dash-prefix',
         mediaPath: '/videos/course-1/dash/manifest.mpd',
         grant: '/videos/course-1/dash/*',
+      },
+      {
+        n: 6,
+        title: 'A sealed link reveals nothing',
+        summary:
+          'The same MP4 behind a sealed link: its token is encrypted (JWE, dir + A256GCM), so a log, a proxy or a support ticket holding the link reads no user, path or time. The edge opens it with the HS256 kid’s content key and grants it like any JWT.',
+        kind: 'mp4-sealed',
+        mediaPath: '/videos/course-1/intro.mp4',
+        durationSeconds: 8,
       },
     ],
   },

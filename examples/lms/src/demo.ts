@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stopGracefully } from '@urlseal/edge/node-server';
+import { revocationFile, type ManagedRevocationSource } from '@urlseal/edge/revocation-source';
 import type { KeyringJson } from '@urlseal/sdk';
 import { startEdge } from './edge.js';
 import { loadOrCreateKeyring, verifyOnly } from './keyring.js';
@@ -29,7 +33,24 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Sees every request the media origin receives. */
   onMediaRequest?: (seen: SeenRequest) => void;
+  /**
+   * The revocation file: the app writes it ("sign out", "sign out everywhere", the admin's
+   * "revoke access"), the edge watches it. Created empty when missing. Default: a new file in a
+   * temporary folder, removed by close() (`npm start` keeps examples/lms/revocations.local.json).
+   */
+  revocationFile?: string;
+  /**
+   * Seconds the edge remembers a revocation answer (its `cacheTtl`, 0-30). Default 2, short for
+   * the demo (the edge's own default is 10): with the file watch, a revoked link is refused
+   * within `revocationCacheTtl + 1` seconds.
+   */
+  revocationCacheTtl?: number;
 }
+
+/** The demo's revocation cache TTL: a short one, so revoking is seen at once. */
+export const DEMO_REVOCATION_CACHE_TTL = 2;
+/** Milliseconds between the revocation file's stat checks (the fallback when a file event is missed). */
+const REVOCATION_POLL_MS = 500;
 
 export interface Demo {
   readonly urls: { readonly app: string; readonly media: string; readonly edge: string };
@@ -37,6 +58,8 @@ export interface Demo {
   readonly keyring: KeyringJson;
   readonly edgeKeyring: KeyringJson;
   readonly keyringSource: string;
+  /** The revocation file and the delay until the edge refuses a revoked link (cache TTL + file watch, seconds). */
+  readonly revocations: { readonly file: string; readonly delaySeconds: number };
   /** Stops the three servers: in-flight responses get `graceMs` (default 0: cut at once) to finish. */
   close(graceMs?: number): Promise<void>;
 }
@@ -64,7 +87,24 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const loaded = options.keyring ? { json: options.keyring, source: 'options' } : loadOrCreateKeyring();
   const edgeKeyring = verifyOnly(loaded.json);
   const started: Server[] = [];
+  const temporary = options.revocationFile === undefined ? mkdtempSync(join(tmpdir(), 'urlseal-lms-')) : undefined;
+  const revocationsPath = options.revocationFile ?? join(temporary as string, 'revocations.json');
+  const cacheTtl = options.revocationCacheTtl ?? DEMO_REVOCATION_CACHE_TTL;
+  // Seconds: the edge's cache, plus the watch (a file event at once, else the next stat poll), rounded up.
+  const delaySeconds = cacheTtl + Math.ceil(REVOCATION_POLL_MS / 1000);
+  let source: ManagedRevocationSource | undefined;
+  const cleanUp = () => {
+    source?.close();
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  };
   try {
+    try {
+      // An empty list, so the edge (fail closed: a store fault is 503) has one to read from the start.
+      writeFileSync(revocationsPath, `${JSON.stringify({ version: 1, sub: {}, sid: {} })}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    source = revocationFile(revocationsPath, { pollInterval: REVOCATION_POLL_MS, log: (line) => log(`[revocations] ${line}`) });
     // The app listens first (its handler set below) because the media origin
     // needs the app's origin for CORS and the app needs the edge's URL for links.
     let appHandler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -91,12 +131,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       now: options.now,
       leeway: options.edgeLeeway,
       allowOrigin: appUrl,
+      revocation: { source, cacheTtl },
       log,
     });
     started.push(edgeServer);
     const edgeUrl = urlOf(edgeServer);
 
-    const app = createApp({ keyring: loaded.json, edgeUrl, ttlSeconds: options.ttlSeconds, now: options.now, log });
+    const app = createApp({
+      keyring: loaded.json,
+      edgeUrl,
+      ttlSeconds: options.ttlSeconds,
+      now: options.now,
+      log,
+      revocations: { store: revocationsPath, delaySeconds, leeway: options.edgeLeeway },
+    });
     appHandler = app;
 
     return {
@@ -104,12 +152,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       keyring: loaded.json,
       edgeKeyring,
       keyringSource: loaded.source,
+      revocations: { file: revocationsPath, delaySeconds },
       close: async (graceMs?: number) => {
         await Promise.all(started.map((server) => closeServer(server, graceMs)));
+        cleanUp();
       },
     };
   } catch (error) {
     await Promise.all(started.map((server) => closeServer(server)));
+    cleanUp();
     throw error;
   }
 }

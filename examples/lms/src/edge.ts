@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createEdgeServer } from '@urlseal/edge/node-server';
+import type { RevocationSource } from '@urlseal/edge';
 import type { KeyringJson } from '@urlseal/sdk';
 
 export interface EdgeOptions {
@@ -15,6 +16,8 @@ export interface EdgeOptions {
   readonly leeway?: number | undefined;
   /** The app's origin: may read the edge's denials (status and `x-urlseal-error`) cross-origin. */
   readonly allowOrigin?: string | undefined;
+  /** Where revocations are read, and how long an answer is remembered (seconds): the edge's part of the revocation delay. */
+  readonly revocation?: { readonly source: RevocationSource; readonly cacheTtl: number } | undefined;
   readonly log?: ((line: string) => void) | undefined;
 }
 
@@ -25,7 +28,7 @@ export interface EdgeOptions {
  * answer back (Range, HEAD and headers such as CORS pass through).
  */
 export async function startEdge(options: EdgeOptions): Promise<Server> {
-  const { now, log, leeway, allowOrigin } = options;
+  const { now, log, leeway, allowOrigin, revocation } = options;
   const server = createEdgeServer({
     origin: options.origin,
     keyring: options.keyring,
@@ -35,6 +38,8 @@ export async function startEdge(options: EdgeOptions): Promise<Server> {
     // a denial it sees status 0 and cannot tell an expired link (renew) from a tampered one
     // (stop). The media origin sends CORS on successes; the edge's `cors` option on denials.
     ...(allowOrigin ? { cors: [allowOrigin] } : {}),
+    // Fail closed: a revocation file the edge cannot read answers 503 ERR_REVOCATION_UNAVAILABLE.
+    ...(revocation ? { revocation: { source: revocation.source, onStoreError: 'deny' as const, cacheTtl: revocation.cacheTtl } } : {}),
     // The edge's access log is one JSON line per request; it never holds a token.
     log: log ? (line: string) => log(`[edge] ${line}`) : false,
   });

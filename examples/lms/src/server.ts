@@ -2,11 +2,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createRenewalHandler, type KeyringJson } from '@urlseal/sdk';
-import { authenticate, constantTimeEqual, findUser, isEnrolled as enrolledIn, LOGIN_COOKIE, LoginCsrf, SESSION_COOKIE, SessionStore, type Session, type User } from './auth.js';
+import { createRenewalHandler, revokeSession, revokeUser, type KeyringJson } from '@urlseal/sdk';
+import { authenticate, constantTimeEqual, findUser, isEnrolled as enrolledIn, LOGIN_COOKIE, LoginCsrf, SESSION_COOKIE, SessionStore, USERS, type Session, type User } from './auth.js';
 import { COURSES, findCourse, findLesson } from './catalogue.js';
 import { createLinkSigner } from './links.js';
-import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, type PageContext } from './views/courses.js';
+import { adminPage, adminOnlyPage } from './views/admin.js';
+import { cataloguePage, coursePage, forbiddenPage, lessonPage, notFoundPage, unavailablePage, type PageContext } from './views/courses.js';
 import type { SafeHtml } from './views/html.js';
 import { loginPage } from './views/login.js';
 
@@ -35,6 +36,21 @@ export interface AppOptions {
   readonly maxSessions?: number;
   /** Who may watch what (default: the demo users' enrolments); tests take access away with it. */
   readonly isEnrolled?: (user: User, courseId: string) => boolean;
+  /**
+   * Where revocations go (the file the edge watches). Without it, signing out ends the app's
+   * sessions only: links already handed out live until they expire.
+   */
+  readonly revocations?: AppRevocations;
+}
+
+/** The revocation store the app writes with `revokeUser`/`revokeSession` from `@urlseal/sdk`. */
+export interface AppRevocations {
+  /** The revocation file the edge watches (`revocationFile` of `@urlseal/edge/revocation-source`). */
+  readonly store: string;
+  /** Seconds until the edge refuses a revoked link (its cache TTL plus the file watch), for the pages' wording. */
+  readonly delaySeconds: number;
+  /** The edge's clock leeway in seconds, so entries are kept as long as a token could match (default 30). */
+  readonly leeway?: number | undefined;
 }
 
 interface Locals {
@@ -87,6 +103,29 @@ export function createApp(options: AppOptions): express.Express {
   const links = createLinkSigner({ keyring: options.keyring, edgeUrl: options.edgeUrl, ttlSeconds: options.ttlSeconds, now });
   const isEnrolled = options.isEnrolled ?? enrolledIn;
   const edgeOrigin = new URL(options.edgeUrl).origin;
+  const revocations = options.revocations;
+  const revokeOptions = () => ({ now: Math.floor(now() / 1000), ...(revocations?.leeway === undefined ? {} : { leeway: revocations.leeway }) });
+
+  /**
+   * "Sign out everywhere" and an admin's "revoke access": ends every app session of the user
+   * (so no renewal signs a new link), then tells the edge. `revokeUser` refuses every link of
+   * the user signed before this second; `revokeSession` for each ended session also refuses
+   * its links signed within this second (an entry revokes `iat < notBefore`, and a link of this
+   * second has `iat = notBefore`). A new login has a new `sid` and signs at or after
+   * `notBefore`, so its links play.
+   */
+  async function revokeEverywhere(user: User): Promise<{ sessions: number; notBefore?: number }> {
+    const sids = sessions.destroyUser(user.email);
+    if (!revocations) return { sessions: sids.length };
+    const { notBefore } = await revokeUser(revocations.store, user.id, revokeOptions());
+    for (const sid of sids) await revokeSession(revocations.store, sid, revokeOptions());
+    return { sessions: sids.length, notBefore };
+  }
+
+  const stopsWithin = (): string =>
+    revocations
+      ? `Links already handed out stop working at the edge within ${revocations.delaySeconds} s (a playing video stops at its next segment).`
+      : 'This app has no revocation store: links already handed out keep working until they expire.';
 
   const app = express();
   app.disable('x-powered-by');
@@ -160,7 +199,8 @@ export function createApp(options: AppOptions): express.Express {
       nonce = loginCsrf.nonce();
       setLoginCookie(res, nonce);
     }
-    send(res, 200, loginPage({ csrf: loginCsrf.token(nonce), next: typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined }));
+    const notice = req.query['signed-out'] === 'everywhere' ? `You are signed out everywhere. ${stopsWithin()}` : undefined;
+    send(res, 200, loginPage({ csrf: loginCsrf.token(nonce), next: typeof req.query.next === 'string' ? safeNext(req.query.next) : undefined, notice }));
   });
 
   app.post('/login', form, async (req, res) => {
@@ -190,14 +230,45 @@ export function createApp(options: AppOptions): express.Express {
     res.redirect(303, next ?? '/courses');
   });
 
-  app.post('/logout', form, (req, res) => {
-    const locals = res.locals as Locals;
+  const csrfOk = (req: Request, res: Response): boolean => {
+    const { session } = res.locals as Locals;
     const csrf = typeof req.body?.csrf === 'string' ? (req.body.csrf as string) : '';
-    if (locals.session && constantTimeEqual(csrf, locals.session.csrf)) {
+    return session !== undefined && constantTimeEqual(csrf, session.csrf);
+  };
+
+  app.post('/logout', form, async (req, res) => {
+    const locals = res.locals as Locals;
+    if (locals.session && csrfOk(req, res)) {
       sessions.destroy(locals.sessionId);
       res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+      // This session's links end at the edge too (other sessions of the user keep theirs).
+      if (revocations) await revokeSession(revocations.store, locals.session.sid, revokeOptions());
     }
     res.redirect(303, '/login');
+  });
+
+  app.post('/logout/everywhere', form, async (req, res) => {
+    const { user } = res.locals as Locals;
+    if (!user || !csrfOk(req, res)) return res.redirect(303, '/login');
+    await revokeEverywhere(user);
+    res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+    res.redirect(303, '/login?signed-out=everywhere');
+  });
+
+  // The admin page: revoke another user's access (every session ended, every link refused at the edge).
+  const others = () => USERS.filter((u) => !u.admin);
+  app.get('/admin', requireUser, (_req, res) => {
+    if (!(res.locals as Locals).user?.admin) return send(res, 403, adminOnlyPage(ctx(res)));
+    send(res, 200, adminPage(ctx(res), others()));
+  });
+
+  app.post('/admin/revoke', requireUser, form, async (req, res) => {
+    if (!(res.locals as Locals).user?.admin || !csrfOk(req, res)) return send(res, 403, adminOnlyPage(ctx(res)));
+    const target = others().find((u) => u.id === req.body?.user);
+    if (!target) return send(res, 404, adminPage(ctx(res), others(), 'No such user.'));
+    const done = await revokeEverywhere(target);
+    const ended = `${done.sessions} ${done.sessions === 1 ? 'session' : 'sessions'} ended`;
+    send(res, 200, adminPage(ctx(res), others(), `Revoked ${target.name}'s access: ${ended}. ${stopsWithin()}`));
   });
 
   app.get('/courses', requireUser, (_req, res) => {
@@ -219,26 +290,32 @@ export function createApp(options: AppOptions): express.Express {
     if (!course || !lesson) return send(res, 404, notFoundPage(ctx(res)));
     // The only authorisation decision in the system: no enrolment, no link.
     if (!isEnrolled(user, course.id)) return send(res, 403, forbiddenPage(ctx(res), course));
-    const link = links.sign(lesson, user.id);
-    const tryIt = { expired: links.expired(lesson, user.id), otherCourse: '/videos/course-2/welcome.mp4' };
+    if (lesson.kind === 'mp4-sealed' && !links.sealedSigner) return send(res, 503, unavailablePage(ctx(res), course, 'This lesson seals its link with an HS256 kid, and the keyring (URLSEAL_KEYRING) has none. Add one to its "kids" to watch it.'));
+    const sid = (res.locals as Locals).session?.sid;
+    const link = links.sign(lesson, user.id, sid);
+    const tryIt = { expired: links.expired(lesson, user.id, sid), otherCourse: '/videos/course-2/welcome.mp4' };
     send(res, 200, lessonPage(ctx(res), course, lesson, link, tryIt));
   });
 
   // The player's renewal endpoint (POST, JSON): the same decision as the lesson page,
   // taken again on every renewal, so a viewer who lost access gets no new link.
-  app.post(
-    '/courses/:id/lessons/:n/link',
-    createRenewalHandler({
-      signer: links.signer,
-      authorize: (req: Request) => {
-        const user = (req.res?.locals as Locals | undefined)?.user;
-        const course = findCourse(String(req.params.id));
-        const lesson = course && findLesson(course, String(req.params.n));
-        if (!user || !course || !lesson || !isEnrolled(user, course.id)) return undefined;
-        return links.grantFor(lesson, user.id);
-      },
-    }),
-  );
+  // One handler per signer: the sealed lesson's links are sealed with the HS256 kid (its answer's
+  // `expires` says when the link ends, which the sealed token itself does not show).
+  const authorize = (sealed: boolean) => (req: Request) => {
+    const { user, session } = (req.res?.locals as Locals | undefined) ?? {};
+    const course = findCourse(String(req.params.id));
+    const lesson = course && findLesson(course, String(req.params.n));
+    if (!user || !course || !lesson || !isEnrolled(user, course.id) || (lesson.kind === 'mp4-sealed') !== sealed) return undefined;
+    // The session's own sid: a renewal is revoked with the session it renews for.
+    return links.grantFor(lesson, user.id, session?.sid);
+  };
+  const renew = createRenewalHandler({ signer: links.signer, authorize: authorize(false) });
+  const renewSealed = links.sealedSigner ? createRenewalHandler({ signer: links.sealedSigner, authorize: authorize(true) }) : renew;
+  app.post('/courses/:id/lessons/:n/link', (req, res, next) => {
+    const course = findCourse(String(req.params.id));
+    const sealed = course !== undefined && findLesson(course, String(req.params.n))?.kind === 'mp4-sealed';
+    void (sealed ? renewSealed : renew)(req, res, next);
+  });
 
   app.use((_req, res) => {
     const locals = res.locals as Locals;

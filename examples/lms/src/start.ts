@@ -9,6 +9,8 @@ import { demoSettings, type DemoSettings } from './env.js';
 const GRACE_MS = 10_000;
 
 const EDGE_KEYRING_FILE = fileURLToPath(new URL('../edge-keyring.local.json', import.meta.url));
+/** The revocation file the app writes and the edge watches (git-ignored; `urlseal revoke --store` takes it too). */
+const REVOCATIONS_FILE = fileURLToPath(new URL('../revocations.local.json', import.meta.url));
 
 async function main(): Promise<void> {
   const quiet = process.env.LMS_QUIET === '1';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     mediaPort: settings.mediaPort,
     edgePort: settings.edgePort,
     ttlSeconds: settings.ttlSeconds,
+    revocationFile: REVOCATIONS_FILE,
     ...(settings.edgeLeeway === undefined ? {} : { edgeLeeway: settings.edgeLeeway }),
     // Request lines carry method, path and status: never a token or a query string.
     log: quiet ? undefined : (line) => (line.includes('ERROR') ? console.error(line) : console.log(line)),
@@ -32,10 +35,11 @@ async function main(): Promise<void> {
   writeFileSync(EDGE_KEYRING_FILE, `${JSON.stringify(demo.edgeKeyring, null, 2)}\n`, { mode: 0o600 });
 
   console.log(`urlseal LMS demo (keyring: ${demo.keyringSource})`);
-  console.log(`  app     ${demo.urls.app}/login   (sign in as ada@example.com / lovelace, or alan@example.com / turing)`);
+  console.log(`  app     ${demo.urls.app}/login   (sign in as ada@example.com / lovelace, alan@example.com / turing, or grace@example.com / hopper, an admin)`);
   console.log(`  edge    ${demo.urls.edge}         (urlseal edge: verifies every media link; same as urlseal serve --origin ${demo.urls.media} --keyring ${EDGE_KEYRING_FILE})`);
   console.log(`  media   ${demo.urls.media}         (media origin: plain files; only the edge talks to it)`);
   console.log(`  links   live ${settings.ttlSeconds} s (LINK_TTL); the edge allows ${settings.edgeLeeway ?? DEFAULT_LEEWAY} s of clock leeway (EDGE_LEEWAY)`);
+  console.log(`  revoke  ${demo.revocations.file}   ("Sign out everywhere", grace@example.com / hopper's admin page; the edge refuses revoked links within ${demo.revocations.delaySeconds} s)`);
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;

@@ -1,9 +1,13 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createApp } from '../src/server.js';
 import { isEnrolled, type User } from '../src/auth.js';
 import { generateDemoKeyring } from '../src/keyring.js';
 import { createVerifier } from '@urlseal/edge';
+import { listRevocations } from '@urlseal/sdk';
 import { csrfOf, login, mediaLinkOf, unescapeHtml } from './helpers.js';
 
 const EDGE = 'http://127.0.0.1:8080';
@@ -112,6 +116,32 @@ describe('LMS app: sign-in and enrolment', () => {
     expect(mediaLinkOf(dash.text)).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:8080/_token/${JWT}/videos/course-1/dash/manifest\\.mpd$`));
     expect(dash.text).toContain('/vendor/dash.all.min.js');
     expect(dash.text).toContain('data-player="dash"');
+
+    // Sealed: five segments, the header alone readable; not renewed by the page (it cannot read the expiry).
+    const sealed = await agent.get('/courses/1/lessons/6').expect(200);
+    const link = mediaLinkOf(sealed.text) ?? '';
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-1\/intro\.mp4\?token=eyJ[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(sealed.text).not.toContain('data-renew');
+    expect(sealed.text).toContain('sealed: only the header is readable');
+    expect(sealed.text).toContain('could also mint them');
+  });
+
+  it('seals lesson 6 with the HS256 kid, for the whole video plus LINK_TTL; the edge grants it and the link shows only the header', async () => {
+    const keyring = generateDemoKeyring();
+    const kid = Object.keys(keyring.kids ?? {})[0] ?? '';
+    expect(kid).toMatch(/^demo-seal-/);
+    const sealing = createApp({ keyring, edgeUrl: EDGE, ttlSeconds: 10 });
+    const { agent } = await login(sealing, 'ada@example.com', 'lovelace');
+    const link = mediaLinkOf((await agent.get('/courses/1/lessons/6').expect(200)).text) ?? '';
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const parts = token.split('.');
+    expect(parts).toHaveLength(5);
+    expect(JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256GCM', kid });
+    for (const part of parts.slice(1)) expect(Buffer.from(part, 'base64url').toString('latin1')).not.toMatch(/"(sub|path|exp|iat)"|course-1/);
+    const decision = await createVerifier({ keyring, sealed: 'require' }).verify(new Request(link));
+    expect(decision).toMatchObject({ ok: true });
+    const claims = (decision as { claims: { exp: number; iat: number; sub: string; path: string } }).claims;
+    expect([claims.sub, claims.path, claims.exp - claims.iat]).toEqual(['u1', '/videos/course-1/intro.mp4', 8 + 10]);
   });
 
   it('shows the signed link with a copy button, and exp/iat in human time next to the numbers', async () => {
@@ -143,7 +173,7 @@ describe('LMS app: sign-in and enrolment', () => {
     const { agent } = await login(app, 'alan@example.com', 'turing');
     const welcome = await agent.get('/courses/2/lessons/1').expect(200);
     expect(mediaLinkOf(welcome.text)).toMatch(/^http:\/\/127\.0\.0\.1:8080\/videos\/course-2\/welcome\.mp4\?token=/);
-    for (const n of [1, 2, 3, 4, 5]) {
+    for (const n of [1, 2, 3, 4, 5, 6]) {
       const res = await agent.get(`/courses/1/lessons/${n}`).expect(403);
       expect(res.text).toContain('not enrolled');
       expect(mediaLinkOf(res.text)).toBeUndefined();
@@ -182,7 +212,7 @@ describe('LMS app: the renewal endpoint', () => {
     const renewing = createApp({ keyring, edgeUrl: EDGE });
     const verifier = createVerifier({ keyring });
     const { agent } = await login(renewing, 'ada@example.com', 'lovelace');
-    for (const n of [1, 2, 3, 4, 5]) {
+    for (const n of [1, 2, 3, 4, 5, 6]) {
       const res = await agent.post(`/courses/1/lessons/${n}/link`).expect(200);
       const { url, expires } = res.body as { url: string; expires: number };
       expect(expires).toBeGreaterThan(Math.floor(Date.now() / 1000));
@@ -223,5 +253,117 @@ describe('LMS app: the renewal endpoint', () => {
     await agent.post('/courses/1/lessons/4/link').expect(200);
     revoked.add('u1');
     await agent.post('/courses/1/lessons/4/link').expect(403);
+  });
+});
+
+describe('LMS app: sessions in links, and revocation', () => {
+  const claimsOf = (link: string): Record<string, unknown> => {
+    const url = new URL(link);
+    const token = url.searchParams.get('token') ?? /^\/_token\/([^/]+)\//.exec(url.pathname)?.[1] ?? '';
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+  };
+  /** Runs `use` with an app writing revocations to a file of a new folder, removed afterwards. */
+  const withStore = async (use: (app: ReturnType<typeof createApp>, store: string) => Promise<void>): Promise<void> => {
+    const dir = mkdtempSync(join(tmpdir(), 'lms-revocations-'));
+    const store = join(dir, 'revocations.json');
+    try {
+      await use(createApp({ keyring: generateDemoKeyring(), edgeUrl: EDGE, revocations: { store, delaySeconds: 3 } }), store);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('signs each login session’s own sid (never the cookie’s id) into its links, and renewals keep it', async () => {
+    const one = await login(app, 'ada@example.com', 'lovelace');
+    const two = await login(app, 'ada@example.com', 'lovelace');
+    const first = claimsOf(mediaLinkOf((await one.agent.get('/courses/1/lessons/4').expect(200)).text) ?? '');
+    const second = claimsOf(mediaLinkOf((await two.agent.get('/courses/1/lessons/4').expect(200)).text) ?? '');
+    expect(first.sid).toMatch(/^[\w-]{22}$/);
+    expect(second.sid).toMatch(/^[\w-]{22}$/);
+    expect(first.sid).not.toBe(second.sid);
+    expect(first.sub).toBe('u1');
+    const renewed = (await one.agent.post('/courses/1/lessons/4/link').expect(200)).body as { url: string };
+    expect(claimsOf(renewed.url).sid).toBe(first.sid);
+    // The cookie's id is a bearer secret and links end up in logs: the sid is not it.
+    const form = await request(app).get('/login');
+    const nonce = /lms_login=([^;]+)/.exec(String(form.headers['set-cookie']))?.[1] ?? '';
+    const res = await request(app).post('/login').set('Cookie', `lms_login=${nonce}`).type('form').send({ csrf: csrfOf(form.text), email: 'ada@example.com', password: 'lovelace' }).expect(303);
+    const cookieId = /lms_sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1] ?? '';
+    const page = await request(app).get('/courses/1/lessons/1').set('Cookie', `lms_sid=${cookieId}`).expect(200);
+    expect(cookieId).not.toBe('');
+    expect(claimsOf(mediaLinkOf(page.text) ?? '').sid).not.toBe(cookieId);
+    expect(page.text).not.toContain(cookieId);
+  });
+
+  it('"Sign out everywhere" ends every session of the user and revokes her links (sub and each sid) in the store', async () => {
+    await withStore(async (revoking, store) => {
+    const phone = await login(revoking, 'ada@example.com', 'lovelace');
+    const laptop = await login(revoking, 'ada@example.com', 'lovelace');
+    const alan = await login(revoking, 'alan@example.com', 'turing');
+    const sids = [];
+    for (const device of [phone, laptop]) sids.push(claimsOf(mediaLinkOf((await device.agent.get('/courses/1/lessons/1').expect(200)).text) ?? '').sid);
+    const courses = await laptop.agent.get('/courses').expect(200);
+    expect(courses.text).toContain('Sign out everywhere');
+    const before = Math.floor(Date.now() / 1000);
+    const out = await laptop.agent.post('/logout/everywhere').type('form').send({ csrf: csrfOf(courses.text) }).expect(303);
+    expect(out.headers.location).toBe('/login?signed-out=everywhere');
+    const notice = await laptop.agent.get(out.headers.location as string).expect(200);
+    expect(notice.text).toContain('You are signed out everywhere. Links already handed out stop working at the edge within 3 s');
+    // Both of Ada's sessions are gone (the phone too); Alan's is not.
+    await phone.agent.get('/courses').expect(303);
+    await phone.agent.post('/courses/1/lessons/4/link').expect(403);
+    await alan.agent.get('/courses').expect(200);
+    const list = await listRevocations(store);
+    expect(Object.keys(list.sub)).toEqual(['u1']);
+    expect(list.sub.u1).toBeGreaterThanOrEqual(before);
+    expect(list.sub.u1).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(Object.keys(list.sid).sort()).toEqual([...sids].sort());
+    });
+  });
+
+  it('"Sign out everywhere" needs the session’s CSRF token', async () => {
+    await withStore(async (revoking, store) => {
+    const ada = await login(revoking, 'ada@example.com', 'lovelace');
+    await ada.agent.post('/logout/everywhere').type('form').send({ csrf: 'forged' }).expect(303);
+    await ada.agent.get('/courses').expect(200);
+    expect(existsSync(store)).toBe(false);
+    });
+  });
+
+  it('"Sign out" revokes only this session’s links', async () => {
+    await withStore(async (revoking, store) => {
+    const ada = await login(revoking, 'ada@example.com', 'lovelace');
+    const page = await ada.agent.get('/courses/1/lessons/1').expect(200);
+    const { sid } = claimsOf(mediaLinkOf(page.text) ?? '');
+    await ada.agent.post('/logout').type('form').send({ csrf: csrfOf(page.text) }).expect(303);
+    const list = await listRevocations(store);
+    expect(list.sub).toEqual({});
+    expect(Object.keys(list.sid)).toEqual([sid]);
+    });
+  });
+
+  it('lets only an admin revoke another user’s access: her sessions end, her links are revoked', async () => {
+    await withStore(async (revoking, store) => {
+    const ada = await login(revoking, 'ada@example.com', 'lovelace');
+    const adaPage = await ada.agent.get('/courses').expect(200);
+    expect(adaPage.text).not.toContain('href="/admin"');
+    await ada.agent.get('/admin').expect(403);
+    await ada.agent.post('/admin/revoke').type('form').send({ csrf: csrfOf(adaPage.text), user: 'u2' }).expect(403);
+
+    const grace = await login(revoking, 'grace@example.com', 'hopper');
+    const admin = await grace.agent.get('/admin').expect(200);
+    expect(admin.text).toContain("Revoke Ada Lovelace's access");
+    await grace.agent.post('/admin/revoke').type('form').send({ csrf: 'forged', user: 'u1' }).expect(403);
+    await grace.agent.post('/admin/revoke').type('form').send({ csrf: csrfOf(admin.text), user: 'u3' }).expect(404);
+    const done1 = await grace.agent.post('/admin/revoke').type('form').send({ csrf: csrfOf(admin.text), user: 'u1' }).expect(200);
+    expect(unescapeHtml(done1.text)).toContain("Revoked Ada Lovelace's access: 1 session ended. Links already handed out stop working at the edge within 3 s");
+    await ada.agent.get('/courses').expect(303);
+    const list = await listRevocations(store);
+    expect(Object.keys(list.sub)).toEqual(['u1']);
+    expect(Object.keys(list.sid)).toHaveLength(1);
+    // Ada signs in again and gets links.
+    const again = await login(revoking, 'ada@example.com', 'lovelace');
+    await again.agent.get('/courses/1/lessons/1').expect(200);
+    });
   });
 });

@@ -115,6 +115,34 @@ describe('LMS demo in a real browser (Chromium)', () => {
     await assertPlays(page);
   });
 
+  it('plays the sealed lesson through the edge: five segments, no readable claim, the header in the panel, the edge grants it', async () => {
+    const from = logs.length;
+    await page.goto(`${demo.urls.app}/courses/1/lessons/6`);
+    await assertPlays(page);
+    const link = (await page.textContent('#signed-url')) ?? '';
+    expect(await page.getAttribute('#player', 'src')).toBe(link);
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const parts = token.split('.');
+    expect(parts).toHaveLength(5);
+    const kid = Object.keys(demo.keyring.kids ?? {})[0];
+    expect(JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256GCM', kid });
+    // Every other part is the empty key, the IV, ciphertext or tag: no claim name or value in any of them.
+    expect(parts[1]).toBe('');
+    for (const part of parts.slice(1)) expect(Buffer.from(part, 'base64url').toString('latin1')).not.toMatch(/"(sub|path|exp|iat)"|course-1/);
+    expect(link).not.toContain('eyJwYXRo'); // base64url of '{"path'
+    // The panel: what `urlseal inspect` shows (the header only), and the edge's live answer.
+    expect(await page.textContent('#sealed-inspect')).toContain(`header:     {"alg":"dir","enc":"A256GCM","kid":"${kid}"}`);
+    await page.waitForSelector('#edge-grant[data-status]', { timeout: 10_000 });
+    expect(await page.textContent('#edge-grant')).toMatch(/^200: the edge opened the sealed link/);
+    const served = edgeLines(from).filter((line) => line.path === '/videos/course-1/intro.mp4');
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.every((line) => line.status === 200 || line.status === 206)).toBe(true);
+    // Try it: a changed ciphertext is refused like a changed signature.
+    await page.click('[data-try=tampered]');
+    await page.waitForSelector('#try-result[data-status]');
+    expect(await page.textContent('#try-result')).toMatch(/^403 ERR_SIGNATURE_INVALID/);
+  });
+
   it('plays the DASH lesson with dash.js past 2 s, init and media segments inheriting the path token', async () => {
     const from = logs.length;
     await page.goto(`${demo.urls.app}/courses/1/lessons/5`);

@@ -5,7 +5,7 @@ import { createSigner } from '@urlseal/sdk';
 import { startDemo, type Demo } from '../src/demo.js';
 import { generateDemoKeyring } from '../src/keyring.js';
 import { MEDIA_DIR, tokenCarriers, type SeenRequest } from '../src/media.js';
-import { login, mediaLinkOf, unescapeHtml, type Agent } from './helpers.js';
+import { csrfOf, login, mediaLinkOf, unescapeHtml, type Agent } from './helpers.js';
 
 const file = (path: string) => readFileSync(join(MEDIA_DIR, path));
 
@@ -127,6 +127,23 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
     expect(await denial(link.replace('/videos/course-1/dash/manifest.mpd', '/videos/course-1/lecture/master.m3u8'))).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
   });
 
+  it('plays lesson 6 (sealed link) through the edge: 200 and Range, a changed ciphertext 403, another file 403', async () => {
+    const link = await lessonLink(6);
+    expect(new URL(link).searchParams.get('token')?.split('.')).toHaveLength(5);
+    const whole = await fetch(link);
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(file('videos/course-1/intro.mp4'))).toBe(true);
+    expect((await fetch(link, { headers: { Range: 'bytes=0-99' } })).status).toBe(206);
+    const url = new URL(link);
+    const [h, key, iv, c, t] = (url.searchParams.get('token') ?? '').split('.') as [string, string, string, string, string];
+    const at = Math.floor(c.length / 2);
+    url.searchParams.set('token', [h, key, iv, c.slice(0, at) + (c[at] === 'A' ? 'B' : 'A') + c.slice(at + 1), t].join('.'));
+    expect(await denial(url.href)).toMatchObject({ status: 403, code: 'ERR_SIGNATURE_INVALID' });
+    const other = new URL(link);
+    other.pathname = '/videos/course-2/welcome.mp4';
+    expect(await denial(other.href)).toMatchObject({ status: 403, code: 'ERR_PATH_MISMATCH' });
+  });
+
   it('lets the app read the edge’s denials (status and code) cross-origin, so its player can tell expired from tampered', async () => {
     const res = await fetch(tamper(await lessonLink(2)), { headers: { Origin: demo.urls.app } });
     expect(res.status).toBe(403);
@@ -223,6 +240,50 @@ describe('LMS demo end to end: app → signed link → edge → media origin', (
     const legacy = new URL(await lessonLink(3));
     legacy.pathname = '/videos/course-2/welcome.mp4';
     expect(await denial(legacy.href)).toMatchObject({ status: 403 });
+  });
+
+  it('"Sign out everywhere": the edge refuses Ada’s links within the documented delay (403 ERR_TOKEN_REVOKED); a new login plays; Alan is untouched', async () => {
+    const own = await startDemo({ port: 0, mediaPort: 0, edgePort: 0, keyring: demo.keyring, log: (line) => logs.push(line) });
+    try {
+      const phone = await login(own.urls.app, 'ada@example.com', 'lovelace');
+      const laptop = await login(own.urls.app, 'ada@example.com', 'lovelace');
+      const alan = await login(own.urls.app, 'alan@example.com', 'turing');
+      const phoneLink = mediaLinkOf((await phone.agent.get('/courses/1/lessons/4').expect(200)).text) ?? '';
+      const laptopPage = await laptop.agent.get('/courses/1/lessons/1').expect(200);
+      const laptopLink = mediaLinkOf(laptopPage.text) ?? '';
+      const alanLink = mediaLinkOf((await alan.agent.get('/courses/2/lessons/1').expect(200)).text) ?? '';
+      const segment = new URL('240p/seg3.ts', phoneLink).href;
+      for (const link of [segment, laptopLink, alanLink]) expect((await fetch(link)).status).toBe(200); // cached at the edge: no entry
+
+      await laptop.agent.post('/logout/everywhere').type('form').send({ csrf: csrfOf(laptopPage.text) }).expect(303);
+      const revokedAt = Date.now();
+      const deadline = revokedAt + own.revocations.delaySeconds * 1000;
+      // Each (sub, sid) answer is cached on its own from its own lookup: each link is polled until the deadline.
+      const ask = async (link: string) => {
+        const res = await fetch(link);
+        const code = res.headers.get('x-urlseal-error');
+        await res.body?.cancel();
+        return { status: res.status, code };
+      };
+      for (const link of [segment, laptopLink]) {
+        let answer = await ask(link);
+        while (answer.status === 200 && Date.now() < deadline) {
+          await new Promise((done) => setTimeout(done, 100)); // polling the edge, with a deadline
+          answer = await ask(link);
+        }
+        expect(answer).toEqual({ status: 403, code: 'ERR_TOKEN_REVOKED' });
+      }
+      expect(await denial(segment)).toMatchObject({ body: { error: 'ERR_TOKEN_REVOKED' } });
+      expect((await fetch(alanLink)).status).toBe(200);
+      // The renewal endpoint no longer knows either session, and a new login gets links that play.
+      await phone.agent.post('/courses/1/lessons/4/link').expect(403);
+      const again = await login(own.urls.app, 'ada@example.com', 'lovelace');
+      const fresh = mediaLinkOf((await again.agent.get('/courses/1/lessons/4').expect(200)).text) ?? '';
+      expect((await fetch(new URL('240p/seg3.ts', fresh))).status).toBe(200);
+      expect(logs.some((line) => line.includes('"code":"ERR_TOKEN_REVOKED"'))).toBe(true);
+    } finally {
+      await own.close();
+    }
   });
 
   it('keeps tokens away from the media origin and out of every log line', () => {

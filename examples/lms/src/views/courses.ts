@@ -14,6 +14,7 @@ const KIND_LABEL: Record<Lesson['kind'], string> = {
   'hls-prefix': 'HLS · prefix grant',
   'mp4-secure-token': 'MP4 · legacy secure_token',
   'dash-prefix': 'DASH · prefix grant',
+  'mp4-sealed': 'MP4 · sealed link (JWE)',
 };
 
 export function cataloguePage(ctx: PageContext, courses: readonly Course[], enrolled: (id: string) => boolean): SafeHtml {
@@ -78,6 +79,41 @@ function claimRows(claims: UrlsealClaims): SafeHtml {
       ? html`<tr><th scope="row"><code>${name}</code></th><td><code data-claim="${name}">${value}</code> <span class="muted small" data-claim-time="${name}">${humanTime(value)}</span></td></tr>`
       : html`<tr><th scope="row"><code>${name}</code></th><td><code data-claim="${name}">${JSON.stringify(value)}</code></td></tr>`,
   )}`;
+}
+
+/**
+ * The side panel of a sealed link: what the link shows (what `urlseal inspect` prints: the
+ * header, nothing else), what the edge reads once it opens it, the edge's live answer, and
+ * the price (the edge holds the HS256 secret).
+ */
+function sealedPanel(link: SignedLink): SafeHtml {
+  const kid = String(link.header?.kid ?? '');
+  return html`<aside class="card signed-panel" aria-labelledby="signed-h">
+  <h2 id="signed-h">What's signed here</h2>
+  <dl>
+    <dt>Scheme</dt><dd>Sealed JWT: JWE <code>dir</code> + <code>A256GCM</code>, key <code>${kid}</code> (HS256)</dd>
+    <dt>Opens</dt><dd><code>${link.grant}</code> <span class="muted">(this file only)</span></dd>
+    <dt>Token in</dt><dd>the query: <code>?token=&lt;header&gt;..&lt;iv&gt;.&lt;ciphertext&gt;.&lt;tag&gt;</code>, five segments (the second, the encrypted key, is empty: <code>dir</code> has none). The edge removes it before asking the origin.</dd>
+    <dt>Expires</dt><dd><time id="link-expiry" datetime="${new Date(link.expires * 1000).toISOString()}" data-expires="${link.expires}" class="expiry">${humanTime(link.expires)}</time> <span class="muted small">(the app knows; the link does not say)</span></dd>
+    <dt>Renewal</dt><dd>None: the page's player times a renewal from the link's <code>exp</code>, which a sealed link hides, so this link covers the whole video plus <code>LINK_TTL</code> (<code>ttlFor</code>).</dd>
+  </dl>
+  <div class="signed-url-row">
+    <code class="signed-url" id="signed-url" data-testid="signed-url">${link.url}</code>
+    <button type="button" class="button button-quiet button-small" data-copy="signed-url">Copy link</button>
+  </div>
+  <p class="small muted">What the link shows: <code>urlseal inspect '&lt;link&gt;'</code> prints the header and nothing else.</p>
+  <pre class="inspect small" id="sealed-inspect">scheme:     jwt, SEALED (JWE dir + A256GCM: the claims are encrypted), in the query (?token=)
+kid:        ${kid}
+alg:        dir, enc A256GCM
+header:     ${JSON.stringify(link.header ?? {})}
+claims:     sealed: only the header is readable (give -k KEYRING to decrypt locally)</pre>
+  ${link.claims
+    ? html`<p class="small muted">What the edge reads once it opens the link (the app sealed these claims; only a holder of the kid's secret reads them):</p>
+  <table class="claims" id="claims">${claimRows(link.claims)}</table>`
+    : ''}
+  <p class="small">The edge's answer to this link: <output id="edge-grant" data-url="${link.url}" aria-live="polite">asking…</output></p>
+  <p class="small alert alert-info">The price: the edge derives the content key from this kid's HS256 secret (HKDF), so an edge that can open sealed links could also mint them. The other lessons sign with Ed25519, whose public half, all their edge holds, cannot sign. Seal links only for an edge you trust as much as the origin (docs/spec.md §9 “Sealed tokens”).</p>
+</aside>`;
 }
 
 function signedPanel(link: SignedLink, renewable: boolean): SafeHtml {
@@ -148,7 +184,8 @@ export function lessonPage(ctx: PageContext, course: Course, lesson: Lesson, lin
   const prev = course.lessons.find((l) => l.n === lesson.n - 1);
   const next = course.lessons.find((l) => l.n === lesson.n + 1);
   // Legacy secure-token links carry no JWT for the page's player to renew.
-  const renewable = link.scheme === 'jwt';
+  // Sealed links neither: the page's player cannot read their expiry.
+  const renewable = link.scheme === 'jwt' && !link.sealed;
   const renew = renewable ? `/courses/${course.id}/lessons/${lesson.n}/link` : undefined;
   // MP4 plays from src even without script; HLS and DASH need their player.
   const video = html`<video id="player" controls playsinline preload="metadata" data-player="${link.player}" data-src="${link.url}"${renew ? html` data-renew="${renew}"` : ''}${link.player === 'native' ? html` src="${link.url}"` : ''}></video>`;
@@ -169,7 +206,7 @@ export function lessonPage(ctx: PageContext, course: Course, lesson: Lesson, lin
     </nav>
   </div>
   <div class="lesson-side">
-    ${signedPanel(link, renewable)}
+    ${link.sealed ? sealedPanel(link) : signedPanel(link, renewable)}
     <section class="card">
       <h2>In this course</h2>
       ${lessonList(course, lesson.n)}
@@ -186,6 +223,18 @@ export function forbiddenPage(ctx: PageContext, course: Course): SafeHtml {
   <h1>You're not enrolled in “${course.title}”</h1>
   <p>Lessons open only for enrolled students, so no video link was made for you. Nothing here is hidden behind a guessable URL: without a link signed for you, the edge turns every request away.</p>
   <p><a class="button" href="/courses">Back to courses</a></p>
+</section>`,
+  );
+}
+
+/** A lesson this server cannot show (e.g. the sealed lesson without an HS256 kid). */
+export function unavailablePage(ctx: PageContext, course: Course, why: string): SafeHtml {
+  return layout(
+    { title: 'Lesson unavailable', ...ctx },
+    html`<section class="card message">
+  <h1>This lesson is not available here</h1>
+  <p>${why}</p>
+  <p><a class="button" href="/courses/${course.id}">Back to the course</a></p>
 </section>`,
   );
 }

@@ -3,6 +3,8 @@ import { html, type SafeHtml } from './html.js';
 export interface LayoutUser {
   readonly name: string;
   readonly email: string;
+  /** Sees the admin link. */
+  readonly admin?: boolean | undefined;
 }
 
 export interface LayoutOptions {
@@ -35,10 +37,15 @@ export function layout(options: LayoutOptions, body: SafeHtml): SafeHtml {
     ${user
       ? html`<nav class="account">
       <a href="/courses">Courses</a>
+      ${user.admin ? html`<a href="/admin">Admin</a>` : ''}
       <span class="who" title="${user.email}">${user.name}</span>
       <form method="post" action="/logout" class="inline">
         <input type="hidden" name="csrf" value="${csrf ?? ''}">
         <button type="submit" class="link-button">Sign out</button>
+      </form>
+      <form method="post" action="/logout/everywhere" class="inline">
+        <input type="hidden" name="csrf" value="${csrf ?? ''}">
+        <button type="submit" class="link-button" data-sign-out-everywhere>Sign out everywhere</button>
       </form>
     </nav>`
       : html`<nav class="account"><a href="/login">Sign in</a></nav>`}

@@ -6,6 +6,8 @@ export interface LoginView {
   readonly error?: string | undefined;
   readonly email?: string | undefined;
   readonly next?: string | undefined;
+  /** A note above the form (e.g. after "sign out everywhere"). */
+  readonly notice?: string | undefined;
 }
 
 export function loginPage(view: LoginView): SafeHtml {
@@ -15,6 +17,7 @@ export function loginPage(view: LoginView): SafeHtml {
   <h1>Sign in</h1>
   <p class="muted">Sign in to watch your courses.</p>
   ${view.error ? html`<p class="alert" role="alert">${view.error}</p>` : ''}
+  ${view.notice ? html`<p class="alert alert-info" role="status" id="notice">${view.notice}</p>` : ''}
   <form method="post" action="/login" class="stack">
     <input type="hidden" name="csrf" value="${view.csrf}">
     ${view.next ? html`<input type="hidden" name="next" value="${view.next}">` : ''}
@@ -27,6 +30,7 @@ export function loginPage(view: LoginView): SafeHtml {
     <ul>
       <li><code>ada@example.com</code> / <code>lovelace</code>: enrolled in course 1</li>
       <li><code>alan@example.com</code> / <code>turing</code>: enrolled in course 2 only</li>
+      <li><code>grace@example.com</code> / <code>hopper</code>: an admin, who can revoke Ada's or Alan's access</li>
     </ul>
   </div>
 </section>`,
