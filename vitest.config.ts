@@ -16,6 +16,7 @@ export default defineConfig({
       { find: /^@urlseal\/edge\/web$/, replacement: here('./packages/edge/src/index.ts') },
       { find: /^@urlseal\/edge\/express$/, replacement: here('./packages/edge/src/adapters/express.ts') },
       { find: /^@urlseal\/edge\/keyring-source$/, replacement: here('./packages/edge/src/adapters/keyring-source.ts') },
+      { find: /^@urlseal\/edge\/revocation-source$/, replacement: here('./packages/edge/src/adapters/revocation-source.ts') },
       { find: /^@urlseal\/edge\/metrics$/, replacement: here('./packages/edge/src/adapters/metrics.ts') },
       { find: /^@urlseal\/edge\/node-server$/, replacement: here('./packages/edge/src/adapters/node-server.ts') },
       { find: /^@urlseal\/edge\/build$/, replacement: here('./packages/edge/src/build/index.ts') },
