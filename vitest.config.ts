@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
-/** Real-browser and load tests: `npm run test:slow` (README; .ci/run runs every tier). */
-export const SLOW_TESTS = ['**/*.browser.test.ts', '**/*.e2e.test.ts', 'test/load/**/*.test.ts'];
+/**
+ * Real-browser, latency (`*.timing.test.ts`) and load tests: `npm run test:slow`, one file at a
+ * time (README; .ci/run runs every tier).
+ */
+export const SLOW_TESTS = ['**/*.browser.test.ts', '**/*.e2e.test.ts', '**/*.timing.test.ts', 'test/load/**/*.test.ts'];
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -37,6 +40,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Three files at a time on this 2-core machine: most test time is waiting on child
+    // processes and sockets (vitest's default here is one). Anything that measures latency
+    // is a *.timing.test.ts and runs in the slow tier, alone.
+    maxWorkers: 3,
     // Fails the run when a test left a server running (see the file).
     globalSetup: ['test/global-teardown.ts'],
   },
