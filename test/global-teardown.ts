@@ -24,7 +24,7 @@ function marked(run: string): Array<{ pid: number; args: string }> {
   return found;
 }
 
-export function setup(): (() => void) | undefined {
+export function setup(): (() => Promise<void>) | undefined {
   let procfs = true;
   try {
     readdirSync('/proc/self');
@@ -34,8 +34,15 @@ export function setup(): (() => void) | undefined {
   if (!procfs) return undefined; // no /proc (not Linux): nothing to check with
   const run = `${process.pid}-${Date.now()}`;
   process.env[MARK] = run;
-  return () => {
-    const left = marked(run);
+  return async () => {
+    // A grandchild whose parent just exited (esbuild's service under a test worker that
+    // used its API) is itself exiting: give the marked processes 3 s to go by themselves.
+    // A server a test forgot keeps running and is still found.
+    let left = marked(run);
+    for (let waited = 0; left.length > 0 && waited < 3000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      left = marked(run);
+    }
     for (const row of left) {
       try {
         process.kill(row.pid, 'SIGKILL');
