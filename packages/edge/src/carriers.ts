@@ -203,6 +203,21 @@ export function scanQuery(query: string | undefined, params: TokenParams): Query
   return { source, forward: kept === '' ? '' : `?${kept}` };
 }
 
+/**
+ * A scan whose forwarded query leaves out every parameter named `name` (its
+ * name decoded as `scanQuery` decodes names): the `cmcd: 'drop'` option.
+ * The token source is the scan's own: a dropped parameter is never a carrier.
+ */
+export function withoutQueryParameter(scan: QueryScan, name: string): QueryScan {
+  if (scan.forward === '') return scan;
+  const parts = scan.forward.slice(1).split('&');
+  const kept = parts.filter((part) => {
+    const eq = part.indexOf('=');
+    return decodeComponent(eq < 0 ? part : part.slice(0, eq)) !== name;
+  });
+  return kept.length === parts.length ? scan : { source: scan.source, forward: kept.length === 0 ? '' : `?${kept.join('&')}` };
+}
+
 // `Bearer`, case-insensitive, then a run of spaces or tabs or the end (SPEC §6);
 // `(?![\s\S])` is the end on every engine (`$` in PCRE also matches before a newline).
 const BEARER = /^bearer(?:[ \t]+|(?![\s\S]))/i;

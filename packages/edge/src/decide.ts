@@ -3,7 +3,7 @@
 // kid and alg → signature → time → path grant → ip. Every path ends in a
 // Decision: any exception is a denial, never a pass and never a 500. On the
 // JavaScript floor (scripts/floor.js): CloudFront Functions and njs run it too.
-import { findSource, scanQuery, type QueryScan, type TokenSource } from './carriers.js';
+import { findSource, scanQuery, withoutQueryParameter, type QueryScan, type TokenSource } from './carriers.js';
 import {
   ERR_ALG_NOT_ALLOWED,
   ERR_GEO_MISMATCH,
@@ -179,6 +179,9 @@ export function failClosed(p: Prepared, error: unknown): Denial {
     : deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'exception');
 }
 
+/** The query parameter of Common Media Client Data (CTA-5004). */
+const CMCD = 'CMCD';
+
 /** Now in whole Unix seconds; `undefined` when the clock fails (the server's fault: 503, not the client's). */
 function nowSeconds(p: Prepared): number | undefined {
   const now = Math.floor(p.clock() / 1000);
@@ -215,7 +218,9 @@ function decideChecks(p: Prepared, view: RequestView): MaybeAsync<Decision> {
     if (view.method !== 'GET' && view.method !== 'HEAD') return deny(p, ERR_METHOD_NOT_ALLOWED, DETAILS && 'method');
     const target = readTarget(view.target, p.pathPrefix);
     if (target === undefined) return deny(p, ERR_PATH_NONCANONICAL, DETAILS && 'target');
-    const query = scanQuery(target.query, p.params);
+    let query = scanQuery(target.query, p.params);
+    // The cmcd option (docs/spec.md §9 "CMCD"); the floor bundles take no options and pass it.
+    NOT_ON_FLOOR: if (p.dropCmcd === true) query = withoutQueryParameter(query, CMCD);
     const source = findSource(target, query, (name) => view.header(name), p.params);
     if (source === 'missing') return deny(p, ERR_TOKEN_MISSING);
     if (source === 'malformed') return deny(p, ERR_TOKEN_MALFORMED, DETAILS && 'carrier');

@@ -54,6 +54,13 @@ export interface VerifierOptions {
    */
   sealed?: SealedMode;
   /**
+   * The `CMCD` query parameter (Common Media Client Data, CTA-5004) that players
+   * add to media requests: `pass` (default) forwards it to the origin as sent,
+   * `drop` removes it from the forwarded request (so an origin or cache keys on
+   * the URL alone). Either way it is never a token carrier.
+   */
+  cmcd?: CmcdMode;
+  /**
    * Per-user and per-session revocation (docs/spec.md §9 "Revocation"): a
    * source, the answer to a store fault (required: `'deny'` or `'allow'`), and
    * how long answers are cached (seconds, default 10, at most 30).
@@ -76,13 +83,14 @@ export interface ResolvedOptions {
   /** Origins that may read denials, `'*'` for any, or none. */
   readonly cors: ReadonlySet<string> | '*' | undefined;
   readonly sealed: SealedMode;
+  readonly cmcd: CmcdMode;
   /** The revocation check with its cache, when a source is configured. */
   readonly revocation: PreparedRevocation | undefined;
 }
 
 const OPTION_NAMES = new Set([
   'keyring', 'maxTtl', 'clockTolerance', 'audience', 'issuer', 'algorithms',
-  'statuses', 'preset', 'params', 'currentDate', 'cors', 'sealed', 'revocation',
+  'statuses', 'preset', 'params', 'currentDate', 'cors', 'sealed', 'cmcd', 'revocation',
 ]);
 const ALGORITHMS = new Set<string>(['HS256', 'HS384', 'HS512', 'ES256', 'EdDSA', 'RS256', 'PS256']);
 
@@ -171,6 +179,15 @@ function readSealed(value: unknown): SealedMode {
   return value;
 }
 
+/** What the edge does with a `CMCD` query parameter (docs/spec.md §9 "CMCD"). */
+export type CmcdMode = 'pass' | 'drop';
+
+function readCmcd(value: unknown): CmcdMode {
+  if (value === undefined) return 'pass';
+  if (value !== 'pass' && value !== 'drop') optionError('cmcd', 'must be "pass" or "drop"');
+  return value;
+}
+
 /**
  * A clock that never throws: a `currentDate` function that fails reads as NaN,
  * so every reader (the decision answers 503, metrics skip the sample) fails closed.
@@ -202,6 +219,7 @@ export function readVerifierOptions(options: VerifierOptions): ResolvedOptions {
     clock: readTimeOrNaN(readClock(options.currentDate, 'createVerifier')),
     cors: readCors(options.cors),
     sealed: readSealed(options.sealed),
+    cmcd: readCmcd(options.cmcd),
     revocation: readRevocation(options.revocation),
   };
 }

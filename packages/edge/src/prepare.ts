@@ -82,6 +82,8 @@ export interface Prepared {
   readonly sealed?: SealedPolicy | undefined;
   /** Origins that may read denials, `'*'` for any, or none (the floor bundles have none). */
   readonly cors?: ReadonlySet<string> | '*' | undefined;
+  /** Whether the `CMCD` query parameter is left out of the forwarded request (the floor bundles pass it). */
+  readonly dropCmcd?: boolean | undefined;
 }
 
 /**
@@ -89,7 +91,7 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, revocation } = readVerifierOptions(options);
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = readVerifierOptions(options);
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).
@@ -129,6 +131,7 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
     // NaN when a currentDate function fails (readVerifierOptions): decide answers 503, the server's fault.
     clock,
     cors,
+    dropCmcd: cmcd === 'drop',
     sealed: Object.freeze({ mode: sealed, parse: createSealedParser((segment) => backend.decodeText(segment)) }),
   });
 }

@@ -4,7 +4,7 @@
 // forwarded request; bytes are piped, never converted to Web streams.
 import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { forwardHeader, forwardsAuthorization, isPathSegmentName, redactTokens, type TokenParams } from '../carriers.js';
+import { decodeComponent, forwardHeader, forwardsAuthorization, isPathSegmentName, redactTokens, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
 import { isManifest } from '../manifest.js';
 import { readCors } from '../options.js';
@@ -138,6 +138,29 @@ function requestId(req: IncomingMessage): string | undefined {
   return typeof id === 'string' && REQUEST_ID.test(id) && !JWS_SHAPE.test(id) ? id : undefined;
 }
 
+// CTA-5004 recommends a UUID for the CMCD session id, and every player we know sends one;
+// anything else is left out of the log (it could be a token someone put there).
+const CMCD_SID = /(?:^|,)\s*sid="([\da-fA-F]{8}-[\da-fA-F]{4}-[\da-fA-F]{4}-[\da-fA-F]{4}-[\da-fA-F]{12})"(?:,|\s*$)/;
+
+/**
+ * The CMCD session id of a request, for the access log (docs/spec.md §9 "CMCD"): from
+ * the `CMCD` query parameter, else the `CMCD-Session` header; only a UUID.
+ */
+function cmcdSid(req: IncomingMessage): string | undefined {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  if (q >= 0 && url.indexOf('CMCD', q) >= 0) {
+    for (const part of url.slice(q + 1).split('&')) {
+      if (!part.startsWith('CMCD=')) continue;
+      const value = decodeComponent(part.slice(5));
+      const sid = value === undefined ? undefined : CMCD_SID.exec(value)?.[1];
+      if (sid !== undefined) return sid.toLowerCase();
+    }
+  }
+  const header = req.headers['cmcd-session'];
+  return typeof header === 'string' ? CMCD_SID.exec(header)?.[1]?.toLowerCase() : undefined;
+}
+
 /** Lines written to stdout once per event-loop turn, not once per request. */
 function stdoutLog(): (line: string) => void {
   let pending: string[] = [];
@@ -201,6 +224,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
     if (write === undefined) return;
     const code = res.getHeader('x-urlseal-error');
     const id = requestId(req);
+    const sid = cmcdSid(req);
     const detail = decision === undefined || decision.ok ? undefined : decision.detail;
     // Built as text, not through an object: one line per request is on the hot path. The
     // codes are constants; everything that came from the request is JSON-escaped.
@@ -208,7 +232,7 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
       `{"method":${JSON.stringify(req.method)},"path":${JSON.stringify(logPath(req.url ?? '', params))},` +
         `"status":${res.statusCode},"code":${typeof code === 'string' ? JSON.stringify(code) : 'null'}` +
         `${detail === undefined ? '' : `,"detail":${JSON.stringify(detail)}`}` +
-        `${id === undefined ? '' : `,"requestId":${JSON.stringify(id)}`},"ms":${Math.round(ms)}}`,
+        `${id === undefined ? '' : `,"requestId":${JSON.stringify(id)}`}${sid === undefined ? '' : `,"cmcdSid":"${sid}"`},"ms":${Math.round(ms)}}`,
     );
   }
 

@@ -25,6 +25,8 @@ export interface WorkerEnv {
   URLSEAL_CORS?: string;
   /** Sealed tokens: `allow` (default), `require` or `deny` (the verifier's `sealed` option). */
   URLSEAL_SEALED?: string;
+  /** The `CMCD` query parameter: `pass` (default) forwards it to the origin, `drop` leaves it out (the verifier's `cmcd` option). */
+  URLSEAL_CMCD?: string;
   /** The name of the KV namespace binding that holds revocations (keys `sub:<user>`, `sid:<session>`). */
   URLSEAL_REVOCATIONS_KV?: string;
   /** Required with `URLSEAL_REVOCATIONS_KV`: `deny` (a KV fault answers 503 `ERR_REVOCATION_UNAVAILABLE`) or `allow` (it passes). */
@@ -39,11 +41,11 @@ let cache: { settings: Settings; verifier: Verifier | undefined; failure: Denial
 let kv: KvLike | undefined;
 const kvSource = revocationKv({ get: (key) => (kv as KvLike).get(key) });
 
-/** One verifier per keyring text, cors list, sealed mode and revocation settings; `undefined` when any is unusable (→ 503). */
+/** One verifier per keyring text, cors list, sealed and cmcd modes and revocation settings; `undefined` when any is unusable (→ 503). */
 function verifierFor(env: WorkerEnv): Verifier | DenialCode {
-  const settings: Settings = [env.URLSEAL_KEYRING, env.URLSEAL_CORS, env.URLSEAL_SEALED, env.URLSEAL_REVOCATIONS_KV, env.URLSEAL_ON_STORE_ERROR, env.URLSEAL_REVOCATION_CACHE];
+  const settings: Settings = [env.URLSEAL_KEYRING, env.URLSEAL_CORS, env.URLSEAL_SEALED, env.URLSEAL_REVOCATIONS_KV, env.URLSEAL_ON_STORE_ERROR, env.URLSEAL_REVOCATION_CACHE, env.URLSEAL_CMCD];
   if (cache === undefined || settings.some((value, i) => value !== cache?.settings[i])) {
-    const [text, cors, sealed, kvName, onStoreError, cacheTtl] = settings;
+    const [text, cors, sealed, kvName, onStoreError, cacheTtl, cmcd] = settings;
     let verifier: Verifier | undefined;
     let failure: DenialCode = 'ERR_KEYRING_UNAVAILABLE';
     // Revocation asked for but not usable (no explicit onStoreError, a bad cache): every request 503, never a silent pass.
@@ -57,6 +59,7 @@ function verifierFor(env: WorkerEnv): Verifier | DenialCode {
           ...(origins === undefined ? {} : { cors: origins as string[] | '*' }),
           // An unknown mode is refused by createVerifier: the Worker then answers 503, never a looser mode.
           ...(sealed === undefined ? {} : { sealed: sealed.trim() as 'allow' }),
+          ...(cmcd === undefined ? {} : { cmcd: cmcd.trim() as 'pass' }),
           ...(kvName === undefined ? {} : { revocation: { source: kvSource, onStoreError: onStoreError as 'deny', cacheTtl: Number(cacheTtl || 10) } }),
         });
       } catch {

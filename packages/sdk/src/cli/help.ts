@@ -90,7 +90,7 @@ export const SERVE_HELP = `Usage: urlseal serve (--origin URL | --root DIR) [-k 
                      [--keyring-refresh DUR] [--max-stale DUR]] [--port 8080]
                      [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME]
                      [--origin-timeout SECS] [--cors ORIGIN]… [--metrics HOST:PORT]
-                     [--grace SECS] [--sealed allow|require|deny]
+                     [--grace SECS] [--sealed allow|require|deny] [--cmcd pass|drop]
                      [--revocations FILE|URL --on-store-error deny|allow [--revocation-cache SECS]
                       [--revocation-refresh DUR] [--revocation-max-stale DUR]]
 
@@ -121,6 +121,8 @@ SIGHUP re-reads the keyring.
                           (status and x-urlseal-error) cross-origin; repeatable, or '*'
   --sealed MODE           sealed tokens (JWE): allow (default), require (a readable JWT
                           answers 401 ERR_ALG_NOT_ALLOWED) or deny (a sealed one does)
+  --cmcd MODE             the CMCD query parameter players add: pass (default) forwards it
+                          to the origin, drop leaves it out; never a token carrier
   --metrics HOST:PORT     Prometheus metrics at GET /metrics on this separate listener
                           (default: off), e.g. 127.0.0.1:9464
   --grace SECS            on SIGTERM/SIGINT, seconds in-flight responses may take before

@@ -25,6 +25,7 @@ export const FLAGS = {
   'country-header': { type: 'string' },
   cors: { type: 'string', multiple: true },
   sealed: { type: 'string' },
+  cmcd: { type: 'string' },
   'origin-timeout': { type: 'string' },
   'keyring-url': { type: 'string' },
   'keyring-refresh': { type: 'string' },
@@ -258,7 +259,7 @@ function shown(host: string, port: number | string): string {
 /**
  * `urlseal serve (--origin URL | --root DIR) [-k FILE | --keyring-url URL [--keyring-refresh DUR]
  * [--max-stale DUR]] [--port 8080] [--host 127.0.0.1] [--trust-proxy [N]] [--country-header NAME] [--origin-timeout SECS]
- * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS] [--sealed MODE]`: runs the verifying edge
+ * [--cors ORIGIN]… [--metrics HOST:PORT] [--grace SECS] [--sealed MODE] [--cmcd pass|drop]`: runs the verifying edge
  * until SIGTERM/SIGINT, then finishes in-flight requests and resolves to 0; SIGHUP re-reads the
  * keyring. An unusable keyring, origin, folder or port throws before listening (main: exit 2).
  *
@@ -302,6 +303,7 @@ async function serve(parsed: ParsedArgs, hangUp: { reload: () => void }): Promis
   if (!/^\d+(\.\d+)?$/.test(grace)) throw new UsageError('--grace takes seconds');
   const cors = corsOption(listFlag(parsed, 'cors'));
   const sealed = choiceFlag(stringFlag(parsed, 'sealed'), '--sealed', ['allow', 'require', 'deny'] as const);
+  const cmcd = choiceFlag(stringFlag(parsed, 'cmcd'), '--cmcd', ['pass', 'drop'] as const);
   const metricsAt = metricsAddress(stringFlag(parsed, 'metrics'));
   const revocation = await revocationFlags(parsed);
   let source: KeyringSource;
@@ -336,6 +338,7 @@ async function serve(parsed: ParsedArgs, hangUp: { reload: () => void }): Promis
       originTimeout: Number(timeout) * 1000,
       ...cors,
       ...(sealed === undefined ? {} : { sealed }),
+      ...(cmcd === undefined ? {} : { cmcd }),
       ...(revocation === undefined
         ? {}
         : { revocation: { ...revocation.option, source: observed === undefined ? revocation.option.source : observed.metrics.measureRevocations(revocation.option.source) } }),

@@ -128,12 +128,13 @@ describe('urlseal serve --root', () => {
     expect(log).not.toMatch(/eyJ|\/[0-9a-f]{32}\//);
   });
 
-  it('exits 2 with one stderr line for --root and --origin together, neither, or a missing folder', () => {
+  it('exits 2 with one stderr line for --root and --origin together, neither, a missing folder, or a bad --cmcd', () => {
     for (const args of [
       ['--root', media, '--origin', 'http://127.0.0.1:1'],
       [],
       ['--root', join(dir, 'nope')],
       ['--root', keyringFile],
+      ['--root', media, '--cmcd', 'strip'],
     ]) {
       const r = spawnSync(process.execPath, [BIN, 'serve', '-k', keyringFile, '--port', '0', ...args], { encoding: 'utf8', timeout: 15_000 });
       expect(r.status, args.join(' ')).toBe(2);
