@@ -145,7 +145,8 @@
  *     countryHeader given to serve or Express, no $urlseal_country in the nginx config, and
  *     Deno and `handle` get none), so the viewer's country is unknown and a well-formed geo
  *     claim (allow or block) is 403 ERR_GEO_MISMATCH, after the grant and ip steps; a
- *     malformed one is 401 ERR_CLAIM_INVALID. `noCountryRules`: CloudFront Functions (the
+ *     malformed one is 401 ERR_CLAIM_INVALID, read with the other claims' types, before
+ *     time (as a malformed `ip`: an expired token with one is ERR_CLAIM_INVALID). `noCountryRules`: CloudFront Functions (the
  *     floor without COUNTRY_RULES) deny any token with a `geo` member, whatever its value,
  *     403 ERR_GEO_MISMATCH, checked last among the claims: after time (an expired geo token
  *     is 410 there too) but before the grant and ip steps, so a geo token for another path
@@ -639,6 +640,16 @@ const GEO_CASES: HostileCase[] = [
     build: geo(rule),
     expect: DENY('ERR_CLAIM_INVALID'), ...NO_COUNTRY_RULES,
   })),
+  {
+    name: 'claim [A29]: a malformed geo on an expired token is a bad claim (types before time, as ip)',
+    build: geo({ allow: ['br'] }, {}, { exp: NOW - 3600, iat: NOW - 3900 }),
+    expect: DENY('ERR_CLAIM_INVALID'), noCountryRules: DENY('ERR_TOKEN_EXPIRED'),
+  },
+  {
+    name: 'claim [A5]: a malformed ip on an expired token is a bad claim (types before time)',
+    build: claim({ ip: 'not-an-ip', exp: NOW - 3600, iat: NOW - 3900 }),
+    expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_TOKEN_EXPIRED'),
+  },
   // country headers the client wrote (A30)
   { name: 'geo [A30]: client-sent CF-IPCountry BR (the Worker trusts it, as Cloudflare sets it)', build: geo(BR, { 'cf-ipcountry': 'BR' }), expect: DENY('ERR_GEO_MISMATCH'), worker: OK(VID) },
   { name: 'geo [A30]: client-sent CF-IPCountry br in lower case (read in any case)', build: geo(BR, { 'cf-ipcountry': 'br' }), expect: DENY('ERR_GEO_MISMATCH'), worker: OK(VID) },
