@@ -60,6 +60,8 @@ const RSA_FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/rsa-2048-fake-te
 const rsaPrivate = createPrivateKey({ key: RSA_FIXTURE.private, format: 'jwk' });
 const RSA_N = RSA_FIXTURE.private.n!;
 const RSA_E = RSA_FIXTURE.private.e!;
+// The hand-made PSS below assumes a modulus of exactly 2048 bits (emLen 256, one leftmost bit cleared).
+if (Buffer.from(RSA_N, 'base64url').length !== 256 || Buffer.from(RSA_N, 'base64url')[0]! < 0x80) throw new Error('the RSA fixture is not a 2048-bit key');
 /** The RSA public key as the edge holds it: kid r1 RS256, r2 PS256, r0 without `alg` (RS256 by default). One modulus for all three. */
 export const R1_PUBLIC_JWK = { kty: 'RSA', kid: 'r1', alg: 'RS256', n: RSA_N, e: RSA_E };
 export const R2_PUBLIC_JWK = { kty: 'RSA', kid: 'r2', alg: 'PS256', n: RSA_N, e: RSA_E };
@@ -123,6 +125,16 @@ export type SignerName =
   | 'rsa-n-text' // HS256 keyed with `n` as base64url text
   | 'rsa-n-bytes' // HS256 keyed with the modulus bytes
   | 'none'; // empty signature
+
+/** The public-key form each alg-confusion signer uses as its HMAC secret. */
+const RSA_CONFUSION_KEY = {
+  'rsa-spki-pem': 'spkiPem',
+  'rsa-pkcs1-pem': 'pkcs1Pem',
+  'rsa-spki-der': 'spkiDer',
+  'rsa-jwk-json': 'jwkText',
+  'rsa-n-text': 'nText',
+  'rsa-n-bytes': 'nBytes',
+} as const satisfies Partial<Record<SignerName, keyof typeof RSA_PUBLIC_FORMS>>;
 
 function hmac(alg: 'sha256' | 'sha384' | 'sha512', key: Uint8Array | string, input: string): Buffer {
   return createHmac(alg, key).update(input, 'ascii').digest();
@@ -208,17 +220,12 @@ export function signWith(name: SignerName, input: string): Buffer {
     case 'rsa-pkcs1-sha384':
       return rsaPkcs1Sha384(input);
     case 'rsa-spki-pem':
-      return hmac('sha256', RSA_PUBLIC_FORMS.spkiPem, input);
     case 'rsa-pkcs1-pem':
-      return hmac('sha256', RSA_PUBLIC_FORMS.pkcs1Pem, input);
     case 'rsa-spki-der':
-      return hmac('sha256', RSA_PUBLIC_FORMS.spkiDer, input);
     case 'rsa-jwk-json':
-      return hmac('sha256', RSA_PUBLIC_FORMS.jwkText, input);
     case 'rsa-n-text':
-      return hmac('sha256', RSA_PUBLIC_FORMS.nText, input);
     case 'rsa-n-bytes':
-      return hmac('sha256', RSA_PUBLIC_FORMS.nBytes, input);
+      return hmac('sha256', RSA_PUBLIC_FORMS[RSA_CONFUSION_KEY[name]], input);
     case 'none':
       return Buffer.alloc(0);
   }
