@@ -6,8 +6,9 @@
  *
  * Setup shared by every case: clock fixed at NOW (helpers.ts), default leeway (30 s) and
  * maxTtl (86400 s), no audience/issuer configured, client address 127.0.0.1, the keyring
- * KEYRING_JSON (kids k1 = HS256; oct h384/h512; EC p1 and OKP e1 public only; two
- * secure-token secrets).
+ * KEYRING_JSON (kids k1 = HS256; oct h384/h512; EC p1 and OKP e1 public only; RSA r1
+ * RS256, r2 PS256 and r0 without `alg`, one fixed fake 2048-bit key, public only; two
+ * secure-token secrets). No runner hands the edge a viewer's country (A29).
  *
  * Choices made where the spec is silent or needs reading (the lead should align on these):
  *  A1 Duplicate JSON members (`{"alg":"none","alg":"HS256"}`): the parsed value is the one
@@ -73,10 +74,11 @@
  *     removed (SPEC §2), so percent-encoding does not count three times; the whole
  *     request path with a token may be longer.
  *  A19 `hs256Only`: edges whose runtime has HMAC-SHA256 (and md5) but no SHA-384/512 or
- *     public-key verify (CloudFront Functions, nginx njs) keep every kid with its alg, so a
- *     token for an HS384, HS512, ES256 or EdDSA kid answers 401 ERR_ALG_NOT_ALLOWED (kid and
- *     alg come before the signature): exactly the core's answer with `algorithms: ['HS256']`,
- *     which handle.test.ts checks over the whole table.
+ *     public-key verify (CloudFront Functions, nginx njs but for RSA, A28) keep every kid with
+ *     its alg, so a token for an HS384, HS512, ES256, EdDSA (or, on CloudFront, RS256/PS256)
+ *     kid answers 401 ERR_ALG_NOT_ALLOWED (kid and alg come before the signature): exactly
+ *     the core's answer with `algorithms: ['HS256']`, which handle.test.ts checks over the
+ *     whole table.
  *  A20 `noIpClaims`: a CloudFront Function (10 KB) carries no address matching. A token with
  *     an `ip` claim cannot be honoured there, so it is denied 403 ERR_IP_MISMATCH at the ip
  *     step (after time and grant), whatever the claim holds; the other claims and steps
@@ -125,6 +127,37 @@
  *     itself to a second Authorization line (`nginxRefuses`). npm edge-runtime's Node server
  *     (Vercel's stand-in) hands the middleware only the first line, which is then all there
  *     is (`firstAuthorizationLine`): the other line reaches neither the edge nor the origin.
+ *  A28 `rsa`: RS256 and PS256 (issue 19, docs/spec.md §9 "RSA") are verified by every edge
+ *     but CloudFront Functions, nginx's njs module among them (SPKI built in Node, verified
+ *     with crypto.subtle): a row marked `rsa` answers `expect` there, and `hs256Only` (401
+ *     ERR_ALG_NOT_ALLOWED) on CloudFront, whose build lists an RSA kid of a mixed keyring as a
+ *     kid of another alg, and in the core with `algorithms: ['HS256']`. One key pair (a fixed,
+ *     obviously-fake 2048-bit fixture, fixtures/rsa-2048-fake-test-key.json) backs r1, r2
+ *     and r0, so a PKCS#1 v1.5 signature under a PS256 header (and the reverse) is a valid
+ *     signature of that modulus in the other padding: ERR_SIGNATURE_INVALID. PS256 is minted
+ *     by hand with a fixed salt (deterministic tokens); a salt of another length is
+ *     ERR_SIGNATURE_INVALID. A signature not exactly as long as the modulus (256 bytes: a
+ *     byte short, a leading zero byte more, empty) is ERR_SIGNATURE_INVALID; so is one whose
+ *     integer is 0, 1, n−1, n or above n. An HS256 token keyed with the public key (SPKI or
+ *     PKCS#1 PEM, DER, the JWK text, `n` as text or bytes) is ERR_ALG_NOT_ALLOWED everywhere.
+ *  A29 Country rules (`geo`, issue 19, docs/spec.md §9 "Country rules"): no runner hands the
+ *     edge a country (no request.cf.country in workerd, no Azion metadata country, no
+ *     countryHeader given to serve or Express, no $urlseal_country in the nginx config, and
+ *     Deno and `handle` get none), so the viewer's country is unknown and a well-formed geo
+ *     claim (allow or block) is 403 ERR_GEO_MISMATCH, after the grant and ip steps; a
+ *     malformed one is 401 ERR_CLAIM_INVALID, read with the other claims' types, before
+ *     time (as a malformed `ip`: an expired token with one is ERR_CLAIM_INVALID). `noCountryRules`: CloudFront Functions (the
+ *     floor without COUNTRY_RULES) deny any token with a `geo` member, whatever its value,
+ *     403 ERR_GEO_MISMATCH, checked last among the claims: after time (an expired geo token
+ *     is 410 there too) but before the grant and ip steps, so a geo token for another path
+ *     or another address answers ERR_GEO_MISMATCH there, not the path or ip mismatch.
+ *  A30 A country header the client writes never counts, except on the platform that sets
+ *     it: the Worker trusts CF-IPCountry (after request.cf.country, absent in workerd), and
+ *     examples/vercel/middleware.ts trusts x-vercel-ip-country; in production Cloudflare and
+ *     Vercel overwrite the client's value, but the local runners pass it through, so there
+ *     such a row is granted (`worker`, `vercel`). CloudFront-Viewer-Country and x-country
+ *     count nowhere (serve and Express read a country header only when `countryHeader` names
+ *     it). A trusted value that is no country (`XX`, Cloudflare's unknown) fails both rules.
  */
 import {
   K1_SECRET,
@@ -132,6 +165,7 @@ import {
   NOW,
   ST_OLD_SECRET,
   ST_SECRET,
+  RSA_MODULUS,
   b64u,
   md5LengthExtend,
   mintJwt,
@@ -139,6 +173,7 @@ import {
   mintParts,
   mintSealed,
   mintSealedParts,
+  nodeVerifiesPs256,
   pctEncodeBytes,
   secureToken,
   signWith,
@@ -158,6 +193,7 @@ export type DenialCode =
   | 'ERR_PATH_MISMATCH'
   | 'ERR_PATH_NONCANONICAL'
   | 'ERR_IP_MISMATCH'
+  | 'ERR_GEO_MISMATCH'
   | 'ERR_TOKEN_EXPIRED'
   | 'ERR_METHOD_NOT_ALLOWED'
   | 'ERR_KEYRING_UNAVAILABLE';
@@ -172,6 +208,7 @@ export const STATUS_OF: Record<DenialCode, number> = {
   ERR_PATH_MISMATCH: 403,
   ERR_PATH_NONCANONICAL: 403,
   ERR_IP_MISMATCH: 403,
+  ERR_GEO_MISMATCH: 403,
   ERR_TOKEN_EXPIRED: 410,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_KEYRING_UNAVAILABLE: 503,
@@ -208,12 +245,19 @@ export interface HostileCase {
   /** Raw bytes an HTTP parser may refuse (400) before the edge sees them (A16). */
   rawBytes?: boolean;
   /**
-   * The answer of a runtime that cuts the fragment off the URL before the Worker sees it
-   * (workerd), where it differs (A17): that runtime checks, and forwards, what is left.
+   * The answer of the Worker in workerd, where it differs: that runtime cuts the fragment off
+   * the URL before the Worker sees it (A17: it checks, and forwards, what is left), and the
+   * Worker reads the viewer's country from CF-IPCountry, which Cloudflare sets (A30).
    */
   worker?: Expectation;
+  /** The answer of examples/vercel/middleware.ts, where it differs for its country source, x-vercel-ip-country (A30). */
+  vercel?: Expectation;
   /** The answer of an edge that verifies HS256 (and secure-token) only, where it differs (A19). */
   hs256Only?: Expectation;
+  /** The token names an RSA kid (A28): nginx's njs module verifies RS256/PS256, so `hs256Only` is not its answer. */
+  rsa?: true;
+  /** The answer of an edge built without country rules (CloudFront Functions), where it differs (A29). */
+  noCountryRules?: Expectation;
   /** The answer of an edge built without `ip` claims (CloudFront Functions), where it differs (A20). */
   noIpClaims?: Expectation;
   /** The answer where the runtime is njs (nginx, and njs standing in for CloudFront), where it differs (A22). */
@@ -412,6 +456,222 @@ const SEALED_CASES: HostileCase[] = [
   { name: 'sealed [A26]: exp a string', build: (c) => get(q(VID, c.sealed({ claims: { exp: String(NOW + 60) } }))), expect: DENY('ERR_CLAIM_INVALID'), ...NO_SEALED },
   { name: 'sealed [A26]: authentic plaintext that is no claims object', build: (c) => get(q(VID, c.sealed({ plaintext: '[1,2]' }))), expect: DENY('ERR_TOKEN_MALFORMED'), ...NO_SEALED },
   { name: 'sealed [A26]: ip claim outside', build: (c) => get(q(VID, c.sealed({ claims: { ip: '203.0.113.0/24' } }))), expect: DENY('ERR_IP_MISMATCH'), ...NO_SEALED },
+];
+
+/** A segment of a token changed by `f`; the change must change the token (else the row proves nothing). */
+function tampered(token: string, index: number, f: (segment: string) => string): string {
+  const out = withSegment(token, index, f);
+  if (out === token) throw new Error('the tamper did not change the token');
+  return out;
+}
+
+/** What an edge without RSA answers to an RSA kid (A19, A28); nginx verifies it (A28). */
+const RSA = { rsa: true as const, hs256Only: DENY('ERR_ALG_NOT_ALLOWED') };
+/** A signature of the fixture modulus's length holding the integer `f(n)` (A28). */
+const rsaSignature = (value: (n: bigint) => bigint): string => {
+  const n = BigInt(`0x${RSA_MODULUS.toString('hex')}`);
+  return b64u(Buffer.from(value(n).toString(16).padStart(RSA_MODULUS.length * 2, '0'), 'hex'));
+};
+
+/** RS256 and PS256 (A28): every carrier, the alg rules, padding and length, the claims after them. */
+const RSA_CASES: HostileCase[] = [
+  ...(
+    [
+      ['RS256', 'r1'],
+      ['PS256', 'r2'],
+    ] as const
+  ).flatMap<HostileCase>(([name, kid]) => [
+    { name: `rsa [A28]: control ${name} (kid ${kid}) via ?token`, build: (c) => get(q(VID, c.jwt({ kid }), '&x=1')), expect: OK(`${VID}?x=1`), ...RSA },
+    {
+      name: `rsa [A28]: control ${name}, path transport with a prefix grant`,
+      build: (c) => get(`/_token/${c.jwt({ kid, claims: { path: '/videos/course-1/*' } })}/videos/course-1/hls/seg-1.ts?q=1`),
+      expect: OK('/videos/course-1/hls/seg-1.ts?q=1'), ...RSA,
+    },
+    { name: `rsa [A28]: control ${name}, Authorization Bearer`, build: (c) => get(VID, { authorization: `Bearer ${c.jwt({ kid })}` }), expect: OK(VID), ...RSA },
+    { name: `rsa [A28]: control ${name}, the urlseal cookie`, build: (c) => get(VID, { cookie: `a=1; urlseal=${c.jwt({ kid })}` }), expect: OK(VID), ...RSA },
+    { name: `rsa [A28]: ${name} signature changed`, build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid }), 2, flipMiddle)))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+    {
+      name: `rsa [A28]: ${name} claims swapped in (path widened) under the original signature`,
+      build: (c) => {
+        const good = mintParts({ kid });
+        const evil = mintParts({ kid, claims: { path: '/videos/*' } });
+        if (evil.payload === good.payload) throw new Error('the tamper did not change the token');
+        return get(q('/videos/secret.mp4', c.parts(good.header, evil.payload, good.signature)));
+      },
+      expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA,
+    },
+    { name: `rsa [A28]: ${name} for another path`, build: (c) => get(q('/videos/b.mp4', c.jwt({ kid }))), expect: DENY('ERR_PATH_MISMATCH'), ...RSA },
+    { name: `rsa [A28]: ${name} expired`, build: (c) => get(q(VID, c.jwt({ kid, claims: { exp: NOW - 31, iat: NOW - 331 } }))), expect: DENY('ERR_TOKEN_EXPIRED'), ...RSA },
+    {
+      name: `rsa [A28]: ${name} expired and tampered is 403 (signature before time)`,
+      build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid, claims: { exp: NOW - 3600, iat: NOW - 3900 } }), 2, flipMiddle)))),
+      expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA,
+    },
+    { name: `rsa [A28]: ${name} signature one byte short (255 bytes)`, build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid }), 2, (s) => b64u(Buffer.from(s, 'base64url').subarray(0, 255)))))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+    {
+      name: `rsa [A28]: ${name} signature with a leading zero byte (257 bytes, same integer)`,
+      build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid }), 2, (s) => b64u(Buffer.concat([Buffer.alloc(1), Buffer.from(s, 'base64url')])))))),
+      expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA,
+    },
+    { name: `rsa [A28]: ${name} empty signature`, build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid }), 2, () => '')))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  ]),
+  { name: 'rsa [A28]: control RS256 for the RSA kid r0 without alg (RS256 by default)', build: (c) => get(q(VID, c.jwt({ kid: 'r0' }))), expect: OK(VID), ...RSA },
+  { name: 'rsa [A28]: control HEAD with a PS256 token', build: (c) => ({ method: 'HEAD', url: q(VID, c.jwt({ kid: 'r2' })), headers: {} }), expect: OK(VID), ...RSA },
+  {
+    name: 'rsa [A28]: the hand-made PS256 signature is one node:crypto accepts (salt 32)',
+    build: (c) => {
+      const p = mintParts({ kid: 'r2' });
+      if (!nodeVerifiesPs256(`${p.header}.${p.payload}`, Buffer.from(p.signature, 'base64url'))) throw new Error('hand-made PSS broken');
+      if (nodeVerifiesPs256(`${p.header}.${p.payload}`, signWith('rsa-pss-salt20', `${p.header}.${p.payload}`))) throw new Error('salt length not checked');
+      return get(q(VID, c.parts(p.header, p.payload, p.signature)));
+    },
+    expect: OK(VID), ...RSA,
+  },
+  // alg is the key's, never the token's
+  { name: 'rsa [A28]: RS256 token for the PS256 kid r2', build: (c) => get(q(VID, c.jwt({ kid: 'r2', header: { alg: 'RS256' }, signer: 'r1' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: PS256 token for the RS256 kid r1', build: (c) => get(q(VID, c.jwt({ kid: 'r1', header: { alg: 'PS256' }, signer: 'r2' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: PS256 token for the kid r0 without alg (RS256)', build: (c) => get(q(VID, c.jwt({ kid: 'r0', header: { alg: 'PS256' }, signer: 'r2' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: RS384 header (SHA-384 PKCS#1) for the RS256 kid r1', build: (c) => get(q(VID, c.jwt({ kid: 'r1', header: { alg: 'RS384' }, signer: 'rsa-pkcs1-sha384' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: alg "none" with the RSA kid r1', build: (c) => get(q(VID, c.jwt({ kid: 'r1', header: { alg: 'none' }, signer: 'none' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: ES256 header on the RSA kid r1 (attacker EC key)', build: (c) => get(q(VID, c.jwt({ kid: 'r1', header: { alg: 'ES256' }, signer: 'attacker-ec' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: lowercase "rs256" for the kid r1', build: (c) => get(q(VID, c.jwt({ kid: 'r1', header: { alg: 'rs256' }, signer: 'r1' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA },
+  { name: 'rsa [A28]: a sealed token naming the RSA kid r1', build: (c) => get(q(VID, c.sealed({ kid: 'r1' }))), expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA, ...NO_SEALED },
+  { name: 'kid unknown [A28]: "R1" (kids are case-sensitive)', build: (c) => get(q(VID, c.jwt({ kid: 'R1', header: { alg: 'RS256' }, signer: 'r1' }))), expect: DENY('ERR_KID_UNKNOWN') },
+  // alg confusion: HS256 keyed with the public key, in every form it is published in
+  ...(
+    [
+      ['rsa-spki-pem', 'its SPKI PEM text', 'r1'],
+      ['rsa-pkcs1-pem', 'its PKCS#1 PEM text', 'r1'],
+      ['rsa-spki-der', 'its SPKI DER bytes', 'r1'],
+      ['rsa-jwk-json', 'its JWK JSON text', 'r1'],
+      ['rsa-n-text', 'n as base64url text', 'r1'],
+      ['rsa-n-bytes', 'the modulus bytes', 'r1'],
+      ['rsa-n-text', 'n as base64url text', 'r2'],
+      ['rsa-spki-pem', 'its SPKI PEM text', 'r0'],
+    ] as const
+  ).map<HostileCase>(([signer, what, kid]) => ({
+    name: `key confusion [A28]: HS256 MACed with the RSA public key (${what}), kid ${kid}`,
+    build: (c) => get(q(VID, c.jwt({ kid, header: { alg: 'HS256' }, signer }))),
+    expect: DENY('ERR_ALG_NOT_ALLOWED'), ...RSA,
+  })),
+  // padding, salt and digest: the key's alg, exactly
+  { name: 'rsa [A28]: PS256 header, kid r2, a PKCS#1 v1.5 signature of the same key', build: (c) => get(q(VID, c.jwt({ kid: 'r2', signer: 'r1' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  { name: 'rsa [A28]: RS256 header, kid r1, a PSS signature of the same key', build: (c) => get(q(VID, c.jwt({ kid: 'r1', signer: 'r2' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  { name: 'rsa [A28]: PS256 with a 20-byte salt', build: (c) => get(q(VID, c.jwt({ kid: 'r2', signer: 'rsa-pss-salt20' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  { name: 'rsa [A28]: PS256 with no salt', build: (c) => get(q(VID, c.jwt({ kid: 'r2', signer: 'rsa-pss-salt0' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  { name: 'rsa [A28]: PS256 with MGF1-SHA-1', build: (c) => get(q(VID, c.jwt({ kid: 'r2', signer: 'rsa-pss-sha1-mgf' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  { name: 'rsa [A28]: RS256 header, kid r1, a SHA-384 PKCS#1 v1.5 signature', build: (c) => get(q(VID, c.jwt({ kid: 'r1', signer: 'rsa-pkcs1-sha384' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  // the signature's length and integer
+  { name: 'rsa [A28]: an HS256-sized (32-byte) signature for kid r1', build: (c) => get(q(VID, c.jwt({ kid: 'r1', signer: 'k1' }))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  { name: 'rsa [A28]: a 512-byte signature (a 4096-bit key\'s) for kid r1', build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid: 'r1' }), 2, (s) => b64u(Buffer.concat([Buffer.from(s, 'base64url'), Buffer.from(s, 'base64url')])))))), expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA },
+  ...(
+    [
+      ['0', () => 0n],
+      ['1', () => 1n],
+      ['n − 1', (n: bigint) => n - 1n],
+      ['n', (n: bigint) => n],
+      ['2²⁰⁴⁸ − 1 (above n)', () => 2n ** 2048n - 1n],
+    ] as const
+  ).flatMap<HostileCase>(([label, value]) =>
+    (['r1', 'r2'] as const).map<HostileCase>((kid) => ({
+      name: `rsa [A28]: signature integer ${label}, kid ${kid}`,
+      build: (c) => get(q(VID, c.secret(tampered(c.jwt({ kid }), 2, () => rsaSignature(value))))),
+      expect: DENY('ERR_SIGNATURE_INVALID'), ...RSA,
+    })),
+  ),
+  // the claims after an RSA signature, as after any other
+  { name: 'rsa [A28]: PS256 with exp as a string', build: (c) => get(q(VID, c.jwt({ kid: 'r2', claims: { exp: String(FUTURE) } }))), expect: DENY('ERR_CLAIM_INVALID'), ...RSA },
+  { name: 'rsa [A28]: RS256 with an ip claim outside', build: (c) => get(q(VID, c.jwt({ kid: 'r1', claims: { ip: '203.0.113.0/24' } }))), expect: DENY('ERR_IP_MISMATCH'), ...RSA },
+];
+
+/** A k1 token with a `geo` claim (A29), plus any other claims, for `path`. */
+function geo(rule: unknown, headers: Record<string, string> = {}, claims: Record<string, unknown> = {}, path = VID): (ctx: Ctx) => HostileRequest {
+  return (ctx) => get(q(path, ctx.jwt({ claims: { ...claims, geo: rule } })), headers);
+}
+const BR = { allow: ['BR', 'PT'] };
+/** What an edge without country rules answers to any `geo` member (A29). */
+const NO_COUNTRY_RULES = { noCountryRules: DENY('ERR_GEO_MISMATCH') };
+/** 301 distinct upper-case codes: one more than a rule may hold. */
+const CODES_301 = Array.from({ length: 301 }, (_, i) => String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)));
+
+/** Country rules (A29, A30): no country is reported, so every geo token is denied. */
+const GEO_CASES: HostileCase[] = [
+  { name: 'geo [A29]: allow rule, no country reported', build: geo(BR), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A29]: block rule, no country reported (unknown fails block too)', build: geo({ block: ['US'] }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A29]: allow rule of 300 codes (the maximum), no country', build: geo({ allow: CODES_301.slice(0, 300) }), expect: DENY('ERR_GEO_MISMATCH') },
+  {
+    name: 'geo [A29]: path transport with a prefix grant and an allow rule',
+    build: (c) => get(`/_token/${c.jwt({ claims: { path: '/videos/course-1/*', geo: BR } })}/videos/course-1/hls/seg-1.ts`),
+    expect: DENY('ERR_GEO_MISMATCH'),
+  },
+  { name: 'geo [A29]: Authorization Bearer with a block rule', build: (c) => get(VID, { authorization: `Bearer ${c.jwt({ claims: { geo: { block: ['US'] } } })}` }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A29]: the urlseal cookie with an allow rule', build: (c) => get(VID, { cookie: `urlseal=${c.jwt({ claims: { geo: BR } })}` }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A29]: HEAD with an allow rule', build: (c) => ({ method: 'HEAD', url: q(VID, c.jwt({ claims: { geo: BR } })), headers: {} }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A29]: a sealed token with an allow rule', build: (c) => get(q(VID, c.sealed({ claims: { geo: BR } }))), expect: DENY('ERR_GEO_MISMATCH'), ...NO_SEALED },
+  { name: 'geo [A29]: a PS256 token with an allow rule', build: (c) => get(q(VID, c.jwt({ kid: 'r2', claims: { geo: BR } }))), expect: DENY('ERR_GEO_MISMATCH'), ...RSA },
+  // order: signature, time, grant and ip come first
+  { name: 'geo [A29]: bad signature with an allow rule is 403 signature', build: (c) => get(q(VID, c.jwt({ claims: { geo: BR }, signer: 'wrong' }))), expect: DENY('ERR_SIGNATURE_INVALID') },
+  { name: 'geo [A29]: expired with an allow rule is 410 (time before geo)', build: geo(BR, {}, { exp: NOW - 3600, iat: NOW - 3900 }), expect: DENY('ERR_TOKEN_EXPIRED') },
+  { name: 'geo [A29]: exp as a string with an allow rule is a bad claim', build: geo(BR, {}, { exp: String(FUTURE) }), expect: DENY('ERR_CLAIM_INVALID') },
+  { name: 'geo [A29]: another path with an allow rule (grant before geo)', build: geo(BR, {}, {}, '/videos/b.mp4'), expect: DENY('ERR_PATH_MISMATCH'), ...NO_COUNTRY_RULES },
+  { name: 'geo [A29]: another address with an allow rule (ip before geo)', build: geo(BR, {}, { ip: '10.0.0.1' }), expect: DENY('ERR_IP_MISMATCH'), ...NO_COUNTRY_RULES },
+  // malformed rules: a bad claim on full edges, any geo member denied without country rules
+  ...(
+    [
+      ['both allow and block', { allow: ['BR'], block: ['US'] }],
+      ['an empty allow list', { allow: [] }],
+      ['an empty object', {}],
+      ['lower-case "br"', { allow: ['br'] }],
+      ['three letters "BRA"', { allow: ['BRA'] }],
+      ['a numeric code "076"', { allow: ['076'] }],
+      ['a duplicate code', { allow: ['BR', 'BR'] }],
+      ['301 codes', { allow: CODES_301 }],
+      ['a nested array ["BR"]', { allow: [['BR']] }],
+      ['a number', { block: [76] }],
+      ['another member (deny)', { deny: ['BR'] }],
+      ['allow as a string', { allow: 'BR' }],
+      ['a string', 'BR'],
+      ['an array', ['BR']],
+      ['null', null],
+      ['false', false],
+    ] as [string, unknown][]
+  ).map<HostileCase>(([label, rule]) => ({
+    name: `claim [A29]: geo ${label}`,
+    build: geo(rule),
+    expect: DENY('ERR_CLAIM_INVALID'), ...NO_COUNTRY_RULES,
+  })),
+  {
+    name: 'claim [A29]: a malformed geo on an expired token is a bad claim (types before time, as ip)',
+    build: geo({ allow: ['br'] }, {}, { exp: NOW - 3600, iat: NOW - 3900 }),
+    expect: DENY('ERR_CLAIM_INVALID'), noCountryRules: DENY('ERR_TOKEN_EXPIRED'),
+  },
+  {
+    name: 'claim [A5]: a malformed ip on an expired token is a bad claim (types before time)',
+    build: claim({ ip: 'not-an-ip', exp: NOW - 3600, iat: NOW - 3900 }),
+    expect: DENY('ERR_CLAIM_INVALID'), noIpClaims: DENY('ERR_TOKEN_EXPIRED'),
+  },
+  // country headers the client wrote (A30)
+  { name: 'geo [A30]: client-sent CF-IPCountry BR (the Worker trusts it, as Cloudflare sets it)', build: geo(BR, { 'cf-ipcountry': 'BR' }), expect: DENY('ERR_GEO_MISMATCH'), worker: OK(VID) },
+  { name: 'geo [A30]: client-sent CF-IPCountry br in lower case (read in any case)', build: geo(BR, { 'cf-ipcountry': 'br' }), expect: DENY('ERR_GEO_MISMATCH'), worker: OK(VID) },
+  { name: 'geo [A30]: client-sent CF-IPCountry US against an allow rule', build: geo(BR, { 'cf-ipcountry': 'US' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CF-IPCountry BR against a block rule of BR', build: geo({ block: ['BR'] }, { 'cf-ipcountry': 'BR' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CF-IPCountry XX (unknown) against a block rule', build: geo({ block: ['US'] }, { 'cf-ipcountry': 'XX' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CF-IPCountry BRA (no country) against a block rule', build: geo({ block: ['US'] }, { 'cf-ipcountry': 'BRA' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CF-IPCountry FR against a block rule (the Worker grants)', build: geo({ block: ['US'] }, { 'cf-ipcountry': 'FR' }), expect: DENY('ERR_GEO_MISMATCH'), worker: OK(VID) },
+  { name: 'geo [A30]: client-sent x-vercel-ip-country BR (the Vercel middleware trusts it)', build: geo(BR, { 'x-vercel-ip-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH'), vercel: OK(VID) },
+  { name: 'geo [A30]: client-sent x-vercel-ip-country US against an allow rule', build: geo(BR, { 'x-vercel-ip-country': 'US' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country BR counts nowhere', build: geo(BR, { 'cloudfront-viewer-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent x-country BR counts nowhere', build: geo(BR, { 'x-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH') },
+  {
+    name: 'geo [A30]: every country header at once, block rule of BR',
+    build: geo({ block: ['BR'] }, { 'cf-ipcountry': 'BR', 'x-vercel-ip-country': 'BR', 'cloudfront-viewer-country': 'FR', 'x-country': 'FR' }),
+    expect: DENY('ERR_GEO_MISMATCH'),
+  },
+  {
+    name: 'geo [A30]: a country header never rescues a malformed rule',
+    build: geo({ allow: ['br'] }, { 'cf-ipcountry': 'BR', 'x-vercel-ip-country': 'BR' }),
+    expect: DENY('ERR_CLAIM_INVALID'), ...NO_COUNTRY_RULES,
+  },
 ];
 
 export const CASES: HostileCase[] = [
@@ -1128,6 +1388,8 @@ export const CASES: HostileCase[] = [
   { name: 'claim [A7]: secure-token e beyond maxTtl', build: (c) => get(`${VID}?st=${c.st(VID, NOW + 86_401)}&e=${NOW + 86_401}`), expect: DENY('ERR_CLAIM_INVALID') },
   { name: 'st: secure-token over a noncanonical path (//)', build: (c) => get(`/videos//a.mp4?st=${c.st('/videos//a.mp4', E)}&e=${E}`), expect: DENY('ERR_PATH_NONCANONICAL') },
   ...SEALED_CASES,
+  ...RSA_CASES,
+  ...GEO_CASES,
 ];
 
 /** The keyring the table is written against (re-exported for the runners). */

@@ -2,15 +2,21 @@
 // SDK signer or the edge verifier: a signer bug must not hide a verifier bug, so
 // every token is built from node:crypto primitives and Buffer base64url.
 import {
+  constants as cryptoConstants,
   createCipheriv,
   createHash,
   createHmac,
+  createPrivateKey,
+  createPublicKey,
   generateKeyPairSync,
   hkdfSync,
+  privateDecrypt,
   randomBytes,
   sign as cryptoSign,
+  verify as cryptoVerify,
   type KeyObject,
 } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** The injected clock: every verifier and server in the suite sees this instant. */
 export const NOW = 1_900_000_000;
@@ -48,7 +54,30 @@ export const ATTACKER_EC_JWK = attackerEc.publicKey.export({ format: 'jwk' }) as
 export const P1_PUBLIC_JWK = { kty: 'EC', crv: 'P-256', kid: 'p1', x: ecJwk.x!, y: ecJwk.y! };
 export const E1_PUBLIC_JWK = { kty: 'OKP', crv: 'Ed25519', kid: 'e1', x: edJwk.x! };
 
-/** The keyring JSON under test (SPEC §3): kids + oct/EC/OKP keys + two secure-token secrets. */
+// RS256/PS256 (issue 19): one fixed, obviously-fake 2048-bit key pair committed as a fixture
+// (fixtures/rsa-2048-fake-test-key.json), so every RSA token is the same on every run.
+const RSA_FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/rsa-2048-fake-test-key.json', import.meta.url), 'utf8')) as { private: Jwk };
+const rsaPrivate = createPrivateKey({ key: RSA_FIXTURE.private, format: 'jwk' });
+const RSA_N = RSA_FIXTURE.private.n!;
+const RSA_E = RSA_FIXTURE.private.e!;
+// The hand-made PSS below assumes a modulus of exactly 2048 bits (emLen 256, one leftmost bit cleared).
+if (Buffer.from(RSA_N, 'base64url').length !== 256 || Buffer.from(RSA_N, 'base64url')[0]! < 0x80) throw new Error('the RSA fixture is not a 2048-bit key');
+/** The RSA public key as the edge holds it: kid r1 RS256, r2 PS256, r0 without `alg` (RS256 by default). One modulus for all three. */
+export const R1_PUBLIC_JWK = { kty: 'RSA', kid: 'r1', alg: 'RS256', n: RSA_N, e: RSA_E };
+export const R2_PUBLIC_JWK = { kty: 'RSA', kid: 'r2', alg: 'PS256', n: RSA_N, e: RSA_E };
+export const R0_PUBLIC_JWK = { kty: 'RSA', kid: 'r0', n: RSA_N, e: RSA_E };
+const rsaPublic = createPublicKey(rsaPrivate);
+/** The RSA public key in the forms an alg-confusion attacker tries as an HMAC secret (SPEC §9 "RSA": PEM, DER, `n`, the JWK text). */
+export const RSA_PUBLIC_FORMS: Record<'spkiPem' | 'pkcs1Pem' | 'spkiDer' | 'jwkText' | 'nText' | 'nBytes', Buffer> = {
+  spkiPem: Buffer.from(rsaPublic.export({ type: 'spki', format: 'pem' })),
+  pkcs1Pem: Buffer.from(rsaPublic.export({ type: 'pkcs1', format: 'pem' })),
+  spkiDer: Buffer.from(rsaPublic.export({ type: 'spki', format: 'der' })),
+  jwkText: Buffer.from(JSON.stringify(R1_PUBLIC_JWK), 'utf8'),
+  nText: Buffer.from(RSA_N, 'ascii'),
+  nBytes: Buffer.from(RSA_N, 'base64url'),
+};
+
+/** The keyring JSON under test (SPEC §3): kids + oct/EC/OKP/RSA keys + two secure-token secrets. */
 export const KEYRING_JSON = {
   active: 'k1',
   kids: { k1: K1_SECRET },
@@ -57,6 +86,9 @@ export const KEYRING_JSON = {
     { kty: 'oct', kid: 'h512', k: b64u(H512_SECRET), alg: 'HS512' },
     P1_PUBLIC_JWK,
     E1_PUBLIC_JWK,
+    R1_PUBLIC_JWK,
+    R2_PUBLIC_JWK,
+    R0_PUBLIC_JWK,
   ],
   secureToken: [ST_SECRET, ST_OLD_SECRET],
 };
@@ -80,10 +112,65 @@ export type SignerName =
   | 'e1-x-bytes' // HS256 keyed with the Ed25519 public key bytes
   | 'attacker-ec' // ES256 with a key the edge does not hold
   | 'attacker-ed' // EdDSA with a key the edge does not hold
+  | 'r1' // RS256: RSASSA-PKCS1-v1_5 with SHA-256, the fixture key
+  | 'r2' // PS256: RSASSA-PSS, SHA-256, MGF1-SHA-256, a fixed 32-byte salt (deterministic)
+  | 'rsa-pss-salt20' // PSS as r2 but a 20-byte salt (SPEC §9: other salt lengths are invalid)
+  | 'rsa-pss-salt0' // PSS as r2 but no salt
+  | 'rsa-pss-sha1-mgf' // PSS over SHA-256 but MGF1 with SHA-1
+  | 'rsa-pkcs1-sha384' // PKCS#1 v1.5 with SHA-384's DigestInfo
+  | 'rsa-spki-pem' // HS256 keyed with the RSA public key's SPKI PEM text (alg confusion)
+  | 'rsa-pkcs1-pem' // HS256 keyed with its PKCS#1 PEM text
+  | 'rsa-spki-der' // HS256 keyed with its SPKI DER bytes
+  | 'rsa-jwk-json' // HS256 keyed with its JWK JSON text
+  | 'rsa-n-text' // HS256 keyed with `n` as base64url text
+  | 'rsa-n-bytes' // HS256 keyed with the modulus bytes
   | 'none'; // empty signature
+
+/** The public-key form each alg-confusion signer uses as its HMAC secret. */
+const RSA_CONFUSION_KEY = {
+  'rsa-spki-pem': 'spkiPem',
+  'rsa-pkcs1-pem': 'pkcs1Pem',
+  'rsa-spki-der': 'spkiDer',
+  'rsa-jwk-json': 'jwkText',
+  'rsa-n-text': 'nText',
+  'rsa-n-bytes': 'nBytes',
+} as const satisfies Partial<Record<SignerName, keyof typeof RSA_PUBLIC_FORMS>>;
 
 function hmac(alg: 'sha256' | 'sha384' | 'sha512', key: Uint8Array | string, input: string): Buffer {
   return createHmac(alg, key).update(input, 'ascii').digest();
+}
+
+/** MGF1 (RFC 8017 B.2.1) with the given hash. */
+function mgf1(hash: 'sha1' | 'sha256', seed: Buffer, length: number): Buffer {
+  const out: Buffer[] = [];
+  for (let counter = 0; out.length * (hash === 'sha1' ? 20 : 32) < length; counter++) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(counter);
+    out.push(createHash(hash).update(seed).update(c).digest());
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+/**
+ * RSASSA-PSS by hand (RFC 8017 §9.1.1 EMSA-PSS-encode, then the raw RSA private operation),
+ * with a fixed salt so a PS256 token is the same on every run (node:crypto draws a random one).
+ */
+function rsaPss(input: string, saltLength: number, mgfHash: 'sha1' | 'sha256' = 'sha256'): Buffer {
+  const emLen = Buffer.from(RSA_N, 'base64url').length; // modulus of 2048 bits: emBits 2047, emLen 256
+  const mHash = createHash('sha256').update(input, 'ascii').digest();
+  const salt = Buffer.alloc(saltLength, 0x5a);
+  const h = createHash('sha256').update(Buffer.alloc(8)).update(mHash).update(salt).digest();
+  const db = Buffer.concat([Buffer.alloc(emLen - saltLength - 32 - 2), Buffer.from([1]), salt]);
+  const mask = mgf1(mgfHash, h, db.length);
+  for (let i = 0; i < db.length; i++) db[i]! ^= mask[i]!;
+  db[0]! &= 0x7f; // 8·emLen − emBits = 1 leftmost bit cleared
+  const em = Buffer.concat([db, h, Buffer.from([0xbc])]);
+  return privateDecrypt({ key: rsaPrivate, padding: cryptoConstants.RSA_NO_PADDING }, em);
+}
+
+/** RSASSA-PKCS1-v1_5 with SHA-384's DigestInfo, under the same key (what an RS384 signature is). */
+function rsaPkcs1Sha384(input: string): Buffer {
+  return cryptoSign('sha384', Buffer.from(input, 'ascii'), rsaPrivate);
 }
 
 function ecdsa(key: KeyObject, input: string, encoding: 'ieee-p1363' | 'der'): Buffer {
@@ -120,10 +207,37 @@ export function signWith(name: SignerName, input: string): Buffer {
       return ecdsa(attackerEc.privateKey, input, 'ieee-p1363');
     case 'attacker-ed':
       return cryptoSign(null, Buffer.from(input, 'ascii'), attackerEd.privateKey);
+    case 'r1':
+      return cryptoSign('sha256', Buffer.from(input, 'ascii'), rsaPrivate);
+    case 'r2':
+      return rsaPss(input, 32);
+    case 'rsa-pss-salt20':
+      return rsaPss(input, 20);
+    case 'rsa-pss-salt0':
+      return rsaPss(input, 0);
+    case 'rsa-pss-sha1-mgf':
+      return rsaPss(input, 32, 'sha1');
+    case 'rsa-pkcs1-sha384':
+      return rsaPkcs1Sha384(input);
+    case 'rsa-spki-pem':
+    case 'rsa-pkcs1-pem':
+    case 'rsa-spki-der':
+    case 'rsa-jwk-json':
+    case 'rsa-n-text':
+    case 'rsa-n-bytes':
+      return hmac('sha256', RSA_PUBLIC_FORMS[RSA_CONFUSION_KEY[name]], input);
     case 'none':
       return Buffer.alloc(0);
   }
 }
+
+/** Whether node:crypto's own PSS verify (salt 32, MGF1-SHA-256) accepts a signature: proves the hand-rolled PSS right. */
+export function nodeVerifiesPs256(input: string, signature: Uint8Array): boolean {
+  return cryptoVerify('sha256', Buffer.from(input, 'ascii'), { key: rsaPublic, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+}
+
+/** The RSA modulus as bytes (a signature must be exactly this long, SPEC §9). */
+export const RSA_MODULUS = Buffer.from(RSA_N, 'base64url');
 
 const KID_SIGNER: Record<string, { alg: string; signer: SignerName }> = {
   k1: { alg: 'HS256', signer: 'k1' },
@@ -131,6 +245,9 @@ const KID_SIGNER: Record<string, { alg: string; signer: SignerName }> = {
   h512: { alg: 'HS512', signer: 'h512' },
   p1: { alg: 'ES256', signer: 'p1' },
   e1: { alg: 'EdDSA', signer: 'e1' },
+  r1: { alg: 'RS256', signer: 'r1' },
+  r2: { alg: 'PS256', signer: 'r2' },
+  r0: { alg: 'RS256', signer: 'r1' },
 };
 
 /** Default claims: a five-minute grant for one file, issued now. */

@@ -1,7 +1,8 @@
 // The hostile table over real HTTP through examples/cloudflare-worker (dist/worker.js, bundled
 // as wrangler does) running in real
 // workerd (npm), in front of a recording node:http origin. Cloudflare's CF-Connecting-IP
-// is sent as the platform would (127.0.0.1, the suite's client address).
+// is sent as the platform would (127.0.0.1, the suite's client address); no CF-IPCountry
+// unless a case sends one (A30).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

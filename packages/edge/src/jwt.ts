@@ -317,21 +317,12 @@ export function checkCoreClaims(
 }
 
 /**
- * A token's claims as checked, with its `geo` claim read as a check of the
- * viewer's country (`ERR_CLAIM_INVALID` when the claim is malformed). For
- * edges whose runtime reports a country; the others deny any geo claim in
- * {@link checkCoreClaims}.
- */
-export function withCountryRule(payload: Record<string, unknown>, checked: CheckedClaims): CheckedClaims | ClaimFailure {
-  if (payload.geo === undefined) return checked;
-  const geo = geoClaim(payload.geo);
-  return geo === undefined ? failure(ERR_CLAIM_INVALID, DETAILS && 'geo') : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
-}
-
-/**
  * Checks the claims of a token whose signature already verified, in SPEC §7
- * order: {@link checkCoreClaims} with `ip` claims read, the `geo` claim, then
- * audience and issuer when configured. A failure names the claim.
+ * order: the types (the `geo` claim's among them, so a malformed one is
+ * `ERR_CLAIM_INVALID` before time, as a malformed `ip` is), {@link
+ * checkCoreClaims} with `ip` claims read, then audience and issuer when
+ * configured; the `geo` claim comes back as a check of the viewer's country.
+ * A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
   // Country rules ship only where the runtime reports a country (scripts/floor.js drops
@@ -339,12 +330,13 @@ export function checkClaims(payload: Record<string, unknown>, now: number, polic
   // denies any geo claim.
   let countryRules = false;
   COUNTRY_RULES: countryRules = true;
-  let checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
-  COUNTRY_RULES: if (!('code' in checked)) checked = withCountryRule(payload, checked);
+  let geo: GeoCheck | undefined;
+  COUNTRY_RULES: if (payload.geo !== undefined && (geo = geoClaim(payload.geo)) === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
+  const checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
   if ('code' in checked) return checked;
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
     return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
-  return checked;
+  return geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
 }
