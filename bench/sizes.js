@@ -8,8 +8,9 @@
 //   bundles as their build scripts make them, dist/nginx.js, the CloudFront functions as
 //   `urlseal build cloudfront` writes them for the keyrings the budgets name).
 // - Modules: esbuild's metafile `bytesInOutput` of each source module, for the CloudFront
-//   JWT function, nginx, the Worker and Azion. For the floor bundles (CloudFront, nginx)
-//   these are esbuild's minified bytes, before terser takes its ~5% more off the whole.
+//   JWT function, nginx, the Worker and Azion (the lean Worker has its budget row only). For
+//   the floor bundles (CloudFront, nginx) these are esbuild's minified bytes, before terser
+//   takes its ~5% more off the whole.
 // - Features: the bundle built with and without each optional feature; the cost is the
 //   difference. "Without" is a build the bench makes (nothing is written, nothing ships):
 //   country rules by esbuild's dropLabels (`COUNTRY_RULES:`, as floor.js does; for CloudFront,
@@ -24,7 +25,7 @@ import { build } from 'esbuild';
 import { AZION_BUILD_OPTIONS } from '../packages/edge/scripts/build-azion.js';
 import { buildCloudFrontBundles } from '../packages/edge/scripts/build-cloudfront.js';
 import { buildFloorBundle } from '../packages/edge/scripts/floor.js';
-import { WORKER_BUILD_OPTIONS } from '../packages/edge/scripts/build-worker.js';
+import { WORKER_BUILD_OPTIONS, buildWorkerLean } from '../packages/edge/scripts/build-worker.js';
 import { leaveOut } from './lib/leave-out.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -135,6 +136,8 @@ async function measureBudgets(budgets) {
     'dist/worker.js': () => web(WORKER_BUILD_OPTIONS)(),
     'dist/azion.js': () => web(AZION_BUILD_OPTIONS)(),
     'dist/nginx.js': () => floor('nginx-module.ts', 'nginx.js', { countryRules: true })(),
+    // esbuild, then terser: built as `npm run build` builds it (into dist), then read.
+    'dist/worker-lean.js': () => buildWorkerLean({ quiet: true }).then(({ outfile }) => ({ code: readFileSync(outfile) })),
   };
   const rows = [];
   for (const [budget, entry] of Object.entries(budgets)) {

@@ -18,20 +18,25 @@ import { mkdirSync, writeFileSync } from 'node:fs';
  * ParsedJwt, Decision…) that a sealed bundle may rename. Never a name that
  * crosses the bundle's edge: config/JSON members, claims, event fields.
  */
-const INTERNAL_PROPERTIES = new RegExp(
-  `^(?:${[
-    'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
-    'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
-    'payload', 'policy', 'prefix', 'query', 'rawPath', 'scheme', 'signature', 'signatureLength', 'signingInput',
-    'source', 'status', 'target', 'v4',
-  ].join('|')})$`,
-);
+export const INTERNAL_PROPERTY_NAMES = Object.freeze([
+  'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
+  'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
+  'payload', 'policy', 'prefix', 'query', 'rawPath', 'scheme', 'signature', 'signatureLength', 'signingInput',
+  'source', 'status', 'target', 'v4',
+]);
+
+/** A mangleProps pattern that matches exactly `names`. */
+export function propertyPattern(names) {
+  return new RegExp(`^(?:${names.join('|')})$`);
+}
+
+const INTERNAL_PROPERTIES = propertyPattern(INTERNAL_PROPERTY_NAMES);
 
 /**
  * The core's build-time switches as the floor sets them (src/lib/flags.ts):
  * `lib/flags.js` resolves to flags-floor.ts, so no denial detail text ships.
  */
-const FLOOR_FLAGS = {
+export const FLOOR_FLAGS = {
   name: 'urlseal-floor-flags',
   setup(build) {
     build.onResolve({ filter: /(?:^|\/)lib\/flags\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/flags-floor.ts', import.meta.url)) }));
