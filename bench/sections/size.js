@@ -1,14 +1,13 @@
 // Size section of `npm run bench`: every bundle an edge runs, as shipped.
 // - The Worker bundle (packages/edge/dist/worker.js: the whole edge with every feature —
 //   both schemes, five algorithms, keyring validation, four transports, IP/CIDR, HLS
-//   rewriting, the Worker adapter) and where its bytes go, module by module. Goals
-//   (issue 7): ≤ 14 KB minified, ≤ 5 KB gzip.
+//   rewriting, the Worker adapter): minified, gzip and brotli. Its goals, and where its
+//   bytes go module by module and feature by feature, are in sections/sizes.js.
 // - The CloudFront Functions as `urlseal build cloudfront` writes them for a one-key
 //   keyring (the bundle plus the keyring and the handler), against AWS's hard 10 KB.
 // - The other edges' bundles: the nginx njs module (urlseal build nginx), Azion's firewall
 //   function, the Vercel middleware and the Deno server examples bundled as their
 //   platforms bundle them.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -20,22 +19,16 @@ import { buildCloudFrontFunction, buildNginxModule, CLOUDFRONT_MAX_BYTES } from 
 import { recordCompressedSizes } from '../compressed-sizes.js';
 
 const GROUP = 'bundle size: dist/worker.js';
-const GROUP_MODULES = 'bundle size: modules of dist/worker.js (minified bytes in the bundle)';
 const GROUP_CLOUDFRONT = 'bundle size: CloudFront Functions (urlseal build cloudfront, one key or secret)';
 const GROUP_OTHER = 'bundle size: other edges';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUDGETS = JSON.parse(readFileSync(`${ROOT}packages/edge/size-budgets.json`, 'utf8'));
 
 /** Registers size rows (bytes) and their goals; nothing is timed. */
 export async function run(bench) {
-  // The Worker build (the options build-worker.js ships with), once: its bytes, and its
-  // metafile for where they go. `npm run bench` built and checked dist/worker.js just before.
-  const worker = await build({ ...WORKER_BUILD_OPTIONS, write: false, metafile: true, logLevel: 'silent' });
+  // The Worker build (the options build-worker.js ships with). `npm run bench` built and
+  // checked dist/worker.js just before.
+  const worker = await build({ ...WORKER_BUILD_OPTIONS, write: false, logLevel: 'silent' });
   recordCompressedSizes(bench, worker.outputFiles[0].contents, GROUP);
-  // Goals from packages/edge/size-budgets.json (issue 16: 20 KB minified, 7 KB gzip with every feature).
-  const budget = BUDGETS['dist/worker.js'];
-  bench.goal({ name: `dist/worker.js ≤ ${budget.minified.goal / 1000} KB minified`, group: GROUP, row: 'minified', atMost: budget.minified.goal });
-  bench.goal({ name: `dist/worker.js ≤ ${budget.gzip.goal / 1000} KB gzip`, group: GROUP, row: 'gzip -9', atMost: budget.gzip.goal });
 
   // CloudFront: what a user deploys, for the smallest real keyring of each kind.
   await buildCloudFrontBundles({ quiet: true });
@@ -75,12 +68,5 @@ export async function run(bench) {
     const code = result.outputFiles[0].contents;
     bench.record(`${name} minified`, code.length, { group: GROUP_OTHER, unit: 'B' });
     bench.record(`${name} gzip -9`, gzipSync(code, { level: 9 }).length, { group: GROUP_OTHER, unit: 'B' });
-  }
-
-  // Where the Worker's bytes go.
-  const output = Object.values(worker.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  const modules = Object.entries(output?.inputs ?? {}).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
-  for (const [path, info] of modules) {
-    bench.record(path.replace(/^packages\/edge\/src\//, ''), info.bytesInOutput, { group: GROUP_MODULES, unit: 'B' });
   }
 }

@@ -14,6 +14,8 @@ import { headerLines, type Ctx, type Expectation, type HostileCase, type Hostile
 interface Value {
   value: string;
   multiValue?: { value: string }[];
+  /** The spelling of AWS's sample test events (test/edges/fixtures/aws-samples); functions read it as multiValue. */
+  multivalue?: { value: string }[];
 }
 type Values = Record<string, Value>;
 

@@ -23,11 +23,13 @@ const secret = (n: number) => `${'k'.repeat(40)}${n}${n}${n}`;
 const KIDS = { '2026-10': secret(1), '2026-11': secret(2), '2026-12': secret(3) };
 
 describe('bundle size budgets (packages/edge/size-budgets.json)', () => {
-  it.each(['dist/worker.js', 'dist/azion.js', 'dist/nginx.js'])('%s stays under its ceilings', (file) => {
+  it.each(['dist/worker.js', 'dist/worker-lean.js', 'dist/azion.js', 'dist/nginx.js'])('%s stays under its ceilings', (file) => {
     const code = readFileSync(join(ROOT, 'packages/edge', file));
-    const { minified, gzip } = budget(file) as unknown as { minified: { ceiling: number }; gzip: { ceiling: number } };
-    expect(code.length, `${file} minified`).toBeLessThanOrEqual(minified.ceiling);
-    expect(gzipSync(code, { level: 9 }).length, `${file} gzip -9`).toBeLessThanOrEqual(gzip.ceiling);
+    // Each row the budget has (the lean Worker's goal is on its minified size only).
+    const { minified, gzip } = budget(file) as { minified?: { ceiling: number }; gzip?: { ceiling: number } };
+    expect(minified, `${file} has a minified ceiling`).toBeDefined();
+    expect(code.length, `${file} minified`).toBeLessThanOrEqual(minified?.ceiling ?? 0);
+    if (gzip !== undefined) expect(gzipSync(code, { level: 9 }).length, `${file} gzip -9`).toBeLessThanOrEqual(gzip.ceiling);
   });
 
   it.each([

@@ -9,7 +9,8 @@ import { buildWebBundle } from './web.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const AZION_BUILD_OPTIONS = Object.freeze({
+/** The esbuild options of the Azion bundle (the bench measures the same build). */
+export const AZION_BUILD_OPTIONS = Object.freeze({
   entryPoints: [`${root}src/adapters/azion-function.ts`],
   outfile: `${root}dist/azion.js`,
   bundle: true,

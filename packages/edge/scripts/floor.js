@@ -11,27 +11,32 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 /**
  * Property names internal to the edge core (Prepared, Target, TokenSource,
  * ParsedJwt, Decision…) that a sealed bundle may rename. Never a name that
  * crosses the bundle's edge: config/JSON members, claims, event fields.
  */
-const INTERNAL_PROPERTIES = new RegExp(
-  `^(?:${[
-    'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
-    'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
-    'payload', 'policy', 'prefix', 'query', 'rawPath', 'scheme', 'signature', 'signatureLength', 'signingInput',
-    'source', 'status', 'target', 'v4',
-  ].join('|')})$`,
-);
+export const INTERNAL_PROPERTY_NAMES = Object.freeze([
+  'algorithms', 'carrier', 'check', 'checkClaims', 'checkJwt', 'checkSecureToken', 'claim', 'claims', 'clientIp',
+  'clock', 'detail', 'forward', 'grant', 'has', 'header', 'manifest', 'name', 'ok', 'pair', 'parseJwt', 'pathPrefix', 'pathToken',
+  'payload', 'policy', 'prefix', 'query', 'rawPath', 'scheme', 'signature', 'signatureLength', 'signingInput',
+  'source', 'status', 'target', 'v4',
+]);
+
+/** A mangleProps pattern that matches exactly `names`. */
+export function propertyPattern(names) {
+  return new RegExp(`^(?:${names.join('|')})$`);
+}
+
+const INTERNAL_PROPERTIES = propertyPattern(INTERNAL_PROPERTY_NAMES);
 
 /**
  * The core's build-time switches as the floor sets them (src/lib/flags.ts):
  * `lib/flags.js` resolves to flags-floor.ts, so no denial detail text ships.
  */
-const FLOOR_FLAGS = {
+export const FLOOR_FLAGS = {
   name: 'urlseal-floor-flags',
   setup(build) {
     build.onResolve({ filter: /(?:^|\/)lib\/flags\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/flags-floor.ts', import.meta.url)) }));
@@ -101,15 +106,21 @@ function checkFloor(name, code) {
 
 /**
  * Builds one floor bundle (an IIFE script) from `src/adapters/<entry>` into
- * `dist/<out>`, checks it, and returns `{ outfile, bytes }`.
+ * `dist/<out>`, checks it, and returns `{ outfile, bytes, code, metafile }`.
+ * The bench (bench/sizes.js) builds variants with `write: false` (nothing is
+ * written), `metafile: true` (esbuild's per-module bytes, before terser) and
+ * `plugins` of its own.
  */
-export async function buildFloorBundle(root, entry, out, { quiet = false, countryRules = false } = {}) {
+export async function buildFloorBundle(root, entry, out, { quiet = false, countryRules = false, write = true, metafile = false, plugins = [] } = {}) {
   const outfile = `${root}dist/${out}`;
-  mkdirSync(`${root}dist`, { recursive: true });
+  let bundled;
   try {
     // Country rules (statements labelled `COUNTRY_RULES:`) ship only in bundles whose runtime reports a country.
     const dropLabels = countryRules ? ['NOT_ON_FLOOR'] : ['NOT_ON_FLOOR', 'COUNTRY_RULES'];
-    await build({ ...FLOOR_BUILD_OPTIONS, dropLabels, entryPoints: [`${root}src/adapters/${entry}`], outfile, format: 'iife', logLevel: quiet ? 'silent' : 'warning' });
+    bundled = await build({
+      ...FLOOR_BUILD_OPTIONS, plugins: [...FLOOR_BUILD_OPTIONS.plugins, ...plugins], dropLabels, metafile,
+      entryPoints: [`${root}src/adapters/${entry}`], outfile, write: false, format: 'iife', logLevel: quiet ? 'silent' : 'warning',
+    });
   } catch (error) {
     throw explainFloorError(`dist/${out}`, error);
   }
@@ -119,16 +130,19 @@ export async function buildFloorBundle(root, entry, out, { quiet = false, countr
   // nor `arguments` into arrows (both floors run arrows; none of these functions is a
   // constructor): ~270 B of the 10 KB. The output format stays ES5, so terser writes no
   // shorthand properties or other syntax esbuild did not.
-  const squeezed = await minify(readFileSync(outfile, 'utf8'), {
+  const squeezed = await minify(bundled.outputFiles[0].text, {
     compress: { passes: 3, ecma: 2015, unsafe_arrows: true },
     mangle: true,
     format: { comments: false, ecma: 5 },
   });
   if (squeezed.code === undefined) throw new Error(`dist/${out}: terser produced no output`);
   const code = squeezed.code;
-  writeFileSync(outfile, code);
   checkFloor(`dist/${out}`, code);
-  return { outfile, bytes: Buffer.byteLength(code) };
+  if (write) {
+    mkdirSync(`${root}dist`, { recursive: true });
+    writeFileSync(outfile, code);
+  }
+  return { outfile, bytes: Buffer.byteLength(code), code, metafile: bundled.metafile };
 }
 
 /** esbuild's "not supported yet" errors, with the hint a maintainer needs. */

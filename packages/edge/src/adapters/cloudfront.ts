@@ -20,10 +20,15 @@ export type CloudFrontConfig = BuiltConfig;
 /** The parts of CloudFront's `crypto` module the function uses (see CryptoModule). */
 export type CloudFrontCrypto = CryptoModule;
 
-/** `{ value }`, with `multiValue` when a name repeats. */
+/**
+ * `{ value }`, with `multiValue` when a name repeats. AWS's sample test events
+ * (aws-samples/amazon-cloudfront-functions) spell it `multivalue`: read as the
+ * same (docs/spec.md §9); what the function writes is always `multiValue`.
+ */
 interface CloudFrontValue {
   value: string;
   multiValue?: { value: string }[];
+  multivalue?: { value: string }[];
 }
 
 type CloudFrontValues = Record<string, CloudFrontValue>;
@@ -50,9 +55,10 @@ export interface CloudFrontResponse {
   readonly body: { readonly encoding: 'text'; readonly data: string };
 }
 
-/** Every value of a name: `multiValue` when it repeats, else `value`. */
+/** Every value of a name: `multiValue` (or `multivalue`) when it repeats, else `value`. */
 function valuesOf(entry: CloudFrontValue): string[] {
-  return entry.multiValue === undefined ? [entry.value] : entry.multiValue.map((item) => item.value);
+  // The entry itself is a `{ value }`: alone, it is the one value.
+  return (entry.multiValue || entry.multivalue || [entry]).map((item) => item.value);
 }
 
 /**

@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+// Bytes per module and per feature of the edge bundles (issue 16), each bundle against its
+// goal in packages/edge/size-budgets.json. `node bench/sizes.js` prints the tables alone
+// (after `npm run build`: the CloudFront rows use dist/build); `npm run bench` shows the same
+// rows through bench/sections/sizes.js.
+//
+// - Budgets: every entry of size-budgets.json, measured as shipped (the Worker and Azion
+//   bundles as their build scripts make them, dist/nginx.js, the CloudFront functions as
+//   `urlseal build cloudfront` writes them for the keyrings the budgets name).
+// - Modules: esbuild's metafile `bytesInOutput` of each source module, for the CloudFront
+//   JWT function, nginx, the Worker and Azion (the lean Worker has its budget row only). For
+//   the floor bundles (CloudFront, nginx) these are esbuild's minified bytes, before terser
+//   takes its ~5% more off the whole.
+// - Features: the bundle built with and without each optional feature; the cost is the
+//   difference. "Without" is a build the bench makes (nothing is written, nothing ships):
+//   country rules by esbuild's dropLabels (`COUNTRY_RULES:`, as floor.js does; for CloudFront,
+//   which ships without them, with the label kept and nginx's claims check), the others by
+//   putting a stub in place of the feature's module (bench/lib/leave-out.js); the call sites
+//   stay, so a cost is the module and what only it reaches. RSA in the Worker and Azion has no
+//   module of its own (keyring.ts, key-checks.ts, crypto/web.ts): not measured.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { AZION_BUILD_OPTIONS } from '../packages/edge/scripts/build-azion.js';
+import { buildCloudFrontBundles } from '../packages/edge/scripts/build-cloudfront.js';
+import { buildFloorBundle } from '../packages/edge/scripts/floor.js';
+import { WORKER_BUILD_OPTIONS, buildWorkerLean } from '../packages/edge/scripts/build-worker.js';
+import { leaveOut } from './lib/leave-out.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const EDGE = `${ROOT}packages/edge/`;
+export const BUDGETS_FILE = 'packages/edge/size-budgets.json';
+
+// The realistic keyring of test/packaging/bundle-sizes.test.ts: three kids, two legacy secrets, 43-character secrets.
+const secret = (n) => `${'k'.repeat(40)}${n}${n}${n}`;
+const KIDS = { '2026-10': secret(1), '2026-11': secret(2), '2026-12': secret(3) };
+
+/** The CloudFront budgets: the function `urlseal build cloudfront` writes, by budget name. */
+const CLOUDFRONT_BUDGETS = {
+  'cloudfront (3 kids, inline)': { keyring: { kids: KIDS } },
+  'cloudfront (KeyValueStore, preset cloudfront)': { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' },
+  'cloudfront secure-token (2 secrets, inline)': { keyring: { secureToken: [secret(4), secret(5)] } },
+};
+
+const web = (options) => (variant = {}) =>
+  build({
+    ...options,
+    dropLabels: variant.dropLabels,
+    plugins: [...(options.plugins ?? []), ...(variant.plugins ?? [])],
+    write: false, metafile: true, logLevel: 'silent',
+  }).then((result) => ({ code: Buffer.from(result.outputFiles[0].contents), metafile: result.metafile }));
+
+const floor = (entry, out, shipped) => (variant = {}) =>
+  buildFloorBundle(EDGE, entry, out, { quiet: true, write: false, metafile: true, ...shipped, ...variant }).then((result) => ({
+    code: Buffer.from(result.code),
+    metafile: result.metafile,
+  }));
+
+const stub = (...modules) => ({ plugins: [leaveOut(modules)] });
+
+/**
+ * The bundles with a module and feature table: how each is built as shipped, and its
+ * features (`shipped`: whether the shipped bundle has it; `variant`: the build options of
+ * the other build, with the feature when it does not ship, without it when it does).
+ */
+export const BUNDLES = [
+  {
+    name: 'CloudFront JWT function (dist/cloudfront-jwt.js)',
+    build: floor('cloudfront-jwt.ts', 'cloudfront-jwt.js', { countryRules: false }),
+    features: [
+      // The claims check of nginx's (geo read, COUNTRY_RULES kept); reading the country header would add a little.
+      { feature: 'country rules (geo claim)', shipped: false, variant: { countryRules: true, ...stub('adapters/cloudfront-schemes.ts') } },
+      { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('sealed.ts') },
+    ],
+  },
+  {
+    name: 'nginx njs module (dist/nginx.js)',
+    build: floor('nginx-module.ts', 'nginx.js', { countryRules: true }),
+    features: [
+      { feature: 'country rules (geo claim)', shipped: true, variant: { countryRules: false } },
+      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('sealed.ts', 'adapters/njs-sealed.ts') },
+      { feature: 'RS256/PS256', shipped: true, variant: stub('adapters/njs-rsa.ts') },
+    ],
+  },
+  {
+    name: 'Worker (dist/worker.js)',
+    build: web(WORKER_BUILD_OPTIONS),
+    features: [
+      { feature: 'HLS manifest rewriting', shipped: true, variant: stub('manifest.ts') },
+      { feature: 'revocation', shipped: true, variant: stub('revocation.ts') },
+      { feature: 'CORS preflight answer', shipped: true, variant: stub('preflight.ts') },
+      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('sealed.ts') },
+      { feature: 'country rules (geo claim)', shipped: true, variant: { dropLabels: ['COUNTRY_RULES'] } },
+    ],
+  },
+  {
+    name: 'Azion firewall function (dist/azion.js)',
+    build: web(AZION_BUILD_OPTIONS),
+    features: [
+      { feature: 'revocation', shipped: true, variant: stub('revocation.ts') },
+      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('sealed.ts') },
+      { feature: 'country rules (geo claim)', shipped: true, variant: { dropLabels: ['COUNTRY_RULES'] } },
+    ],
+  },
+];
+
+const gzip = (code) => gzipSync(code, { level: 9 }).length;
+
+/** esbuild's bytes per source module of one build, largest first. */
+function modulesOf(metafile) {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+  return Object.entries(output?.inputs ?? {})
+    .map(([path, info]) => [path.replace(/^packages\/edge\/src\//, ''), info.bytesInOutput])
+    .sort((a, b) => b[1] - a[1]);
+}
+
+/** Measures one bundle of BUNDLES: its bytes as shipped, per module, and per feature. */
+async function measureBundle(bundle) {
+  const shipped = await bundle.build();
+  const features = [];
+  for (const { feature, shipped: ships, variant } of bundle.features) {
+    const other = await bundle.build(variant);
+    const [withIt, without] = ships ? [shipped.code, other.code] : [other.code, shipped.code];
+    features.push({ feature, shipped: ships, with: withIt.length, without: without.length, cost: withIt.length - without.length, costGzip: gzip(withIt) - gzip(without) });
+  }
+  return { name: bundle.name, minified: shipped.code.length, gzip: gzip(shipped.code), modules: modulesOf(shipped.metafile), features };
+}
+
+/** Every row of size-budgets.json, measured: `[{ budget, row, measured, goal, ceiling }]`; `measured` undefined when nothing here measures it. */
+async function measureBudgets(budgets) {
+  // The CloudFront functions read their bundles from dist: built from the sources now, as `npm run build` does.
+  await buildCloudFrontBundles({ quiet: true });
+  const { buildCloudFrontFunction } = await import(pathToFileURL(`${EDGE}dist/build/index.js`).href);
+  const shipped = {
+    'dist/worker.js': () => web(WORKER_BUILD_OPTIONS)(),
+    'dist/azion.js': () => web(AZION_BUILD_OPTIONS)(),
+    'dist/nginx.js': () => floor('nginx-module.ts', 'nginx.js', { countryRules: true })(),
+    // esbuild, then terser: built as `npm run build` builds it (into dist), then read.
+    'dist/worker-lean.js': () => buildWorkerLean({ quiet: true }).then(({ outfile }) => ({ code: readFileSync(outfile) })),
+  };
+  const rows = [];
+  for (const [budget, entry] of Object.entries(budgets)) {
+    if (budget.startsWith('$')) continue;
+    let sizes = {};
+    if (shipped[budget] !== undefined) {
+      const { code } = await shipped[budget]();
+      sizes = { minified: code.length, gzip: gzip(code) };
+    } else if (CLOUDFRONT_BUDGETS[budget] !== undefined) {
+      sizes = { bytes: buildCloudFrontFunction(CLOUDFRONT_BUDGETS[budget]).bytes };
+    }
+    for (const [row, { goal, ceiling }] of Object.entries(entry)) rows.push({ budget, row, measured: sizes[row], goal, ceiling });
+  }
+  return rows;
+}
+
+/** Everything the tables show: `{ budgets, bundles }`. */
+export async function measureSizes() {
+  const budgets = JSON.parse(readFileSync(`${ROOT}${BUDGETS_FILE}`, 'utf8'));
+  const bundles = [];
+  for (const bundle of BUNDLES) bundles.push(await measureBundle(bundle));
+  return { budgets: await measureBudgets(budgets), bundles };
+}
+
+/** `met`, `MISSED` (over the goal, under the ceiling), `OVER CEILING`, or `not measured`. */
+export function verdict({ measured, goal, ceiling }) {
+  if (measured === undefined) return 'not measured';
+  return measured > ceiling ? 'OVER CEILING' : measured > goal ? 'MISSED' : 'met';
+}
+
+const n = (value) => (value === undefined ? '—' : value.toLocaleString('en-US'));
+const signed = (value) => `${value > 0 ? '+' : ''}${n(value)}`;
+
+function table(title, header, lines) {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => String(line[i]).length)));
+  const format = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
+  return [`\n## ${title}`, format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+}
+
+/** The tables as text. */
+export function formatSizes({ budgets, bundles }) {
+  const out = [
+    table(
+      `size budgets (${BUDGETS_FILE})`,
+      ['bundle', 'row', 'bytes', 'goal', 'ceiling', 'verdict'],
+      budgets.map((b) => [b.budget, b.row, n(b.measured), n(b.goal), n(b.ceiling), verdict(b)]),
+    ),
+  ];
+  for (const bundle of bundles) {
+    out.push(table(`bytes per module: ${bundle.name}, ${n(bundle.minified)} B minified, ${n(bundle.gzip)} B gzip -9`, ['module', 'bytes'], bundle.modules.map(([path, bytes]) => [path, n(bytes)])));
+    out.push(
+      table(
+        `bytes per feature: ${bundle.name}`,
+        ['feature', 'shipped', 'with', 'without', 'cost', 'cost gzip'],
+        bundle.features.map((f) => [f.feature, f.shipped ? 'yes' : 'no', n(f.with), n(f.without), signed(f.cost), signed(f.costGzip)]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  measureSizes().then(
+    (sizes) => console.log(`${formatSizes(sizes)}\n\nmodule bytes: esbuild's bytesInOutput (floor bundles before terser); feature costs: the bundle built with and without it (bench/sizes.js)`),
+    (error) => {
+      console.error(`bench/sizes.js: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
