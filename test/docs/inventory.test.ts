@@ -1,0 +1,55 @@
+// Every fenced code block in README.md, docs/**/*.md and packages/*/README.md is accounted for
+// (issue 14, "docs that run"): run as written by a named test, compiled, written as a file a
+// later block runs, or marked in the doc, next to the block, as not runnable here or as
+// illustrative, with the reason. A new block with none of these fails here.
+import { describe, expect, it } from 'vitest';
+import { RUNNER, classify, docBlocks, docFiles, where } from './inventory.js';
+import { outputExamples, type Snippet } from './snippets.js';
+
+const blocks = docBlocks();
+
+function block(lang: string, marks: string[] = [], code = 'echo hi\n'): Snippet {
+  return { file: 'docs/example.md', line: 10, lang, info: '', heading: undefined, code, marks };
+}
+
+describe('docs code block inventory', () => {
+  it('covers README.md, docs/ (with docs/deploy/) and the package READMEs', () => {
+    const files = docFiles();
+    for (const file of ['README.md', 'docs/cli.md', 'docs/deploy/cloudfront.md', 'packages/player/README.md']) expect(files).toContain(file);
+    expect(blocks.length).toBeGreaterThan(80);
+  });
+
+  it('classifies every block', () => {
+    const unclassified = blocks.flatMap((b) => {
+      const c = classify(b);
+      return typeof c === 'string' ? [`${where(b)} (${b.lang || 'plain'}): ${c}`] : [];
+    });
+    expect(unclassified).toEqual([]);
+  });
+
+  it('fails a block nothing classifies, and marks that are not the convention', () => {
+    expect(classify(block(''))).toMatch(/a plain block with no mark/);
+    expect(classify(block('json'))).toMatch(/a json block with no mark/);
+    expect(classify(block('sh', ['not runnable here:']))).toMatch(/without a reason/);
+    expect(classify(block('sh', ['not runable here: typo']))).toMatch(/unknown mark/);
+    expect(classify(block('sh', ['run by test/docs/nothing.test.ts']))).toMatch(/no such file/);
+    expect(classify(block('sh', ['run by test/docs/quickstart.test.ts']))).toMatch(/never reads docs\/example\.md/);
+    expect(classify(block('sh', ['illustrative: a', 'not runnable here: b']))).toMatch(/two classes/);
+    expect(classify(block('sh'))).toEqual({ kind: 'run', by: RUNNER });
+    expect(classify(block('ts'))).toEqual({ kind: 'compiled' });
+    expect(classify(block('sh', ['not runnable here: needs the aws CLI']))).toEqual({ kind: 'not runnable', reason: 'needs the aws CLI' });
+  });
+
+  it('counts', () => {
+    const count: Record<string, number> = {};
+    for (const b of blocks) {
+      const c = classify(b);
+      if (typeof c === 'string') continue;
+      const key = c.kind === 'run' ? (c.by === RUNNER ? (outputExamples(b).length > 0 ? 'run by the runner, output checked' : 'run by the runner') : `run by ${c.by}`) : c.kind;
+      count[key] = (count[key] ?? 0) + 1;
+    }
+    // Printed for the record (npx vitest run test/docs/inventory.test.ts).
+    console.log(`${blocks.length} blocks: ${JSON.stringify(count, null, 1)}`);
+    expect(Object.values(count).reduce((a, b) => a + b, 0)).toBe(blocks.length);
+  });
+});
