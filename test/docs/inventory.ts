@@ -1,6 +1,7 @@
 // What becomes of every fenced code block in the docs (README.md, docs/**/*.md,
 // packages/*/README.md): run, compiled, written as a file a later block uses, or marked in the
-// doc as not runnable here / illustrative, with the reason. The marks are HTML comment lines
+// doc as not runnable here / illustrative, with the reason; a transcript marked so has its
+// commands run and their output compared. The marks are HTML comment lines
 // directly above the fence (docs/architecture.md "Code blocks in the docs" lists them).
 // inventory.test.ts fails on a block nothing classifies; shell-blocks.test.ts runs the `run`
 // ones; docs.test.ts compiles the `compiled` ones.
@@ -15,6 +16,8 @@ export const RUNNER = 'test/docs/shell-blocks.test.ts';
 export type BlockClass =
   /** Executed as written: by the runner, or by another test (`run by PATH`) that reads it from the doc. */
   | { readonly kind: 'run'; readonly by: string }
+  /** A transcript (`$ command` lines, each followed by what it prints), each command run in `cwd` and its output compared. */
+  | { readonly kind: 'output-checked'; readonly by: string; readonly cwd: string }
   /** TypeScript type-checked against the built packages (docs.test.ts). */
   | { readonly kind: 'compiled' }
   /** Written to a file (`file: NAME`) in the runner's folder, for the doc's later blocks to use. */
@@ -64,7 +67,7 @@ function splitMark(mark: string): [string, string] {
   return at < 0 ? [mark.trim(), ''] : [mark.slice(0, at).trim(), mark.slice(at + 1).trim()];
 }
 
-const KNOWN = new Set(['not runnable here', 'illustrative', 'run by', 'file', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
+const KNOWN = new Set(['not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
 
 /** The run marks of a block (placeholders, setup, readiness). */
 export function runMarks(snippet: Snippet): RunMarks {
@@ -101,6 +104,10 @@ export function classify(snippet: Snippet, root = REPO_ROOT): BlockClass | strin
       if (!existsSync(join(root, rest))) return `<!-- run by ${rest} -->: no such file`;
       if (!readFileSync(join(root, rest), 'utf8').includes(snippet.file)) return `<!-- run by ${rest} -->: that test never reads ${snippet.file}`;
       classes.push({ kind: 'run', by: rest });
+    } else if (keyword === 'transcript') {
+      const cwd = /^run in (\S+)$/.exec(rest)?.[1];
+      if (cwd === undefined || !existsSync(join(root, cwd))) return `<!-- transcript: ${rest} -->: write run in DIR, a folder of the repo`;
+      classes.push({ kind: 'output-checked', by: RUNNER, cwd });
     } else if (keyword === 'file') {
       if (!/^[\w.-]+$/.test(rest)) return `<!-- file: ${rest} -->: not a plain file name`;
       classes.push({ kind: 'file', name: rest });

@@ -5,7 +5,8 @@
 // README quick start puts it), in its own process group. The doc's own marks say what is
 // changed (`placeholder: OLD => NEW`, `{port}` a free port), made first (`setup: CMD`), written
 // as a file (`file: NAME`) or is a server (`runs until stopped: ready once …`: stopped, its
-// whole group, once ready). A block must exit 0, print each `# <output>` line that follows one
+// whole group, once ready). A `transcript: run in DIR` block has each `$ command` run in that
+// folder of the repo and must print exactly the lines shown under it (`…` for any text). A block must exit 0, print each `# <output>` line that follows one
 // of its commands, and leave no process behind.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { REPO_ROOT, matchesPromise, outputExamples, type Snippet } from './snipp
 const byDoc = new Map<string, Snippet[]>();
 for (const block of docBlocks()) {
   const c = classify(block);
-  if (typeof c === 'string' || !((c.kind === 'run' && c.by === RUNNER) || c.kind === 'file')) continue;
+  if (typeof c === 'string' || !((c.kind === 'run' && c.by === RUNNER) || c.kind === 'file' || c.kind === 'output-checked')) continue;
   byDoc.set(block.file, [...(byDoc.get(block.file) ?? []), block]);
 }
 
@@ -149,6 +150,21 @@ async function printed(out: () => string, text: string | undefined, promises: re
   }
 }
 
+/** A transcript's commands (`$ ` lines) and the lines each prints (up to a blank line or the next `$ `). */
+function transcript(code: string): Array<{ command: string; output: string[] }> {
+  const steps: Array<{ command: string; output: string[] }> = [];
+  let open = false;
+  for (const line of code.replace(/\n$/, '').split('\n')) {
+    if (line.startsWith('$ ')) {
+      steps.push({ command: line.slice(2), output: [] });
+      open = true;
+    } else if (line.trim() === '') open = false;
+    else if (open) steps[steps.length - 1]?.output.push(line);
+    else throw new Error(`a transcript line that follows no command: ${line}`);
+  }
+  return steps;
+}
+
 describe('the runner', () => {
   it('runs the CLI that `npx urlseal` runs in a project that installed it (this repo\'s), as `urlseal` on PATH does', () => {
     const dir = project('npx');
@@ -173,6 +189,15 @@ describe.each([...byDoc.keys()])('%s: shell blocks, run as written', (file) => {
     const code = await substitute(block.code, block, ports);
     if (typeof c !== 'string' && c.kind === 'file') {
       writeFileSync(join(dir, c.name), code);
+      return;
+    }
+    if (typeof c !== 'string' && c.kind === 'output-checked') {
+      for (const { command, output } of transcript(code)) {
+        const ran = spawnSync('bash', ['-c', command], { cwd: join(REPO_ROOT, c.cwd), env: ENV, encoding: 'utf8', timeout: 20_000 });
+        const lines = `${ran.stdout}${ran.stderr}`.replace(/\n$/, '').split('\n');
+        const matches = lines.length === output.length && output.every((line, i) => matchesPromise(lines[i] as string, line));
+        expect(matches, `$ ${command}\nthe doc shows:\n${output.join('\n')}\nit printed:\n${lines.join('\n')}`).toBe(true);
+      }
       return;
     }
     for (const setup of marks.setup) {
