@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, waitForPort } from '../interop/helpers.js';
+import { freePort, groupAlive, waitForPort } from '../interop/helpers.js';
 import { RUNNER, classify, docBlocks, runMarks, where } from './inventory.js';
 import { REPO_ROOT, matchesPromise, outputExamples, type Snippet } from './snippets.js';
 
@@ -57,23 +57,14 @@ const ENV = {
 };
 const groups = new Set<number>();
 afterAll(() => {
-  for (const pgid of groups) if (alive(pgid)) process.kill(-pgid, 'SIGKILL');
+  for (const pgid of groups) if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function alive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function gone(pgid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (alive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  return !alive(pgid);
+  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return !groupAlive(pgid);
 }
 
 /** A document's folder: a private project using this repo's node_modules. */
@@ -118,7 +109,7 @@ async function runScript(dir: string, script: string, ready?: (out: () => string
   bash.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   bash.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((resolve) => bash.once('close', resolve));
-  const timer = setTimeout(() => alive(pgid) && process.kill(-pgid, 'SIGKILL'), 30_000);
+  const timer = setTimeout(() => groupAlive(pgid) && process.kill(-pgid, 'SIGKILL'), 30_000);
   try {
     if (ready) {
       const exited = closed.then((code) => {
@@ -133,7 +124,7 @@ async function runScript(dir: string, script: string, ready?: (out: () => string
     return { code: ready ? 0 : code, stdout, stderr };
   } finally {
     clearTimeout(timer);
-    if (alive(pgid)) process.kill(-pgid, 'SIGKILL');
+    if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
   }
 }
 
