@@ -7,7 +7,8 @@
 // as a file (`file: NAME`) or is a server (`runs until stopped: ready once …`: stopped, its
 // whole group, once ready). A `transcript: run in DIR` block has each `$ command` run in that
 // folder of the repo and must print exactly the lines shown under it (`…` for any text). A block must exit 0, print each `# <output>` line that follows one
-// of its commands, and leave no process behind.
+// of its commands (that command's first stdout lines, or its stderr when it prints nothing on
+// stdout), and leave no process behind.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,6 +142,30 @@ async function printed(out: () => string, text: string | undefined, promises: re
   }
 }
 
+const MARK = '@@urlseal-doc-command-';
+
+/** The script with a marker line on stdout and stderr before each command at `starts` (0-based lines), to tell their output apart. */
+function instrument(code: string, starts: readonly number[]): string {
+  return code
+    .split('\n')
+    .map((line, i) => (starts.includes(i) ? `printf '\\n${MARK}${i}@@\\n'; printf '\\n${MARK}${i}@@\\n' >&2\n${line}` : line))
+    .join('\n');
+}
+
+/** The output after each marker (up to the next), by the command's line. */
+function segments(output: string): Map<number, string[]> {
+  const by = new Map<number, string[]>();
+  let current: string[] | undefined;
+  for (const line of output.split('\n')) {
+    const mark = new RegExp(`^${MARK}(\\d+)@@$`).exec(line);
+    if (mark) by.set(Number(mark[1]), (current = []));
+    else current?.push(line);
+  }
+  // The empty line each marker starts with belongs to no command.
+  for (const lines of by.values()) if (lines[lines.length - 1] === '') lines.pop();
+  return by;
+}
+
 /** A transcript's commands (`$ ` lines) and the lines each prints (up to a blank line or the next `$ `). */
 function transcript(code: string): Array<{ command: string; output: string[] }> {
   const steps: Array<{ command: string; output: string[] }> = [];
@@ -201,13 +226,14 @@ describe.each([...byDoc.keys()])('%s: shell blocks, run as written', (file) => {
       expect(ran.status, ran.stderr).toBe(0);
       return;
     }
-    const promises = outputExamples({ ...block, code }).map((e) => e.expected);
+    const examples = outputExamples({ ...block, code });
+    const promises = examples.map((e) => e.expected);
     const { ready } = marks;
     const readyPort = ready !== undefined && 'port' in ready ? Number(await withPorts(ready.port, ports)) : undefined;
     const readyText = ready !== undefined && 'text' in ready ? await withPorts(await substitute(ready.text, block, ports), ports) : undefined;
     const ran = await runScript(
       dir,
-      code,
+      instrument(code, examples.map((e) => e.line - block.line)),
       ready === undefined
         ? undefined
         : async (out) => {
@@ -216,9 +242,18 @@ describe.each([...byDoc.keys()])('%s: shell blocks, run as written', (file) => {
           },
     );
     expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(0);
-    const lines = `${ran.stdout}\n${ran.stderr}`.split('\n');
-    for (const promise of promises) {
-      expect(lines.some((line) => matchesPromise(line, promise)), `the doc says it prints: ${promise}\nit printed:\n${ran.stdout}\n${ran.stderr}`).toBe(true);
+    // What each command that shows its output printed: its stdout starts with the lines the
+    // doc shows; a command that prints nothing on stdout must show them on stderr.
+    const [stdout, stderr] = [segments(ran.stdout), segments(ran.stderr)];
+    const byCommand = new Map<number, typeof examples>();
+    for (const e of examples) byCommand.set(e.line - block.line, [...(byCommand.get(e.line - block.line) ?? []), e]);
+    for (const [start, shown] of byCommand) {
+      const [out, err] = [stdout.get(start) ?? [], stderr.get(start) ?? []];
+      const ok =
+        out.length > 0
+          ? shown.every((e, i) => matchesPromise(out[i] ?? '', e.expected))
+          : shown.every((e) => err.some((line) => matchesPromise(line, e.expected)));
+      expect(ok, `${shown[0]?.command}\nthe doc says it prints:\n${shown.map((e) => e.expected).join('\n')}\nit printed:\n${out.join('\n')}\n(stderr:)\n${err.join('\n')}`).toBe(true);
     }
   }, 40_000);
 });
