@@ -5,10 +5,10 @@
 // README quick start puts it), in its own process group. The doc's own marks say what is
 // changed (`placeholder: OLD => NEW`, `{port}` a free port), made first (`setup: CMD`), written
 // as a file (`file: NAME`) or is a server (`runs until stopped: ready once …`: stopped, its
-// whole group, once ready). A `transcript: run in DIR` block has each `$ command` run in that
-// folder of the repo and must print exactly the lines shown under it (`…` for any text). A block must exit 0, print each `# <output>` line that follows one
+// whole group, once ready). A block must exit 0, print each `# <output>` line that follows one
 // of its commands (that command's first stdout lines, or its stderr when it prints nothing on
-// stdout), and leave no process behind.
+// stdout), and leave no process behind. A `transcript: run in DIR` block has each `$ command`
+// run in that folder of the repo and must print exactly the lines shown under it (`…` for any text).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
