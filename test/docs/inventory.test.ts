@@ -2,9 +2,12 @@
 // (issue 14, "docs that run"): run as written by a named test, compiled, written as a file a
 // later block runs, or marked in the doc, next to the block, as not runnable here or as
 // illustrative, with the reason. A new block with none of these fails here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { RUNNER, classify, docBlocks, docFiles, where } from './inventory.js';
-import { outputExamples, type Snippet } from './snippets.js';
+import { REPO_ROOT, outputExamples, type Snippet } from './snippets.js';
 
 const blocks = docBlocks();
 
@@ -38,6 +41,46 @@ describe('docs code block inventory', () => {
     expect(classify(block('sh'))).toEqual({ kind: 'run', by: RUNNER });
     expect(classify(block('ts'))).toEqual({ kind: 'compiled' });
     expect(classify(block('sh', ['not runnable here: needs the aws CLI']))).toEqual({ kind: 'not runnable', reason: 'needs the aws CLI' });
+  });
+
+  it('holds each excerpt to its file: the same JSON, or lines that stand in the file (comments aside)', () => {
+    const wrong: string[] = [];
+    for (const b of blocks) {
+      const c = classify(b);
+      if (typeof c === 'string' || c.kind !== 'excerpt') continue;
+      const file = readFileSync(join(REPO_ROOT, c.of), 'utf8');
+      if (b.lang === 'json') {
+        if (!isDeepStrictEqual(JSON.parse(b.code), JSON.parse(file))) wrong.push(`${where(b)}: not the JSON of ${c.of}`);
+        continue;
+      }
+      const lines = new Set(file.split('\n').map((line) => line.trim()));
+      for (const line of b.code.split('\n').map((l) => l.trim())) {
+        if (line !== '' && !line.startsWith('#') && !lines.has(line)) wrong.push(`${where(b)}: ${c.of} has no line ${line}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('every json block is JSON, or JSON lines', () => {
+    const wrong = blocks
+      .filter((b) => b.lang === 'json')
+      .filter((b) => {
+        try {
+          JSON.parse(b.code);
+          return false;
+        } catch {
+          return !b.code.trim().split('\n').every((line) => {
+            try {
+              JSON.parse(line);
+              return true;
+            } catch {
+              return false;
+            }
+          });
+        }
+      })
+      .map(where);
+    expect(wrong).toEqual([]);
   });
 
   it('counts', () => {

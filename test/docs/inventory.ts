@@ -18,6 +18,8 @@ export type BlockClass =
   | { readonly kind: 'run'; readonly by: string }
   /** A transcript (`$ command` lines, each followed by what it prints), each command run in `cwd` and its output compared. */
   | { readonly kind: 'output-checked'; readonly by: string; readonly cwd: string }
+  /** A fragment of a file of the repo (`excerpt of PATH`): inventory.test.ts holds it to that file. */
+  | { readonly kind: 'excerpt'; readonly of: string }
   /** TypeScript type-checked against the built packages (docs.test.ts). */
   | { readonly kind: 'compiled' }
   /** Written to a file (`file: NAME`) in the runner's folder, for the doc's later blocks to use. */
@@ -61,13 +63,13 @@ export function docBlocks(root = REPO_ROOT): Snippet[] {
 
 /** A mark's keyword and the text after it (`not runnable here: aws` → ['not runnable here', 'aws']). */
 function splitMark(mark: string): [string, string] {
-  const run = /^run by (\S+)\s*(.*)$/.exec(mark);
-  if (run) return ['run by', run[1] as string];
+  const run = /^(run by|excerpt of) (\S+)\s*(.*)$/.exec(mark);
+  if (run) return [run[1] as string, run[2] as string];
   const at = mark.indexOf(':');
   return at < 0 ? [mark.trim(), ''] : [mark.slice(0, at).trim(), mark.slice(at + 1).trim()];
 }
 
-const KNOWN = new Set(['not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
+const KNOWN = new Set(['not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'excerpt of', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
 
 /** The run marks of a block (placeholders, setup, readiness). */
 export function runMarks(snippet: Snippet): RunMarks {
@@ -104,6 +106,9 @@ export function classify(snippet: Snippet, root = REPO_ROOT): BlockClass | strin
       if (!existsSync(join(root, rest))) return `<!-- run by ${rest} -->: no such file`;
       if (!readFileSync(join(root, rest), 'utf8').includes(snippet.file)) return `<!-- run by ${rest} -->: that test never reads ${snippet.file}`;
       classes.push({ kind: 'run', by: rest });
+    } else if (keyword === 'excerpt of') {
+      if (!existsSync(join(root, rest))) return `<!-- excerpt of ${rest} -->: no such file`;
+      classes.push({ kind: 'excerpt', of: rest });
     } else if (keyword === 'transcript') {
       const cwd = /^run in (\S+)$/.exec(rest)?.[1];
       if (cwd === undefined || !existsSync(join(root, cwd))) return `<!-- transcript: ${rest} -->: write run in DIR, a folder of the repo`;
