@@ -2,7 +2,9 @@
 // (issue 14, "docs that run"): run as written by a named test, compiled, written as a file a
 // later block runs, or marked in the doc, next to the block, as not runnable here or as
 // illustrative, with the reason. A new block with none of these fails here.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +12,8 @@ import { RUNNER, classify, docBlocks, docFiles, where } from './inventory.js';
 import { REPO_ROOT, outputExamples, type Snippet } from './snippets.js';
 
 const blocks = docBlocks();
+// Debian nginx, as test/interop/nginx.test.ts runs it (npm test installs it: scripts/test-deps.sh).
+const NGINX = '/usr/sbin/nginx';
 
 function block(lang: string, marks: string[] = [], code = 'echo hi\n'): Snippet {
   return { file: 'docs/example.md', line: 10, lang, info: '', heading: undefined, code, marks };
@@ -59,6 +63,25 @@ describe('docs code block inventory', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('nginx fragments marked so pass nginx -t where the mark puts them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'urlseal-doc-nginx-'));
+    try {
+      const wrong: string[] = [];
+      for (const b of blocks) {
+        const c = classify(b);
+        if (typeof c === 'string' || c.kind !== 'nginx -t') continue;
+        const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/tmp;`).join(' ');
+        const inner = c.inside === 'http' ? b.code : `server {\n listen 127.0.0.1:9;\n${b.code}}\n`;
+        writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n${temp}\naccess_log off;\n${inner}}\n`);
+        const t = spawnSync(NGINX, ['-t', '-q', '-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
+        if (t.status !== 0) wrong.push(`${where(b)}: ${t.stderr.trim()}`);
+      }
+      expect(wrong).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every json block is JSON, or JSON lines', () => {

@@ -20,6 +20,8 @@ export type BlockClass =
   | { readonly kind: 'output-checked'; readonly by: string; readonly cwd: string }
   /** A fragment of a file of the repo (`excerpt of PATH`): inventory.test.ts holds it to that file. */
   | { readonly kind: 'excerpt'; readonly of: string }
+  /** nginx configuration (`nginx -t: inside http {}` or `inside server {}`) that `nginx -t` accepts there (inventory.test.ts). */
+  | { readonly kind: 'nginx -t'; readonly inside: 'http' | 'server' }
   /** TypeScript type-checked against the built packages (docs.test.ts). */
   | { readonly kind: 'compiled' }
   /** Written to a file (`file: NAME`) in the runner's folder, for the doc's later blocks to use. */
@@ -69,7 +71,7 @@ function splitMark(mark: string): [string, string] {
   return at < 0 ? [mark.trim(), ''] : [mark.slice(0, at).trim(), mark.slice(at + 1).trim()];
 }
 
-const KNOWN = new Set(['not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'excerpt of', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
+const KNOWN = new Set(['nginx -t', 'not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'excerpt of', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
 
 /** The run marks of a block (placeholders, setup, readiness). */
 export function runMarks(snippet: Snippet): RunMarks {
@@ -106,6 +108,10 @@ export function classify(snippet: Snippet, root = REPO_ROOT): BlockClass | strin
       if (!existsSync(join(root, rest))) return `<!-- run by ${rest} -->: no such file`;
       if (!readFileSync(join(root, rest), 'utf8').includes(snippet.file)) return `<!-- run by ${rest} -->: that test never reads ${snippet.file}`;
       classes.push({ kind: 'run', by: rest });
+    } else if (keyword === 'nginx -t') {
+      const inside = /^inside (http|server) \{\}$/.exec(rest)?.[1];
+      if (inside === undefined || snippet.lang !== 'nginx') return `<!-- nginx -t: ${rest} -->: an nginx block, inside http {} or inside server {}`;
+      classes.push({ kind: 'nginx -t', inside: inside as 'http' | 'server' });
     } else if (keyword === 'excerpt of') {
       if (!existsSync(join(root, rest))) return `<!-- excerpt of ${rest} -->: no such file`;
       classes.push({ kind: 'excerpt', of: rest });
