@@ -24,7 +24,12 @@ const ENFORCED = {
 };
 
 const snippets: Snippet[] = [
-  ...docBlocks().filter((b) => (classify(b) as { kind?: string }).kind === 'compiled'),
+  // A js block marked `compiled, given: …` is checked with those declarations on the line of its fence.
+  ...docBlocks().flatMap((b) => {
+    const c = classify(b);
+    if (typeof c === 'string' || c.kind !== 'compiled') return [];
+    return c.given === undefined ? [b] : [{ ...b, line: b.line - 1, code: `${c.given}\n${b.code}` }];
+  }),
   ...ENFORCED.tsdoc.flatMap((folder) => sourceFiles(REPO_ROOT, folder)).flatMap((file) => tsdocSnippets(REPO_ROOT, file)).filter(isCheckedTypeScript),
 ];
 

@@ -22,8 +22,11 @@ export type BlockClass =
   | { readonly kind: 'excerpt'; readonly of: string }
   /** nginx configuration (`nginx -t: inside http {}` or `inside server {}`) that `nginx -t` accepts there (inventory.test.ts). */
   | { readonly kind: 'nginx -t'; readonly inside: 'http' | 'server' }
-  /** TypeScript type-checked against the built packages (docs.test.ts). */
-  | { readonly kind: 'compiled' }
+  /**
+   * TypeScript type-checked against the built packages (docs.test.ts); a `js` block too when
+   * marked `compiled, given: DECLARATIONS` (the page's own names it uses, declared).
+   */
+  | { readonly kind: 'compiled'; readonly given?: string }
   /** Written to a file (`file: NAME`) in the runner's folder, for the doc's later blocks to use. */
   | { readonly kind: 'file'; readonly name: string }
   | { readonly kind: 'not runnable'; readonly reason: string }
@@ -71,7 +74,7 @@ function splitMark(mark: string): [string, string] {
   return at < 0 ? [mark.trim(), ''] : [mark.slice(0, at).trim(), mark.slice(at + 1).trim()];
 }
 
-const KNOWN = new Set(['nginx -t', 'not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'excerpt of', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
+const KNOWN = new Set(['compiled, given', 'nginx -t', 'not runnable here', 'illustrative', 'run by', 'file', 'transcript', 'excerpt of', 'placeholder', 'setup', 'runs until stopped', 'run with node as CommonJS']);
 
 /** The run marks of a block (placeholders, setup, readiness). */
 export function runMarks(snippet: Snippet): RunMarks {
@@ -108,6 +111,9 @@ export function classify(snippet: Snippet, root = REPO_ROOT): BlockClass | strin
       if (!existsSync(join(root, rest))) return `<!-- run by ${rest} -->: no such file`;
       if (!readFileSync(join(root, rest), 'utf8').includes(snippet.file)) return `<!-- run by ${rest} -->: that test never reads ${snippet.file}`;
       classes.push({ kind: 'run', by: rest });
+    } else if (keyword === 'compiled, given') {
+      if (snippet.lang !== 'js' || rest === '') return '<!-- compiled, given: DECLARATIONS --> goes on a js block';
+      classes.push({ kind: 'compiled', given: rest });
     } else if (keyword === 'nginx -t') {
       const inside = /^inside (http|server) \{\}$/.exec(rest)?.[1];
       if (inside === undefined || snippet.lang !== 'nginx') return `<!-- nginx -t: ${rest} -->: an nginx block, inside http {} or inside server {}`;
