@@ -182,6 +182,11 @@ function transcript(code: string): Array<{ command: string; output: string[] }> 
 }
 
 describe('the runner', () => {
+  it('finds the blocks it is meant to run', () => {
+    for (const file of ['docs/cli.md', 'docs/install.md', 'docs/deploy/node.md', 'docs/deploy/workers.md', 'packages/sdk/README.md']) expect([...byDoc.keys()]).toContain(file);
+    expect([...byDoc.values()].flat().length).toBeGreaterThanOrEqual(15);
+  });
+
   it('runs the CLI that `npx urlseal` runs in a project that installed it (this repo\'s), as `urlseal` on PATH does', () => {
     const dir = project('npx');
     const help = (cmd: string, env: NodeJS.ProcessEnv) => spawnSync('sh', ['-c', cmd], { cwd: dir, env, encoding: 'utf8' });
