@@ -115,7 +115,7 @@ describe('docs code block inventory', () => {
       count[key] = (count[key] ?? 0) + 1;
     }
     // Printed for the record (npx vitest run test/docs/inventory.test.ts).
-    console.log(`${blocks.length} blocks: ${JSON.stringify(count, null, 1)}`);
+    console.log(`${blocks.length} blocks: ${JSON.stringify(count)}`);
     expect(Object.values(count).reduce((a, b) => a + b, 0)).toBe(blocks.length);
   });
 });
