@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { groupAlive } from '../interop/helpers.js';
 import { REPO_ROOT, markdownSnippets, matchesPromise } from './snippets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'urlseal-quickstart-'));
@@ -22,15 +23,6 @@ function promises(code: string): string[] {
     .split('\n')
     .filter((line) => /^(curl|urlseal verify) /.test(line))
     .map((line) => /\s#\s(.+)$/.exec(line)?.[1]?.trim() ?? '');
-}
-
-function alive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function refused(url: string): Promise<boolean> {
@@ -58,7 +50,7 @@ describe('README quick start', () => {
     bash.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     bash.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const pgid = bash.pid as number;
-    const timer = setTimeout(() => alive(pgid) && process.kill(-pgid, 'SIGKILL'), 60_000);
+    const timer = setTimeout(() => groupAlive(pgid) && process.kill(-pgid, 'SIGKILL'), 60_000);
     const code = await new Promise<number | null>((resolve) => bash.once('close', resolve));
     clearTimeout(timer);
     try {
@@ -81,12 +73,12 @@ describe('README quick start', () => {
       // `kill $EDGE_PID` stopped the edge: nothing is left in the script's process group
       // and its port is closed.
       const deadline = Date.now() + 15_000;
-      while (alive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(alive(pgid)).toBe(false);
+      while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(groupAlive(pgid)).toBe(false);
       const edge = /http:\/\/127\.0\.0\.1:\d+/.exec(readFileSync(join(dir, 'edge.log'), 'utf8'))?.[0] as string;
       expect(await refused(edge)).toBe(true);
     } finally {
-      if (alive(pgid)) process.kill(-pgid, 'SIGKILL');
+      if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
     }
   }, 90_000);
 });

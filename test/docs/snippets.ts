@@ -17,6 +17,11 @@ export interface Snippet {
   /** The nearest Markdown heading above the block (Markdown only). */
   readonly heading: string | undefined;
   readonly code: string;
+  /**
+   * The HTML comment lines directly above the fence, their text without `<!--`/`-->`
+   * (`not runnable here: …`, `placeholder: … => …`: docs/architecture.md "Code blocks in the docs").
+   */
+  readonly marks: readonly string[];
 }
 
 /** A type error in a snippet, located in the document. */
@@ -39,12 +44,18 @@ function fencedBlocks(file: string, lines: readonly string[], lineOf: (index: nu
     const open = FENCE.exec(text);
     if (!open) continue;
     const [, indent = '', marker = '', lang = '', info = ''] = open;
+    const marks: string[] = [];
+    for (let k = i - 1; k >= 0; k--) {
+      const mark = /^\s*<!--\s*(.*?)\s*-->\s*$/.exec(lines[k] as string);
+      if (!mark) break;
+      marks.unshift(mark[1] as string);
+    }
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length && !(lines[j] as string).trimStart().startsWith(marker); j++) {
       body.push((lines[j] as string).startsWith(indent) ? (lines[j] as string).slice(indent.length) : (lines[j] as string));
     }
-    snippets.push({ file, line: lineOf(i + 1), lang, info: info.trim(), heading, code: `${body.join('\n')}\n` });
+    snippets.push({ file, line: lineOf(i + 1), lang, info: info.trim(), heading, code: `${body.join('\n')}\n`, marks });
     i = j;
   }
   return snippets;
@@ -131,14 +142,14 @@ export interface OutputExample {
   readonly file: string;
   readonly line: number;
   readonly command: string;
-  /** The promised first line of stdout; `…` or `...` stands for any text. */
+  /** A promised line of output; `…` or `...` stands for any text. */
   readonly expected: string;
 }
 
 /**
- * The commands of a `sh` block that are followed by a comment line showing their output
- * (`# https://…`), with `\`-continued lines joined. Lines that are not followed by such a
- * comment (synopses, setup) are not examples.
+ * The commands of a `sh` block that are followed by comment lines showing their output
+ * (`# https://…`; one example per line, for as many `# ` lines as follow), with
+ * `\`-continued lines joined. Lines that are not followed by such a comment are not examples.
  */
 export function outputExamples(snippet: Snippet): OutputExample[] {
   if (snippet.lang !== 'sh' && snippet.lang !== 'bash') return [];
@@ -149,8 +160,9 @@ export function outputExamples(snippet: Snippet): OutputExample[] {
     const start = i;
     let command = lines[i] as string;
     while (command.endsWith('\\') && i + 1 < lines.length) command = `${command.slice(0, -1)} ${(lines[++i] as string).trim()}`;
-    const next = lines[i + 1];
-    if (next?.startsWith('# ')) examples.push({ file: snippet.file, line: snippet.line + start, command, expected: next.slice(2) });
+    for (let k = i + 1; lines[k]?.startsWith('# '); k++) {
+      examples.push({ file: snippet.file, line: snippet.line + start, command, expected: (lines[k] as string).slice(2) });
+    }
   }
   return examples;
 }

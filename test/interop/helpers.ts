@@ -84,6 +84,16 @@ export interface Child {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Whether any process of the process group `pgid` (a detached child's pid) is still alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Spawns a command, capturing stdout/stderr. */
 export function startChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Child {
   // Its own process group: stop() signals the group, so nothing the command started outlives it.
