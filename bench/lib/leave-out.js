@@ -23,9 +23,9 @@ export const STUBS = {
   // CloudFront-Viewer-Country header) is not read: the adapter would add that.
   'adapters/cloudfront-schemes.ts': (source) =>
     replaceOnce(
-      replaceOnce(source, "import { checkCoreClaims } from '../jwt.js';", "import { checkCoreClaims, withCountryRule } from '../jwt.js';"),
+      replaceOnce(source, "import { checkCoreClaims } from '../jwt.js';", "import { checkCoreClaims } from '../jwt.js';\nimport { geoClaim } from '../geo.js';"),
       'checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy),',
-      "checkClaims: (payload, now, policy) => { const checked = checkCoreClaims(payload, now, policy, undefined, true); return 'code' in checked ? checked : withCountryRule(payload, checked); },",
+      "checkClaims: (payload, now, policy) => { const geo = payload.geo === undefined ? undefined : geoClaim(payload.geo); if (payload.geo !== undefined && geo === undefined) return { code: 'ERR_CLAIM_INVALID', claim: undefined }; const checked = checkCoreClaims(payload, now, policy, undefined, true); return 'code' in checked || geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo }; },",
     ),
   // No sealed tokens: every token is a JWS for `checkJwt` (a five-segment one is malformed).
   'sealed.ts': `export { checkJwt as checkToken, checkJwt as checkJwtWithoutAes } from './decide.js';

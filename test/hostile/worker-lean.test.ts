@@ -7,7 +7,8 @@
 // lean Worker answers them as an edge without secure-token secrets, which the table has no
 // column for). Where the lean Worker answers as another edge built without a feature, the
 // table's override says so: `worker` (workerd cuts the fragment, A17), `noSealed` (no AES in
-// this build, A26), `noIpClaims` (no address matching, A20), `hs256Only` (A19). A token for
+// this build, A26), `noIpClaims` (no address matching, A20), `hs256Only` (A19), `noCountryRules`
+// (no country rules, A29: a geo member is ERR_GEO_MISMATCH, whatever CF-IPCountry says). A token for
 // one of the table's other keys (h384, h512, p1, e1) names a kid a kids-only keyring does not
 // hold: where the table's answer comes at or after the kid step, the lean Worker's is
 // 401 ERR_KID_UNKNOWN (SPEC §7 order: an earlier fault still answers first; a sealed token
@@ -90,10 +91,11 @@ function kidsIn(request: HostileRequest): string[] {
 
 /** The lean Worker's answer to a row (see the top of this file). */
 function leanExpectation(hostile: HostileCase): Expectation {
-  // A five-segment token is refused before any kid is looked up (checkJwtWithoutAes).
+  // A five-segment token is refused before any kid is looked up (checkJwtWithoutAes). The
+  // full Worker's CF-IPCountry (`workerCountry`, A30) means nothing here: no country rules (A29).
   const first = hostile.worker ?? hostile.noSealed;
   if (first !== undefined) return first;
-  const base = hostile.noIpClaims ?? hostile.hs256Only ?? hostile.expect;
+  const base = hostile.noIpClaims ?? hostile.hs256Only ?? hostile.noCountryRules ?? hostile.expect;
   const otherKid = kidsIn(hostile.build(new Ctx())).some((kid) => OTHER_KIDS.includes(kid));
   return otherKid && (base.code === null || !BEFORE_KID.has(base.code)) ? { status: 401, code: 'ERR_KID_UNKNOWN' } : base;
 }

@@ -47,5 +47,5 @@ hostileTableOverHttp('hostile table over HTTP (dist/worker.js in workerd)', {
   port: () => port,
   seen,
   headers: { 'cf-connecting-ip': CLIENT_IP },
-  expectation: (hostile) => hostile.worker ?? hostile.expect,
+  expectation: (hostile) => hostile.workerCountry ?? hostile.worker ?? hostile.expect,
 });
