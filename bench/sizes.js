@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { AZION_BUILD_OPTIONS } from '../packages/edge/scripts/build-azion.js';
-import { buildCloudFrontBundles } from '../packages/edge/scripts/build-cloudfront.js';
+import { CLOUDFRONT_BUNDLES, buildCloudFrontBundles } from '../packages/edge/scripts/build-cloudfront.js';
 import { buildFloorBundle } from '../packages/edge/scripts/floor.js';
 import { WORKER_BUILD_OPTIONS, buildWorkerLean } from '../packages/edge/scripts/build-worker.js';
 import { leaveOut } from './lib/leave-out.js';
@@ -67,11 +67,13 @@ const stub = (...modules) => ({ plugins: [leaveOut(modules)] });
 export const BUNDLES = [
   {
     name: 'CloudFront JWT function (dist/cloudfront-jwt.js)',
-    build: floor('cloudfront-jwt.ts', 'cloudfront-jwt.js', { countryRules: false }),
+    build: floor('cloudfront-jwt.ts', 'cloudfront-jwt.js', CLOUDFRONT_BUNDLES.jwt[2]),
     features: [
-      // The claims check of nginx's (geo read, COUNTRY_RULES kept); reading the country header would add a little.
-      { feature: 'country rules (geo claim)', shipped: false, variant: { countryRules: true, ...stub('adapters/cloudfront-schemes.ts') } },
+      { feature: 'country rules (geo claim, CloudFront-Viewer-Country)', shipped: true, variant: { countryRules: false } },
       { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('sealed.ts') },
+      // What a CloudFront build never runs, left out: its `uri` is origin-form; inline keys answer synchronously.
+      { feature: 'absolute-form targets (never from CloudFront)', shipped: false, variant: { dropLabels: [] } },
+      { feature: 'promise paths (inline keys are synchronous)', shipped: false, variant: { flags: { ASYNC: true } } },
     ],
   },
   {

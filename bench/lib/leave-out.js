@@ -18,15 +18,6 @@ function replaceOnce(source, from, to) {
 
 /** Stubs by path under packages/edge/src: the module's text, or a function of its source (TypeScript). */
 export const STUBS = {
-  // The CloudFront JWT function with country rules (built with countryRules: true as well): its
-  // claims check reads the geo claim as nginx's does. The country itself (the
-  // CloudFront-Viewer-Country header) is not read: the adapter would add that.
-  'adapters/cloudfront-schemes.ts': (source) =>
-    replaceOnce(
-      replaceOnce(source, "import { checkCoreClaims } from '../jwt.js';", "import { checkCoreClaims } from '../jwt.js';\nimport { geoClaim } from '../geo.js';"),
-      'checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy),',
-      "checkClaims: (payload, now, policy) => { const geo = payload.geo === undefined ? undefined : geoClaim(payload.geo); if (payload.geo !== undefined && geo === undefined) return { code: 'ERR_CLAIM_INVALID', claim: undefined }; const checked = checkCoreClaims(payload, now, policy, undefined, true); return 'code' in checked || geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo }; },",
-    ),
   // No sealed tokens: every token is a JWS for `checkJwt` (a five-segment one is malformed).
   'sealed.ts': `export { checkJwt as checkToken, checkJwt as checkJwtWithoutAes } from './decide.js';
 export function createSealedParser() { return function () { return undefined; }; }`,

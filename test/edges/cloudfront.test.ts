@@ -50,13 +50,25 @@ describe('CloudFront Functions', () => {
     }
   });
 
-  it('denies a token with a geo claim (no country rules in 10 KB), whatever the viewer country header says (issue 19)', async () => {
-    const handle = load({ keyring: { kids: { k1: SECRET } } });
-    const token = jwt('k1', { path: '/v/a.mp4', geo: { allow: ['BR'] } });
-    for (const headers of [{}, { 'cloudfront-viewer-country': 'BR' }] as Array<Record<string, string>>) {
-      expect(denial(await handle(get(`/v/a.mp4?token=${token}`, headers)))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+  it('checks geo claims against CloudFront-Viewer-Country, inline and with a KeyValueStore (issue 19)', async () => {
+    for (const kvs of [false, true]) {
+      const handle = load({ keyring: { kids: { k1: SECRET } }, kvs });
+      const allow = jwt('k1', { path: '/v/a.mp4', geo: { allow: ['BR', 'PT'] } });
+      const block = jwt('k1', { path: '/v/a.mp4', geo: { block: ['US'] } });
+      const country = (value: string) => ({ 'cloudfront-viewer-country': value });
+      expect('forwarded' in (await handle(get(`/v/a.mp4?token=${allow}`, country('BR'))))).toBe(true);
+      expect('forwarded' in (await handle(get(`/v/a.mp4?token=${allow}`, country('pt'))))).toBe(true);
+      expect('forwarded' in (await handle(get(`/v/a.mp4?token=${block}`, country('FR'))))).toBe(true);
+      expect(denial(await handle(get(`/v/a.mp4?token=${allow}`, country('US'))))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+      expect(denial(await handle(get(`/v/a.mp4?token=${block}`, country('US'))))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+      // No header (the policy does not name it): the country is unknown, and fails both kinds of rule.
+      expect(denial(await handle(get(`/v/a.mp4?token=${allow}`)))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+      expect(denial(await handle(get(`/v/a.mp4?token=${block}`)))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+      expect(denial(await handle(get(`/v/a.mp4?token=${block}`, country('XX'))))).toEqual({ status: 403, code: 'ERR_GEO_MISMATCH' });
+      // A malformed rule is a bad claim, whatever the header says.
+      const bad = jwt('k1', { path: '/v/a.mp4', geo: { allow: ['br'] } });
+      expect(denial(await handle(get(`/v/a.mp4?token=${bad}`, country('BR'))))).toEqual({ status: 401, code: 'ERR_CLAIM_INVALID' });
     }
-    expect('forwarded' in (await handle(get(`/v/a.mp4?token=${jwt('k1', { path: '/v/a.mp4' })}`)))).toBe(true);
   });
 
   it('answers the other scheme as an edge with no key for it', async () => {

@@ -146,8 +146,8 @@
  *     Deno and `handle` get none), so the viewer's country is unknown and a well-formed geo
  *     claim (allow or block) is 403 ERR_GEO_MISMATCH, after the grant and ip steps; a
  *     malformed one is 401 ERR_CLAIM_INVALID, read with the other claims' types, before
- *     time (as a malformed `ip`: an expired token with one is ERR_CLAIM_INVALID). `noCountryRules`: CloudFront Functions (the
- *     floor without COUNTRY_RULES) deny any token with a `geo` member, whatever its value,
+ *     time (as a malformed `ip`: an expired token with one is ERR_CLAIM_INVALID). `noCountryRules`: the lean Worker (built
+ *     without COUNTRY_RULES) denies any token with a `geo` member, whatever its value,
  *     403 ERR_GEO_MISMATCH, checked last among the claims: after time (an expired geo token
  *     is 410 there too) but before the grant and ip steps, so a geo token for another path
  *     or another address answers ERR_GEO_MISMATCH there, not the path or ip mismatch.
@@ -156,8 +156,9 @@
  *     examples/vercel/middleware.ts trusts x-vercel-ip-country; in production Cloudflare and
  *     Vercel overwrite the client's value, but the local runners pass it through, so there
  *     such a row is granted (`workerCountry`, `vercel`; not the lean Worker, which has no country
- *     rules). CloudFront-Viewer-Country and x-country
- *     count nowhere (serve and Express read a country header only when `countryHeader` names
+ *     rules). Likewise the CloudFront functions trust CloudFront-Viewer-Country, which CloudFront
+ *     sets when the behaviour's policy names it (`cloudfrontCountry`). x-country counts nowhere, and
+ *     each platform's header counts only there (serve and Express read a country header only when `countryHeader` names
  *     it). A trusted value that is no country (`XX`, Cloudflare's unknown) fails both rules.
  */
 import {
@@ -252,13 +253,15 @@ export interface HostileCase {
   worker?: Expectation;
   /** The answer of the full Worker, which reads the viewer's country from CF-IPCountry (Cloudflare sets it), where it differs (A30). */
   workerCountry?: Expectation;
+  /** The answer of the CloudFront functions, which read the viewer's country from CloudFront-Viewer-Country (CloudFront sets it), where it differs (A30). */
+  cloudfrontCountry?: Expectation;
   /** The answer of examples/vercel/middleware.ts, where it differs for its country source, x-vercel-ip-country (A30). */
   vercel?: Expectation;
   /** The answer of an edge that verifies HS256 (and secure-token) only, where it differs (A19). */
   hs256Only?: Expectation;
   /** The token names an RSA kid (A28): nginx's njs module verifies RS256/PS256, so `hs256Only` is not its answer. */
   rsa?: true;
-  /** The answer of an edge built without country rules (CloudFront Functions), where it differs (A29). */
+  /** The answer of an edge built without country rules (the lean Worker), where it differs (A29). */
   noCountryRules?: Expectation;
   /** The answer of an edge built without `ip` claims (CloudFront Functions), where it differs (A20). */
   noIpClaims?: Expectation;
@@ -662,12 +665,19 @@ const GEO_CASES: HostileCase[] = [
   { name: 'geo [A30]: client-sent CF-IPCountry FR against a block rule (the Worker grants)', build: geo({ block: ['US'] }, { 'cf-ipcountry': 'FR' }), expect: DENY('ERR_GEO_MISMATCH'), workerCountry: OK(VID) },
   { name: 'geo [A30]: client-sent x-vercel-ip-country BR (the Vercel middleware trusts it)', build: geo(BR, { 'x-vercel-ip-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH'), vercel: OK(VID) },
   { name: 'geo [A30]: client-sent x-vercel-ip-country US against an allow rule', build: geo(BR, { 'x-vercel-ip-country': 'US' }), expect: DENY('ERR_GEO_MISMATCH') },
-  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country BR counts nowhere', build: geo(BR, { 'cloudfront-viewer-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country BR (the CloudFront functions trust it, as CloudFront sets it)', build: geo(BR, { 'cloudfront-viewer-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH'), cloudfrontCountry: OK(VID) },
+  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country pt in lower case (read in any case)', build: geo(BR, { 'cloudfront-viewer-country': 'pt' }), expect: DENY('ERR_GEO_MISMATCH'), cloudfrontCountry: OK(VID) },
+  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country US against an allow rule', build: geo(BR, { 'cloudfront-viewer-country': 'US' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country BR against a block rule of BR', build: geo({ block: ['BR'] }, { 'cloudfront-viewer-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH') },
+  { name: 'geo [A30]: client-sent CloudFront-Viewer-Country FR against a block rule (CloudFront grants)', build: geo({ block: ['US'] }, { 'cloudfront-viewer-country': 'FR' }), expect: DENY('ERR_GEO_MISMATCH'), cloudfrontCountry: OK(VID) },
+  { name: 'geo [A30]: CloudFront-Viewer-Country BR on the path transport with a prefix grant', build: (c) => get(`/_token/${c.jwt({ claims: { path: '/videos/course-1/*', geo: BR } })}/videos/course-1/hls/seg-1.ts`, { 'cloudfront-viewer-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH'), cloudfrontCountry: OK('/videos/course-1/hls/seg-1.ts') },
+  { name: 'geo [A30]: CloudFront-Viewer-Country BR, another path (grant before geo)', build: geo(BR, { 'cloudfront-viewer-country': 'BR' }, {}, '/videos/b.mp4'), expect: DENY('ERR_PATH_MISMATCH'), ...NO_COUNTRY_RULES },
+  { name: 'geo [A30]: CloudFront-Viewer-Country BR, expired (time before geo)', build: geo(BR, { 'cloudfront-viewer-country': 'BR' }, { exp: NOW - 3600, iat: NOW - 3900 }), expect: DENY('ERR_TOKEN_EXPIRED') },
   { name: 'geo [A30]: client-sent x-country BR counts nowhere', build: geo(BR, { 'x-country': 'BR' }), expect: DENY('ERR_GEO_MISMATCH') },
   {
     name: 'geo [A30]: every country header at once, block rule of BR',
     build: geo({ block: ['BR'] }, { 'cf-ipcountry': 'BR', 'x-vercel-ip-country': 'BR', 'cloudfront-viewer-country': 'FR', 'x-country': 'FR' }),
-    expect: DENY('ERR_GEO_MISMATCH'),
+    expect: DENY('ERR_GEO_MISMATCH'), cloudfrontCountry: OK(VID),
   },
   {
     name: 'geo [A30]: a country header never rescues a malformed rule',

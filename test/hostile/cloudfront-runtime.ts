@@ -195,9 +195,9 @@ export function carriesSecureToken(request: HostileRequest): boolean {
     });
 }
 
-/** The answer a CloudFront Function owes a case (A19, A20, A26, A28, A29). */
+/** The answer a CloudFront Function owes a case (A19, A20, A26, A28, A30). */
 export function cloudFrontExpectation(hostile: HostileCase): Expectation {
-  return hostile.noSealed ?? hostile.noIpClaims ?? hostile.hs256Only ?? hostile.noCountryRules ?? hostile.expect;
+  return hostile.noSealed ?? hostile.noIpClaims ?? hostile.hs256Only ?? hostile.cloudfrontCountry ?? hostile.expect;
 }
 
 /** Checks one function result against the table: the grant forwarded without a carrier, or the SPEC §7 denial. */

@@ -11,19 +11,26 @@ import { runAsScript } from './main.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The bundles: [entry in src/adapters, file in dist]. */
-const BUNDLES = Object.freeze({
-  jwt: ['cloudfront-jwt.ts', 'cloudfront-jwt.js'],
-  'jwt-kvs': ['cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js'],
-  'secure-token': ['cloudfront-secure-token.ts', 'cloudfront-secure-token.js'],
-  'secure-token-kvs': ['cloudfront-secure-token-kvs.ts', 'cloudfront-secure-token-kvs.js'],
+// Every CloudFront bundle: the event's `uri` is origin-form, so the absolute-form
+// reading stays out; the country rules go where JWTs are checked (geo claims,
+// CloudFront-Viewer-Country). With the secrets inline every answer is synchronous
+// (ASYNC off: no promise paths); a KeyValueStore read is a promise.
+const ORIGIN_FORM = { dropLabels: ['ABSOLUTE_FORM'] };
+const INLINE = { ...ORIGIN_FORM, flags: { ASYNC: false } };
+
+/** The bundles: [entry in src/adapters, file in dist, buildFloorBundle options]. */
+export const CLOUDFRONT_BUNDLES = Object.freeze({
+  jwt: ['cloudfront-jwt.ts', 'cloudfront-jwt.js', { ...INLINE, countryRules: true }],
+  'jwt-kvs': ['cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js', { ...ORIGIN_FORM, countryRules: true }],
+  'secure-token': ['cloudfront-secure-token.ts', 'cloudfront-secure-token.js', INLINE],
+  'secure-token-kvs': ['cloudfront-secure-token-kvs.ts', 'cloudfront-secure-token-kvs.js', ORIGIN_FORM],
 });
 
 /** Builds every bundle; returns `{ [kind]: { outfile, bytes } }`. */
 export async function buildCloudFrontBundles({ quiet = false } = {}) {
   const sizes = {};
-  for (const [kind, [entry, out]] of Object.entries(BUNDLES)) {
-    sizes[kind] = await buildFloorBundle(root, entry, out, { quiet });
+  for (const [kind, [entry, out, options]] of Object.entries(CLOUDFRONT_BUNDLES)) {
+    sizes[kind] = await buildFloorBundle(root, entry, out, { ...options, quiet });
     if (!quiet) console.log(`@urlseal/edge: dist/${out} ${sizes[kind].bytes} B (before the keyring)`);
   }
   return sizes;

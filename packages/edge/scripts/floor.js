@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * Property names internal to the edge core (Prepared, Target, TokenSource,
@@ -32,16 +32,33 @@ export function propertyPattern(names) {
 
 const INTERNAL_PROPERTIES = propertyPattern(INTERNAL_PROPERTY_NAMES);
 
+const FLOOR_FLAGS_FILE = fileURLToPath(new URL('../src/lib/flags-floor.ts', import.meta.url));
+
 /**
  * The core's build-time switches as the floor sets them (src/lib/flags.ts):
- * `lib/flags.js` resolves to flags-floor.ts, so no denial detail text ships.
+ * `lib/flags.js` resolves to flags-floor.ts, so no denial detail text ships;
+ * `overrides` (e.g. `{ ASYNC: false }`) change a switch for one bundle.
  */
-export const FLOOR_FLAGS = {
-  name: 'urlseal-floor-flags',
-  setup(build) {
-    build.onResolve({ filter: /(?:^|\/)lib\/flags\.js$/ }, () => ({ path: fileURLToPath(new URL('../src/lib/flags-floor.ts', import.meta.url)) }));
-  },
-};
+export function floorFlags(overrides = {}) {
+  return {
+    name: 'urlseal-floor-flags',
+    setup(build) {
+      build.onResolve({ filter: /(?:^|\/)lib\/flags\.js$/ }, () => ({ path: FLOOR_FLAGS_FILE }));
+      build.onLoad({ filter: /flags-floor\.ts$/ }, () => {
+        let source = readFileSync(FLOOR_FLAGS_FILE, 'utf8');
+        for (const [name, value] of Object.entries(overrides)) {
+          const declaration = new RegExp(`export const ${name}: boolean = (?:true|false);`);
+          if (!declaration.test(source)) throw new Error(`scripts/floor.js: src/lib/flags-floor.ts has no switch ${name}`);
+          source = source.replace(declaration, `export const ${name}: boolean = ${value === true};`);
+        }
+        return { contents: source, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** The floor's switches as flags-floor.ts sets them. */
+export const FLOOR_FLAGS = floorFlags();
 
 /** esbuild options shared by the floor bundles. */
 const FLOOR_BUILD_OPTIONS = Object.freeze({
@@ -74,7 +91,6 @@ const FLOOR_BUILD_OPTIONS = Object.freeze({
   // Internal property names only: none is read from JSON, a config, an event or
   // a runtime API, so renaming them in a sealed bundle changes nothing but bytes.
   mangleProps: INTERNAL_PROPERTIES,
-  plugins: [FLOOR_FLAGS],
   // Statements labelled `NOT_ON_FLOOR:` in the core: speed-only paths, and the cors
   // option no floor build takes; `COUNTRY_RULES:` too unless the bundle opts in (see
   // buildFloorBundle). Dropped before tree shaking, so what they call goes too.
@@ -107,18 +123,21 @@ function checkFloor(name, code) {
 /**
  * Builds one floor bundle (an IIFE script) from `src/adapters/<entry>` into
  * `dist/<out>`, checks it, and returns `{ outfile, bytes, code, metafile }`.
- * The bench (bench/sizes.js) builds variants with `write: false` (nothing is
- * written), `metafile: true` (esbuild's per-module bytes, before terser) and
- * `plugins` of its own.
+ * `flags` overrides the floor's switches (floorFlags) and `dropLabels` names
+ * further labelled statements to leave out (e.g. `ABSOLUTE_FORM`, for a runtime
+ * that only ever hands over origin-form targets). The bench (bench/sizes.js)
+ * builds variants with `write: false` (nothing is written), `metafile: true`
+ * (esbuild's per-module bytes, before terser) and `plugins` of its own.
  */
-export async function buildFloorBundle(root, entry, out, { quiet = false, countryRules = false, write = true, metafile = false, plugins = [] } = {}) {
+export async function buildFloorBundle(root, entry, out, { quiet = false, countryRules = false, flags = {}, dropLabels: moreLabels = [], write = true, metafile = false, plugins = [] } = {}) {
   const outfile = `${root}dist/${out}`;
   let bundled;
   try {
-    // Country rules (statements labelled `COUNTRY_RULES:`) ship only in bundles whose runtime reports a country.
-    const dropLabels = countryRules ? ['NOT_ON_FLOOR'] : ['NOT_ON_FLOOR', 'COUNTRY_RULES'];
+    // Country rules (statements labelled `COUNTRY_RULES:`) ship only in bundles whose runtime reports a country;
+    // those leave out `NO_COUNTRY_RULES:`, the answer of a bundle without them.
+    const dropLabels = ['NOT_ON_FLOOR', countryRules ? 'NO_COUNTRY_RULES' : 'COUNTRY_RULES'].concat(moreLabels);
     bundled = await build({
-      ...FLOOR_BUILD_OPTIONS, plugins: [...FLOOR_BUILD_OPTIONS.plugins, ...plugins], dropLabels, metafile,
+      ...FLOOR_BUILD_OPTIONS, plugins: [floorFlags(flags), ...plugins], dropLabels, metafile,
       entryPoints: [`${root}src/adapters/${entry}`], outfile, write: false, format: 'iife', logLevel: quiet ? 'silent' : 'warning',
     });
   } catch (error) {

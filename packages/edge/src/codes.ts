@@ -1,6 +1,6 @@
 // The SPEC §7 denial codes and their statuses: plain data, shared by every
 // adapter, including the ones on the CloudFront Functions / njs floor.
-import { REVOCATION } from './lib/flags.js';
+import { LIBRARY, REVOCATION } from './lib/flags.js';
 import { hasOwn } from './lib/own.js';
 
 // Each code as a constant: the checks name it many times, a bundle spells it once.
@@ -38,6 +38,11 @@ const CORE_STATUS = {
 
 type StatusTable = typeof CORE_STATUS & { readonly [ERR_TOKEN_REVOKED]: 403; readonly [ERR_REVOCATION_UNAVAILABLE]: 503 };
 
+/** Frozen where the table reaches user code (lib/flags.ts LIBRARY); a floor bundle hands it to no one. */
+function freezeForUsers<T>(table: T): Readonly<T> {
+  return LIBRARY ? Object.freeze(table) : table;
+}
+
 /**
  * HTTP status for every denial code of SPEC §7 and of its v1.2 additions
  * (`ERR_TOKEN_REVOKED`, `ERR_REVOCATION_UNAVAILABLE`). The keys are the stable
@@ -50,7 +55,7 @@ type StatusTable = typeof CORE_STATUS & { readonly [ERR_TOKEN_REVOKED]: 403; rea
  * DENIAL_STATUS.ERR_TOKEN_EXPIRED; // 410
  * ```
  */
-export const DENIAL_STATUS: Readonly<StatusTable> = Object.freeze(
+export const DENIAL_STATUS: Readonly<StatusTable> = freezeForUsers(
   (REVOCATION ? Object.assign({}, CORE_STATUS, { [ERR_TOKEN_REVOKED]: 403, [ERR_REVOCATION_UNAVAILABLE]: 503 }) : CORE_STATUS) as StatusTable,
 );
 

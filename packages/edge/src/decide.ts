@@ -23,7 +23,7 @@ import {
 } from './codes.js';
 import type { Claims, ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
-import { DETAILS } from './lib/flags.js';
+import { ASYNC, DETAILS } from './lib/flags.js';
 import type { Prepared, PreparedKey } from './prepare.js';
 import type { SecureTokenCheck } from './crypto/backend.js';
 import { parseSecureToken } from './secure-token.js';
@@ -152,7 +152,7 @@ export type MaybeAsync<T> = T | Promise<T>;
 
 /** Works across realms (a vm context has its own Promise). */
 export function isThenable<T>(value: MaybeAsync<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
+  return ASYNC && typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** `next(value)`, now when `value` is settled, else when it settles: sync backends pay no promise. */
@@ -162,7 +162,8 @@ function then<T, R>(value: MaybeAsync<T>, next: (settled: T) => MaybeAsync<R>): 
 
 /** A denial with the status `p` answers for `code`; `detail` is for logs (`DETAILS && '…'`: lib/flags.ts). */
 export function deny(p: Prepared, code: DenialCode, detail?: string | false): Denial {
-  return { ok: false, status: p.statuses[code], code, detail: detail || undefined };
+  // Without details (the floor) the argument goes unread, so the minifier drops it at every call.
+  return { ok: false, status: p.statuses[code], code, detail: (DETAILS && detail) || undefined };
 }
 
 /**
@@ -301,7 +302,9 @@ function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, p
 
 /** The checks after a valid signature (or decryption): claims, path grant, ip. */
 export function afterSignature(p: Prepared, valid: boolean, payload: Record<string, unknown>, path: string, client: Client): Checked {
-  if (!valid) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature');
+  // `!== true`, not falsy: a check that answered a promise where none was expected (a
+  // bundle built synchronous, lib/flags.ts ASYNC) is a denial, never a grant.
+  if (valid !== true) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature');
   const now = nowSeconds(p);
   if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');
   const checked = p.checkClaims(payload, now, p.policy);

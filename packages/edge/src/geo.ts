@@ -61,7 +61,8 @@ export function isGeoClaim(claim: unknown): boolean {
  */
 export function geoClaim(claim: unknown): GeoCheck | undefined {
   // Written short: the CloudFront function pays for these lines per byte of its 10 KB.
-  const names = typeof claim === 'object' && claim !== null && !Array.isArray(claim) ? Object.keys(claim) : [];
+  // Object(): null and primitives have no names; an array's are indexes, never allow/block.
+  const names = Object.keys(Object(claim));
   const kind = names.length === 1 ? names[0] : undefined;
   if (kind !== 'allow' && kind !== 'block') return undefined;
   const list: unknown = (claim as Record<string, unknown>)[kind];

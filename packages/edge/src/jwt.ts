@@ -267,7 +267,7 @@ export interface ClaimFailure {
 }
 
 function failure(code: DenialCode, claim: string | false): ClaimFailure {
-  return { code, claim: claim || undefined };
+  return { code, claim: (DETAILS && claim) || undefined };
 }
 
 // An `ip` claim on an edge built without address matching: it cannot be met,
@@ -276,23 +276,28 @@ const UNCHECKABLE_IP: IpCheck = () => false;
 
 /**
  * The claims every JWT edge checks, in SPEC §7 order: types and the grant
- * (`ERR_CLAIM_INVALID`), then time (`exp` expired → `ERR_TOKEN_EXPIRED`;
- * beyond `maxTtl`, `nbf`/`iat` in the future → `ERR_CLAIM_INVALID`). `readIp`
- * turns an `ip` claim into a check (`undefined`: malformed); an edge built
- * without it (CloudFront Functions, for size) denies any token with an `ip`
- * claim; likewise without `countryRules` any `geo` claim is `ERR_GEO_MISMATCH`.
- * `aud`/`iss` and `geo` rules are left to {@link checkClaims}.
+ * (`ERR_CLAIM_INVALID`; the `geo` claim's first, so a malformed one is
+ * invalid before time, as a malformed `ip` is), then time (`exp` expired →
+ * `ERR_TOKEN_EXPIRED`; beyond `maxTtl`, `nbf`/`iat` in the future →
+ * `ERR_CLAIM_INVALID`). `readIp` turns an `ip` claim into a check
+ * (`undefined`: malformed); an edge built without it (CloudFront Functions,
+ * for size) denies any token with an `ip` claim. The `geo` claim comes back as
+ * a check of the viewer's country; a bundle built without country rules
+ * (scripts/floor.js drops `COUNTRY_RULES:` where the runtime reports no
+ * country) answers any `geo` claim `ERR_GEO_MISMATCH`. `aud`/`iss` are left
+ * to {@link checkClaims}.
  */
 export function checkCoreClaims(
   payload: Record<string, unknown>,
   now: number,
   policy: ClaimPolicy,
   readIp?: (claim: unknown) => IpCheck | undefined,
-  countryRules?: boolean,
 ): CheckedClaims | ClaimFailure {
   const exp = payload.exp;
   const iat = payload.iat;
   const nbf = payload.nbf;
+  let geo: GeoCheck | undefined;
+  COUNTRY_RULES: if (payload.geo !== undefined && (geo = geoClaim(payload.geo)) === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
   if (!Number.isSafeInteger(exp)) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp');
   if (!isOptionalSafeInteger(iat)) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
   if (!isOptionalSafeInteger(nbf)) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
@@ -310,33 +315,24 @@ export function checkCoreClaims(
   if ((exp as number) - now > policy.maxTtl) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp beyond maxTtl');
   if (nbf !== undefined && (nbf as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
   if (iat !== undefined && (iat as number) > now + leeway) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
-  // A `geo` claim (any value) on an edge built without country rules (a floor bundle whose
-  // runtime reports no country: njs) cannot be met. Last, and written short: the floor pays per byte.
-  if (!countryRules && 'geo' in payload) return failure(ERR_GEO_MISMATCH, DETAILS && 'geo');
-  return { claims: payload as Claims, grant, ip };
+  // A `geo` claim is read above, or (no country rules in this bundle, so `geo` stays
+  // unset) cannot be met here. Last, and written short: the floor pays per byte; a floor
+  // bundle with country rules leaves it out (scripts/floor.js), elsewhere it never holds.
+  NO_COUNTRY_RULES: if (geo === undefined && 'geo' in payload) return failure(ERR_GEO_MISMATCH, DETAILS && 'geo');
+  return { claims: payload as Claims, grant, ip, geo };
 }
 
 /**
  * Checks the claims of a token whose signature already verified, in SPEC §7
- * order: the types (the `geo` claim's among them, so a malformed one is
- * `ERR_CLAIM_INVALID` before time, as a malformed `ip` is), {@link
- * checkCoreClaims} with `ip` claims read, then audience and issuer when
- * configured; the `geo` claim comes back as a check of the viewer's country.
- * A failure names the claim.
+ * order: {@link checkCoreClaims} with `ip` claims read, then audience and
+ * issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  // Country rules ship only where the runtime reports a country (scripts/floor.js drops
-  // `COUNTRY_RULES:` statements from the other floor bundles): elsewhere checkCoreClaims
-  // denies any geo claim.
-  let countryRules = false;
-  COUNTRY_RULES: countryRules = true;
-  let geo: GeoCheck | undefined;
-  COUNTRY_RULES: if (payload.geo !== undefined && (geo = geoClaim(payload.geo)) === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
-  const checked = checkCoreClaims(payload, now, policy, ipClaim, countryRules);
+  const checked = checkCoreClaims(payload, now, policy, ipClaim);
   if ('code' in checked) return checked;
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {
     return failure(ERR_CLAIM_INVALID, DETAILS && 'iss');
   }
-  return geo === undefined ? checked : { claims: checked.claims, grant: checked.grant, ip: checked.ip, geo };
+  return checked;
 }

@@ -64,7 +64,10 @@ export function readTarget(target: string, prefix: string): Target | undefined {
   const q = target.indexOf('?');
   let rawRequestPath = q < 0 ? target : target.slice(0, q);
   const query = q < 0 ? undefined : target.slice(q + 1);
-  if (rawRequestPath.charCodeAt(0) !== 0x2f) {
+  // Left out of bundles for runtimes that hand over origin-form targets only (CloudFront's
+  // `uri`; scripts/build-cloudfront.js): there a target that does not start with `/` is
+  // not canonical, as an unreadable absolute-form one is here.
+  ABSOLUTE_FORM: if (rawRequestPath.charCodeAt(0) !== 0x2f) {
     const authority = ABSOLUTE.exec(rawRequestPath);
     if (authority === null) return undefined;
     rawRequestPath = rawRequestPath.slice(authority[0].length) || '/';

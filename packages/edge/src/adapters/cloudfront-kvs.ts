@@ -34,15 +34,13 @@ function unavailable(detail: string | false): { code: DenialCode; message: strin
 }
 
 /**
- * One KeyValueStore read: the value, or `undefined` when `get` fails, as it
- * does for a key that does not exist. (A store that fails altogether fails
- * the same way: the kid is unknown, 401, never a grant.)
+ * One KeyValueStore read, made into `found(value)`, or `undefined` when `get`
+ * fails, as it does for a key that does not exist. (A store that fails
+ * altogether fails the same way: the kid is unknown, 401, never a grant.) A
+ * throw in `found` is not a failed read: it rejects, and `decide` answers it.
  */
-function kvsRead(kvs: CloudFrontKeyValueStore, key: string): Promise<string | undefined> {
-  return kvs.get(key).then(
-    (value) => value,
-    () => undefined,
-  );
+function kvsRead<T>(kvs: CloudFrontKeyValueStore, key: string, found: (value: string) => T): Promise<T | undefined> {
+  return kvs.get(key).then(found, () => undefined);
 }
 
 function kvsSecret(value: string): Uint8Array {
@@ -69,18 +67,17 @@ function kvsKey(crypto: CloudFrontCrypto, value: string): PreparedKey {
  */
 export function kvsKeys(crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore): KeySource {
   return {
-    get: (kid) => kvsRead(kvs, KVS_KID_PREFIX + kid).then((value) => (value === undefined ? undefined : kvsKey(crypto, value))),
+    get: (kid) => kvsRead(kvs, KVS_KID_PREFIX + kid, (value) => kvsKey(crypto, value)),
   };
 }
 
 /** `urlseal.st.0`, `urlseal.st.1`, … read in order until one is missing. */
 function kvsSecureTokenChecks(crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore, found: SecureTokenCheck[]): Promise<SecureTokenCheck[]> {
   if (found.length >= KVS_MAX_SECURE_TOKEN_SECRETS) return Promise.resolve(found);
-  return kvsRead(kvs, KVS_SECURE_TOKEN_PREFIX + found.length).then((value) => {
-    if (value === undefined) return found;
+  return kvsRead(kvs, KVS_SECURE_TOKEN_PREFIX + found.length, (value) => {
     found.push(secureTokenCheck(crypto, kvsSecret(value)));
     return kvsSecureTokenChecks(crypto, kvs, found);
-  });
+  }).then((more) => more || found);
 }
 
 /** The secure-token secrets of the KeyValueStore, read when a request carries `st` and `e`. */

@@ -10,8 +10,8 @@ import type { KeySource, Prepared } from '../prepare.js';
 import type { Wiring } from './crypto-module.js';
 
 /**
- * HS256 JWTs with claims but `ip` and `geo` (denied) and `aud`/`iss` (not
- * checked): no room for them. A sealed token answers ERR_ALG_NOT_ALLOWED:
+ * HS256 JWTs with claims but `ip` (denied) and `aud`/`iss` (not checked): no
+ * room for them. `geo` is checked against CloudFront-Viewer-Country. A sealed token answers ERR_ALG_NOT_ALLOWED:
  * CloudFront's `crypto` has no AES.
  */
 export function jwtFunction(keys: KeySource): Wiring {

@@ -131,24 +131,21 @@ export function inlineSecureToken(config: BuiltConfig, crypto: CryptoModule): ()
   return () => checks;
 }
 
-/** The same status for every denial code. */
-function everyCode(status: number): Record<DenialCode, number> {
-  const statuses: Partial<Record<DenialCode, number>> = {};
-  for (const code in DENIAL_STATUS) statuses[code as DenialCode] = status;
-  return statuses as Record<DenialCode, number>;
-}
-
 /** Everything `decide` needs, from the built config and the wiring of one kind of function. */
 export function prepareBuilt(config: BuiltConfig, wiring: Wiring): Prepared {
+  const statuses: Record<DenialCode, number> = Object.assign({}, DENIAL_STATUS, config.statuses);
+  const every = config.everyStatus;
+  if (every !== undefined) for (const code in statuses) statuses[code as DenialCode] = every;
   return Object.assign(wiring, {
     parseJwt: createJwtParser(decodeSegmentText),
-    // aud/iss are not checked here, as SPEC §4 says of a verifier not configured with them.
-    policy: { leeway: config.leeway, maxTtl: config.maxTtl },
+    // The config is the policy (its leeway and maxTtl; no audience or issuer): aud/iss are
+    // not checked here, as SPEC §4 says of a verifier not configured with them.
+    policy: config,
     // Only HMAC-SHA256 can be checked here; other keys answer ERR_ALG_NOT_ALLOWED, as `algorithms: ['HS256']` does.
     algorithms: { has: (alg: string) => alg === HS256 },
     params: config.params,
     pathPrefix: `/${config.params.pathSegment}/`,
-    statuses: config.everyStatus === undefined ? Object.assign({}, DENIAL_STATUS, config.statuses) : everyCode(config.everyStatus),
+    statuses,
     // CloudFront freezes Date for a run: every check of one request sees one instant there.
     clock: () => Date.now(),
   });

@@ -155,7 +155,8 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
   if (scheme === 'jwt') {
     if (keyring !== undefined && ![...keyring.keys.values()].some((entry) => entry.alg === 'HS256')) fail('scheme "jwt" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)');
     if (keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED');
-    notes.push('tokens with an "ip" or "geo" claim are denied (403 ERR_IP_MISMATCH, ERR_GEO_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
+    notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
+    notes.push('"geo" claims are checked against the CloudFront-Viewer-Country header: name it in the behaviour\'s cache policy or origin request policy, or every token with a geo claim answers 403 ERR_GEO_MISMATCH');
     notes.push('sealed tokens (five segments) are denied 401 ERR_ALG_NOT_ALLOWED: CloudFront Functions have no AES');
     // In a KeyValueStore every kid has its entry: the secret after its alg, or the alg alone.
     for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `HS256:${secret}` });
@@ -178,9 +179,10 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
     : `${head}\n${bundle}\nvar h=${call};\nfunction handler(e){return h(e)}\n`;
   const bytes = Buffer.byteLength(code);
   if (bytes > CLOUDFRONT_MAX_BYTES) {
-    throw new RangeError(
-      `buildCloudFrontFunction: the function is ${bytes} bytes and CloudFront takes at most ${CLOUDFRONT_MAX_BYTES}; each inlined key costs about 70 bytes: keep fewer keys in this keyring, or read them from a KeyValueStore (kvs)`,
-    );
+    const fix = kvs
+      ? 'shorten the options written into it (statuses, params)'
+      : 'each inlined key costs about 70 bytes: keep fewer keys in this keyring, or read them from a KeyValueStore (kvs)';
+    throw new RangeError(`buildCloudFrontFunction: the function is ${bytes} bytes and CloudFront takes at most ${CLOUDFRONT_MAX_BYTES}; ${fix}`);
   }
   return { code, bytes, scheme, kvs, kvsData: keyring === undefined ? undefined : kvsData, notes };
 }

@@ -8,5 +8,15 @@
 export const DETAILS: boolean = true;
 
 
+/** The build is the library: its exports reach user code, so shared tables are frozen (a floor bundle exposes one factory). */
+export const LIBRARY: boolean = true;
+
+/**
+ * A key source or check may answer with a promise (a KeyValueStore read, WebCrypto).
+ * Bundles whose every answer is synchronous (the inline CloudFront functions) build
+ * with it off, so `isThenable` folds to `false` and the promise paths drop out.
+ */
+export const ASYNC: boolean = true;
+
 /** The build can consult a revocation source (issue 18); the floor bundles have none, so its codes stay out of their status table. */
 export const REVOCATION: boolean = true;
