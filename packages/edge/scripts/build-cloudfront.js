@@ -7,6 +7,7 @@
 // `handler`; a bundle alone is no function yet.
 import { fileURLToPath } from 'node:url';
 import { buildFloorBundle } from './floor.js';
+import { importBuilt } from './main.js';
 import { runAsScript } from './main.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +16,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // reading stays out; the country rules go where JWTs are checked (geo claims,
 // CloudFront-Viewer-Country). With the secrets inline every answer is synchronous
 // (ASYNC off: no promise paths); a KeyValueStore read is a promise.
-const ORIGIN_FORM = { dropLabels: ['ABSOLUTE_FORM'] };
+// The config's members get short names in the bundle, and the builder writes the config
+// with them (src/build/cloudfront-names.ts; tsc has compiled it by now).
+const { CLOUDFRONT_CONFIG_NAMES } = await importBuilt('build/cloudfront-names.js');
+const ORIGIN_FORM = { dropLabels: ['ABSOLUTE_FORM'], configNames: CLOUDFRONT_CONFIG_NAMES };
 const INLINE = { ...ORIGIN_FORM, flags: { ASYNC: false } };
 
 /** The bundles: [entry in src/adapters, file in dist, buildFloorBundle options]. */

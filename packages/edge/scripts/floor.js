@@ -125,11 +125,12 @@ function checkFloor(name, code) {
  * `dist/<out>`, checks it, and returns `{ outfile, bytes, code, metafile }`.
  * `flags` overrides the floor's switches (floorFlags) and `dropLabels` names
  * further labelled statements to leave out (e.g. `ABSOLUTE_FORM`, for a runtime
- * that only ever hands over origin-form targets). The bench (bench/sizes.js)
+ * that only ever hands over origin-form targets). `configNames` renames config
+ * members to the short names given (the builder must write the config with them). The bench (bench/sizes.js)
  * builds variants with `write: false` (nothing is written), `metafile: true`
  * (esbuild's per-module bytes, before terser) and `plugins` of its own.
  */
-export async function buildFloorBundle(root, entry, out, { quiet = false, countryRules = false, flags = {}, dropLabels: moreLabels = [], write = true, metafile = false, plugins = [] } = {}) {
+export async function buildFloorBundle(root, entry, out, { quiet = false, countryRules = false, flags = {}, dropLabels: moreLabels = [], configNames, write = true, metafile = false, plugins = [] } = {}) {
   const outfile = `${root}dist/${out}`;
   let bundled;
   try {
@@ -138,6 +139,10 @@ export async function buildFloorBundle(root, entry, out, { quiet = false, countr
     const dropLabels = ['NOT_ON_FLOOR', countryRules ? 'NO_COUNTRY_RULES' : 'COUNTRY_RULES'].concat(moreLabels);
     bundled = await build({
       ...FLOOR_BUILD_OPTIONS, plugins: [floorFlags(flags), ...plugins], dropLabels, metafile,
+      ...(configNames === undefined ? {} : {
+        mangleProps: propertyPattern([...INTERNAL_PROPERTY_NAMES, ...Object.keys(configNames)]),
+        mangleCache: { ...configNames },
+      }),
       entryPoints: [`${root}src/adapters/${entry}`], outfile, write: false, format: 'iife', logLevel: quiet ? 'silent' : 'warning',
     });
   } catch (error) {

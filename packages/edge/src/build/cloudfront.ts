@@ -8,6 +8,7 @@ import type { CloudFrontConfig } from '../adapters/cloudfront.js';
 import { KVS_KID_PREFIX, KVS_SECURE_TOKEN_PREFIX, KVS_MAX_SECURE_TOKEN_SECRETS } from '../adapters/cloudfront-kvs.js';
 import type { Keyring } from '../keyring.js';
 import type { Scheme } from '../decide.js';
+import { CLOUDFRONT_CONFIG_NAMES, renameMembers } from './cloudfront-names.js';
 import { builtConfig, type BuildOptions } from './config.js';
 
 /**
@@ -173,7 +174,8 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
   const bundle = readBundle(kvs ? `${scheme}-kvs` : scheme).trim();
   // One short line: every byte counts against the 10 KB.
   const head = `// urlseal ${scheme}${kvs ? ' kvs' : ': secrets'}`;
-  const call = `urlseal(${JSON.stringify(config)},require("crypto")${kvs ? ',cf.kvs()' : ''})`;
+  // The bundle reads the config's members by their short names (cloudfront-names.ts).
+  const call = `urlseal(${JSON.stringify(renameMembers(config, CLOUDFRONT_CONFIG_NAMES))},require("crypto")${kvs ? ',cf.kvs()' : ''})`;
   const code = kvs
     ? `import cf from 'cloudfront';\n${head}\n${bundle}\nvar h=${call};\nasync function handler(e){return h(e)}\n`
     : `${head}\n${bundle}\nvar h=${call};\nfunction handler(e){return h(e)}\n`;
