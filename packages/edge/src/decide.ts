@@ -128,7 +128,7 @@ export interface Grant {
   readonly claims: Claims;
   readonly path: string;
   readonly target: string;
-  readonly manifest: ManifestGrant | undefined;
+  readonly manifest?: ManifestGrant | undefined;
 }
 
 /**
@@ -145,7 +145,7 @@ export interface Grant {
 export type Decision = Grant | Denial;
 
 /** A token-level result: granted with the claims and the grant, or denied. */
-export type Checked = { readonly ok: true; readonly claims: Claims; readonly grant: readonly string[] | undefined } | Denial;
+export type Checked = { readonly ok: true; readonly claims: Claims; readonly grant?: readonly string[] | undefined } | Denial;
 
 /** Synchronous when the crypto backend is (node:crypto), a promise otherwise (crypto.subtle). */
 export type MaybeAsync<T> = T | Promise<T>;
@@ -163,7 +163,7 @@ function then<T, R>(value: MaybeAsync<T>, next: (settled: T) => MaybeAsync<R>): 
 /** A denial with the status `p` answers for `code`; `detail` is for logs (`DETAILS && '…'`: lib/flags.ts). */
 export function deny(p: Prepared, code: DenialCode, detail?: string | false): Denial {
   // Without details (the floor) the argument goes unread, so the minifier drops it at every call.
-  return { ok: false, status: p.statuses[code], code, detail: (DETAILS && detail) || undefined };
+  return DETAILS ? { ok: false, status: p.statuses[code], code, detail: detail || undefined } : { ok: false, status: p.statuses[code], code };
 }
 
 /**
@@ -251,14 +251,10 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
   NOT_ON_FLOOR: if (source.scheme === 'jwt' && source.carrier === 'query' && view.method === 'GET' && checked.grant !== undefined) {
     manifest = { token: source.token, grant: checked.grant };
   }
-  return {
-    ok: true,
-    scheme: source.scheme,
-    claims: checked.claims,
-    path: target.path,
-    target: target.rawPath + query.forward,
-    manifest,
-  };
+  const claims = checked.claims;
+  NOT_ON_FLOOR: return { ok: true, scheme: source.scheme, claims, path: target.path, target: target.rawPath + query.forward, manifest };
+  // The floor bundles (scripts/floor.js drops the statement above) have no manifest to name.
+  return { ok: true, scheme: source.scheme, claims, path: target.path, target: target.rawPath + query.forward };
 }
 
 /** Who asks: the client address, for `ip` claims, and the country, for `geo` claims. */
@@ -293,9 +289,10 @@ export function refuseJwt(p: Prepared, token: string): Checked {
 
 function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, path: string, client: Client): MaybeAsync<Checked> {
   if (key === undefined) return deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
-  if (parsed.header.alg !== key.alg || (p.algorithms !== undefined && !p.algorithms.has(key.alg))) {
-    return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
-  }
+  if (parsed.header.alg !== key.alg) return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
+  // The `algorithms` option. No floor bundle takes it (scripts/floor.js drops this statement):
+  // a key they cannot verify has the alg NaN there, which no header matches (crypto-module.ts).
+  NOT_ON_FLOOR: if (p.algorithms !== undefined && !p.algorithms.has(key.alg)) return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
   if (parsed.signature.length !== key.signatureLength) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature length');
   return then(key.check(parsed.signingInput, parsed.signature), (valid) => afterSignature(p, valid, parsed.payload, path, client));
 }
@@ -354,5 +351,5 @@ function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: 
   // nginx secure_link semantics: expired strictly after `e`, no leeway.
   if (expires < now) return deny(p, ERR_TOKEN_EXPIRED, DETAILS && 'e');
   if (expires - now > p.policy.maxTtl) return deny(p, ERR_CLAIM_INVALID, DETAILS && 'e beyond maxTtl');
-  return { ok: true, claims: { exp: expires }, grant: undefined };
+  return { ok: true, claims: { exp: expires } };
 }

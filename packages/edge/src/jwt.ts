@@ -267,7 +267,7 @@ export interface ClaimFailure {
 }
 
 function failure(code: DenialCode, claim: string | false): ClaimFailure {
-  return { code, claim: (DETAILS && claim) || undefined };
+  return DETAILS ? { code, claim: claim || undefined } : { code };
 }
 
 // An `ip` claim on an edge built without address matching: it cannot be met,

@@ -71,7 +71,7 @@ export interface Prepared {
   readonly checkSecureToken: (p: Prepared, st: string, e: string, path: string) => MaybeAsync<Checked>;
   readonly checkClaims: (payload: Record<string, unknown>, now: number, policy: ClaimPolicy) => CheckedClaims | ClaimFailure;
   /** The optional extra allowlist of algorithms. */
-  readonly algorithms: Allowlist | undefined;
+  readonly algorithms?: Allowlist | undefined;
   readonly params: TokenParams;
   /** `/<params.pathSegment>/`, the path-token prefix, made once. */
   readonly pathPrefix: string;

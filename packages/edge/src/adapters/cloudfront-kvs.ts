@@ -11,7 +11,7 @@ import { DETAILS } from '../lib/flags.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
 import type { MaybeAsync } from '../decide.js';
 import type { KeySource, PreparedKey } from '../prepare.js';
-import { bytes, hs256Key, secureTokenCheck, unverifiableKey, type CryptoModule as CloudFrontCrypto } from './crypto-module.js';
+import { UNVERIFIABLE_KEY, bytes, hs256Key, secureTokenCheck, type CryptoModule as CloudFrontCrypto } from './crypto-module.js';
 
 /** `cf.kvs()` of `import cf from 'cloudfront'`: reads of the KeyValueStore associated with the function. */
 export interface CloudFrontKeyValueStore {
@@ -57,7 +57,7 @@ const HS256_VALUE = 'HS256:';
  * verify (`ES256`), whose tokens answer ERR_ALG_NOT_ALLOWED, never a grant.
  */
 function kvsKey(crypto: CloudFrontCrypto, value: string): PreparedKey {
-  return value.startsWith(HS256_VALUE) ? hs256Key(crypto, kvsSecret(value.slice(HS256_VALUE.length))) : unverifiableKey(value);
+  return value.startsWith(HS256_VALUE) ? hs256Key(crypto, kvsSecret(value.slice(HS256_VALUE.length))) : UNVERIFIABLE_KEY;
 }
 
 /**

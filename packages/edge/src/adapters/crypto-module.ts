@@ -105,10 +105,12 @@ export function secureTokenCheck(crypto: CryptoModule, secret: Uint8Array): Secu
  */
 export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'checkSecureToken' | 'checkClaims' | 'sealed'>;
 
-/** A kid whose algorithm this runtime cannot verify: known, so its tokens answer ERR_ALG_NOT_ALLOWED. */
-export function unverifiableKey(alg: string): PreparedKey {
-  return { alg: alg as PreparedKey['alg'], signatureLength: 0, check: () => false };
-}
+/**
+ * A kid whose algorithm this runtime cannot verify: known, so its tokens answer
+ * ERR_ALG_NOT_ALLOWED at the alg step. Its alg is NaN, which equals no header's
+ * `alg` (not even NaN), so no `algorithms` list is needed to refuse it.
+ */
+export const UNVERIFIABLE_KEY: PreparedKey = { alg: NaN as unknown as PreparedKey['alg'], signatureLength: 0, check: () => false };
 
 /**
  * The JWT keys `urlseal build` inlined, in a prototype-less
@@ -120,7 +122,7 @@ export function inlineKeys(config: BuiltConfig, crypto: CryptoModule): KeySource
   (config.keys as readonly (readonly string[])[]).forEach((entry) => {
     const secret = entry[2];
     table[entry[0] as string] =
-      secret === undefined ? unverifiableKey(entry[1] as string) : hs256Key(crypto, bytes(secret));
+      secret === undefined ? UNVERIFIABLE_KEY : hs256Key(crypto, bytes(secret));
   });
   return { get: (kid) => (hasOwn(table, kid) ? table[kid] : undefined) };
 }
@@ -141,8 +143,6 @@ export function prepareBuilt(config: BuiltConfig, wiring: Wiring): Prepared {
     // The config is the policy (its leeway and maxTtl; no audience or issuer): aud/iss are
     // not checked here, as SPEC §4 says of a verifier not configured with them.
     policy: config,
-    // Only HMAC-SHA256 can be checked here; other keys answer ERR_ALG_NOT_ALLOWED, as `algorithms: ['HS256']` does.
-    algorithms: { has: (alg: string) => alg === HS256 },
     params: config.params,
     pathPrefix: `/${config.params.pathSegment}/`,
     statuses,

@@ -12,10 +12,8 @@
 // (scripts/floor.js).
 import { forwardHeader, forwardsAuthorization, redactTokens, type TokenParams } from '../carriers.js';
 import { decide, isThenable, type Decision, type RequestView } from '../decide.js';
-import { hasOwn } from '../lib/own.js';
 import { denialAnswer } from '../respond.js';
 import { prepareBuilt, type BuiltConfig, type Wiring } from './crypto-module.js';
-import { RSA_SCHEMES } from './njs-rsa.js';
 
 /** The njs request object (`r`), the members the handler uses. */
 export interface NginxRequest {
@@ -91,7 +89,7 @@ export type NginxHandler = (r: NginxRequest) => void;
  */
 export function createNginxHandler(config: BuiltConfig, wiring: Wiring): NginxHandler {
   // HS256 as on CloudFront, and RS256/PS256 (njs's WebCrypto): other kids answer ERR_ALG_NOT_ALLOWED.
-  const prepared = Object.assign(prepareBuilt(config, wiring), { algorithms: { has: (alg: string) => alg === 'HS256' || hasOwn(RSA_SCHEMES, alg) } });
+  const prepared = prepareBuilt(config, wiring);
   const answer = (r: NginxRequest, decision: Decision): void =>
     decision.ok ? forward(r, decision.target, config.params) : deny(r, decision);
   const logTarget = createNginxLogTarget(config);

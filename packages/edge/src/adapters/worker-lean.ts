@@ -122,7 +122,6 @@ function preparedFor(text: string): Prepared | undefined {
               checkSecureToken: refuseSecureToken,
               // No `ip` (denied: no client address is read), `geo` (denied), `aud`/`iss` (not configured).
               checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy),
-              algorithms: { has: (alg: string) => alg === HS256 },
               params,
               pathPrefix: `/${params.pathSegment}/`,
               statuses: DENIAL_STATUS,
