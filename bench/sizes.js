@@ -40,6 +40,8 @@ const KIDS = { '2026-10': secret(1), '2026-11': secret(2), '2026-12': secret(3) 
 const CLOUDFRONT_BUDGETS = {
   'cloudfront (3 kids, inline)': { keyring: { kids: KIDS } },
   'cloudfront (KeyValueStore, preset cloudfront)': { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' },
+  'cloudfront both schemes (3 kids, 2 secrets, inline)': { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] } },
+  'cloudfront both schemes (3 kids, 2 secrets, KeyValueStore)': { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] }, kvs: true },
   'cloudfront secure-token (2 secrets, inline)': { keyring: { secureToken: [secret(4), secret(5)] } },
 };
 
@@ -74,6 +76,14 @@ export const BUNDLES = [
       // What a CloudFront build never runs, left out: its `uri` is origin-form; inline keys answer synchronously.
       { feature: 'absolute-form targets (never from CloudFront)', shipped: false, variant: { dropLabels: [] } },
       { feature: 'promise paths (inline keys are synchronous)', shipped: false, variant: { flags: { ASYNC: true } } },
+    ],
+  },
+  {
+    name: 'CloudFront both-schemes function (dist/cloudfront-both.js)',
+    build: floor('cloudfront-both.ts', 'cloudfront-both.js', CLOUDFRONT_BUNDLES.both[2]),
+    features: [
+      { feature: 'country rules (geo claim, CloudFront-Viewer-Country)', shipped: true, variant: { countryRules: false } },
+      { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('sealed.ts') },
     ],
   },
   {

@@ -2,7 +2,8 @@
 // writes, run by Debian's njs 0.7.9 (the engine nginx embeds, and a feature floor below
 // CloudFront's cloudfront-js-2.0): one njs process per function runs every event the
 // table builds, with njs's own crypto and Buffer, and the answers are checked as
-// cloudfront.test.ts checks them (A19–A21). scripts/test-deps.sh installs njs.
+// cloudfront.test.ts checks them (A19–A21); the both-schemes function (keys inline)
+// (inline and KeyValueStore) answers every case alone. scripts/test-deps.sh installs njs.
 import { execFileSync } from 'node:child_process';
 import { buildCloudFrontFunction } from '@urlseal/edge/build';
 import { describe, expect, test } from 'vitest';
@@ -42,6 +43,24 @@ describe.each([
   { name: 'keys in a KeyValueStore', kvs: true },
 ])('hostile table through CloudFront Functions in njs ($name)', ({ kvs }) => {
   const runs = runTable(kvs);
+  test.each(runs.map((run) => [run.hostile.name, run] as [string, Run]))('%s', (_name, run) => {
+    checkCloudFrontResult(run.hostile, run.ctx, run.request, run.result, run.hostile.njs);
+  });
+});
+
+describe.each([
+  { name: 'keys inline', kvs: false },
+  { name: 'keys in a KeyValueStore', kvs: true },
+])('hostile table through the both-schemes CloudFront Function in njs ($name)', ({ kvs }) => {
+  const both = buildCloudFrontFunction({ keyring: KEYRING_JSON, scheme: 'both', kvs });
+  const store = Object.fromEntries((both.kvsData ?? []).map((entry) => [entry.key, entry.value]));
+  const cases = CASES.map((hostile) => {
+    const ctx = new Ctx();
+    const request = hostile.build(ctx);
+    return { hostile, ctx, request, event: cloudFrontEvent(request, CLIENT_IP) };
+  });
+  const answers = runInNjs(kvs ? 'kvs-both' : 'inline-both', both.code, cases.map((c) => c.event), store);
+  const runs: Run[] = cases.map((c, i) => ({ hostile: c.hostile, ctx: c.ctx, request: c.request, result: answers[i] as CloudFrontResult }));
   test.each(runs.map((run) => [run.hostile.name, run] as [string, Run]))('%s', (_name, run) => {
     checkCloudFrontResult(run.hostile, run.ctx, run.request, run.result, run.hostile.njs);
   });

@@ -35,6 +35,8 @@ describe('bundle size budgets (packages/edge/size-budgets.json)', () => {
   it.each([
     ['cloudfront (3 kids, inline)', { keyring: { kids: KIDS } }],
     ['cloudfront (KeyValueStore, preset cloudfront)', { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' as const }],
+    ['cloudfront both schemes (3 kids, 2 secrets, inline)', { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] } }],
+    ['cloudfront both schemes (3 kids, 2 secrets, KeyValueStore)', { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] }, kvs: true }],
     ['cloudfront secure-token (2 secrets, inline)', { keyring: { secureToken: [secret(4), secret(5)] } }],
   ])('%s stays under its ceiling', (name, options) => {
     expect(buildCloudFrontFunction(options).bytes).toBeLessThanOrEqual((budget(name).bytes as { ceiling: number }).ceiling);

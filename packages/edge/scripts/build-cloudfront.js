@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Bundles the CloudFront Functions adapter, on the JavaScript floor
-// (scripts/floor.js), into four scripts that each leave the global factory
-// `urlseal`: dist/cloudfront-{jwt,secure-token}[-kvs].js, one per
-// scheme, with the secrets inlined or read from a KeyValueStore. `urlseal
+// (scripts/floor.js), into six scripts that each leave the global factory
+// `urlseal`: dist/cloudfront-{jwt,both,secure-token}[-kvs].js, one per scheme
+// (or both), with the secrets inlined or read from a KeyValueStore. `urlseal
 // build cloudfront` wraps one with the validated keyring and the top-level
 // `handler`; a bundle alone is no function yet.
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ const INLINE = { ...ORIGIN_FORM, flags: { ASYNC: false } };
 export const CLOUDFRONT_BUNDLES = Object.freeze({
   jwt: ['cloudfront-jwt.ts', 'cloudfront-jwt.js', { ...INLINE, countryRules: true }],
   'jwt-kvs': ['cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js', { ...ORIGIN_FORM, countryRules: true }],
+  both: ['cloudfront-both.ts', 'cloudfront-both.js', { ...INLINE, countryRules: true }],
+  'both-kvs': ['cloudfront-both-kvs.ts', 'cloudfront-both-kvs.js', { ...ORIGIN_FORM, countryRules: true }],
   'secure-token': ['cloudfront-secure-token.ts', 'cloudfront-secure-token.js', INLINE],
   'secure-token-kvs': ['cloudfront-secure-token-kvs.ts', 'cloudfront-secure-token-kvs.js', ORIGIN_FORM],
 });

@@ -142,6 +142,7 @@ export async function buildFloorBundle(root, entry, out, { quiet = false, countr
       ...(configNames === undefined ? {} : {
         mangleProps: propertyPattern([...INTERNAL_PROPERTY_NAMES, ...Object.keys(configNames)]),
         mangleCache: { ...configNames },
+        mangleQuoted: true,
       }),
       entryPoints: [`${root}src/adapters/${entry}`], outfile, write: false, format: 'iife', logLevel: quiet ? 'silent' : 'warning',
     });

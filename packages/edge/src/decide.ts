@@ -152,7 +152,7 @@ export type MaybeAsync<T> = T | Promise<T>;
 
 /** Works across realms (a vm context has its own Promise). */
 export function isThenable<T>(value: MaybeAsync<T>): value is Promise<T> {
-  return ASYNC && typeof (value as { then?: unknown } | null)?.then === 'function';
+  return ASYNC && !!value && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** `next(value)`, now when `value` is settled, else when it settles: sync backends pay no promise. */
@@ -305,7 +305,7 @@ export function afterSignature(p: Prepared, valid: boolean, payload: Record<stri
   const now = nowSeconds(p);
   if (now === undefined) return deny(p, ERR_KEYRING_UNAVAILABLE, DETAILS && 'clock');
   const checked = p.checkClaims(payload, now, p.policy);
-  if ('code' in checked) return deny(p, checked.code, checked.claim);
+  if ('code' in checked) return deny(p, checked.code, DETAILS && checked.claim);
   if (!matchesGrant(path, checked.grant)) return deny(p, ERR_PATH_MISMATCH, DETAILS && 'path');
   if (checked.ip !== undefined && !checked.ip(client.clientIp)) return deny(p, ERR_IP_MISMATCH, DETAILS && 'ip');
   // Dropped from floor bundles without a country (scripts/floor.js): checkCoreClaims denied any geo claim there.
@@ -341,7 +341,7 @@ export function refuseSecureToken(p: Prepared, st: string, e: string): Checked {
 }
 
 function matchSecureToken(p: Prepared, checks: readonly SecureTokenCheck[], st: string, e: string, expires: number, path: string): Checked {
-  if (checks.length === 0) return secureTokenDisabled(p);
+  if (checks.length === 0) return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'secure-token disabled');
   let match = false;
   // Every secret is tried, even after a match, so timing does not tell which one.
   for (let i = 0; i < checks.length; i++) if ((checks[i] as SecureTokenCheck)(path, e, st)) match = true;

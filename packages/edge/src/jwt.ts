@@ -236,6 +236,14 @@ export interface CheckedClaims {
   readonly geo?: GeoCheck | undefined;
 }
 
+/** The first of `exp`, `iat`, `nbf`, `sub`, `jti` whose type is wrong (for the denial's detail). */
+function badlyTyped(payload: Record<string, unknown>): string {
+  if (!Number.isSafeInteger(payload.exp)) return 'exp';
+  if (!isOptionalSafeInteger(payload.iat)) return 'iat';
+  if (!isOptionalSafeInteger(payload.nbf)) return 'nbf';
+  return isOptionalString(payload.sub) ? 'jti' : 'sub';
+}
+
 function isOptionalSafeInteger(value: unknown): boolean {
   return value === undefined || Number.isSafeInteger(value);
 }
@@ -298,11 +306,10 @@ export function checkCoreClaims(
   const nbf = payload.nbf;
   let geo: GeoCheck | undefined;
   COUNTRY_RULES: if (payload.geo !== undefined && (geo = geoClaim(payload.geo)) === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'geo');
-  if (!Number.isSafeInteger(exp)) return failure(ERR_CLAIM_INVALID, DETAILS && 'exp');
-  if (!isOptionalSafeInteger(iat)) return failure(ERR_CLAIM_INVALID, DETAILS && 'iat');
-  if (!isOptionalSafeInteger(nbf)) return failure(ERR_CLAIM_INVALID, DETAILS && 'nbf');
-  if (!isOptionalString(payload.sub)) return failure(ERR_CLAIM_INVALID, DETAILS && 'sub');
-  if (!isOptionalString(payload.jti)) return failure(ERR_CLAIM_INVALID, DETAILS && 'jti');
+  // One test for the types (one code whichever fails); which one is named only where details ship.
+  if (!Number.isSafeInteger(exp) || !isOptionalSafeInteger(iat) || !isOptionalSafeInteger(nbf) || !isOptionalString(payload.sub) || !isOptionalString(payload.jti)) {
+    return failure(ERR_CLAIM_INVALID, DETAILS && badlyTyped(payload));
+  }
   const grant = parseGrant(payload.path);
   if (grant === undefined) return failure(ERR_CLAIM_INVALID, DETAILS && 'path');
   let ip: IpCheck | undefined;

@@ -101,7 +101,12 @@ export function tryCanonicalPath(rawPath: string, maxBytes?: number): string | u
  * ```
  */
 export function isCanonicalDecodedPath(path: string): boolean {
-  if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH || !hasCanonicalShape(path)) return false;
+  return typeof path === 'string' && isCanonicalString(path);
+}
+
+/** isCanonicalDecodedPath of a value known to be a string. */
+function isCanonicalString(path: string): boolean {
+  if (path.length > MAX_PATH_LENGTH || !hasCanonicalShape(path)) return false;
   // ASCII is one byte a character, so the length above was the UTF-8 length: the
   // common case needs no encoding. Otherwise measure the UTF-8 form.
   if (!NON_ASCII.test(path)) return true;
@@ -125,7 +130,7 @@ export function isCanonicalDecodedPath(path: string): boolean {
  * ```
  */
 export function isValidPattern(pattern: string): boolean {
-  return typeof pattern === 'string' && isCanonicalDecodedPath(pattern.endsWith('/*') ? pattern.slice(0, -1) : pattern);
+  return typeof pattern === 'string' && isCanonicalString(pattern.endsWith('/*') ? pattern.slice(0, -1) : pattern);
 }
 
 /**

@@ -29,8 +29,8 @@ export const KVS_MAX_SECURE_TOKEN_SECRETS = 8;
 const MIN_SECRET_BYTES = 32;
 
 /** An error `decide` turns into its code (503): the key store holds a bad key, not the client's fault. */
-function unavailable(detail: string | false): { code: DenialCode; message: string | false } {
-  return { code: ERR_KEYRING_UNAVAILABLE, message: detail };
+function unavailable(detail: string | false): { code: DenialCode; message?: string } {
+  return DETAILS ? { code: ERR_KEYRING_UNAVAILABLE, message: detail || undefined } : { code: ERR_KEYRING_UNAVAILABLE };
 }
 
 /**
@@ -72,8 +72,9 @@ export function kvsKeys(crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore):
 }
 
 /** `urlseal.st.0`, `urlseal.st.1`, … read in order until one is missing. */
-function kvsSecureTokenChecks(crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore, found: SecureTokenCheck[]): Promise<SecureTokenCheck[]> {
-  if (found.length >= KVS_MAX_SECURE_TOKEN_SECRETS) return Promise.resolve(found);
+function kvsSecureTokenChecks(crypto: CloudFrontCrypto, kvs: CloudFrontKeyValueStore, found: SecureTokenCheck[]): MaybeAsync<SecureTokenCheck[]> {
+  // Only ever reached inside a `then` (the first call reads key 0): a plain value settles it.
+  if (found.length >= KVS_MAX_SECURE_TOKEN_SECRETS) return found;
   return kvsRead(kvs, KVS_SECURE_TOKEN_PREFIX + found.length, (value) => {
     found.push(secureTokenCheck(crypto, kvsSecret(value)));
     return kvsSecureTokenChecks(crypto, kvs, found);

@@ -1,7 +1,8 @@
-// The two kinds of CloudFront Function. 10 KB hold one scheme, so a function
-// verifies HS256 JWTs or secure-token links, and answers the other as an edge
-// that holds no key for it; where its secrets come from (inlined by
-// `urlseal build cloudfront`, or a KeyValueStore) is the entry file's choice.
+// The three kinds of CloudFront Function: HS256 JWTs, secure-token links, or
+// both (a migration from legacy links to JWTs on the same paths). A function of
+// one scheme answers the other as an edge that holds no key for it; where the
+// secrets come from (inlined by `urlseal build cloudfront`, or a KeyValueStore)
+// is the entry file's choice.
 import { ERR_KID_UNKNOWN } from '../codes.js';
 import { checkSecureToken, refuseJwt, refuseSecureToken } from '../decide.js';
 import { checkCoreClaims } from '../jwt.js';
@@ -22,6 +23,11 @@ export function jwtFunction(keys: KeySource): Wiring {
     checkSecureToken: refuseSecureToken,
     checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy),
   };
+}
+
+/** Both schemes in one function: the JWT checks of {@link jwtFunction} and the secure-token checks of SPEC §5. */
+export function bothSchemes(keys: KeySource, secureToken: Prepared['secureToken']): Wiring {
+  return { keys, secureToken, checkJwt: checkJwtWithoutAes, checkSecureToken, checkClaims: (payload, now, policy) => checkCoreClaims(payload, now, policy) };
 }
 
 /** The legacy secure-token scheme (SPEC §5); every JWT answers as with no key for it. */

@@ -9,7 +9,6 @@ import { DENIAL_STATUS, type DenialCode } from '../codes.js';
 import type { SecureTokenCheck } from '../crypto/backend.js';
 import { createJwtParser } from '../jwt.js';
 import { constantTimeEqualString } from '../lib/compare.js';
-import { hasOwn } from '../lib/own.js';
 import type { KeySource, Prepared, PreparedKey } from '../prepare.js';
 
 /**
@@ -18,13 +17,15 @@ import type { KeySource, Prepared, PreparedKey } from '../prepare.js';
  */
 export interface BuiltConfig {
   /**
-   * JWT keys as `[kid, alg, base64url secret]`. Only HS256 carries a secret:
+   * JWT keys as `[kid, alg, secret]`, the secret base64url (or `~` and its text, see
+   * inlineSecret); the CloudFront builder writes a kid without a secret as `[kid]`
+   * (its alg is not read there). Only HS256 carries a secret:
    * a key of another algorithm is listed without one, so its tokens answer
    * `ERR_ALG_NOT_ALLOWED` (these runtimes have no public-key or SHA-384/512 verify).
    * Absent when the keys are read per request (a CloudFront KeyValueStore).
    */
   readonly keys?: readonly (readonly string[])[];
-  /** Secure-token secrets, base64url, the signing one first. Absent when read per request. */
+  /** Secure-token secrets, base64url (or `~` and text, see inlineSecret), the signing one first. Absent when read per request. */
   readonly secureToken?: readonly string[];
   /**
    * Sealed-token content keys as `[kid, base64url key]` (HKDF of each HS256 secret,
@@ -65,6 +66,15 @@ const HS256_SIGNATURE_LENGTH = 43; // base64url of 32 bytes
 /** The bytes of a base64url secret. */
 export function bytes(base64url: string): Uint8Array {
   return Buffer.from(base64url, 'base64url');
+}
+
+/**
+ * The bytes of a secret as `urlseal build` inlines it: `~` and the bytes as
+ * text when they are all printable ASCII (a secret made by `urlseal keygen`:
+ * 43 bytes where base64url takes 58), else base64url, whose alphabet has no `~`.
+ */
+export function inlineSecret(value: string): Uint8Array {
+  return value.charAt(0) === '~' ? Buffer.from(value.slice(1)) : bytes(value);
 }
 
 /**
@@ -113,23 +123,24 @@ export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'check
 export const UNVERIFIABLE_KEY: PreparedKey = { alg: NaN as unknown as PreparedKey['alg'], signatureLength: 0, check: () => false };
 
 /**
- * The JWT keys `urlseal build` inlined, in a prototype-less
- * table read by own property only, so a kid such as `constructor` or
- * `__proto__` names nothing unless the keyring has it.
+ * The JWT keys `urlseal build` inlined, in a prototype-less table: with no
+ * prototype, every member is its own, so a kid such as `constructor` or
+ * `__proto__` names nothing unless the keyring has it (hostile table A4, in
+ * node:vm and njs).
  */
 export function inlineKeys(config: BuiltConfig, crypto: CryptoModule): KeySource {
   const table: Record<string, PreparedKey> = Object.create(null);
   (config.keys as readonly (readonly string[])[]).forEach((entry) => {
     const secret = entry[2];
     table[entry[0] as string] =
-      secret === undefined ? UNVERIFIABLE_KEY : hs256Key(crypto, bytes(secret));
+      secret === undefined ? UNVERIFIABLE_KEY : hs256Key(crypto, inlineSecret(secret));
   });
-  return { get: (kid) => (hasOwn(table, kid) ? table[kid] : undefined) };
+  return { get: (kid) => table[kid] };
 }
 
 /** The secure-token secrets `urlseal build` inlined. */
 export function inlineSecureToken(config: BuiltConfig, crypto: CryptoModule): () => readonly SecureTokenCheck[] {
-  const checks = (config.secureToken as readonly string[]).map((secret) => secureTokenCheck(crypto, bytes(secret)));
+  const checks = (config.secureToken as readonly string[]).map((secret) => secureTokenCheck(crypto, inlineSecret(secret)));
   return () => checks;
 }
 

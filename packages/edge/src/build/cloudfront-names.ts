@@ -16,6 +16,10 @@ export const CLOUDFRONT_CONFIG_NAMES: Readonly<Record<string, string>> = Object.
   pathSegment: 'G',
   token: 'K',
   cookie: 'C',
+  // Internal names that a member of the config shares nowhere, renamed here only: the
+  // denial's `code` (also in `'code' in x` checks, so quoted names are renamed too) and the view's `country`.
+  code: 'D',
+  country: 'Y',
 });
 
 /** `value` with the member names of every plain object in it renamed by `names` (arrays and other values as they are). */

@@ -49,7 +49,7 @@ function buildCloudFront(parsed: ParsedArgs): number {
   const built = buildCloudFrontFunction({
     keyring,
     kvs,
-    scheme: choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token'] as const),
+    scheme: choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token', 'both'] as const),
     preset: presetFlag(parsed),
   });
   const out = stringFlag(parsed, 'out');
@@ -90,7 +90,7 @@ function buildNginx(parsed: ParsedArgs): number {
 }
 
 /**
- * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token] [--kvs
+ * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token|both] [--kvs
  * [--kvs-data FILE]] [--preset cloudfront]`: validates the keyring and writes the
  * CloudFront Function (stdout, or `--out`), with its size and notes on stderr.
  * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX] [--access-log FILE|off]`: writes

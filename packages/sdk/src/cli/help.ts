@@ -156,7 +156,7 @@ cache TTL (default 10 s). Entries no token can match any more are dropped on eac
 
 TIME is now, now+DUR (now+1h), a Unix time in seconds, or ISO 8601 (2026-12-03T20:00:00Z).`;
 
-export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token]
+export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token|both]
                      [--kvs [--kvs-data FILE]] [--preset cloudfront]
        urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]
                      [--access-log FILE|off] [--preset cloudfront]
@@ -164,9 +164,9 @@ export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE
 cloudfront: validates the keyring and writes a CloudFront Function (viewer-request,
 runtime cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout,
 or --out FILE (mode 0600: it holds the secrets). Its size and notes go to stderr. A
-function holds at most 10 KB, so it verifies one scheme, HS256 JWTs or secure-token,
+function holds at most 10 KB: HS256 JWTs, secure-token, or both (a small keyring only),
 without ip and aud/iss claims, and no sealed links: the runtime has no AES, so a sealed
-token is denied 401 ERR_TOKEN_MALFORMED (docs/deploy/cloudfront.md).
+token is denied 401 ERR_ALG_NOT_ALLOWED (docs/deploy/cloudfront.md).
 
 nginx: validates the keyring and writes DIR/urlseal.js (an njs module, mode 0600),
 DIR/urlseal.http.conf (include in http {}) and DIR/urlseal.server.conf (include in the
@@ -177,8 +177,8 @@ without the token (docs/deploy/nginx.md).
   --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)
   --out, -o FILE|DIR   cloudfront: write the function to FILE instead of stdout;
                        nginx: the folder for the three files (required)
-  --scheme SCHEME      cloudfront: jwt or secure-token (default: the keyring's; required
-                       when it holds HS256 keys and secureToken secrets)
+  --scheme SCHEME      cloudfront: jwt, secure-token or both (default: the keyring's,
+                       both when it holds HS256 keys and secureToken secrets)
   --kvs                cloudfront: read the secrets per request from the KeyValueStore
                        associated with the function, so keys rotate without redeploying;
                        the keyring is then needed only for --kvs-data

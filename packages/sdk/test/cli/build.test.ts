@@ -30,9 +30,10 @@ describe('urlseal build cloudfront', () => {
   it('prints the function on stdout, its size on stderr', async () => {
     const { code, stdout, stderr } = await urlsealHere(['build', 'cloudfront', '-k', jwtKeyring]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\/\/ urlseal jwt: secrets\n/);
+    expect(stdout).toMatch(/^\/\/ urlseal jwt\n/);
     expect(stdout).toMatch(/\nfunction handler\(e\)\{return h\(e\)\}\n$/);
-    expect(stdout).toContain(Buffer.from(JWT_SECRET).toString('base64url'));
+    // A printable secret is inlined as `~` and its text (fewer bytes than base64url).
+    expect(stdout).toContain(JSON.stringify(`~${JWT_SECRET}`));
     expect(stderr).toMatch(new RegExp(`urlseal build: cloudfront function \\(jwt, secrets inline\\) ${Buffer.byteLength(stdout)} of 10240 bytes\\n$`));
   });
 
@@ -60,6 +61,25 @@ describe('urlseal build cloudfront', () => {
     expect(stderr).toMatch(/warning: JWT keys are left out/);
   });
 
+  it('builds one function for both schemes from a keyring with HS256 keys and secureToken secrets', async () => {
+    const { code, stdout, stderr } = await urlsealHere(['build', 'cloudfront', '-k', mixedKeyring]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\/\/ urlseal both\n/);
+    expect(stdout).toContain(JSON.stringify(`~${JWT_SECRET}`));
+    expect(stdout).toContain(JSON.stringify(`~${ST_SECRET}`));
+    expect(stderr).toMatch(new RegExp(`urlseal build: cloudfront function \\(both, secrets inline\\) ${Buffer.byteLength(stdout)} of 10240 bytes\\n$`));
+  });
+
+  it('builds a KeyValueStore function for both schemes, and writes the entries of both', async () => {
+    const data = join(dir, 'both-kvs.json');
+    const { code, stdout } = await urlsealHere(['build', 'cloudfront', '-k', mixedKeyring, '--kvs', '--kvs-data', data]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^import cf from 'cloudfront';\n\/\/ urlseal both kvs\n/);
+    expect(stdout).not.toContain(JWT_SECRET);
+    expect(stdout).not.toContain(Buffer.from(JWT_SECRET).toString('base64url'));
+    expect(JSON.parse(readFileSync(data, 'utf8')).data.map((entry: { key: string }) => entry.key)).toEqual(['urlseal.kid.k1', 'urlseal.st.0']);
+  });
+
   it('builds a KeyValueStore function without a keyring', async () => {
     const { code, stdout } = await urlsealHere(['build', 'cloudfront', '--kvs']);
     expect(code).toBe(0);
@@ -69,15 +89,14 @@ describe('urlseal build cloudfront', () => {
   it('takes the keyring from env URLSEAL_KEYRING', async () => {
     const { code, stdout } = await urlsealHere(['build', 'cloudfront'], { URLSEAL_KEYRING: JSON.stringify({ secureToken: [ST_SECRET] }) });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\/\/ urlseal secure-token: secrets\n/);
+    expect(stdout).toMatch(/^\/\/ urlseal secure-token\n/);
   });
 
   it.each([
     [['build'], /^urlseal build: missing target \(cloudfront, nginx\); run urlseal build --help\n$/],
     [['build', 'fastly', '-k', jwtKeyring], /^urlseal build: the target must be one of cloudfront, nginx\n$/],
     [['build', 'cloudfront'], /^urlseal build: no keyring: pass --keyring FILE/],
-    [['build', 'cloudfront', '-k', mixedKeyring], /^urlseal build: the keyring holds HS256 keys and secureToken secrets, .*--scheme/],
-    [['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'es256'], /^urlseal build: --scheme must be one of jwt, secure-token\n$/],
+    [['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'es256'], /^urlseal build: --scheme must be one of jwt, secure-token, both\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--kvs-data', join(dir, 'x.json')], /^urlseal build: --kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--preset', '401'], /^urlseal build: --preset must be one of cloudfront\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--origin', 'http://127.0.0.1:8080'], /^urlseal build: --origin is for urlseal build nginx, not cloudfront\n$/],
