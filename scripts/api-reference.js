@@ -141,6 +141,9 @@ function splitTsdoc(text) {
   return { summary, example };
 }
 
+/** @type {ts.Program | undefined} */
+let previous;
+
 /**
  * The exported names of every subpath that declares types, read from its `types` entry (the
  * built `.d.ts`: run `tsc -b` first), sorted by name.
@@ -152,10 +155,13 @@ export function apiEntries(root = ROOT) {
   for (const s of typed) {
     if (!existsSync(join(root, /** @type {string} */ (s.types)))) throw new Error(`${s.types} (the types of ${s.specifier}) is missing: run tsc -b first`);
   }
-  const program = ts.createProgram(
-    typed.map((s) => join(root, /** @type {string} */ (s.types))),
-    { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, types: ['node'] },
-  );
+  const program = ts.createProgram({
+    rootNames: typed.map((s) => join(root, /** @type {string} */ (s.types))),
+    options: { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, types: ['node'] },
+    // The files that did not change (the lib, @types/node) are reused from the last call.
+    oldProgram: previous,
+  });
+  previous = program;
   const checker = program.getTypeChecker();
   /** @type {Map<string, ApiEntry[]>} */
   const bySpecifier = new Map();
@@ -313,10 +319,27 @@ export function staleFiles(generated, current) {
   for (const [file, text] of generated) {
     const now = current.get(file);
     if (now === undefined) stale.push(`${file}: missing (a subpath without its page)`);
-    else if (now !== text) stale.push(`${file}: ${firstDifference(now, text)}`);
+    else if (now !== text) stale.push(`${file}: ${namesDiffer(now, text) ?? firstDifference(now, text)}`);
   }
   for (const file of current.keys()) if (!generated.has(file)) stale.push(`${file}: no subpath generates it (a page of a removed subpath)`);
   return stale;
+}
+
+/**
+ * The exported names one page documents and the other does not (its `## NAME` sections), if any.
+ * @param {string} was @param {string} is
+ */
+function namesDiffer(was, is) {
+  /** @param {string} text */
+  const names = (text) => new Set([...text.matchAll(/^## (\S+)$/gm)].map((m) => m[1]));
+  const a = names(was);
+  const b = names(is);
+  const added = [...b].filter((n) => !a.has(n));
+  const removed = [...a].filter((n) => !b.has(n));
+  const parts = [];
+  if (added.length > 0) parts.push(`lacks ${added.join(', ')} (exported, not on the page)`);
+  if (removed.length > 0) parts.push(`documents ${removed.join(', ')} (no longer exported)`);
+  return parts.length === 0 ? undefined : parts.join('; ');
 }
 
 /** The first line where two texts differ. @param {string} was @param {string} is */
