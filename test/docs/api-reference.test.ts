@@ -53,10 +53,14 @@ describe('API reference check', () => {
   write('packages/edge/dist/index.d.ts', `${documented}export { sub } from './sub.js';\n`);
   write('packages/edge/dist/sub.d.ts', '/** Subtracts. */\nexport declare function sub(a: number, b: number): number;\n');
 
-  it('names an export without TSDoc or without @example, re-exported ones included', () => {
-    write('packages/edge/dist/more.d.ts', 'export declare const bare: number;\n');
-    write('packages/edge/dist/index.d.ts', `${documented}export { sub } from './sub.js';\nexport { bare } from './more.js';\n`);
-    expect(undocumented(apiEntries(root)).map((p) => `${p.name}: ${p.problem}`)).toEqual(['bare: no TSDoc comment', 'sub: no @example']);
+  it('names an export without TSDoc, without @example or with no compiled ts block in it, re-exported ones included', () => {
+    write('packages/edge/dist/more.d.ts', 'export declare const bare: number;\n/**\n * Odd.\n * @example\n * ```ts no-check\n * odd;\n * ```\n */\nexport declare const odd: number;\n');
+    write('packages/edge/dist/index.d.ts', `${documented}export { sub } from './sub.js';\nexport { bare, odd } from './more.js';\n`);
+    expect(undocumented(apiEntries(root)).map((p) => `${p.name}: ${p.problem}`)).toEqual([
+      'bare: no TSDoc comment',
+      'odd: an @example without a ```ts block (compiled: not no-check)',
+      'sub: no @example',
+    ]);
   });
 
   it('names a page that misses an export, a page of no subpath, and a missing page', () => {
