@@ -27,7 +27,7 @@ export const PACKAGES = ['packages/edge', 'packages/sdk', 'packages/player'];
  * @property {string} specifier What a user imports (`@urlseal/edge/contract`).
  * @property {string} pkg The package folder, relative to the root (`packages/edge`).
  * @property {string | undefined} types The `types` entry, relative to the root, or none (a script bundle).
- * @property {string} target What the subpath resolves to at run time (its `default`), relative to the package.
+ * @property {string} runs What the subpath's other conditions resolve to at run time (`node: …, default: …`), relative to the root.
  * @property {string} file The reference file, relative to the root (`docs/api/edge-contract.md`).
  */
 
@@ -68,7 +68,7 @@ export function subpaths(root = ROOT) {
         specifier,
         pkg,
         types: conditions.types === undefined ? undefined : join(pkg, conditions.types),
-        target: conditions.default ?? Object.values(conditions)[0] ?? '',
+        runs: Object.entries(conditions).filter(([c]) => c !== 'types').map(([c, file]) => `${c}: \`${join(pkg, file)}\``).join(', '),
         file: `${API_DIR}/${slug}.md`,
       });
     }
@@ -245,7 +245,9 @@ export function renderSubpath(s, entries) {
   out.push('');
   for (const e of entries) {
     out.push(`## ${e.name}`, '', `${e.kind} · declared in [\`${e.source}\`](${relative(dirname(s.file), e.source)})`, '');
-    out.push('```ts', e.declaration, '```', '');
+    // A fence longer than any run of backticks in the declaration (a member's TSDoc may hold one).
+    const fence = '`'.repeat(Math.max(3, ...[...e.declaration.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+    out.push(`${fence}ts`, e.declaration, fence, '');
     if (e.summary !== '') out.push(links(e.summary), '');
     if (e.example !== undefined) out.push('**Example**', '', e.example, '');
   }
@@ -273,14 +275,14 @@ export function renderIndex(all, entries) {
     'every exported name with its kind, its declaration as the built `.d.ts` declares it, its TSDoc and its `@example`.',
     '`test/docs/api-reference.test.ts` fails when a page differs from the sources (docs/architecture.md "The API reference").',
     '',
-    '| subpath | exported names | resolves to |',
+    '| subpath | exported names | runs |',
     '|---|---|---|',
   );
   for (const s of all) {
     const list = entries.get(s.specifier);
     out.push(list === undefined
-      ? `| \`${s.specifier}\` | none: no \`types\` condition (a script bundle, not imported for its API) | \`${s.pkg}/${s.target.replace(/^\.\//, '')}\` |`
-      : `| ${link(s, file)} | ${list.length} | \`${s.pkg}/${s.target.replace(/^\.\//, '')}\` |`);
+      ? `| \`${s.specifier}\` | none: no \`types\` condition (a script bundle, not imported for its API) | ${s.runs} |`
+      : `| ${link(s, file)} | ${list.length} | ${s.runs} |`);
   }
   return `${out.join('\n')}\n`;
 }
