@@ -4,11 +4,14 @@
 // `.d.ts`; run after `npm run build`, as `npm test` does). Fails when an exported name has no
 // TSDoc summary or no `@example` with a TypeScript block (docs.test.ts compiles those blocks),
 // and when a checked-in page differs from what the sources generate: a page for a removed
-// export or subpath, or an export the pages lack.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// export or subpath, or an export the pages lack. The hand-written docs (README.md, docs/,
+// the package READMEs) must name every subpath, and only subpaths that exist.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { docFiles } from './inventory.js';
+import { REPO_ROOT } from './snippets.js';
 import { API_DIR, REGENERATE, apiEntries, checkedIn, generate, staleFiles, subpaths, undocumented } from '../../scripts/api-reference.js';
 
 describe('API reference', () => {
@@ -30,6 +33,17 @@ describe('API reference', () => {
 
   it('every exported name has a TSDoc summary and an @example with a ts block', () => {
     expect(undocumented(entries).map((p) => `${p.specifier}: ${p.name} (${p.source}): ${p.problem}`)).toEqual([]);
+  });
+
+  it('the hand-written docs name every subpath, and no subpath that is not exported', () => {
+    const specifiers = new Set(subpaths().map((s) => s.specifier));
+    const named = new Map<string, string>();
+    for (const file of docFiles()) {
+      // `@urlseal/edge/dist/worker.js` and the like are file paths, not imports.
+      for (const m of readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/@urlseal\/(?:edge|sdk|player)(?:\/[\w-]+)?(?![\w/.-])/g)) named.set(m[0], file);
+    }
+    expect([...named].filter(([s]) => !specifiers.has(s)).map(([s, file]) => `${file}: ${s}`), 'imports the exports maps do not have').toEqual([]);
+    expect([...specifiers].filter((s) => !named.has(s)), 'subpaths no doc names').toEqual([]);
   });
 
   it(`docs/api/ is what the sources generate`, () => {
