@@ -1,7 +1,7 @@
-// What becomes of every fenced code block in the docs (README.md, docs/**/*.md,
-// packages/*/README.md): run, compiled, written as a file a later block uses, or marked in the
-// doc as not runnable here / illustrative, with the reason; a transcript marked so has its
-// commands run and their output compared. The marks are HTML comment lines
+// What becomes of every fenced code block in the docs (README.md, docs/**/*.md but the
+// generated docs/api/, packages/*/README.md): run, compiled, written as a file a later block
+// uses, or marked in the doc as not runnable here / illustrative, with the reason; a
+// transcript marked so has its commands run and their output compared. The marks are HTML comment lines
 // directly above the fence (docs/architecture.md "Code blocks in the docs" lists them).
 // inventory.test.ts fails on a block nothing classifies; shell-blocks.test.ts runs the `run`
 // ones; docs.test.ts compiles the `compiled` ones.
@@ -50,11 +50,19 @@ export interface RunMarks {
 const SHELL = new Set(['sh', 'bash', 'shell']);
 const TYPESCRIPT = new Set(['ts', 'typescript']);
 
+/**
+ * Generated, so not inventoried: docs/api/ (`npm run docs:api`) copies the TSDoc of the
+ * sources, and its blocks are their `@example` blocks, which docs.test.ts compiles where they
+ * are written; api-reference.test.ts holds each page to the sources.
+ */
+export const GENERATED = 'docs/api/';
+
 /** Every Markdown file the inventory covers, relative to the repo root, sorted. */
 export function docFiles(root = REPO_ROOT): string[] {
   const docs = readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`);
+    .map((name) => `docs/${name}`)
+    .filter((file) => !file.startsWith(GENERATED));
   const readmes = readdirSync(join(root, 'packages'))
     .map((name) => `packages/${name}/README.md`)
     .filter((file) => existsSync(join(root, file)));

@@ -173,31 +173,6 @@ export function matchesPromise(line: string, promise: string): boolean {
   return new RegExp(`^${parts.join('.*')}$`, 's').test(line);
 }
 
-/**
- * The exports of an entry module (e.g. `packages/sdk/src/index.ts`) declared under
- * `within` whose TSDoc has no `@example`: what a reader of the API would find undocumented.
- */
-export function exportsWithoutExample(root: string, entry: string, within: string): string[] {
-  const program = ts.createProgram([join(root, entry)], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    noEmit: true,
-    skipLibCheck: true,
-  });
-  const checker = program.getTypeChecker();
-  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(join(root, entry)) as ts.SourceFile);
-  const missing: string[] = [];
-  for (const exported of moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)) {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    const declaration = symbol.declarations?.[0];
-    if (declaration === undefined || !relative(root, declaration.getSourceFile().fileName).startsWith(within)) continue;
-    const documented = ts.getJSDocTags(ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration).some((tag) => tag.tagName.text === 'example');
-    if (!documented) missing.push(`${exported.name} (${relative(root, declaration.getSourceFile().fileName)})`);
-  }
-  return missing;
-}
-
 /** Every `.ts` file under a folder (relative to root), for tsdocSnippets. */
 export function sourceFiles(root: string, folder: string): string[] {
   return ts.sys.readDirectory(join(root, folder), ['.ts'], ['**/*.d.ts']).map((file) => relative(root, file));

@@ -169,6 +169,11 @@ function targetOf(url: string): string {
  * URLSEAL_ORIGIN = "https://origin.example.com"
  * # wrangler secret put URLSEAL_KEYRING   (a keyring of kids only)
  * ```
+ * Or as the module of a Worker project of your own (`main = "src/index.ts"`):
+ * ```ts
+ * import worker from '@urlseal/edge/worker-lean';
+ * export default worker;
+ * ```
  */
 const worker = {
   async fetch(request: Request, env: LeanWorkerEnv): Promise<Response> {

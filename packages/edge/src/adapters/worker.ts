@@ -85,6 +85,11 @@ function verifierFor(env: WorkerEnv): Verifier | DenialCode {
  * URLSEAL_ORIGIN = "https://origin.example.com"
  * # wrangler secret put URLSEAL_KEYRING   (the keyring JSON)
  * ```
+ * Or as the module of a Worker project of your own (`main = "src/index.ts"`):
+ * ```ts
+ * import worker from '@urlseal/edge/worker';
+ * export default worker;
+ * ```
  */
 const worker = {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
