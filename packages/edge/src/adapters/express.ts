@@ -3,7 +3,7 @@
 // decision into a denial or a carrier-free request for the next handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forwardHeader, forwardsAuthorization, type TokenParams } from '../carriers.js';
-import { isThenable, type Decision, type Denial, type Grant, type Scheme } from '../decide.js';
+import { isThenable, type Decision, type Denial, type Grant, type RequestView, type Scheme } from '../decide.js';
 import type { Claims } from '../jwt.js';
 import { denialAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
@@ -235,12 +235,12 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
     }
   }
 
-  function grant(req: Req, res: ServerResponse, next: Next, granted: Grant): void {
+  function grant(req: Req, res: ServerResponse, next: Next, granted: Grant, view: RequestView): void {
     const base = req.baseUrl ?? '';
     const path = granted.target.split('?')[0] ?? '';
     if (base !== '' && path !== base && !path.startsWith(`${base}/`)) {
       // The path token stood before the mount path: the forwarded path cannot be expressed below it.
-      return deny(req, res, next, live.deny('ERR_PATH_MISMATCH', 'mount path'));
+      return deny(req, res, next, live.deny('ERR_PATH_MISMATCH', 'mount path', view));
     }
     const rest = granted.target.slice(base.length);
     req.url = rest.startsWith('/') ? rest : `/${rest}`;
@@ -266,10 +266,10 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
       }
       if (!decision.ok) return deny(req, res, next, decision);
       try {
-        grant(req, res, next, decision);
+        grant(req, res, next, decision, view);
       } catch {
         // Fail closed: the handler never runs unverified. Still a denial like any other (statuses, onDenied).
-        if (!res.headersSent) deny(req, res, next, live.deny('ERR_KEYRING_UNAVAILABLE', 'adapter'));
+        if (!res.headersSent) deny(req, res, next, live.deny('ERR_KEYRING_UNAVAILABLE', 'adapter', view));
         else res.destroy();
       }
     };
