@@ -44,29 +44,28 @@ export type RelayGrant = Pick<Grant, 'path' | 'manifest'>;
 
 /** Hop-by-hop response headers (RFC 9110 §7.6.1): a proxy never relays them. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
-// No Referer from a page the edge serves leaks the token in its URL: the origin's own policy is replaced.
-const REFERRER = ['referrer-policy', 'no-referrer'];
+const REFERRER_POLICY = 'referrer-policy';
+const CONTENT_LENGTH = 'content-length';
 
-function plan(relay: boolean, body: boolean, rewrite: boolean, remove: string[], add: string[], untouched?: RelayPlan): RelayPlan {
-  const made: { -readonly [K in keyof RelayPlan]: RelayPlan[K] | undefined } = { relay, body, rewrite, drop: new Set(HOP_BY_HOP.concat(remove)), remove, add, untouched };
+/**
+ * A plan that replaces the origin's `Referrer-Policy` with `no-referrer` (no Referer from a
+ * page the edge serves leaks the token in its URL), and removes and adds `more` besides.
+ */
+function plan(relay: boolean, body: boolean, remove: string[] = [], add: string[] = [], untouched?: RelayPlan): RelayPlan {
+  remove = relay ? [REFERRER_POLICY].concat(remove) : remove;
+  add = relay ? [REFERRER_POLICY, 'no-referrer'].concat(add) : add;
+  const made: { -readonly [K in keyof RelayPlan]: RelayPlan[K] | undefined } = { relay, body, rewrite: !!untouched, drop: new Set(HOP_BY_HOP.concat(remove)), remove, add, untouched };
   made.untouched ??= made as RelayPlan;
-  return Object.freeze(made) as RelayPlan;
+  return made as RelayPlan;
 }
 
-const FAIL = plan(false, false, false, [], []);
-const STREAM = plan(true, true, false, ['referrer-policy'], REFERRER);
-const NO_BODY = plan(true, false, false, ['referrer-policy'], REFERRER);
+const FAIL = plan(false, false);
+const STREAM = plan(true, true);
+const NO_BODY = plan(true, false);
 // 205 must carry no content (RFC 9110 §15.3.6), and clients read a Content-Length after it.
-const RESET_CONTENT = plan(true, false, false, ['referrer-policy', 'content-length'], REFERRER.concat('content-length', '0'));
+const RESET_CONTENT = plan(true, false, [CONTENT_LENGTH], [CONTENT_LENGTH, '0']);
 // A rewritten manifest has a new length and no content coding, and holds a bearer token: no shared cache may keep it.
-const REWRITE = plan(
-  true,
-  true,
-  true,
-  ['referrer-policy', 'content-length', 'content-encoding', 'cache-control'],
-  REFERRER.concat('cache-control', 'no-store'),
-  STREAM,
-);
+const REWRITE = plan(true, true, [CONTENT_LENGTH, 'content-encoding', 'cache-control'], ['cache-control', 'no-store'], STREAM);
 
 /**
  * The plan for an origin answer to a granted request (SPEC §7, docs/spec.md §9
@@ -81,7 +80,7 @@ export function relayPlan(grant: RelayGrant, method: string, status: number, con
   if (!(status >= 200 && status <= 599) || status % 1 !== 0) return FAIL;
   if (status === 205) return RESET_CONTENT;
   if (method === 'HEAD' || status === 204 || status === 304) return NO_BODY;
-  if (grant.manifest !== undefined && status === 200 && isManifest(grant.path, typeof contentType === 'string' ? contentType : undefined)) return REWRITE;
+  if (grant.manifest !== undefined && status === 200 && isManifest(grant.path, contentType as string | undefined)) return REWRITE;
   return STREAM;
 }
 
