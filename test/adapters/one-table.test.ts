@@ -307,7 +307,7 @@ beforeAll(async () => {
     const answer = await handle(verifier, request, (forward) => fetch(forward), { origin: originUrl, clientIp: '127.0.0.1' });
     return { status: answer.status, header: (name) => answer.headers.get(name), body: await answer.text() };
   });
-  adapters.set('serve', over(await listen(servers, createEdgeServer({ origin: originUrl, log: false, originTimeout: 300, ...options }))));
+  adapters.set('serve', over(await listen(servers, createEdgeServer({ origin: originUrl, log: false, originTimeout: 1000, ...options }))));
   const mounted = express();
   const guard = urlseal(options);
   mounted.use('/v', guard, origin);

@@ -251,8 +251,11 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
     stripHeaders(req, params);
     req.urlseal = { scheme: granted.scheme, claims: granted.claims };
     const relayed = res as Relayed;
-    relayed[PRIOR_WRITE_HEAD] = res.writeHead;
-    relayed.writeHead = relayedWriteHead as typeof res.writeHead;
+    if (relayed[PRIOR_WRITE_HEAD] === undefined) {
+      // Once per response, though a request may pass two guards (an app's and a route's).
+      relayed[PRIOR_WRITE_HEAD] = res.writeHead;
+      relayed.writeHead = relayedWriteHead as typeof res.writeHead;
+    }
     if (granted.manifest !== undefined) rewriteManifestResponse(req, res, granted, params, trust);
     next();
   }
