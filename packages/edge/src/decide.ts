@@ -196,16 +196,19 @@ function nowSeconds(p: Prepared): number | undefined {
 export function decide(p: Prepared, view: RequestView): MaybeAsync<Decision> {
   const decided = decideChecks(p, view);
   // The floor builds take no cors option: esbuild drops this statement there (scripts/floor.js).
-  NOT_ON_FLOOR: if (p.cors !== undefined) return then(decided, (d) => readableBy(p, view, d));
+  NOT_ON_FLOOR: if (p.cors !== undefined) return then(decided, (d) => readableBy(p.cors, view, d));
   return decided;
 }
 
-/** A denial the requesting page may read (the `cors` option), or the decision as it is. */
-function readableBy(p: Prepared, view: RequestView, decision: Decision): Decision {
+/**
+ * A denial the requesting page may read (the `cors` option), or the decision as
+ * it is; for adapters' own denials too (a live verifier with no keyring yet,
+ * Express's mount path), so every denial honours `cors`.
+ */
+export function readableBy<D extends Decision>(cors: Prepared['cors'], view: RequestView, decision: D): D {
   if (decision.ok) return decision;
   try {
     const origin = view.header('origin');
-    const cors = p.cors;
     if (origin === undefined || cors === undefined || (cors !== '*' && !cors.has(origin))) return decision;
     // Object.assign, not spread: the JavaScript floor has no object spread.
     return Object.assign({}, decision, { allowOrigin: cors === '*' ? '*' : origin });

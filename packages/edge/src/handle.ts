@@ -2,25 +2,28 @@
 // runtimes (Workers, Deno, Vercel, Bun). Built on `verify`; the relay never
 // lets an origin answer escape as an exception.
 import type { TokenParams } from './carriers.js';
-import { MAX_MANIFEST_BYTES, bodyEncoding, isManifest, rewriteManifest, type BodyEncoding } from './manifest.js';
+import { MAX_MANIFEST_BYTES, bodyEncoding, rewriteManifest, type BodyEncoding } from './manifest.js';
+import { connectionNames, relayPlan, type RelayPlan } from './relay.js';
 import { denialResponse, originFailure, type EdgeAnswer } from './respond.js';
 import type { Verifier, VerifyResult } from './verifier.js';
 import { requestView, type VerifyOptions } from './web-request.js';
 
 type Granted = Extract<VerifyResult, { ok: true }>;
 
-// Statuses whose answers have no body (RFC 9110); a `Response` refuses one.
-const NULL_BODY = new Set([204, 205, 304]);
-
-/** An answer the edge can relay: a status from 200 to 599 (SPEC §7). */
-function isRelayable(answer: unknown): answer is Response {
-  const status = (answer as Response | null)?.status;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599 && typeof (answer as Response).headers?.get === 'function';
+/** An answer from `fetchOrigin` the plan can read: a status and `Headers` (anything else is 502). */
+function isResponse(answer: unknown): answer is Response {
+  return typeof (answer as Response | null)?.status === 'number' && typeof (answer as Response).headers?.get === 'function';
 }
 
-function relay(answer: Response, body: BodyInit | null, headers: Headers): Response {
-  headers.set('referrer-policy', 'no-referrer');
-  return new Response(NULL_BODY.has(answer.status) ? null : body, { status: answer.status, statusText: answer.statusText, headers });
+/** The origin's answer as the relay plan says: its headers less `drop` (and what `Connection` lists), plus `add`. */
+function relay(answer: Response, plan: RelayPlan, body: BodyInit | null): Response {
+  const headers = new Headers(answer.headers);
+  const listed = connectionNames(headers.get('connection'));
+  for (const name of plan.drop) headers.delete(name);
+  if (listed !== undefined) for (const name of listed) headers.delete(name);
+  const add = plan.add;
+  for (let i = 0; i < add.length; i += 2) headers.set(add[i] as string, add[i + 1] as string);
+  return new Response(plan.body ? body : null, { status: answer.status, statusText: answer.statusText, headers });
 }
 
 /** Reads a whole stream, or stops after `limit` bytes; `undefined` when it ran over. */
@@ -88,13 +91,13 @@ function replay(chunks: readonly Uint8Array[], source: ReadableStream<Uint8Array
  * grant carry the token (SPEC §7). Too large, undecodable or not a playlist:
  * the origin's bytes pass untouched, with their own headers.
  */
-async function rewritten(request: Request, grant: Granted, answer: Response, params: TokenParams): Promise<Response> {
+async function rewritten(request: Request, grant: Granted, answer: Response, plan: RelayPlan, params: TokenParams): Promise<Response> {
   const body = answer.body;
-  if (body === null) return relay(answer, null, new Headers(answer.headers));
+  if (body === null) return relay(answer, plan.untouched, null);
   const chunks: Uint8Array[] = [];
   const whole = await readAtMost(body, MAX_MANIFEST_BYTES, chunks);
   const untouched = (): Response =>
-    relay(answer, whole === undefined ? replay(chunks, body) : new Blob(chunks as Uint8Array<ArrayBuffer>[]), new Headers(answer.headers));
+    relay(answer, plan.untouched, whole === undefined ? replay(chunks, body) : new Blob(chunks as Uint8Array<ArrayBuffer>[]));
   if (whole === undefined) return untouched();
   const bytes = concat(whole);
   const encoding = bodyEncoding(bytes.subarray(0, 16), answer.headers.get('content-encoding'));
@@ -104,13 +107,7 @@ async function rewritten(request: Request, grant: Granted, answer: Response, par
     text === undefined || manifest === undefined
       ? undefined
       : await rewriteManifest(text, { url: request.url, grant: manifest.grant, token: manifest.token, params });
-  if (out === undefined) return untouched();
-  const headers = new Headers(answer.headers);
-  // The body changed length and encoding, and it now holds a bearer token: no shared cache may keep it.
-  headers.delete('content-length');
-  headers.delete('content-encoding');
-  headers.set('cache-control', 'no-store');
-  return relay(answer, out, headers);
+  return out === undefined ? untouched() : relay(answer, plan, out);
 }
 
 /**
@@ -156,11 +153,10 @@ export async function handle(
     return originFailure(502);
   }
   try {
-    if (!isRelayable(answer)) return originFailure(502);
-    if (result.manifest !== undefined && answer.status === 200 && isManifest(result.path, answer.headers.get('content-type'))) {
-      return await rewritten(request, result, answer, verifier.params);
-    }
-    return relay(answer, answer.body, new Headers(answer.headers));
+    if (!isResponse(answer)) return originFailure(502);
+    const plan = relayPlan(result, request.method, answer.status, answer.headers.get('content-type'));
+    if (!plan.relay) return originFailure(502);
+    return plan.rewrite ? await rewritten(request, result, answer, plan, verifier.params) : relay(answer, plan, answer.body);
   } catch {
     return originFailure(502);
   }

@@ -3,14 +3,14 @@
 // decision into a denial or a carrier-free request for the next handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forwardHeader, forwardsAuthorization, type TokenParams } from '../carriers.js';
-import { isThenable, type Decision, type Denial, type Grant, type Scheme } from '../decide.js';
+import { isThenable, type Decision, type Denial, type Grant, type RequestView, type Scheme } from '../decide.js';
 import type { Claims } from '../jwt.js';
-import { isManifest } from '../manifest.js';
 import { denialAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { MetricsRecorder } from './metrics-recorder.js';
 import { preflightAnswer } from '../preflight.js';
 import { readCors } from '../options.js';
+import { relayPlan, type RelayGrant, type RelayPlan } from '../relay.js';
 import { BodyBuffer, authorizationLines, nodeView, readCountryHeader, readMetrics, readTrustProxy, requestUrl, rewriteManifestBody, writeAnswer } from './node-shared.js';
 
 /**
@@ -102,19 +102,55 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
   return Buffer.from(chunk as Uint8Array);
 }
 
+const PRIOR_WRITE_HEAD = Symbol('urlseal.writeHead');
+/** `_hasBody`: Node's own switch for answers without a body (HEAD, 204, 304), set in `writeHead`. */
+type Relayed = ServerResponse & { [PRIOR_WRITE_HEAD]?: ServerResponse['writeHead']; _hasBody?: boolean };
+const NO_MANIFEST: RelayGrant = { path: '', manifest: undefined };
+
+/** Headers given to `writeHead`, set on `res` one by one, as Node does once any are set (so the plan sees them all). */
+function foldHeaders(res: ServerResponse, fields: unknown): void {
+  if (Array.isArray(fields)) for (let i = 0; i < fields.length; i += 2) res.setHeader(fields[i] as string, fields[i + 1] as string);
+  else if (typeof fields === 'object' && fields !== null) for (const name of Object.keys(fields)) res.setHeader(name, (fields as Record<string, string>)[name] as string);
+}
+
+/** The plan's headers on a response the app writes itself: its end-to-end `remove` gone, `add` set. */
+function applyPlan(res: ServerResponse, plan: RelayPlan): void {
+  for (const name of plan.remove) res.removeHeader(name);
+  const add = plan.add;
+  for (let i = 0; i < add.length; i += 2) res.setHeader(add[i] as string, add[i + 1] as string);
+}
+
 /**
- * Holds back what the next handler writes and, when it is a 200 HLS manifest
- * (the same rule as every adapter), sends it through the shared rewriter
- * (SPEC §7); anything else, or a manifest over the bound, passes as written.
+ * `writeHead` of a granted response: the relay plan applied to the head the next
+ * handler writes (the origin, in process). Node writes the framing (hop-by-hop
+ * headers are its own) and checks the status itself (100–999): a status the edge
+ * would not relay from a remote origin is the app's own answer (docs/spec.md §9).
+ */
+function relayedWriteHead(this: Relayed, status: number, reason?: unknown, fields?: unknown): ServerResponse {
+  const prior = this[PRIOR_WRITE_HEAD] as (this: ServerResponse, status: number, reason?: string) => ServerResponse;
+  foldHeaders(this, typeof reason === 'string' ? fields : reason);
+  const plan = relayPlan(NO_MANIFEST, this.req?.method ?? '', status, undefined);
+  if (plan.relay) {
+    applyPlan(this, plan);
+    if (!plan.body) this._hasBody = false; // 205: no content, as Node does itself for HEAD, 204 and 304
+  }
+  return typeof reason === 'string' ? prior.call(this, status, reason) : prior.call(this, status);
+}
+
+/**
+ * Holds back what the next handler writes and, when the relay plan says so (a
+ * 200 HLS manifest: the same rule as every adapter), sends it through the shared
+ * rewriter (SPEC §7); anything else, or a manifest over the bound, passes as written.
  */
 function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, params: TokenParams, trust: number): void {
   const manifest = grant.manifest!;
   const original = { writeHead: res.writeHead, write: res.write, end: res.end };
   const restore = (): void => void Object.assign(res, original);
   const body = new BodyBuffer();
-  let holding: boolean | undefined;
+  let plan: RelayPlan | undefined;
   const holds = (): boolean => {
-    holding ??= res.statusCode === 200 && !res.headersSent && isManifest(grant.path, String(res.getHeader('content-type') ?? ''));
+    plan ??= res.headersSent ? undefined : relayPlan(grant, req.method ?? '', res.statusCode, String(res.getHeader('content-type') ?? ''));
+    const holding = plan?.rewrite === true;
     if (!holding) restore();
     return holding;
   };
@@ -122,12 +158,10 @@ function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, pa
     restore();
     for (const chunk of body.chunks) res.write(chunk);
   };
-  res.writeHead = function writeHead(this: ServerResponse, status: number, ...rest: unknown[]) {
+  res.writeHead = function writeHead(this: ServerResponse, status: number, reason?: unknown, fields?: unknown) {
     // Keep the head as headers set on `res` so the rewrite can still change them.
     res.statusCode = status;
-    const headers = rest.find((arg) => typeof arg === 'object' && arg !== null) as Record<string, string> | string[] | undefined;
-    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i] as string, headers[i + 1] as string);
-    else if (headers) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    foldHeaders(res, typeof reason === 'string' ? fields : reason);
     return res;
   } as typeof res.writeHead;
   res.write = function write(chunk: unknown, encoding?: unknown, cb?: unknown) {
@@ -151,9 +185,8 @@ function rewriteManifestResponse(req: Req, res: ServerResponse, grant: Grant, pa
       (text) => {
         restore();
         if (text === undefined) return void res.end(body.concat(), done);
-        res.removeHeader('content-encoding');
+        applyPlan(res, plan as RelayPlan); // the body now holds a bearer token, with a new length and no coding
         res.setHeader('content-length', Buffer.byteLength(text));
-        res.setHeader('cache-control', 'no-store'); // the body now holds a bearer token
         res.end(text, done);
       },
       () => {
@@ -202,12 +235,12 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
     }
   }
 
-  function grant(req: Req, res: ServerResponse, next: Next, granted: Grant): void {
+  function grant(req: Req, res: ServerResponse, next: Next, granted: Grant, view: RequestView): void {
     const base = req.baseUrl ?? '';
     const path = granted.target.split('?')[0] ?? '';
     if (base !== '' && path !== base && !path.startsWith(`${base}/`)) {
       // The path token stood before the mount path: the forwarded path cannot be expressed below it.
-      return deny(req, res, next, live.deny('ERR_PATH_MISMATCH', 'mount path'));
+      return deny(req, res, next, live.deny('ERR_PATH_MISMATCH', 'mount path', view));
     }
     const rest = granted.target.slice(base.length);
     req.url = rest.startsWith('/') ? rest : `/${rest}`;
@@ -217,7 +250,12 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
     }
     stripHeaders(req, params);
     req.urlseal = { scheme: granted.scheme, claims: granted.claims };
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    const relayed = res as Relayed;
+    if (relayed[PRIOR_WRITE_HEAD] === undefined) {
+      // Once per response, though a request may pass two guards (an app's and a route's).
+      relayed[PRIOR_WRITE_HEAD] = res.writeHead;
+      relayed.writeHead = relayedWriteHead as typeof res.writeHead;
+    }
     if (granted.manifest !== undefined) rewriteManifestResponse(req, res, granted, params, trust);
     next();
   }
@@ -231,10 +269,10 @@ export function urlseal(options: UrlsealExpressOptions): (req: Req, res: ServerR
       }
       if (!decision.ok) return deny(req, res, next, decision);
       try {
-        grant(req, res, next, decision);
+        grant(req, res, next, decision, view);
       } catch {
         // Fail closed: the handler never runs unverified. Still a denial like any other (statuses, onDenied).
-        if (!res.headersSent) deny(req, res, next, live.deny('ERR_KEYRING_UNAVAILABLE', 'adapter'));
+        if (!res.headersSent) deny(req, res, next, live.deny('ERR_KEYRING_UNAVAILABLE', 'adapter', view));
         else res.destroy();
       }
     };

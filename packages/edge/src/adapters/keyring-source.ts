@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TokenParams } from '../carriers.js';
 import type { DenialCode } from '../codes.js';
-import { isThenable, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
+import { isThenable, readableBy, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
 import { activeProblem, createKeyring, describeKid, describeNotAPath, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
 import { createVerifier, type VerifierOptions } from '../node.js';
 import { UrlsealError } from '../errors.js';
@@ -513,8 +513,12 @@ export interface LiveVerifier {
   decide(view: RequestView): MaybeAsync<Decision>;
   /** Now in Unix seconds by the verifier's clock (for a grant's remaining lifetime); NaN when that clock fails, never a throw. */
   nowSeconds(): number;
-  /** A denial an adapter makes itself (Express's mount path, a fault after the decision), at the status the `statuses`/`preset` options give its code. */
-  deny(code: DenialCode, detail: string): Denial;
+  /**
+   * A denial an adapter makes itself (Express's mount path, a fault after the
+   * decision), at the status the `statuses`/`preset` options give its code, and
+   * readable by the page of `view`'s `Origin` as the `cors` option allows.
+   */
+  deny(code: DenialCode, detail: string, view?: RequestView): Denial;
 }
 
 const NO_KEYS: Keyring = Object.freeze({ keys: new Map(), active: undefined, secureToken: Object.freeze([]) });
@@ -544,12 +548,12 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
   function decideNow(view: RequestView): MaybeAsync<Decision> {
     try {
       const loaded = source.current();
-      if (loaded === undefined) return unavailable('keyring');
+      if (loaded === undefined) return readableBy(resolved.cors, view, unavailable('keyring'));
       if (built?.keyring !== loaded.keyring) built = { keyring: loaded.keyring, verifier: createVerifier({ ...rest, keyring: loaded.keyring }) };
       const decision = built.verifier.decide(view);
-      return isThenable(decision) ? decision.then(undefined, faulted) : decision;
+      return isThenable(decision) ? decision.then(undefined, () => readableBy(resolved.cors, view, faulted())) : decision;
     } catch {
-      return faulted(); // fail closed: never a grant, never a 500
+      return readableBy(resolved.cors, view, faulted()); // fail closed: never a grant, never a 500
     }
   }
 
@@ -557,7 +561,10 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
     params: resolved.params,
     source,
     nowSeconds: () => resolved.clock() / 1000,
-    deny: (code: DenialCode, detail: string): Denial => ({ ok: false, status: resolved.statuses[code], code, detail }),
+    deny: (code: DenialCode, detail: string, view?: RequestView): Denial => {
+      const denial: Denial = { ok: false, status: resolved.statuses[code], code, detail };
+      return view === undefined ? denial : readableBy(resolved.cors, view, denial);
+    },
     decide(view: RequestView): MaybeAsync<Decision> {
       const decision = decideNow(view);
       // A kid the keyring lacks may be a rotation at the key server: fetch once (rate-limited) and decide again.

@@ -6,9 +6,9 @@ import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRe
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { decodeComponent, forwardHeader, forwardsAuthorization, isPathSegmentName, redactTokens, type TokenParams } from '../carriers.js';
 import { isThenable, type Decision, type Grant, type ManifestGrant } from '../decide.js';
-import { isManifest } from '../manifest.js';
 import { readCors } from '../options.js';
 import { preflightAnswer } from '../preflight.js';
+import { connectionNames, relayPlan, type RelayPlan } from '../relay.js';
 import { denialAnswer, originFailureAnswer } from '../respond.js';
 import { createLiveVerifier, type LiveVerifierOptions } from './keyring-source.js';
 import type { MetricsRecorder, OriginErrorKind } from './metrics-recorder.js';
@@ -46,22 +46,10 @@ const NOT_FORWARDED = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
   'transfer-encoding', 'upgrade', 'host', 'content-length', 'x-forwarded-for',
 ]);
-const NOT_RELAYED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
-const NULL_BODY = new Set([204, 205, 304]);
-const NO_LENGTH = new Set(['content-length']);
-// A rewritten manifest has a new length and no content coding, and is never cached.
-const REWRITTEN_DROPS = new Set(['content-length', 'content-encoding', 'cache-control']);
 
 /** One request's forwarding state, for the listener that ends the exchange. */
 interface Exchange {
   upstream: ClientRequest | undefined;
-}
-
-/** Names listed in a Connection header are hop-by-hop too. */
-function connectionNames(value: string | string[] | undefined): Set<string> | undefined {
-  // `keep-alive` and `close` name no header: the common answer needs no set.
-  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
-  return new Set(String(value).split(',').map((name) => name.trim().toLowerCase()));
 }
 
 /** The request headers for the origin, as a flat raw list: carriers removed, Host of the origin, X-Forwarded-For appended. */
@@ -88,17 +76,19 @@ function forwardHeaders(req: IncomingMessage, params: TokenParams, host: string,
   return out;
 }
 
-/** The origin's response headers for the client, as a flat raw list, plus `Referrer-Policy: no-referrer`. */
-function relayHeaders(answer: IncomingMessage, drop?: ReadonlySet<string>): string[] {
+/** The origin's response headers for the client as the relay plan says, as a flat raw list: less `drop` (and what `Connection` lists), plus `add`. */
+function relayHeaders(answer: IncomingMessage, plan: RelayPlan): string[] {
   const raw = answer.rawHeaders;
   const listed = connectionNames(answer.headers.connection);
+  const drop = plan.drop;
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
-    if (NOT_RELAYED.has(name) || name === 'referrer-policy' || listed?.has(name) || drop?.has(name)) continue;
+    if (drop.has(name) || listed?.has(name)) continue;
     out.push(raw[i] as string, raw[i + 1] as string);
   }
-  out.push('referrer-policy', 'no-referrer');
+  const add = plan.add;
+  for (let i = 0; i < add.length; i++) out.push(add[i] as string);
   return out;
 }
 
@@ -243,10 +233,10 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
   }
 
   /** Relays a manifest, rewritten when it can be (SPEC §7), else the origin's bytes untouched. */
-  function relayManifest(req: IncomingMessage, res: ServerResponse, manifest: ManifestGrant, answer: IncomingMessage): void {
+  function relayManifest(req: IncomingMessage, res: ServerResponse, manifest: ManifestGrant, answer: IncomingMessage, plan: RelayPlan): void {
     const body = new BodyBuffer();
     const untouched = (): void => {
-      res.writeHead(200, answer.statusMessage, relayHeaders(answer));
+      res.writeHead(200, answer.statusMessage, relayHeaders(answer, plan.untouched));
       for (const chunk of body.chunks) res.write(chunk);
     };
     const onData = (chunk: Buffer): void => {
@@ -261,9 +251,9 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
         (text) => {
           if (res.destroyed) return;
           if (text === undefined) return void (untouched(), res.end());
-          const headers = relayHeaders(answer, REWRITTEN_DROPS);
-          // The body now holds a bearer token: no shared cache may keep it.
-          res.writeHead(200, answer.statusMessage, [...headers, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(text))]);
+          const headers = relayHeaders(answer, plan);
+          headers.push('content-length', String(Buffer.byteLength(text)));
+          res.writeHead(200, answer.statusMessage, headers);
           res.end(text);
         },
         () => fail(res, 'unrelayable'),
@@ -274,7 +264,8 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
 
   function relay(req: IncomingMessage, res: ServerResponse, grant: Grant, answer: IncomingMessage): void {
     const status = answer.statusCode ?? 0;
-    if (status < 200 || status > 599) {
+    const plan = relayPlan(grant, req.method ?? '', status, answer.headers['content-type']);
+    if (!plan.relay) {
       answer.destroy();
       return fail(res, 'unrelayable'); // a status the edge cannot relay: never crash on it
     }
@@ -284,12 +275,9 @@ export function createEdgeServer(options: EdgeServerOptions): Server {
       if (!res.destroyed) recorder?.recordOriginError('cut');
       res.destroy();
     });
-    if (grant.manifest !== undefined && status === 200 && isManifest(grant.path, answer.headers['content-type'])) {
-      return relayManifest(req, res, grant.manifest, answer);
-    }
-    // 205 must carry no content (RFC 9110 §15.3.6), and clients read a Content-Length after it.
-    res.writeHead(status, answer.statusMessage, status === 205 ? [...relayHeaders(answer, NO_LENGTH), 'content-length', '0'] : relayHeaders(answer));
-    if (req.method === 'HEAD' || NULL_BODY.has(status)) {
+    if (plan.rewrite && grant.manifest !== undefined) return relayManifest(req, res, grant.manifest, answer, plan);
+    res.writeHead(status, answer.statusMessage, relayHeaders(answer, plan));
+    if (!plan.body) {
       answer.resume();
       res.end();
       return;

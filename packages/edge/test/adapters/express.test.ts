@@ -237,3 +237,19 @@ describe('@urlseal/edge/express: its own denials are denials like any other (iss
     expect(calls).toEqual([[403, 'ERR_PATH_MISMATCH']]);
   });
 });
+
+describe('@urlseal/edge/express: the relay plan on what the next handler writes (issue 15)', () => {
+  it('replaces a Referrer-Policy the handler sets, and sends a 205 without its body', async () => {
+    const a = express5();
+    a.use(urlseal({ keyring: KEYRING }), (req, res) => {
+      if (req.path === '/reset') return void res.status(205).send('dropped');
+      res.setHeader('Referrer-Policy', 'unsafe-url');
+      res.writeHead(200, { 'referrer-policy': 'origin', 'content-type': 'text/plain' }).end('kept');
+    });
+    const token = jwt({ path: '/*' });
+    const ok = await request(a).get(`/a.txt?token=${token}`);
+    expect([ok.status, ok.text, ok.headers['referrer-policy']]).toEqual([200, 'kept', 'no-referrer']);
+    const reset = await request(a).get(`/reset?token=${token}`);
+    expect([reset.status, reset.headers['content-length'], reset.text]).toEqual([205, '0', '']);
+  });
+});

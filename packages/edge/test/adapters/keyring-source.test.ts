@@ -456,4 +456,21 @@ describe('createLiveVerifier', () => {
     const live = createLiveVerifier({ keyring: broken });
     expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, code: 'ERR_TOKEN_MALFORMED', detail: 'exception' });
   });
+
+  it("makes its own denials readable by an origin cors allows: no keyring yet, a fault, an adapter's (issue 15)", () => {
+    const empty: KeyringSource = {
+      description: 'empty',
+      problem: 'not yet',
+      current: () => undefined,
+      reload: () => Promise.resolve('unavailable'),
+      subscribe: () => () => {},
+      close: () => {},
+    };
+    const from = (origin: string): RequestView => ({ ...view(hs256('a', A)), header: (name) => (name === 'origin' ? origin : undefined) });
+    const live = createLiveVerifier({ keyring: empty, cors: ['https://app.example'], statuses: { ERR_PATH_MISMATCH: 404 } });
+    expect(sync(live.decide(from('https://app.example')))).toMatchObject({ code: 'ERR_KEYRING_UNAVAILABLE', status: 503, allowOrigin: 'https://app.example' });
+    expect(sync(live.decide(from('https://evil.example')))).not.toHaveProperty('allowOrigin');
+    expect(live.deny('ERR_PATH_MISMATCH', 'mount path', from('https://app.example'))).toMatchObject({ status: 404, allowOrigin: 'https://app.example' });
+    expect(live.deny('ERR_PATH_MISMATCH', 'mount path').allowOrigin).toBeUndefined();
+  });
 });
