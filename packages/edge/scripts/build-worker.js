@@ -12,6 +12,25 @@ import { buildWebBundle } from './web.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The Worker's modules loaded only when its bindings ask for them (issue 16), each built
+ * on its own next to dist/worker.js, which imports them (`import('./worker-….js')`) and
+ * leaves them out of its own bytes: the keyring JSON validator (a keyring `urlseal build
+ * worker` wrote needs none of it) and revocation (Workers KV). A module brings its own
+ * copy of the little it shares with dist/worker.js (errors, base64url). Wrangler, which
+ * bundles `main` itself, puts them back into one script: the same code, loaded at once.
+ */
+export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-revocation']);
+
+/** Leaves the lazy modules out of a build that imports them: they stay `import('./worker-….js')`. */
+const LAZY_EXTERNAL = {
+  name: 'urlseal-worker-lazy',
+  setup(build) {
+    const lazy = new RegExp(`^\\./(${WORKER_LAZY_MODULES.join('|')})\\.js$`);
+    build.onResolve({ filter: lazy }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 /** The esbuild options of the Worker bundle (the bench measures the same build). */
 export const WORKER_BUILD_OPTIONS = Object.freeze({
   entryPoints: [`${root}src/adapters/worker.ts`],
@@ -25,15 +44,29 @@ export const WORKER_BUILD_OPTIONS = Object.freeze({
   conditions: ['workerd', 'worker', 'browser', 'import', 'default'],
   mainFields: ['module', 'main'],
   tsconfig: `${root}tsconfig.json`,
+  plugins: [LAZY_EXTERNAL],
 });
 
-/** Builds dist/worker.js and returns `{ outfile, minified, gzipped }` in bytes. */
-export function buildWorker({ quiet = false } = {}) {
-  return buildWebBundle('dist/worker.js', WORKER_BUILD_OPTIONS, {
-    importsNode: /\bfrom\s*["']node:|import\(\s*["']node:|require\(\s*["']node:/,
-    runtime: 'the Worker bundle must use Web APIs only',
-    quiet,
-  });
+/** The esbuild options of one lazy module of the Worker (a name of WORKER_LAZY_MODULES). */
+export function workerLazyBuildOptions(name) {
+  return Object.freeze({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${name}.ts`], outfile: `${root}dist/${name}.js`, plugins: [] });
+}
+
+const WEB_ONLY = {
+  importsNode: /\bfrom\s*["']node:|import\(\s*["']node:|require\(\s*["']node:/,
+  runtime: 'the Worker bundle must use Web APIs only',
+};
+
+/**
+ * Builds dist/worker.js and its lazy modules; returns `{ outfile, minified, gzipped, files }`:
+ * the sizes of dist/worker.js (what a plain request loads), and `files`, every module the
+ * Worker may load (dist/worker.js first), each `{ outfile, minified, gzipped }`.
+ */
+export async function buildWorker({ quiet = false } = {}) {
+  const main = await buildWebBundle('dist/worker.js', WORKER_BUILD_OPTIONS, { ...WEB_ONLY, quiet });
+  const files = [main];
+  for (const name of WORKER_LAZY_MODULES) files.push(await buildWebBundle(`dist/${name}.js`, workerLazyBuildOptions(name), { ...WEB_ONLY, quiet }));
+  return { ...main, files };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type ParsedJwt,
 } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
-import { readVerifierOptions, type VerifierOptions } from './options.js';
+import { readVerifierOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
 import { checkToken, createSealedParser, type SealedPolicy } from './sealed.js';
 import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
 import { UrlsealError } from './errors.js';
@@ -91,7 +91,17 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = readVerifierOptions(options);
+  return prepareResolved(backend, readVerifierOptions(options));
+}
+
+/**
+ * {@link prepareVerifier} for options already read: an edge that reads its own settings
+ * (the Worker's bindings) and its keyring without `createKeyring` (a keyring built at
+ * deploy time) starts here, so its bundle need not hold the option and keyring readers.
+ * A key entry that `createKeyring` did not check is checked here (issue 20).
+ */
+export function prepareResolved(backend: CryptoBackend, resolved: ResolvedOptions): Prepared {
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = resolved;
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).

@@ -1,7 +1,21 @@
 // Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
-// Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only).
-import { createVerifier, denialResponse, handle, originFailure, revocationKv, type KvLike, type Verifier } from '../index.js';
-import type { DenialCode } from '../codes.js';
+// Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only). What a plain
+// request needs is in dist/worker.js; the keyring JSON validator and revocation are
+// modules of their own (dist/worker-json-keyring.js, dist/worker-revocation.js), loaded
+// only when the bindings ask for them (issue 16): a keyring `urlseal build worker` wrote
+// is read without the JSON validator.
+import { BUILT_KEYRING_MARKER, readBuiltKeyring } from '../built-keyring.js';
+import { DEFAULT_TOKEN_PARAMS } from '../carriers.js';
+import { DENIAL_STATUS, type DenialCode } from '../codes.js';
+import { webCrypto } from '../crypto/web.js';
+import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from '../defaults.js';
+import { handle } from '../handle.js';
+import type { Keyring } from '../keyring.js';
+import { readCmcd, readCors, readSealed } from '../options.js';
+import { prepareResolved } from '../prepare.js';
+import type { KvLike, PreparedRevocation } from '../revocation.js';
+import { denialResponse, originFailure } from '../respond.js';
+import { verifierOf, type Verifier } from '../verifier.js';
 
 /**
  * Bindings the Worker reads: keyring JSON text and the origin's base URL; for
@@ -36,39 +50,60 @@ export interface WorkerEnv {
 }
 
 type Settings = readonly (string | undefined)[];
-let cache: { settings: Settings; verifier: Verifier | undefined; failure: DenialCode } | undefined;
+let cache: { settings: Settings; verifier: Promise<Verifier | DenialCode> } | undefined;
 // The KV binding of the request being decided: bindings are per deployment, the same namespace for every request.
 let kv: KvLike | undefined;
-const kvSource = revocationKv({ get: (key) => (kv as KvLike).get(key) });
 
-/** One verifier per keyring text, cors list, sealed and cmcd modes and revocation settings; `undefined` when any is unusable (→ 503). */
-function verifierFor(env: WorkerEnv): Verifier | DenialCode {
-  const settings: Settings = [env.URLSEAL_KEYRING, env.URLSEAL_CORS, env.URLSEAL_SEALED, env.URLSEAL_REVOCATIONS_KV, env.URLSEAL_ON_STORE_ERROR, env.URLSEAL_REVOCATION_CACHE, env.URLSEAL_CMCD];
-  if (cache === undefined || settings.some((value, i) => value !== cache?.settings[i])) {
-    const [text, cors, sealed, kvName, onStoreError, cacheTtl, cmcd] = settings;
-    let verifier: Verifier | undefined;
-    let failure: DenialCode = 'ERR_KEYRING_UNAVAILABLE';
-    // Revocation asked for but not usable (no explicit onStoreError, a bad cache): every request 503, never a silent pass.
-    if (kvName !== undefined && (!(onStoreError === 'deny' || onStoreError === 'allow') || !/^(|[0-2]?\d|30)$/.test(cacheTtl ?? ''))) {
-      failure = 'ERR_REVOCATION_UNAVAILABLE';
-    } else if (text !== undefined) {
-      try {
-        const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
-        verifier = createVerifier({
-          keyring: text,
-          ...(origins === undefined ? {} : { cors: origins as string[] | '*' }),
-          // An unknown mode is refused by createVerifier: the Worker then answers 503, never a looser mode.
-          ...(sealed === undefined ? {} : { sealed: sealed.trim() as 'allow' }),
-          ...(cmcd === undefined ? {} : { cmcd: cmcd.trim() as 'pass' }),
-          ...(kvName === undefined ? {} : { revocation: { source: kvSource, onStoreError: onStoreError as 'deny', cacheTtl: Number(cacheTtl || 10) } }),
-        });
-      } catch {
-        verifier = undefined; // never echo the keyring error: it may name key material
-      }
-    }
-    cache = { settings, verifier, failure };
+/** The keyring of URLSEAL_KEYRING: as `urlseal build worker` wrote it, else JSON through the full validator. */
+async function keyringOf(text: string): Promise<Keyring> {
+  if (text.trimStart().startsWith(BUILT_KEYRING_MARKER)) return readBuiltKeyring(text);
+  return (await import('./worker-json-keyring.js')).readKeyring(text, 'createVerifier');
+}
+
+/** The revocation check over the KV binding (read per request from `kv`), with its own cache. */
+async function revocationOf(onStoreError: string | undefined, cacheTtl: string | undefined): Promise<PreparedRevocation | undefined> {
+  const { readRevocation, revocationKv } = await import('./worker-revocation.js');
+  return readRevocation({ source: revocationKv({ get: (key) => (kv as KvLike).get(key) }), onStoreError, cacheTtl: Number(cacheTtl || 10) });
+}
+
+/** A verifier for these settings, or the denial every request answers when any is unusable (→ 503). */
+async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> {
+  const [text, cors, sealed, kvName, onStoreError, cacheTtl, cmcd] = settings;
+  // Revocation asked for but not usable (no explicit onStoreError, a bad cache): every request 503, never a silent pass.
+  if (kvName !== undefined && (!(onStoreError === 'deny' || onStoreError === 'allow') || !/^(|[0-2]?\d|30)$/.test(cacheTtl ?? ''))) {
+    return 'ERR_REVOCATION_UNAVAILABLE';
   }
-  return cache.verifier ?? cache.failure;
+  if (text === undefined) return 'ERR_KEYRING_UNAVAILABLE';
+  try {
+    const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
+    // The options createVerifier would resolve from these bindings alone; an unknown mode throws: 503, never a looser mode.
+    return verifierOf(
+      prepareResolved(webCrypto, {
+        keyring: await keyringOf(text),
+        maxTtl: DEFAULT_MAX_TTL,
+        leeway: DEFAULT_LEEWAY,
+        audience: undefined,
+        issuer: undefined,
+        algorithms: undefined,
+        statuses: { ...DENIAL_STATUS },
+        params: DEFAULT_TOKEN_PARAMS,
+        clock: () => Date.now(),
+        cors: readCors(origins),
+        sealed: readSealed(sealed?.trim()),
+        cmcd: readCmcd(cmcd?.trim()),
+        revocation: kvName === undefined ? undefined : await revocationOf(onStoreError, cacheTtl),
+      }),
+    );
+  } catch {
+    return 'ERR_KEYRING_UNAVAILABLE'; // never echo the keyring error: it may name key material
+  }
+}
+
+/** One verifier per keyring text, cors list, sealed and cmcd modes and revocation settings, made once. */
+function verifierFor(env: WorkerEnv): Promise<Verifier | DenialCode> {
+  const settings: Settings = [env.URLSEAL_KEYRING, env.URLSEAL_CORS, env.URLSEAL_SEALED, env.URLSEAL_REVOCATIONS_KV, env.URLSEAL_ON_STORE_ERROR, env.URLSEAL_REVOCATION_CACHE, env.URLSEAL_CMCD];
+  if (cache === undefined || settings.some((value, i) => value !== cache?.settings[i])) cache = { settings, verifier: makeVerifier(settings) };
+  return cache.verifier;
 }
 
 /**
@@ -88,7 +123,7 @@ function verifierFor(env: WorkerEnv): Verifier | DenialCode {
  */
 const worker = {
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-    const verifier = verifierFor(env);
+    const verifier = await verifierFor(env);
     if (typeof verifier === 'string') return denialResponse(verifier);
     const kvName = env.URLSEAL_REVOCATIONS_KV;
     if (kvName !== undefined) {
