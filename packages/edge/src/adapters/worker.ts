@@ -1,9 +1,9 @@
 // Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
 // Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only). What a plain
-// request needs is in dist/worker.js; the keyring JSON validator and revocation are
-// modules of their own (dist/worker-json-keyring.js, dist/worker-revocation.js), loaded
-// only when the bindings ask for them (issue 16): a keyring `urlseal build worker` wrote
-// is read without the JSON validator.
+// request needs is in dist/worker.js; the keyring JSON validator, the checks of public
+// keys and revocation are modules of their own (dist/worker-json-keyring.js,
+// worker-key-checks.js, worker-revocation.js), loaded only when the bindings ask for them
+// (issue 16): a keyring `urlseal build worker` wrote is read without the JSON validator.
 import { BUILT_KEYRING_MARKER, readBuiltKeyring } from '../built-keyring.js';
 import { DEFAULT_TOKEN_PARAMS } from '../carriers.js';
 import { DENIAL_STATUS, type DenialCode } from '../codes.js';
@@ -75,11 +75,15 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
   }
   if (text === undefined) return 'ERR_KEYRING_UNAVAILABLE';
   try {
+    const keyring = await keyringOf(text);
+    // Public keys (EC, OKP, RSA) are checked for degenerate values (issue 20) by a module of their own; HMAC keys need none.
+    const hmacOnly = [...keyring.keys.values()].every((entry) => entry.secret !== undefined);
+    const keyProblem = hmacOnly ? () => undefined : (await import('./worker-key-checks.js')).uncheckedKeyProblem;
     const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
     // The options createVerifier would resolve from these bindings alone; an unknown mode throws: 503, never a looser mode.
     return verifierOf(
       prepareResolved(webCrypto, {
-        keyring: await keyringOf(text),
+        keyring,
         maxTtl: DEFAULT_MAX_TTL,
         leeway: DEFAULT_LEEWAY,
         audience: undefined,
@@ -92,7 +96,7 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
         sealed: readSealed(sealed?.trim()),
         cmcd: readCmcd(cmcd?.trim()),
         revocation: kvName === undefined ? undefined : await revocationOf(onStoreError, cacheTtl),
-      }),
+      }, keyProblem),
     );
   } catch {
     return 'ERR_KEYRING_UNAVAILABLE'; // never echo the keyring error: it may name key material
