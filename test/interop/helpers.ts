@@ -179,6 +179,8 @@ export interface WorkerdService {
   readonly name: string;
   readonly port: number;
   readonly bindings: Readonly<Record<string, string>>;
+  /** The service's own module files, when not the config's. */
+  readonly modules?: readonly string[];
 }
 
 /**
@@ -203,14 +205,14 @@ export async function builtWorkerInto(dir: string): Promise<string[]> {
  * outbound network that reaches loopback origins.
  */
 export function workerdConfig(services: readonly WorkerdService[], modules: readonly string[] = ['worker.js']): string {
-  const worker = (bindings: Readonly<Record<string, string>>) =>
-    `(modules = [${modules.map((file) => `(name = "${file}", esModule = embed "${file}")`).join(', ')}], compatibilityDate = "2025-01-01", bindings = [` +
+  const worker = (bindings: Readonly<Record<string, string>>, files = modules) =>
+    `(modules = [${files.map((file) => `(name = "${file}", esModule = embed "${file}")`).join(', ')}], compatibilityDate = "2025-01-01", bindings = [` +
     Object.entries(bindings).map(([name, file]) => `(name = "${name}", text = embed "${file}")`).join(', ') +
     `], globalOutbound = "internet")`;
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
-${services.map((s) => `    (name = "${s.name}", worker = ${worker(s.bindings)}),`).join('\n')}
+${services.map((s) => `    (name = "${s.name}", worker = ${worker(s.bindings, s.modules)}),`).join('\n')}
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, buildNginxModule } from '@urlseal/edge/build';
+import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, buildNginxModule, buildWorkerKeyring } from '@urlseal/edge/build';
 import { parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { BUILD_HELP } from './help.js';
 import { KEYRING_FLAG, choiceFlag, keyringFromFlag, pathWords, warn } from './options.js';
@@ -19,9 +19,13 @@ const FLAGS = {
   'access-log': { type: 'string' },
 } as const;
 
-const TARGETS = ['cloudfront', 'nginx'] as const;
-// Flags that belong to one target only: given to the other, they say so instead of being ignored.
-const ONLY = { cloudfront: ['scheme', 'kvs', 'kvs-data'], nginx: ['origin', 'location', 'access-log'] } as const;
+const TARGETS = ['cloudfront', 'nginx', 'worker'] as const;
+// The flags each target takes: any other, given to it, says so instead of being ignored.
+const TAKES: Readonly<Record<(typeof TARGETS)[number], readonly string[]>> = {
+  cloudfront: ['keyring', 'out', 'preset', 'scheme', 'kvs', 'kvs-data'],
+  nginx: ['keyring', 'out', 'preset', 'origin', 'location', 'access-log'],
+  worker: ['keyring', 'out'],
+};
 
 /** Writes a file that may hold secrets: mode 0600, also when it already existed (a rebuild). */
 function writePrivateFile(file: string, text: string, mode = 0o600): void {
@@ -89,12 +93,26 @@ function buildNginx(parsed: ParsedArgs): number {
   return 0;
 }
 
+/** `urlseal build worker`: the built keyring (one line, for the Worker's URLSEAL_KEYRING secret) on stdout or --out. */
+function buildWorker(parsed: ParsedArgs): number {
+  const built = buildWorkerKeyring(keyringFromFlag(parsed));
+  const out = stringFlag(parsed, 'out');
+  if (out === undefined) process.stdout.write(`${built.text}\n`);
+  else writePrivateFile(out, `${built.text}\n`);
+  for (const note of built.notes) warn('build', note);
+  const then = out === undefined ? '' : ` → ${out}; then npx wrangler secret put URLSEAL_KEYRING < ${out}`;
+  process.stderr.write(`urlseal build: worker keyring (${built.keys} JWT keys, ${built.secureToken} secure-token secrets)${then}\n`);
+  return 0;
+}
+
 /**
  * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token] [--kvs
  * [--kvs-data FILE]] [--preset cloudfront]`: validates the keyring and writes the
  * CloudFront Function (stdout, or `--out`), with its size and notes on stderr.
  * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX] [--access-log FILE|off]`: writes
  * the njs module and its nginx config snippets to DIR.
+ * `urlseal build worker [-k FILE] [--out FILE]`: the keyring as the Worker reads it without
+ * its JSON validator (one line, for `wrangler secret put URLSEAL_KEYRING`).
  *
  * @example
  * ```sh
@@ -107,9 +125,10 @@ export async function run(args: string[]): Promise<number> {
   if (parsed === undefined) return 0;
   const target = choiceFlag(parsed.positionals[0], 'the target', TARGETS);
   if (target === undefined) throw new UsageError(`missing target (${TARGETS.join(', ')}); run urlseal build --help`);
-  const other = target === 'cloudfront' ? 'nginx' : 'cloudfront';
-  for (const flag of ONLY[other]) {
-    if (parsed.values[flag] !== undefined) throw new UsageError(`--${flag} is for urlseal build ${other}, not ${target}`);
+  for (const flag of Object.keys(FLAGS)) {
+    if (parsed.values[flag as keyof typeof FLAGS] === undefined || TAKES[target].includes(flag)) continue;
+    const others = TARGETS.filter((other) => TAKES[other].includes(flag));
+    throw new UsageError(`--${flag} is for urlseal build ${others.join(' and ')}, not ${target}`);
   }
-  return target === 'cloudfront' ? buildCloudFront(parsed) : buildNginx(parsed);
+  return target === 'cloudfront' ? buildCloudFront(parsed) : target === 'nginx' ? buildNginx(parsed) : buildWorker(parsed);
 }

@@ -102,6 +102,7 @@ const KEYRING_COMMANDS: string[][] = [
   ['inspect', `${URL_}?token=x.y.z`],
   ['build', 'cloudfront'],
   ['build', 'nginx', '--origin', 'http://127.0.0.1:9', '--out', join(dir, 'nginx-out')],
+  ['build', 'worker'],
   ['serve', '--origin', 'http://127.0.0.1:9', '--port', '0'],
 ];
 
