@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkerKeyring } from '@urlseal/edge/build';
+import { computeSecureToken } from '@urlseal/edge/contract';
 import { workerdBinary } from '../interop/binaries.js';
 import { builtWorkerInto, freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 import { closeAll, listen } from './worker-edge.js';
 
 const SECRET = 'built-keyring-secret-0123456789abcdefghij';
+const ST_SECRET = 'built-keyring-legacy-0123456789abcdefghij';
 const now = () => Math.floor(Date.now() / 1000);
 const claims = () => ({ iat: now(), exp: now() + 300, path: '/v/*' });
 const ed = generateKeyPairSync('ed25519');
@@ -34,6 +36,8 @@ const SERVICES = {
   changed: { keyring: BUILT.replace(/:[A-Za-z0-9_-]+$/, `:${Buffer.from(SECRET.slice(0, 31)).toString('base64url')}`), alone: true },
   // Another version of the format.
   version: { keyring: BUILT.replace('urlseal-keyring/1', 'urlseal-keyring/2'), alone: true },
+  // Secure-token secrets: dist/worker-secure-token.js checks their links.
+  legacy: { keyring: buildWorkerKeyring({ kids: { k1: SECRET }, secureToken: [ST_SECRET] }).text, alone: false },
   // A built keyring with a public key: dist/worker-key-checks.js checks it.
   eddsa: { keyring: buildWorkerKeyring({ keys: [edJwk] }).text, alone: false },
   // The identity point as an Ed25519 key, written as the build writes keys: refused by those checks.
@@ -64,8 +68,8 @@ beforeAll(async () => {
 
 afterAll(() => closeAll(servers, workerd, dir));
 
-async function get(service: keyof typeof SERVICES, token: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(`http://127.0.0.1:${ports.get(service)}/v/a.mp4?token=${token}`);
+async function get(service: keyof typeof SERVICES, token: string, query = `token=${token}`): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${ports.get(service)}/v/a.mp4?${query}`);
   return { status: response.status, body: await response.text() };
 }
 
@@ -84,6 +88,13 @@ describe('dist/worker.js in workerd with a built keyring', () => {
     ['of another version', 'version'],
   ] as const)('answers 503 to a built keyring %s, echoing nothing', async (_name, service) => {
     expect(await get(service, hs256(SECRET, 'k1', claims()))).toEqual({ status: 503, body: '{"error":"ERR_KEYRING_UNAVAILABLE"}' });
+  });
+
+  it('checks secure-token links with its secure-token module, and JWTs beside them', async () => {
+    const e = String(now() + 300);
+    expect(await get('legacy', '', `st=${computeSecureToken(ST_SECRET, '/v/a.mp4', e)}&e=${e}`)).toEqual({ status: 200, body: `origin /v/a.mp4` });
+    expect(await get('legacy', '', `st=${computeSecureToken(SECRET, '/v/a.mp4', e)}&e=${e}`)).toMatchObject({ status: 403 });
+    expect(await get('legacy', hs256(SECRET, 'k1', claims()))).toEqual({ status: 200, body: 'origin /v/a.mp4' });
   });
 
   it('checks public keys with its key-checks module: a real Ed25519 key grants, the identity point is refused (503)', async () => {

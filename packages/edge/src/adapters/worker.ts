@@ -1,13 +1,15 @@
 // Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
 // Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only). What a plain
 // request needs is in dist/worker.js; the keyring JSON validator, the checks of public
-// keys and revocation are modules of their own (dist/worker-json-keyring.js,
-// worker-key-checks.js, worker-revocation.js), loaded only when the bindings ask for them
-// (issue 16): a keyring `urlseal build worker` wrote is read without the JSON validator.
+// keys, the secure-token check (md5) and revocation are modules of their own
+// (dist/worker-json-keyring.js, worker-key-checks.js, worker-secure-token.js,
+// worker-revocation.js), loaded only when the bindings ask for them (issue 16): a keyring
+// `urlseal build worker` wrote is read without the JSON validator.
 import { BUILT_KEYRING_MARKER, readBuiltKeyring } from '../built-keyring.js';
 import { DEFAULT_TOKEN_PARAMS } from '../carriers.js';
 import { DENIAL_STATUS, type DenialCode } from '../codes.js';
-import { webCrypto } from '../crypto/web.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { webCryptoJws } from '../crypto/web.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from '../defaults.js';
 import { handle } from '../handle.js';
 import type { Keyring } from '../keyring.js';
@@ -66,6 +68,11 @@ async function revocationOf(onStoreError: string | undefined, cacheTtl: string |
   return readRevocation({ source: revocationKv({ get: (key) => (kv as KvLike).get(key) }), onStoreError, cacheTtl: Number(cacheTtl || 10) });
 }
 
+/** Never called: a keyring without secure-token secrets imports none. */
+function refuseSecureToken(): never {
+  throw new TypeError('no secure-token secret to import');
+}
+
 /** A verifier for these settings, or the denial every request answers when any is unusable (→ 503). */
 async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> {
   const [text, cors, sealed, kvName, onStoreError, cacheTtl, cmcd] = settings;
@@ -79,10 +86,15 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
     // Public keys (EC, OKP, RSA) are checked for degenerate values (issue 20) by a module of their own; HMAC keys need none.
     const hmacOnly = [...keyring.keys.values()].every((entry) => entry.secret !== undefined);
     const keyProblem = hmacOnly ? () => undefined : (await import('./worker-key-checks.js')).uncheckedKeyProblem;
+    // The secure-token check (md5) only for a keyring with secure-token secrets: prepareResolved imports none otherwise.
+    const backend: CryptoBackend = {
+      ...webCryptoJws,
+      importSecureTokenSecret: keyring.secureToken.length === 0 ? refuseSecureToken : (await import('./worker-secure-token.js')).importSecureTokenSecret,
+    };
     const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
     // The options createVerifier would resolve from these bindings alone; an unknown mode throws: 503, never a looser mode.
     return verifierOf(
-      prepareResolved(webCrypto, {
+      prepareResolved(backend, {
         keyring,
         maxTtl: DEFAULT_MAX_TTL,
         leeway: DEFAULT_LEEWAY,
