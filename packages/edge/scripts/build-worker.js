@@ -18,11 +18,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * leaves them out of its own bytes: the keyring JSON validator (a keyring `urlseal build
  * worker` wrote needs none of it), the checks of public keys (EC, OKP, RSA: an HMAC-only
  * keyring needs none), the secure-token check and its md5 (for a keyring with
- * secure-token secrets) and revocation (Workers KV). A module brings its own
+ * secure-token secrets), the reading of URLSEAL_CORS and revocation (Workers KV). A module brings its own
  * copy of the little it shares with dist/worker.js (errors, base64url). Wrangler, which
  * bundles `main` itself, puts them back into one script: the same code, loaded at once.
  */
-export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-key-checks', 'worker-secure-token', 'worker-revocation']);
+export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-key-checks', 'worker-secure-token', 'worker-cors', 'worker-revocation']);
 
 /** Leaves the lazy modules out of a build that imports them: they stay `import('./worker-….js')`. */
 const LAZY_EXTERNAL = {

@@ -1,10 +1,11 @@
 // Cloudflare Workers / workerd module: the verifying edge in front of URLSEAL_ORIGIN.
 // Bundled by scripts/build-worker.js into dist/worker.js (Web APIs only). What a plain
 // request needs is in dist/worker.js; the keyring JSON validator, the checks of public
-// keys, the secure-token check (md5) and revocation are modules of their own
-// (dist/worker-json-keyring.js, worker-key-checks.js, worker-secure-token.js,
-// worker-revocation.js), loaded only when the bindings ask for them (issue 16): a keyring
-// `urlseal build worker` wrote is read without the JSON validator.
+// keys, the secure-token check (md5), the reading of URLSEAL_CORS and revocation are
+// modules of their own (dist/worker-json-keyring.js, worker-key-checks.js,
+// worker-secure-token.js, worker-cors.js, worker-revocation.js), loaded only when the
+// bindings ask for them (issue 16): a keyring `urlseal build worker` wrote is read without
+// the JSON validator.
 import { BUILT_KEYRING_MARKER, readBuiltKeyring } from '../built-keyring.js';
 import { DEFAULT_TOKEN_PARAMS } from '../carriers.js';
 import { DENIAL_STATUS, type DenialCode } from '../codes.js';
@@ -13,7 +14,7 @@ import { webCryptoJws } from '../crypto/web.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from '../defaults.js';
 import { handle } from '../handle.js';
 import type { Keyring } from '../keyring.js';
-import { readCmcd, readCors, readSealed } from '../options.js';
+import { readCmcd, readSealed } from '../options.js';
 import { prepareResolved } from '../prepare.js';
 import type { KvLike, PreparedRevocation } from '../revocation.js';
 import { denialResponse, originFailure } from '../respond.js';
@@ -92,6 +93,7 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
       importSecureTokenSecret: keyring.secureToken.length === 0 ? refuseSecureToken : (await import('./worker-secure-token.js')).importSecureTokenSecret,
     };
     const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
+    const allowed = origins === undefined ? undefined : (await import('./worker-cors.js')).readCors(origins);
     // The options createVerifier would resolve from these bindings alone; an unknown mode throws: 503, never a looser mode.
     return verifierOf(
       prepareResolved(backend, {
@@ -104,7 +106,7 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
         statuses: { ...DENIAL_STATUS },
         params: DEFAULT_TOKEN_PARAMS,
         clock: () => Date.now(),
-        cors: readCors(origins),
+        cors: allowed,
         sealed: readSealed(sealed?.trim()),
         cmcd: readCmcd(cmcd?.trim()),
         revocation: kvName === undefined ? undefined : await revocationOf(onStoreError, cacheTtl),
