@@ -33,6 +33,13 @@ const LAZY_EXTERNAL = {
   },
 };
 
+/**
+ * The internal property names the Worker renames as the floor bundles do (scripts/floor.js),
+ * but for those Web APIs also read (`status`: Response; `name`: crypto.subtle; `has`: Set,
+ * Headers; `ok`: Response) and `source`, a name of the revocation option.
+ */
+const WORKER_MANGLED = propertyPattern(INTERNAL_PROPERTY_NAMES.filter((name) => !['status', 'name', 'has', 'ok', 'source'].includes(name)));
+
 /** The esbuild options of the Worker bundle (the bench measures the same build). */
 export const WORKER_BUILD_OPTIONS = Object.freeze({
   entryPoints: [`${root}src/adapters/worker.ts`],
@@ -47,11 +54,16 @@ export const WORKER_BUILD_OPTIONS = Object.freeze({
   mainFields: ['module', 'main'],
   tsconfig: `${root}tsconfig.json`,
   plugins: [LAZY_EXTERNAL],
+  mangleProps: WORKER_MANGLED,
 });
 
-/** The esbuild options of one lazy module of the Worker (a name of WORKER_LAZY_MODULES). */
-export function workerLazyBuildOptions(name) {
-  return Object.freeze({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${name}.ts`], outfile: `${root}dist/${name}.js`, plugins: [] });
+/**
+ * The esbuild options of one lazy module of the Worker (a name of WORKER_LAZY_MODULES):
+ * `mangleCache`, dist/worker.js's renamed properties, so both sides of the objects they
+ * pass each other use the same names.
+ */
+export function workerLazyBuildOptions(name, mangleCache) {
+  return Object.freeze({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${name}.ts`], outfile: `${root}dist/${name}.js`, plugins: [], mangleCache });
 }
 
 const WEB_ONLY = {
@@ -80,11 +92,12 @@ async function squeeze(name, outfile, quiet) {
  * minified, gzipped }`.
  */
 export async function buildWorker({ quiet = false } = {}) {
-  const files = [];
-  const builds = [['dist/worker.js', WORKER_BUILD_OPTIONS], ...WORKER_LAZY_MODULES.map((name) => [`dist/${name}.js`, workerLazyBuildOptions(name)])];
-  for (const [name, options] of builds) {
-    await buildWebBundle(name, options, { ...WEB_ONLY, quiet: true });
-    files.push(await squeeze(name, options.outfile, quiet));
+  const { mangleCache } = await buildWebBundle('dist/worker.js', { ...WORKER_BUILD_OPTIONS, mangleCache: {} }, { ...WEB_ONLY, quiet: true });
+  const files = [await squeeze('dist/worker.js', WORKER_BUILD_OPTIONS.outfile, quiet)];
+  for (const module of WORKER_LAZY_MODULES) {
+    const options = workerLazyBuildOptions(module, mangleCache);
+    await buildWebBundle(`dist/${module}.js`, options, { ...WEB_ONLY, quiet: true });
+    files.push(await squeeze(`dist/${module}.js`, options.outfile, quiet));
   }
   return { ...files[0], files };
 }
