@@ -21,8 +21,9 @@ import { denialResponse, originFailure } from '../respond.js';
 import { verifierOf, type Verifier } from '../verifier.js';
 
 /**
- * Bindings the Worker reads: keyring JSON text and the origin's base URL; for
- * revocation, the name of a KV namespace binding and what a KV fault answers.
+ * Bindings the Worker reads: the keyring (as `urlseal build worker` writes it, or
+ * its JSON text) and the origin's base URL; for revocation, the name of a KV
+ * namespace binding and what a KV fault answers.
  *
  * @example
  * ```ts
@@ -36,6 +37,7 @@ import { verifierOf, type Verifier } from '../verifier.js';
  * ```
  */
 export interface WorkerEnv {
+  /** The keyring: `urlseal-keyring/1 …` (`urlseal build worker`: read without the JSON validator) or keyring JSON. */
   URLSEAL_KEYRING?: string;
   URLSEAL_ORIGIN?: string;
   /** Comma-separated web origins whose pages may read denials (`cors`), or `*`. */
@@ -136,7 +138,8 @@ function verifierFor(env: WorkerEnv): Promise<Verifier | DenialCode> {
  * main = "node_modules/@urlseal/edge/dist/worker.js"
  * [vars]
  * URLSEAL_ORIGIN = "https://origin.example.com"
- * # wrangler secret put URLSEAL_KEYRING   (the keyring JSON)
+ * # urlseal build worker -k keyring.json --out keyring.worker.txt
+ * # wrangler secret put URLSEAL_KEYRING < keyring.worker.txt
  * ```
  */
 const worker = {
