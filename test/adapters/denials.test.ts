@@ -3,21 +3,19 @@
 // tell an expired link from a forbidden one); any other origin, or no option, gets none.
 // The browser's preflight (OPTIONS with Access-Control-Request-Method: GET|HEAD, issue 15)
 // from an allowed origin answers 204 without a token; every other OPTIONS stays 405.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
-import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+import { builtWorkerInto, freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 import { workerdBinary } from '../interop/binaries.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'denials-cors-secret-0123456789abcdefgh';
 const KEYRING = JSON.stringify({ kids: { d1: SECRET } });
 const APP = 'https://app.example';
@@ -58,12 +56,8 @@ beforeAll(async () => {
   };
   adapters.set('Express', { open: over(await listen(app({ cors: [APP] }))), closed: over(await listen(app({}))) });
 
-  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildWorker({ quiet: true });
   dir = mkdtempSync(join(tmpdir(), 'urlseal-denials-'));
-  copyFileSync(outfile, join(dir, 'worker.js'));
+  const modules = await builtWorkerInto(dir);
   writeFileSync(join(dir, 'keyring.txt'), KEYRING);
   writeFileSync(join(dir, 'origin.txt'), origin);
   writeFileSync(join(dir, 'cors.txt'), APP);
@@ -74,7 +68,7 @@ beforeAll(async () => {
     workerdConfig([
       { name: 'open', port: open, bindings: { ...bindings, URLSEAL_CORS: 'cors.txt' } },
       { name: 'closed', port: closed, bindings },
-    ]),
+    ], modules),
   );
   workerd = startChild(workerdBinary(), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(open, 30_000, () => workerd?.exited());

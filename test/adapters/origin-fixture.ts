@@ -2,12 +2,11 @@
 // Express, dist/worker.js in real workerd) for the SPEC §7 origin-answer tests: shared by
 // origin-answers.test.ts (npm test) and manifest-latency.timing.test.ts (npm run test:slow,
 // one file at a time, because it measures latency).
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get as httpGet, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll } from 'vitest';
@@ -15,10 +14,9 @@ import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
 import { MAX_MANIFEST_BYTES } from '../../packages/edge/src/manifest.js';
-import { freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+import { builtWorkerInto, freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 import { workerdBinary } from '../interop/binaries.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'origin-answers-secret-0123456789abcdef';
 const KEYRING = JSON.stringify({ kids: { o1: SECRET } });
 const now = () => Math.floor(Date.now() / 1000);
@@ -147,13 +145,9 @@ export function useOriginAdapters(): readonly Adapter[] {
     const expressPort = await listen(createServer(app));
     adapters.push({ name: 'Express', relaysOrigin: false, get: (path) => get(`http://127.0.0.1:${expressPort}${path}?token=${token}`) });
 
-    const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-      buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-    };
-    const { outfile } = await buildWorker({ quiet: true });
     dir = mkdtempSync(join(tmpdir(), 'urlseal-origin-answers-'));
+    const modules = await builtWorkerInto(dir);
     const [port, rawPort] = [await freePort(), await freePort()];
-    copyFileSync(outfile, join(dir, 'worker.js'));
     writeFileSync(join(dir, 'keyring.txt'), KEYRING);
     writeFileSync(join(dir, 'origin.txt'), originUrl);
     writeFileSync(join(dir, 'raw-origin.txt'), `http://127.0.0.1:${rawOriginPort}`);
@@ -162,7 +156,7 @@ export function useOriginAdapters(): readonly Adapter[] {
     const config = workerdConfig([
       { name: 'edge', port, bindings: { URLSEAL_KEYRING: keyring, URLSEAL_ORIGIN: 'origin.txt' } },
       { name: 'raw', port: rawPort, bindings: { URLSEAL_KEYRING: keyring, URLSEAL_ORIGIN: 'raw-origin.txt' } },
-    ]);
+    ], modules);
     writeFileSync(join(dir, 'config.capnp'), config);
     workerd = startChild(workerdBinary(), ['serve', join(dir, 'config.capnp')], { cwd: dir });
     await waitForPort(port, 30_000, () => workerd?.exited());

@@ -1,14 +1,12 @@
 // dist/worker.js in workerd with one keyring and origin (and any other text bindings), for
 // the adapter tables that add the Worker as a row (rsa, geo, cmcd).
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
+import { builtWorkerInto, freePort, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 import { workerdBinary } from '../interop/binaries.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Builds the Worker, writes its config into `dir` and starts workerd (the platform binary); `base` is its URL. */
 export async function startWorkerEdge(
@@ -17,11 +15,7 @@ export async function startWorkerEdge(
   origin: string,
   env: Readonly<Record<string, string>> = {},
 ): Promise<{ base: string; workerd: Child }> {
-  const { buildWorker } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildWorker({ quiet: true });
-  copyFileSync(outfile, join(dir, 'worker.js'));
+  const modules = await builtWorkerInto(dir);
   writeFileSync(join(dir, 'keyring.txt'), keyring);
   writeFileSync(join(dir, 'origin.txt'), origin);
   const bindings: Record<string, string> = { URLSEAL_KEYRING: 'keyring.txt', URLSEAL_ORIGIN: 'origin.txt' };
@@ -30,7 +24,7 @@ export async function startWorkerEdge(
     bindings[name] = `${name}.txt`;
   }
   const port = await freePort();
-  writeFileSync(join(dir, 'config.capnp'), workerdConfig([{ name: 'edge', port, bindings }]));
+  writeFileSync(join(dir, 'config.capnp'), workerdConfig([{ name: 'edge', port, bindings }], modules));
   const workerd = startChild(workerdBinary(), ['serve', join(dir, 'config.capnp')], { cwd: dir });
   await waitForPort(port, 30_000, () => workerd.exited());
   return { base: `http://127.0.0.1:${port}`, workerd };

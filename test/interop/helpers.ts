@@ -1,9 +1,13 @@
 // Shared helpers for the interop tests: free loopback ports, waiting for a port,
 // a recording origin, and stopping child processes started by a test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 import { connect, createServer as createNetServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
@@ -175,21 +179,40 @@ export interface WorkerdService {
   readonly name: string;
   readonly port: number;
   readonly bindings: Readonly<Record<string, string>>;
+  /** The service's own module files, when not the config's. */
+  readonly modules?: readonly string[];
 }
 
 /**
- * A workerd config (capnp text) running `worker.js` (in the same folder) once per service,
- * each on its own 127.0.0.1 port, with an outbound network that reaches loopback origins.
+ * Builds the Worker (packages/edge/scripts/build-worker.js) and copies dist/worker.js and
+ * the modules it loads only when asked (dist/worker-*.js, issue 16) into `dir`; answers
+ * their file names, dist/worker.js first, for {@link workerdConfig}.
  */
-export function workerdConfig(services: readonly WorkerdService[]): string {
-  const worker = (bindings: Readonly<Record<string, string>>) =>
-    `(modules = [(name = "worker.js", esModule = embed "worker.js")], compatibilityDate = "2025-01-01", bindings = [` +
+export async function builtWorkerInto(dir: string): Promise<string[]> {
+  const { buildWorker } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as {
+    buildWorker(o: { quiet: boolean }): Promise<{ files: { outfile: string }[] }>;
+  };
+  const { files } = await buildWorker({ quiet: true });
+  return files.map(({ outfile }) => {
+    copyFileSync(outfile, join(dir, basename(outfile)));
+    return basename(outfile);
+  });
+}
+
+/**
+ * A workerd config (capnp text) running `worker.js` (in the same folder, with the other
+ * `modules` it may import) once per service, each on its own 127.0.0.1 port, with an
+ * outbound network that reaches loopback origins.
+ */
+export function workerdConfig(services: readonly WorkerdService[], modules: readonly string[] = ['worker.js']): string {
+  const worker = (bindings: Readonly<Record<string, string>>, files = modules) =>
+    `(modules = [${files.map((file) => `(name = "${file}", esModule = embed "${file}")`).join(', ')}], compatibilityDate = "2025-01-01", bindings = [` +
     Object.entries(bindings).map(([name, file]) => `(name = "${name}", text = embed "${file}")`).join(', ') +
     `], globalOutbound = "internet")`;
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
-${services.map((s) => `    (name = "${s.name}", worker = ${worker(s.bindings)}),`).join('\n')}
+${services.map((s) => `    (name = "${s.name}", worker = ${worker(s.bindings, s.modules)}),`).join('\n')}
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [

@@ -32,6 +32,16 @@ describe('bundle size budgets (packages/edge/size-budgets.json)', () => {
     if (gzip !== undefined) expect(gzipSync(code, { level: 9 }).length, `${file} gzip -9`).toBeLessThanOrEqual(gzip.ceiling);
   });
 
+  it('dist/worker.js with the modules it loads on demand stays under its ceilings (gzip: each file, summed)', async () => {
+    const { WORKER_LAZY_MODULES } = (await import(join(ROOT, 'packages/edge/scripts/build-worker.js'))) as { WORKER_LAZY_MODULES: readonly string[] };
+    const name = 'dist/worker.js + on-demand modules (json-keyring, key-checks, secure-token, cors, revocation)';
+    expect(name).toContain(`(${WORKER_LAZY_MODULES.map((module) => module.replace(/^worker-/, '')).join(', ')})`);
+    const files = ['worker', ...WORKER_LAZY_MODULES].map((module) => readFileSync(join(ROOT, 'packages/edge/dist', `${module}.js`)));
+    const { minified, gzip } = budget(name) as Budget & { minified: { ceiling: number }; gzip: { ceiling: number } };
+    expect(files.reduce((sum, code) => sum + code.length, 0), `${name} minified`).toBeLessThanOrEqual(minified.ceiling);
+    expect(files.reduce((sum, code) => sum + gzipSync(code, { level: 9 }).length, 0), `${name} gzip -9`).toBeLessThanOrEqual(gzip.ceiling);
+  });
+
   it.each([
     ['cloudfront (3 kids, inline)', { keyring: { kids: KIDS } }],
     ['cloudfront (KeyValueStore, preset cloudfront)', { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' as const }],

@@ -8,15 +8,17 @@ import { gzipSync } from 'node:zlib';
 
 /**
  * Builds `options.outfile` and returns `{ outfile, minified, gzipped }` in
- * bytes. `importsNode` finds a `node:` import in the output; `runtime` says
+ * bytes (and, not enumerable, esbuild's `mangleCache` when `options` has one). `importsNode` finds a `node:` import in the output; `runtime` says
  * what the bundle may use instead, for the error.
  */
 export async function buildWebBundle(name, options, { importsNode, runtime, quiet = false }) {
   mkdirSync(dirname(options.outfile), { recursive: true });
-  await build({ ...options, logLevel: quiet ? 'silent' : 'warning' });
+  const result = await build({ ...options, logLevel: quiet ? 'silent' : 'warning' });
   const code = readFileSync(options.outfile);
   if (importsNode.test(code.toString('utf8'))) throw new Error(`${name} imports a node: module; ${runtime}`);
   const sizes = { outfile: options.outfile, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length };
+  // The property names a `mangleProps` build renamed, for builds that must rename them alike.
+  if (result.mangleCache !== undefined) Object.defineProperty(sizes, 'mangleCache', { value: result.mangleCache });
   if (!quiet) console.log(`@urlseal/edge: ${name} ${sizes.minified} B minified, ${sizes.gzipped} B gzipped`);
   return sizes;
 }

@@ -17,6 +17,7 @@ export {
 export { canonicalPath } from './canonical.js';
 export { MAX_KEYRING_BYTES, MIN_SECRET_BYTES, activeProblem, createKeyring, describeKid, describeNotAPath } from './keyring.js';
 export { readClock, readKeyring } from './option-readers.js';
+export { BUILT_KEYRING_MARKER, readBuiltKeyring, writeBuiltKeyring } from './built-keyring.js';
 export type { AsymmetricJwk, JwtAlgorithm, KeyEntry, Keyring, KeyringJson, RsaPublicJwk } from './keyring.js';
 export { MAX_TOKEN_BYTES, parseJwt } from './jwt.js';
 export type { Claims, ParsedJwt } from './jwt.js';

@@ -5,6 +5,7 @@
 // or `undefined` for a sound key; it never repeats key material. Pure JS
 // (BigInt), run once per key; never on the CloudFront/njs floor (those builds
 // validate their keyring in Node at build time).
+import type { KeyEntry } from './keyring.js';
 import { decodeBase64url } from './lib/base64url.js';
 
 function toBigInt(bytes: Uint8Array, littleEndian: boolean): bigint {
@@ -109,6 +110,17 @@ export function publicJwkProblem(jwk: { readonly kty: string; readonly x: string
   const y = decodeBase64url(jwk.y ?? '');
   if (y === undefined || x.length !== 32 || y.length !== 32) return 'is not two 32-byte coordinates';
   return p256KeyProblem(x, y);
+}
+
+/**
+ * Why a key entry's public key is unusable, or `undefined`, for an entry that
+ * createKeyring did not check (a Keyring built by hand, a built keyring): an
+ * EC/OKP or RSA key checked as createKeyring checks it. HMAC entries, and
+ * entries createKeyring made, have nothing left to check.
+ */
+export function uncheckedKeyProblem(entry: KeyEntry): string | undefined {
+  if (CHECKED_ENTRIES.has(entry)) return undefined;
+  return entry.jwk !== undefined ? publicJwkProblem(entry.jwk) : entry.rsa !== undefined ? rsaJwkProblem(entry.rsa) : undefined;
 }
 
 /** Smallest and largest RSA modulus accepted, in bits (docs/spec.md §9 "RSA keys"). */

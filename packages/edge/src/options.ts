@@ -167,13 +167,15 @@ function readWebOrigin(value: unknown, index: number): string {
   return optionError('cors', `${entry} is not spelled as a browser sends Origin: write ${JSON.stringify(serialised)} (lower case, no default port, no trailing slash)`);
 }
 
+/** The `cors` option: none, `'*'`, or the set of origins, each spelled as a browser sends `Origin` (else a TypeError). */
 export function readCors(value: unknown): ReadonlySet<string> | '*' | undefined {
   if (value === undefined || value === '*') return value;
   if (!Array.isArray(value) || value.length === 0) optionError('cors', CORS_SHAPE);
   return new Set((value as unknown[]).map((entry, index) => readWebOrigin(entry, index)));
 }
 
-function readSealed(value: unknown): SealedMode {
+/** The `sealed` option: `allow` when absent; any other value than allow, require or deny is a TypeError. */
+export function readSealed(value: unknown): SealedMode {
   if (value === undefined) return 'allow';
   if (value !== 'allow' && value !== 'require' && value !== 'deny') optionError('sealed', 'must be "allow", "require" or "deny"');
   return value;
@@ -182,7 +184,8 @@ function readSealed(value: unknown): SealedMode {
 /** What the edge does with a `CMCD` query parameter (docs/spec.md §9 "CMCD"). */
 export type CmcdMode = 'pass' | 'drop';
 
-function readCmcd(value: unknown): CmcdMode {
+/** The `cmcd` option: `pass` when absent; any other value than pass or drop is a TypeError. */
+export function readCmcd(value: unknown): CmcdMode {
   if (value === undefined) return 'pass';
   if (value !== 'pass' && value !== 'drop') optionError('cmcd', 'must be "pass" or "drop"');
   return value;

@@ -15,10 +15,10 @@ import {
   type ClaimPolicy,
   type ParsedJwt,
 } from './jwt.js';
-import type { JwtAlgorithm } from './keyring.js';
-import { readVerifierOptions, type VerifierOptions } from './options.js';
+import type { JwtAlgorithm, KeyEntry } from './keyring.js';
+import { readVerifierOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
 import { checkToken, createSealedParser, type SealedPolicy } from './sealed.js';
-import { CHECKED_ENTRIES, publicJwkProblem, rsaJwkProblem } from './key-checks.js';
+import { uncheckedKeyProblem } from './key-checks.js';
 import { UrlsealError } from './errors.js';
 import type { PreparedRevocation } from './revocation.js';
 
@@ -91,18 +91,22 @@ export interface Prepared {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = readVerifierOptions(options);
+  return prepareResolved(backend, readVerifierOptions(options), uncheckedKeyProblem);
+}
+
+/**
+ * {@link prepareVerifier} for options already read: an edge that reads its own settings
+ * (the Worker's bindings) and its keyring without `createKeyring` (a keyring built at
+ * deploy time) starts here, so its bundle need not hold the option and keyring readers.
+ * `keyProblem` says why a key entry's public key is unusable (issue 20): key-checks.ts's
+ * `uncheckedKeyProblem`, or, for a keyring of HMAC keys only, a function answering none.
+ */
+export function prepareResolved(backend: CryptoBackend, resolved: ResolvedOptions, keyProblem: (entry: KeyEntry) => string | undefined): Prepared {
+  const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = resolved;
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
     // A Keyring built by hand skipped createKeyring's key checks: made here, once (issue 20).
-    const unchecked = !CHECKED_ENTRIES.has(entry);
-    const problem = !unchecked
-      ? undefined
-      : entry.jwk !== undefined
-        ? publicJwkProblem(entry.jwk)
-        : entry.rsa !== undefined
-          ? rsaJwkProblem(entry.rsa)
-          : undefined;
+    const problem = keyProblem(entry);
     if (problem !== undefined) {
       const named = /^[A-Za-z0-9._-]{1,64}$/.test(kid) ? `kid "${kid}"` : 'a kid that is not valid';
       throw new UrlsealError('ERR_KEYRING_INVALID', `keyring key (${named}): the public key ${problem}; use the key pair's real public part`);

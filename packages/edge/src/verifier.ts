@@ -134,7 +134,11 @@ function tokenLevel(p: Prepared, scheme: Scheme, path: string, check: () => Mayb
  * bound to the runtime's backend.
  */
 export function createVerifierWith(backend: CryptoBackend, options: VerifierOptions): Verifier {
-  const p = prepareVerifier(backend, options);
+  return verifierOf(prepareVerifier(backend, options));
+}
+
+/** The verifier over options and keys already prepared (`prepareVerifier`, `prepareResolved`). */
+export function verifierOf(p: Prepared): Verifier {
   return Object.freeze({
     params: p.params,
     decide: (view: RequestView) => decide(p, view),

@@ -139,20 +139,40 @@ function importContentKey(raw: Uint8Array): SealOpen {
   return aesGcmOpen(crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'AES-GCM' }, false, ['decrypt']));
 }
 
+/** The secure-token check of one legacy secret: pure-JS md5 (Web Crypto has none), compared in constant time. */
+export function importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck {
+  return (path, expires, st) => constantTimeEqualString(computeSecureToken(secret, path, expires), st);
+}
+
+/** A base64url segment as strict UTF-8 text, or `undefined`. */
+function decodeText(segment: string): string | undefined {
+  const bytes = decodeBase64url(segment);
+  return bytes === undefined ? undefined : decodeUtf8(bytes);
+}
+
 /**
- * The Web Crypto backend: `crypto.subtle` for JWS, pure-JS md5 for secure-token.
+ * {@link webCrypto} but its secure-token check, for a bundle that loads that check (and
+ * md5) only for a keyring with secure-token secrets: the Worker (issue 16).
  */
-export const webCrypto: CryptoBackend = Object.freeze({
+export const webCryptoJws: Omit<CryptoBackend, 'importSecureTokenSecret'> = /* @__PURE__ */ Object.freeze({
   name: 'web',
   importKey,
-  importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck {
-    return (path, expires, st) => constantTimeEqualString(computeSecureToken(secret, path, expires), st);
-  },
   importSealSecret,
   importContentKey,
   decodeBytes: decodeUtf8,
-  decodeText(segment: string): string | undefined {
-    const bytes = decodeBase64url(segment);
-    return bytes === undefined ? undefined : decodeUtf8(bytes);
-  },
+  decodeText,
+});
+
+/**
+ * The Web Crypto backend: `crypto.subtle` for JWS, pure-JS md5 for secure-token.
+ */
+// Pure, its members named (a spread could run getters): a bundle that imports only webCryptoJws leaves it, and md5, out.
+export const webCrypto: CryptoBackend = /* @__PURE__ */ Object.freeze({
+  name: 'web',
+  importKey,
+  importSecureTokenSecret,
+  importSealSecret,
+  importContentKey,
+  decodeBytes: decodeUtf8,
+  decodeText,
 });

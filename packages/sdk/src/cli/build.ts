@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, buildNginxModule } from '@urlseal/edge/build';
+import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, buildNginxModule, buildWorkerKeyring } from '@urlseal/edge/build';
+import { describeNotAPath } from '@urlseal/edge/contract';
 import { parseCommand, stringFlag, type ParsedArgs } from './args.js';
 import { BUILD_HELP } from './help.js';
 import { KEYRING_FLAG, choiceFlag, keyringFromFlag, pathWords, warn } from './options.js';
@@ -19,9 +20,13 @@ const FLAGS = {
   'access-log': { type: 'string' },
 } as const;
 
-const TARGETS = ['cloudfront', 'nginx'] as const;
-// Flags that belong to one target only: given to the other, they say so instead of being ignored.
-const ONLY = { cloudfront: ['scheme', 'kvs', 'kvs-data'], nginx: ['origin', 'location', 'access-log'] } as const;
+const TARGETS = ['cloudfront', 'nginx', 'worker'] as const;
+// The flags each target takes: any other, given to it, says so instead of being ignored.
+const TAKES: Readonly<Record<(typeof TARGETS)[number], readonly string[]>> = {
+  cloudfront: ['keyring', 'out', 'preset', 'scheme', 'kvs', 'kvs-data'],
+  nginx: ['keyring', 'out', 'preset', 'origin', 'location', 'access-log'],
+  worker: ['keyring', 'out'],
+};
 
 /** Writes a file that may hold secrets: mode 0600, also when it already existed (a rebuild). */
 function writePrivateFile(file: string, text: string, mode = 0o600): void {
@@ -37,10 +42,22 @@ function presetFlag(parsed: ParsedArgs): 'cloudfront' | undefined {
   return choiceFlag(stringFlag(parsed, 'preset'), '--preset', ['cloudfront'] as const);
 }
 
+/**
+ * A flag naming a file or folder to write, refused in one line that describes
+ * the value, never echoes it, when it is plainly not a path (keyring JSON or a
+ * secret pasted in its place): it would be written to, and printed.
+ */
+function outputFlag(parsed: ParsedArgs, name: 'out' | 'kvs-data'): string | undefined {
+  const value = stringFlag(parsed, name);
+  const looks = value === undefined ? undefined : describeNotAPath(value);
+  if (looks !== undefined) throw new UsageError(`the value given as --${name} looks like ${looks}, not a path: pass the path to write to`);
+  return value;
+}
+
 /** `urlseal build cloudfront`: the function on stdout or --out, the KeyValueStore entries to --kvs-data. */
 function buildCloudFront(parsed: ParsedArgs): number {
   const kvs = parsed.values.kvs === true;
-  const kvsDataFile = stringFlag(parsed, 'kvs-data');
+  const kvsDataFile = outputFlag(parsed, 'kvs-data');
   if (kvsDataFile !== undefined && !kvs) throw new UsageError('--kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs');
   // With a KeyValueStore the function holds no secret: the keyring only fills --kvs-data.
   const hasKeyring = stringFlag(parsed, 'keyring') !== undefined || (process.env[KEYRING_ENV] ?? '').trim() !== '';
@@ -52,7 +69,7 @@ function buildCloudFront(parsed: ParsedArgs): number {
     scheme: choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token', 'both'] as const),
     preset: presetFlag(parsed),
   });
-  const out = stringFlag(parsed, 'out');
+  const out = outputFlag(parsed, 'out');
   if (out === undefined) process.stdout.write(built.code);
   else writePrivateFile(out, built.code);
   if (kvsDataFile !== undefined) writePrivateFile(kvsDataFile, `${JSON.stringify({ data: built.kvsData ?? [] }, null, 2)}\n`);
@@ -66,7 +83,7 @@ function buildCloudFront(parsed: ParsedArgs): number {
 
 /** `urlseal build nginx`: the njs module (0600) and the two config snippets, written to --out DIR. */
 function buildNginx(parsed: ParsedArgs): number {
-  const out = stringFlag(parsed, 'out');
+  const out = outputFlag(parsed, 'out');
   if (out === undefined) throw new UsageError('missing --out DIR: the folder for urlseal.js and its two nginx config snippets');
   const origin = stringFlag(parsed, 'origin');
   if (origin === undefined) throw new UsageError('missing --origin URL: the server nginx proxies granted requests to (e.g. http://127.0.0.1:8080)');
@@ -89,12 +106,26 @@ function buildNginx(parsed: ParsedArgs): number {
   return 0;
 }
 
+/** `urlseal build worker`: the built keyring (one line, for the Worker's URLSEAL_KEYRING secret) on stdout or --out. */
+function buildWorker(parsed: ParsedArgs): number {
+  const built = buildWorkerKeyring(keyringFromFlag(parsed));
+  const out = outputFlag(parsed, 'out');
+  if (out === undefined) process.stdout.write(`${built.text}\n`);
+  else writePrivateFile(out, `${built.text}\n`);
+  for (const note of built.notes) warn('build', note);
+  const then = out === undefined ? '' : ` → ${out}; then npx wrangler secret put URLSEAL_KEYRING < ${out}`;
+  process.stderr.write(`urlseal build: worker keyring (${built.keys} JWT keys, ${built.secureToken} secure-token secrets)${then}\n`);
+  return 0;
+}
+
 /**
  * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token|both] [--kvs
  * [--kvs-data FILE]] [--preset cloudfront]`: validates the keyring and writes the
  * CloudFront Function (stdout, or `--out`), with its size and notes on stderr.
  * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX] [--access-log FILE|off]`: writes
  * the njs module and its nginx config snippets to DIR.
+ * `urlseal build worker [-k FILE] [--out FILE]`: the keyring as the Worker reads it without
+ * its JSON validator (one line, for `wrangler secret put URLSEAL_KEYRING`).
  *
  * @example
  * ```sh
@@ -107,9 +138,10 @@ export async function run(args: string[]): Promise<number> {
   if (parsed === undefined) return 0;
   const target = choiceFlag(parsed.positionals[0], 'the target', TARGETS);
   if (target === undefined) throw new UsageError(`missing target (${TARGETS.join(', ')}); run urlseal build --help`);
-  const other = target === 'cloudfront' ? 'nginx' : 'cloudfront';
-  for (const flag of ONLY[other]) {
-    if (parsed.values[flag] !== undefined) throw new UsageError(`--${flag} is for urlseal build ${other}, not ${target}`);
+  for (const flag of Object.keys(FLAGS)) {
+    if (parsed.values[flag as keyof typeof FLAGS] === undefined || TAKES[target].includes(flag)) continue;
+    const others = TARGETS.filter((other) => TAKES[other].includes(flag));
+    throw new UsageError(`--${flag} is for urlseal build ${others.join(' and ')}, not ${target}`);
   }
-  return target === 'cloudfront' ? buildCloudFront(parsed) : buildNginx(parsed);
+  return target === 'cloudfront' ? buildCloudFront(parsed) : target === 'nginx' ? buildNginx(parsed) : buildWorker(parsed);
 }

@@ -10,7 +10,7 @@ Commands:
   verify    check a signed URL as the edge would
   inspect   decode a signed URL or token without verifying it
   serve     run the verifying edge in front of an origin or a folder
-  build     write an edge function with the keyring in it (cloudfront, nginx)
+  build     write an edge function with the keyring in it (cloudfront, nginx, worker)
   check-manifest  check that an HLS/DASH manifest keeps a path token and its grant
   revoke    revoke a user's or a session's links in a revocation file (serve --revocations)
 
@@ -160,6 +160,7 @@ export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE
                      [--kvs [--kvs-data FILE]] [--preset cloudfront]
        urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]
                      [--access-log FILE|off] [--preset cloudfront]
+       urlseal build worker [-k FILE] [--out FILE]
 
 cloudfront: validates the keyring and writes a CloudFront Function (viewer-request,
 runtime cloudfront-js-2.0) that verifies urlseal links before CloudFront's cache: stdout,
@@ -174,9 +175,15 @@ server {}): nginx with libnginx-mod-http-js verifies HS256, RS256 and PS256 JWTs
 secure-token, every claim and sealed links, and proxies granted requests to the origin
 without the token (docs/deploy/nginx.md).
 
+worker: validates the keyring and writes it as one line the Worker (dist/worker.js) reads
+without loading its keyring JSON validator: stdout, or --out FILE (mode 0600: it holds
+the secrets). Store it as the URLSEAL_KEYRING secret: npx wrangler secret put
+URLSEAL_KEYRING < FILE (docs/deploy/workers.md).
+
   --keyring, -k FILE   keyring JSON file (default: env URLSEAL_KEYRING)
   --out, -o FILE|DIR   cloudfront: write the function to FILE instead of stdout;
-                       nginx: the folder for the three files (required)
+                       nginx: the folder for the three files (required);
+                       worker: write the keyring line to FILE instead of stdout
   --scheme SCHEME      cloudfront: jwt, secure-token or both (default: the keyring's,
                        both when it holds HS256 keys and secureToken secrets)
   --kvs                cloudfront: read the secrets per request from the KeyValueStore

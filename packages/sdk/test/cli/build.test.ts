@@ -93,8 +93,8 @@ describe('urlseal build cloudfront', () => {
   });
 
   it.each([
-    [['build'], /^urlseal build: missing target \(cloudfront, nginx\); run urlseal build --help\n$/],
-    [['build', 'fastly', '-k', jwtKeyring], /^urlseal build: the target must be one of cloudfront, nginx\n$/],
+    [['build'], /^urlseal build: missing target \(cloudfront, nginx, worker\); run urlseal build --help\n$/],
+    [['build', 'fastly', '-k', jwtKeyring], /^urlseal build: the target must be one of cloudfront, nginx, worker\n$/],
     [['build', 'cloudfront'], /^urlseal build: no keyring: pass --keyring FILE/],
     [['build', 'cloudfront', '-k', mixedKeyring, '--scheme', 'es256'], /^urlseal build: --scheme must be one of jwt, secure-token, both\n$/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--kvs-data', join(dir, 'x.json')], /^urlseal build: --kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs\n$/],
@@ -167,5 +167,33 @@ describe('urlseal build nginx', () => {
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n5'), '--origin', origin, '--location', 'videos'], /^urlseal build: --location must be a path prefix/],
     [['build', 'nginx', '-k', jwtKeyring, '--out', join(dir, 'n6'), '--origin', origin, '--access-log', 'logs/a.log'], /^urlseal build: --access-log must be "off" or an absolute file path/],
     [['build', 'cloudfront', '-k', jwtKeyring, '--access-log', '/tmp/a.log'], /^urlseal build: --access-log is for urlseal build nginx, not cloudfront\n$/],
+  ])('bad input %j: one line on stderr, exit 2', expectUsageError);
+});
+
+describe('urlseal build worker', () => {
+  it('prints the built keyring on stdout as one line, its counts on stderr', async () => {
+    const { code, stdout, stderr } = await urlsealHere(['build', 'worker', '-k', mixedKeyring]);
+    expect(code).toBe(0);
+    const secret = (text: string) => Buffer.from(text).toString('base64url');
+    expect(stdout).toBe(`urlseal-keyring/1 HS256:k1:${secret(JWT_SECRET)} st:${secret(ST_SECRET)}\n`);
+    expect(stderr).toBe('urlseal build: worker keyring (1 JWT keys, 1 secure-token secrets)\n');
+  });
+
+  it('writes --out with mode 0600, also over an older build, and says how to store it', async () => {
+    const out = join(dir, 'keyring.worker.txt');
+    writeFileSync(out, 'old', { mode: 0o644 });
+    const { code, stdout, stderr } = await urlsealHere(['build', 'worker', '-k', jwtKeyring, '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toMatch(/^urlseal-keyring\/1 HS256:k1:[A-Za-z0-9_-]+\n$/);
+    expect(stderr).toBe(`urlseal build: worker keyring (1 JWT keys, 0 secure-token secrets) → ${out}; then npx wrangler secret put URLSEAL_KEYRING < ${out}\n`);
+  });
+
+  it.each([
+    [['build', 'worker', '-k', jwtKeyring, '--scheme', 'jwt'], /^urlseal build: --scheme is for urlseal build cloudfront, not worker\n$/],
+    [['build', 'worker', '-k', jwtKeyring, '--origin', 'http://127.0.0.1:8080'], /^urlseal build: --origin is for urlseal build nginx, not worker\n$/],
+    [['build', 'worker', '-k', jwtKeyring, '--preset', 'cloudfront'], /^urlseal build: --preset is for urlseal build cloudfront and nginx, not worker\n$/],
+    [['build', 'worker', '-k', keyringFile('short.json', { kids: { k1: 'short' } })], /^urlseal build: .*keyring\.kids\["k1"\]: secret is 5 bytes/],
   ])('bad input %j: one line on stderr, exit 2', expectUsageError);
 });

@@ -102,6 +102,7 @@ const KEYRING_COMMANDS: string[][] = [
   ['inspect', `${URL_}?token=x.y.z`],
   ['build', 'cloudfront'],
   ['build', 'nginx', '--origin', 'http://127.0.0.1:9', '--out', join(dir, 'nginx-out')],
+  ['build', 'worker'],
   ['serve', '--origin', 'http://127.0.0.1:9', '--port', '0'],
 ];
 
@@ -142,6 +143,8 @@ CLI_CASES.push(
   ['serve --cors <keyring JSON text>', ['serve', '--origin', 'http://127.0.0.1:9', '-k', goodFile, '--cors', good]],
   ['serve --origin <keyring JSON text>', ['serve', '--origin', good, '-k', goodFile]],
   ['build cloudfront --out <keyring JSON text>', ['build', 'cloudfront', '-k', goodFile, '--out', join(dir, good)]],
+  ['build cloudfront --kvs-data <keyring JSON text>', ['build', 'cloudfront', '-k', goodFile, '--kvs', '--kvs-data', join(dir, good)]],
+  ['build cloudfront --out <keyring JSON text> (one scheme)', ['build', 'cloudfront', '-k', goodFile, '--scheme', 'jwt', '--out', join(dir, good)]],
   ['sign --sub <a secret> with a bad keyring', ['sign', URL_, '--sub', S2, '-k', files['kid and secret swapped'] as string]],
 );
 
