@@ -174,28 +174,37 @@ export function matchesPromise(line: string, promise: string): boolean {
 }
 
 /**
- * The exports of an entry module (e.g. `packages/sdk/src/index.ts`) declared under
- * `within` whose TSDoc has no `@example`: what a reader of the API would find undocumented.
+ * For each entry module (e.g. `packages/sdk/src/index.ts`) and the folder `within` its
+ * exports are to be declared under, the exports declared there whose TSDoc has no
+ * `@example`: what a reader of the API would find undocumented. One program reads every
+ * entry (a program per entry parsed the same libraries and @types again for each).
  */
-export function exportsWithoutExample(root: string, entry: string, within: string): string[] {
-  const program = ts.createProgram([join(root, entry)], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    noEmit: true,
-    skipLibCheck: true,
-  });
+export function exportsWithoutExample(root: string, entries: ReadonlyArray<readonly [entry: string, within: string]>): Map<string, string[]> {
+  const program = ts.createProgram(
+    entries.map(([entry]) => join(root, entry)),
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      noEmit: true,
+      skipLibCheck: true,
+    },
+  );
   const checker = program.getTypeChecker();
-  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(join(root, entry)) as ts.SourceFile);
-  const missing: string[] = [];
-  for (const exported of moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)) {
-    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    const declaration = symbol.declarations?.[0];
-    if (declaration === undefined || !relative(root, declaration.getSourceFile().fileName).startsWith(within)) continue;
-    const documented = ts.getJSDocTags(ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration).some((tag) => tag.tagName.text === 'example');
-    if (!documented) missing.push(`${exported.name} (${relative(root, declaration.getSourceFile().fileName)})`);
+  const byEntry = new Map<string, string[]>();
+  for (const [entry, within] of entries) {
+    const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(join(root, entry)) as ts.SourceFile);
+    const missing: string[] = [];
+    for (const exported of moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const declaration = symbol.declarations?.[0];
+      if (declaration === undefined || !relative(root, declaration.getSourceFile().fileName).startsWith(within)) continue;
+      const documented = ts.getJSDocTags(ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration).some((tag) => tag.tagName.text === 'example');
+      if (!documented) missing.push(`${exported.name} (${relative(root, declaration.getSourceFile().fileName)})`);
+    }
+    byEntry.set(entry, missing);
   }
-  return missing;
+  return byEntry;
 }
 
 /** Every `.ts` file under a folder (relative to root), for tsdocSnippets. */
