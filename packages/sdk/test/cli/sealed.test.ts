@@ -1,6 +1,6 @@
 // Sealed links in the CLI (issue 17): `sign --seal`, `inspect` of a sealed token with and
-// without the keyring, `verify` (main(argv) in process, see run.ts), and `serve --sealed
-// require|deny` (the built CLI as a child process).
+// without the keyring, `verify` and a bad `--sealed` (main(argv) in process, see run.ts), and
+// `serve --sealed require|deny` (the built CLI as a child process).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
 import { startChild, waitForOutput } from '../../../../test/interop/helpers.js';
-import { keyringFile as keyringFileIn, urlseal, urlsealHere, type Ran } from './run.js';
+import { keyringFile as keyringFileIn, urlsealHere, type Ran } from './run.js';
 
 const BIN = fileURLToPath(new URL('../../bin/urlseal.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'urlseal-cli-sealed-'));
@@ -92,8 +92,8 @@ describe('urlseal serve --sealed', () => {
     expect(await statuses('deny')).toEqual({ jws: '200 hello', sealed: '401 ERR_ALG_NOT_ALLOWED' });
   });
 
-  it('refuses an unknown mode before listening', () => {
-    const r = urlseal(['serve', '--root', media, '-k', file, '--sealed', 'maybe']);
+  it('refuses an unknown mode before listening', async () => {
+    const r = await urlsealHere(['serve', '--root', media, '-k', file, '--sealed', 'maybe']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('urlseal serve: --sealed must be one of allow, require, deny\n');
   });
