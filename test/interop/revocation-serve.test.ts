@@ -3,8 +3,9 @@
 // same list served over HTTP by a real server on 127.0.0.1 and fetched by serve; two
 // serve instances sharing one real redis-server, a revocation through the store
 // seen by both within the cache TTL; a store fault answered as --on-store-error says.
-// `urlseal revoke` on a file runs main(argv) in process (packages/sdk/test/cli/run.ts); on
-// redis, and serve, as the built CLI in a child process.
+// `urlseal revoke` on a file, and serve's flags refused before anything opens, run main(argv)
+// in process (packages/sdk/test/cli/run.ts); revoke on redis, and serve, as the built CLI in a
+// child process.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -54,14 +55,15 @@ async function answer(base: string, jwt: string): Promise<string> {
 }
 
 describe('urlseal serve --revocations FILE', () => {
-  it('refuses --revocations without an explicit --on-store-error, and a bad choice', () => {
+  it('refuses --revocations without an explicit --on-store-error, and a bad choice', async () => {
     const file = join(dir, 'none.json');
     writeFileSync(file, '{}');
-    const missing = urlseal(['serve', '--origin', originUrl, '--revocations', file]);
-    expect(missing.status).toBe(2);
+    // Flags refused before anything is opened: main(argv) in process.
+    const missing = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file], { URLSEAL_KEYRING: KEYRING });
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--revocations needs --on-store-error deny .* or --on-store-error allow/);
-    const bad = urlseal(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'pass']);
-    expect(bad.status).toBe(2);
+    const bad = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'pass'], { URLSEAL_KEYRING: KEYRING });
+    expect(bad.code).toBe(2);
     const unusable = urlseal(['serve', '--origin', originUrl, '--revocations', join(dir, 'nope.json'), '--on-store-error', 'deny']);
     expect(unusable.status).toBe(2);
     expect(unusable.stderr).toMatch(/unusable revocation file .*nope\.json: cannot read/);
@@ -147,8 +149,8 @@ describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', ()
     const plain = urlseal(['serve', '--origin', originUrl, '--revocations', 'http://lists.example.com/r.json', '--on-store-error', 'deny']);
     expect(plain.status).toBe(2);
     expect(plain.stderr).toMatch(/must be https:\/\//);
-    const onFile = urlseal(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'deny', '--revocation-refresh', '5s']);
-    expect(onFile.status).toBe(2);
+    const onFile = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'deny', '--revocation-refresh', '5s'], { URLSEAL_KEYRING: KEYRING });
+    expect(onFile.code).toBe(2);
     expect(onFile.stderr).toMatch(/--revocation-refresh goes with --revocations https:/);
   });
 
