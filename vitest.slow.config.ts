@@ -7,5 +7,5 @@ import base, { SLOW_TESTS } from './vitest.config.js';
 export default defineConfig({
   ...base,
   // One file at a time: these measure latency or drive a browser, and must not share the machine.
-  test: { ...base.test, include: SLOW_TESTS, exclude: [...configDefaults.exclude], testTimeout: 60_000, maxWorkers: 1, fileParallelism: false },
+  test: { ...base.test, include: SLOW_TESTS, exclude: [...configDefaults.exclude], testTimeout: 60_000, maxWorkers: 1, fileParallelism: false, isolate: true },
 });

@@ -1,18 +1,15 @@
 // Runs CloudFront Functions in Debian's njs 0.7.9 (the engine nginx embeds, and a feature
 // floor below CloudFront's cloudfront-js-2.0), one njs process per function and batch of
-// events. Imported by test files (its afterAll removes the scratch folder).
+// events, in a scratch folder of its own that is removed once njs has answered.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import type { CloudFrontEvent, CloudFrontResult } from './cloudfront-runtime.js';
 import { NOW } from './helpers.js';
 
 /** Debian's njs shell (scripts/test-deps.sh installs it). */
 export const NJS = '/usr/bin/njs';
-const dir = mkdtempSync(join(tmpdir(), 'urlseal-njs-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
  * The function, then a driver: Date frozen at NOW, every event through `handler`
@@ -26,6 +23,7 @@ var cf = { kvs: function () { return { get: function (key) {
   return Object.prototype.hasOwnProperty.call(STORE, key) ? Promise.resolve(STORE[key]) : Promise.reject(new Error('The key was not found'));
 } }; } };\n`;
   const body = code.startsWith(importLine) ? store + code.slice(importLine.length) : code;
+  const dir = mkdtempSync(join(tmpdir(), 'urlseal-njs-'));
   const driver = `
 Date.now = function () { return ${nowSeconds * 1000}; };
 var events = JSON.parse(require('fs').readFileSync(${JSON.stringify(join(dir, `${name}.events.json`))}));
@@ -33,10 +31,14 @@ Promise.all(events.map(function (event) { return handler(event); })).then(functi
   require('fs').writeFileSync(${JSON.stringify(join(dir, `${name}.answers.json`))}, JSON.stringify(answers));
 });
 `;
-  writeFileSync(join(dir, `${name}.events.json`), JSON.stringify(events));
-  writeFileSync(join(dir, `${name}.js`), body + driver);
-  // njs's console.log breaks long lines: the answers go through a file.
-  execFileSync(NJS, [join(dir, `${name}.js`)], { encoding: 'utf8' });
-  return JSON.parse(readFileSync(join(dir, `${name}.answers.json`), 'utf8')) as CloudFrontResult[];
+  try {
+    writeFileSync(join(dir, `${name}.events.json`), JSON.stringify(events));
+    writeFileSync(join(dir, `${name}.js`), body + driver);
+    // njs's console.log breaks long lines: the answers go through a file.
+    execFileSync(NJS, [join(dir, `${name}.js`)], { encoding: 'utf8' });
+    return JSON.parse(readFileSync(join(dir, `${name}.answers.json`), 'utf8')) as CloudFrontResult[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, hs256, startChild, waitForOutput, waitForPort, type Child } from './helpers.js';
+import { urlsealHere } from '../../packages/sdk/test/cli/run.js';
 
 const BIN = fileURLToPath(new URL('../../packages/sdk/bin/urlseal.js', import.meta.url));
 const SECRET = 'cli-serve-secret-0123456789abcdefghijk';
@@ -150,8 +151,9 @@ describe('urlseal serve', () => {
     expect(await status(['--trust-proxy', '--host', '127.0.0.1'], '198.51.100.1, 203.0.113.9')).toBe(200);
     expect(await status(['--trust-proxy', '2'], '203.0.113.9, 10.0.0.1')).toBe(200);
     expect(await status(['--trust-proxy=1'], '203.0.113.9, 10.0.0.1')).toBe(403); // the client wrote the first entry
-    const bad = spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--keyring', keyringFile, '--trust-proxy=x'], { encoding: 'utf8', timeout: 15_000 });
-    expect(bad.status).toBe(2);
+    // Refused while reading the flags, before anything is opened: main(argv) in process.
+    const bad = await urlsealHere(['serve', '--origin', originUrl, '--keyring', keyringFile, '--trust-proxy=x']);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--trust-proxy takes/);
   }, 60_000);
 

@@ -3,6 +3,9 @@
 // same list served over HTTP by a real server on 127.0.0.1 and fetched by serve; two
 // serve instances sharing one real redis-server, a revocation through the store
 // seen by both within the cache TTL; a store fault answered as --on-store-error says.
+// `urlseal revoke` on a file, and serve's flags refused before anything opens, run main(argv)
+// in process (packages/sdk/test/cli/run.ts); revoke on redis, and serve, as the built CLI in a
+// child process.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { URLSEAL_BIN as BIN, freePort, hs256, startServe, type Child } from './helpers.js';
 import { startRedis } from './redis.js';
+import { urlsealHere } from '../../packages/sdk/test/cli/run.js';
 
 const SECRET = 'revocation-serve-secret-0123456789abcdef';
 const KEYRING = JSON.stringify({ kids: { k1: SECRET } });
@@ -51,14 +55,15 @@ async function answer(base: string, jwt: string): Promise<string> {
 }
 
 describe('urlseal serve --revocations FILE', () => {
-  it('refuses --revocations without an explicit --on-store-error, and a bad choice', () => {
+  it('refuses --revocations without an explicit --on-store-error, and a bad choice', async () => {
     const file = join(dir, 'none.json');
     writeFileSync(file, '{}');
-    const missing = urlseal(['serve', '--origin', originUrl, '--revocations', file]);
-    expect(missing.status).toBe(2);
+    // Flags refused before anything is opened: main(argv) in process.
+    const missing = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file], { URLSEAL_KEYRING: KEYRING });
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--revocations needs --on-store-error deny .* or --on-store-error allow/);
-    const bad = urlseal(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'pass']);
-    expect(bad.status).toBe(2);
+    const bad = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'pass'], { URLSEAL_KEYRING: KEYRING });
+    expect(bad.code).toBe(2);
     const unusable = urlseal(['serve', '--origin', originUrl, '--revocations', join(dir, 'nope.json'), '--on-store-error', 'deny']);
     expect(unusable.status).toBe(2);
     expect(unusable.stderr).toMatch(/unusable revocation file .*nope\.json: cannot read/);
@@ -71,8 +76,8 @@ describe('urlseal serve --revocations FILE', () => {
     const ada = token({ sub: 'ada' });
     expect(await answer(base, ada)).toBe('200');
 
-    const revoked = urlseal(['revoke', '--file', file, '--sub', 'ada']);
-    expect(revoked.status, revoked.stderr).toBe(0);
+    const revoked = await urlsealHere(['revoke', '--file', file, '--sub', 'ada']);
+    expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toMatch(/^revoked tokens of that user issued before \d{4}-/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const started = Date.now();
@@ -84,9 +89,9 @@ describe('urlseal serve --revocations FILE', () => {
     // A link signed after the revocation works again.
     expect(await answer(base, token({ sub: 'ada', iat: now() + 1 }))).toBe('200');
 
-    expect(urlseal(['revoke', '--file', file, '--sid', 'login-7']).status).toBe(0);
+    expect((await urlsealHere(['revoke', '--file', file, '--sid', 'login-7'])).code).toBe(0);
     await expect.poll(() => answer(base, token({ sid: 'login-7' })), { timeout: 5000, interval: 50 }).toBe('403 ERR_TOKEN_REVOKED');
-    const list = urlseal(['revoke', '--file', file, '--list']);
+    const list = await urlsealHere(['revoke', '--file', file, '--list']);
     expect(Object.keys((JSON.parse(list.stdout) as { sub: object }).sub)).toEqual(['ada']);
     expect(Object.keys((JSON.parse(list.stdout) as { sid: object }).sid)).toEqual(['login-7']);
 
@@ -96,17 +101,17 @@ describe('urlseal serve --revocations FILE', () => {
     // A sub/sid pair never asked before: answered from the list, not from the cache.
     expect(await answer(base, token({ sub: 'ada', sid: 'fresh' }))).toBe('403 ERR_TOKEN_REVOKED');
     // revoke refuses to overwrite a file it cannot read as a list.
-    const refused = urlseal(['revoke', '--file', file, '--sub', 'bob']);
-    expect(refused.status).toBe(2);
+    const refused = await urlsealHere(['revoke', '--file', file, '--sub', 'bob']);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is not a revocation list/);
     expect(readFileSync(file, 'utf8')).toBe('garbage');
   });
 
-  it('urlseal revoke: flags that do not go together are refused with one line', () => {
+  it('urlseal revoke: flags that do not go together are refused with one line', async () => {
     const file = join(dir, 'flags.json');
     for (const args of [['--sub', 'a', '--sid', 'b'], ['--sid', 'b', '--before', 'now'], ['--sub', 'a', '--before', 'yesterday'], []]) {
-      const ran = urlseal(['revoke', '--file', file, ...args]);
-      expect(ran.status).toBe(2);
+      const ran = await urlsealHere(['revoke', '--file', file, ...args]);
+      expect(ran.code).toBe(2);
       expect(ran.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
@@ -144,8 +149,8 @@ describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', ()
     const plain = urlseal(['serve', '--origin', originUrl, '--revocations', 'http://lists.example.com/r.json', '--on-store-error', 'deny']);
     expect(plain.status).toBe(2);
     expect(plain.stderr).toMatch(/must be https:\/\//);
-    const onFile = urlseal(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'deny', '--revocation-refresh', '5s']);
-    expect(onFile.status).toBe(2);
+    const onFile = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'deny', '--revocation-refresh', '5s'], { URLSEAL_KEYRING: KEYRING });
+    expect(onFile.code).toBe(2);
     expect(onFile.stderr).toMatch(/--revocation-refresh goes with --revocations https:/);
   });
 
@@ -154,7 +159,7 @@ describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', ()
     const { base } = await serve(['--revocations', listUrl, '--on-store-error', 'deny', '--revocation-cache', '1', '--revocation-refresh', '1s', '--revocation-max-stale', '3s', '--metrics', `127.0.0.1:${metricsPort}`]);
     const ada = token({ sub: 'ada' });
     expect(await answer(base, ada)).toBe('200');
-    expect(urlseal(['revoke', '--file', file, '--sub', 'ada']).status).toBe(0);
+    expect((await urlsealHere(['revoke', '--file', file, '--sub', 'ada'])).code).toBe(0);
     const started = Date.now();
     await expect.poll(() => answer(base, ada), { timeout: 8000, interval: 50 }).toBe('403 ERR_TOKEN_REVOKED');
     expect(Date.now() - started).toBeLessThan(5000); // refresh 1 s + cache 1 s, on a loaded machine

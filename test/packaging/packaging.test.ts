@@ -12,12 +12,20 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const json = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>;
 
 interface Packed {
+  name: string;
   files: Array<{ path: string }>;
 }
 
+let packed: Packed[] | undefined;
+/** What `npm pack` would put in the package of `folder`: one `npm pack --dry-run` of every package (one npm start-up, not three). */
 function pack(folder: string): Set<string> {
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(ROOT, folder), encoding: 'utf8' });
-  return new Set((JSON.parse(out) as Packed[])[0]!.files.map((f) => f.path));
+  packed ??= JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ...PACKAGES.flatMap(([f]) => ['--workspace', f])], { cwd: ROOT, encoding: 'utf8' }),
+  ) as Packed[];
+  const name = json(`${folder}/package.json`).name;
+  const entry = packed.find((p) => p.name === name);
+  if (entry === undefined) throw new Error(`npm pack listed no ${String(name)}`);
+  return new Set(entry.files.map((f) => f.path));
 }
 
 /** Every file an `exports` map (or `bin`) points at. */

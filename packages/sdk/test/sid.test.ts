@@ -5,7 +5,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createRenewalHandler, createSigner } from '@urlseal/sdk';
 import { HS_KEYRING, NOW, NOW_DATE, decodeSegment } from './helpers.js';
-import { keyringFile, urlseal } from './cli/run.js';
+import { keyringFile, urlsealHere } from './cli/run.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,15 +39,15 @@ describe('sid', () => {
     expect(decodeSegment((res.body as { token: string }).token, 1)).toMatchObject({ sub: 'ada', sid: 'login-7' });
   });
 
-  it('urlseal sign --sid signs it and inspect shows it', () => {
+  it('urlseal sign --sid signs it and inspect shows it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'urlseal-sid-'));
     try {
       const file = keyringFile(dir, 'k.json', HS_KEYRING);
-      const sign = urlseal(['sign', 'https://cdn.example/videos/a.mp4', '--keyring', file, '--sub', 'ada', '--sid', 'login-7']);
+      const sign = await urlsealHere(['sign', 'https://cdn.example/videos/a.mp4', '--keyring', file, '--sub', 'ada', '--sid', 'login-7']);
       expect(sign.code).toBe(0);
       const token = tokenOf(sign.stdout.trim());
       expect(decodeSegment(token, 1)).toMatchObject({ sub: 'ada', sid: 'login-7' });
-      expect(urlseal(['inspect', sign.stdout.trim()]).stdout).toMatch(/sid: +"login-7"/);
+      expect((await urlsealHere(['inspect', sign.stdout.trim()])).stdout).toMatch(/sid: +"login-7"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FLAGS as SERVE_FLAGS } from '../../src/cli/serve.js';
-import { urlseal } from './run.js';
+import { urlsealHere } from './run.js';
 
 const CLI_DOC = readFileSync(new URL('../../../../docs/cli.md', import.meta.url), 'utf8');
 
@@ -15,8 +15,8 @@ function serveSection(): string {
 describe('urlseal serve: its flag table, --help and docs/cli.md agree', () => {
   const flags = Object.entries(SERVE_FLAGS) as Array<[string, { short?: string }]>;
 
-  it('--help lists every flag serve accepts, one line each', () => {
-    const help = urlseal(['serve', '--help']);
+  it('--help lists every flag serve accepts, one line each', async () => {
+    const help = await urlsealHere(['serve', '--help']);
     expect(help.code).toBe(0);
     expect(flags.length).toBeGreaterThanOrEqual(13);
     for (const [name, { short }] of flags) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
 import { chooseRange, startFileOrigin } from '../../src/cli/file-origin.js';
 import { freePort, startChild, waitForOutput, type Child } from '../../../../test/interop/helpers.js';
+import { urlsealHere } from './run.js';
 
 const BIN = fileURLToPath(new URL('../../bin/urlseal.js', import.meta.url));
 const KEYRING = { active: 'r1', kids: { r1: 'serve-root-secret-0123456789abcdefghij' } };
@@ -91,7 +92,8 @@ describe('urlseal serve --root', () => {
     }
   });
 
-  it('refuses a --cors origin a browser never sends, naming the spelling to use (issue 20)', () => {
+  // Refused while reading the flags, before anything is opened: main(argv) in process.
+  it('refuses a --cors origin a browser never sends, naming the spelling to use (issue 20)', async () => {
     const cases: [string, string][] = [
       ['https://App.Example', 'https://app.example'],
       ['https://app.example:443', 'https://app.example'],
@@ -99,15 +101,15 @@ describe('urlseal serve --root', () => {
       ['https://app.example/', 'https://app.example'],
     ];
     for (const [given, written] of cases) {
-      const r = spawnSync(process.execPath, [BIN, 'serve', '--root', media, '-k', keyringFile, '--port', '0', '--cors', given], { encoding: 'utf8', timeout: 15_000 });
-      expect(r.status, given).toBe(2);
+      const r = await urlsealHere(['serve', '--root', media, '-k', keyringFile, '--port', '0', '--cors', given]);
+      expect(r.code, given).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
         `urlseal serve: --cors entry 1 is not spelled as a browser sends Origin: write ${JSON.stringify(written)} (lower case, no default port, no trailing slash)\n`,
       );
     }
-    const path = spawnSync(process.execPath, [BIN, 'serve', '--root', media, '-k', keyringFile, '--port', '0', '--cors', 'https://app.example/player'], { encoding: 'utf8', timeout: 15_000 });
-    expect(path.status).toBe(2);
+    const path = await urlsealHere(['serve', '--root', media, '-k', keyringFile, '--port', '0', '--cors', 'https://app.example/player']);
+    expect(path.code).toBe(2);
     expect(path.stderr).toBe('urlseal serve: --cors entry 1 is not an origin: write scheme, host and optional port only, e.g. "https://app.example"\n');
   });
 
