@@ -24,131 +24,12 @@ import {
 import type { Claims, ParsedJwt } from './jwt.js';
 import { matchesGrant } from './path.js';
 import { ASYNC, DETAILS } from './lib/flags.js';
-import type { Prepared, PreparedKey } from './prepare.js';
+import type { Checked, Client, Decision, Denial, Grant, ManifestGrant, MaybeAsync, Prepared, PreparedKey, RequestView, Scheme } from './core-types.js';
+
+export type { Checked, Client, Decision, Denial, Grant, ManifestGrant, MaybeAsync, RequestView, Scheme } from './core-types.js';
 import type { SecureTokenCheck } from './crypto/backend.js';
 import { parseSecureToken } from './secure-token.js';
 import { readTarget, type Target } from './target.js';
-
-/**
- * The token scheme a request was granted by.
- *
- * @example
- * ```ts
- * import type { Scheme } from '@urlseal/edge';
- * const scheme: Scheme = 'secure-token'; // the legacy md5 links
- * ```
- */
-export type Scheme = 'jwt' | 'secure-token';
-
-/**
- * The parts of a request the decision reads. Adapters build it from their
- * runtime's request without copying anything they do not need.
- *
- * @example
- * ```ts
- * import type { RequestView } from '@urlseal/edge';
- * const view: RequestView = {
- *   method: 'GET',
- *   target: '/videos/a.mp4?token=eyJ…', // the raw request-target, as received
- *   header: () => undefined,           // a header by lower-case name
- *   clientIp: '203.0.113.7',
- * };
- * ```
- */
-export interface RequestView {
-  readonly method: string;
-  /** The raw request-target as received: origin-form (`/path?query`) or absolute-form. */
-  readonly target: string;
-  /** A header value by lower-case name (repeated headers joined as the runtime joins them). */
-  header(name: string): string | undefined;
-  /** The client address for `ip` claims; read only when a token has one. */
-  readonly clientIp?: string | undefined;
-  /**
-   * The viewer's country (ISO 3166-1 alpha-2) from the runtime's own source, or a
-   * header the operator trusts; read only when a token has a `geo` claim.
-   */
-  readonly country?: string | undefined;
-}
-
-/**
- * A denial: the SPEC §7 code, the status it answers with, and a `detail` for
- * logs (which check or claim failed; never a token, claim value or secret, and
- * never sent to the client).
- *
- * @example
- * ```ts
- * import type { Denial } from '@urlseal/edge';
- * const denial: Denial = { ok: false, status: 410, code: 'ERR_TOKEN_EXPIRED', detail: 'exp' };
- * ```
- */
-export interface Denial {
-  readonly ok: false;
-  readonly status: number;
-  readonly code: DenialCode;
-  readonly detail?: string | undefined;
-  /** The request's `Origin`, when the verifier's `cors` option lets that page read the denial. */
-  readonly allowOrigin?: string | undefined;
-  /** The scheme of the token that was checked; absent when the request was denied before a token was found. */
-  readonly scheme?: Scheme | undefined;
-}
-
-/**
- * What an HLS manifest in the answer needs to carry the request's token on to
- * every URI inside the grant (SPEC §7): present when a JWT came in the query of a GET.
- *
- * @example
- * ```ts
- * import type { ManifestGrant } from '@urlseal/edge';
- * const manifest: ManifestGrant = { token: 'eyJ…', grant: ['/videos/course-1/*'] };
- * ```
- */
-export interface ManifestGrant {
-  readonly token: string;
-  readonly grant: readonly string[];
-}
-
-/**
- * A granted request: the scheme, the verified claims, the canonical path that
- * was checked, and the request-target to forward (the raw path without a path
- * token, the query without any `token`/`st`/`e` parameter). Headers are
- * forwarded through `forwardHeader`, which removes the other carriers.
- *
- * @example
- * ```ts
- * import type { Grant } from '@urlseal/edge';
- * const grant: Grant = {
- *   ok: true, scheme: 'jwt', claims: { exp: 1_900_000_000, path: '/videos/*' },
- *   path: '/videos/a.mp4', target: '/videos/a.mp4?x=1', manifest: undefined,
- * };
- * ```
- */
-export interface Grant {
-  readonly ok: true;
-  readonly scheme: Scheme;
-  readonly claims: Claims;
-  readonly path: string;
-  readonly target: string;
-  readonly manifest?: ManifestGrant | undefined;
-}
-
-/**
- * The one answer to a request: {@link Grant} or {@link Denial}.
- *
- * @example
- * ```ts
- * import { createVerifier, type Decision } from '@urlseal/edge';
- * const verifier = createVerifier({ keyring: process.env.URLSEAL_KEYRING! });
- * const decision: Decision = await verifier.decide({ method: 'GET', target: '/videos/a.mp4', header: () => undefined });
- * if (!decision.ok) console.log(decision.code, decision.detail); // ERR_TOKEN_MISSING
- * ```
- */
-export type Decision = Grant | Denial;
-
-/** A token-level result: granted with the claims and the grant, or denied. */
-export type Checked = { readonly ok: true; readonly claims: Claims; readonly grant?: readonly string[] | undefined } | Denial;
-
-/** Synchronous when the crypto backend is (node:crypto), a promise otherwise (crypto.subtle). */
-export type MaybeAsync<T> = T | Promise<T>;
 
 /** Works across realms (a vm context has its own Promise). */
 export function isThenable<T>(value: MaybeAsync<T>): value is Promise<T> {
@@ -258,12 +139,6 @@ function toDecision(view: RequestView, target: Target, query: QueryScan, source:
   NOT_ON_FLOOR: return { ok: true, scheme: source.scheme, claims, path: target.path, target: target.rawPath + query.forward, manifest };
   // The floor bundles (scripts/floor.js drops the statement above) have no manifest to name.
   return { ok: true, scheme: source.scheme, claims, path: target.path, target: target.rawPath + query.forward };
-}
-
-/** Who asks: the client address, for `ip` claims, and the country, for `geo` claims. */
-export interface Client {
-  readonly clientIp?: string | undefined;
-  readonly country?: string | undefined;
 }
 
 /** A JWT's shape, then its kid (SPEC §7 order): the parsed token, whose `kid` is a string, or the denial. */

@@ -5,7 +5,6 @@
 // or `undefined` for a sound key; it never repeats key material. Pure JS
 // (BigInt), run once per key; never on the CloudFront/njs floor (those builds
 // validate their keyring in Node at build time).
-import type { KeyEntry } from './keyring.js';
 import { decodeBase64url } from './lib/base64url.js';
 
 function toBigInt(bytes: Uint8Array, littleEndian: boolean): bigint {
@@ -113,12 +112,21 @@ export function publicJwkProblem(jwk: { readonly kty: string; readonly x: string
 }
 
 /**
+ * The parts of a keyring's KeyEntry these checks read (keyring.ts imports this
+ * module, so the type is restated by shape, not imported: no import cycle).
+ */
+interface UncheckedEntry {
+  readonly jwk?: Parameters<typeof publicJwkProblem>[0] | undefined;
+  readonly rsa?: Parameters<typeof rsaJwkProblem>[0] | undefined;
+}
+
+/**
  * Why a key entry's public key is unusable, or `undefined`, for an entry that
  * createKeyring did not check (a Keyring built by hand, a built keyring): an
  * EC/OKP or RSA key checked as createKeyring checks it. HMAC entries, and
  * entries createKeyring made, have nothing left to check.
  */
-export function uncheckedKeyProblem(entry: KeyEntry): string | undefined {
+export function uncheckedKeyProblem(entry: UncheckedEntry): string | undefined {
   if (CHECKED_ENTRIES.has(entry)) return undefined;
   return entry.jwk !== undefined ? publicJwkProblem(entry.jwk) : entry.rsa !== undefined ? rsaJwkProblem(entry.rsa) : undefined;
 }

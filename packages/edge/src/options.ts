@@ -6,7 +6,7 @@ import type { JwtAlgorithm, Keyring, KeyringJson } from './keyring.js';
 import { isPlainObject } from './lib/own.js';
 import { readClock, readKeyring } from './option-readers.js';
 import { readTokenParams, type TokenParams } from './carriers.js';
-import type { SealedMode } from './sealed.js';
+import type { SealedMode } from './core-types.js';
 import { readRevocation, type PreparedRevocation, type RevocationOptions } from './revocation.js';
 
 /**

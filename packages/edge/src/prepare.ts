@@ -21,6 +21,9 @@ import { checkToken, createSealedParser, type SealedPolicy } from './sealed.js';
 import { uncheckedKeyProblem } from './key-checks.js';
 import { UrlsealError } from './errors.js';
 import type { PreparedRevocation } from './revocation.js';
+import type { KeySource, Prepared, PreparedKey } from './core-types.js';
+
+export type { KeySource, Prepared, PreparedKey } from './core-types.js';
 
 /** `checkToken` (a JWS or a sealed token), then the revocation check on a granted token: never a lookup for a token denied before. */
 function withRevocation(revocation: PreparedRevocation): Prepared['checkJwt'] {
@@ -28,62 +31,6 @@ function withRevocation(revocation: PreparedRevocation): Prepared['checkJwt'] {
     const checked = checkToken(p, token, path, client);
     return isThenable(checked) ? checked.then((settled) => revocation.check(p, settled)) : revocation.check(p, checked);
   };
-}
-
-/** One JWT key, ready to verify with. */
-export interface PreparedKey {
-  readonly alg: JwtAlgorithm;
-  /** Length of the signature segment this key's algorithm produces. */
-  readonly signatureLength: number;
-  readonly check: SignatureCheck;
-  /**
-   * Opens a sealed token with this kid's content key (HS256 kids only): the
-   * plaintext as strict UTF-8, or `undefined` when it does not open. Absent
-   * where the key cannot seal or the runtime cannot decrypt.
-   */
-  readonly unseal?: ((aad: string, iv: string, ciphertext: string, tag: string) => MaybeAsync<string | undefined>) | undefined;
-}
-
-/**
- * Where `decide` finds the key for a kid: a `Map` here; elsewhere anything
- * with `get` that never resolves a kid through a prototype (`constructor`,
- * `__proto__`). It may answer with a promise (a key-value store read at the edge).
- */
-export interface KeySource {
-  get(kid: string): MaybeAsync<PreparedKey | undefined>;
-}
-
-/** Everything `decide` needs, prepared once per verifier. */
-export interface Prepared {
-  readonly keys: KeySource;
-  /** One check per legacy secure-token secret (rotation); a promise where the secrets are read per request. */
-  readonly secureToken: () => MaybeAsync<readonly SecureTokenCheck[]>;
-  readonly parseJwt: (token: string) => ParsedJwt | undefined;
-  readonly policy: ClaimPolicy;
-  /**
-   * The checks per scheme and of JWT claims: `checkJwt`, `checkSecureToken`
-   * and `checkClaims` here. An edge built for one scheme, or without `ip` and
-   * `aud`/`iss` claims (CloudFront Functions, for its 10 KB), wires the core's
-   * smaller answers instead (`refuseJwt`, `refuseSecureToken`,
-   * `checkCoreClaims`), so the code it cannot reach is not in its bundle.
-   */
-  readonly checkJwt: (p: Prepared, token: string, path: string, client: Client) => MaybeAsync<Checked>;
-  readonly checkSecureToken: (p: Prepared, st: string, e: string, path: string) => MaybeAsync<Checked>;
-  readonly checkClaims: (payload: Record<string, unknown>, now: number, policy: ClaimPolicy) => CheckedClaims | ClaimFailure;
-  /** The optional extra allowlist of algorithms. */
-  readonly algorithms?: Allowlist | undefined;
-  readonly params: TokenParams;
-  /** `/<params.pathSegment>/`, the path-token prefix, made once. */
-  readonly pathPrefix: string;
-  readonly statuses: Readonly<Record<DenialCode, number>>;
-  /** Now in Unix milliseconds; NaN when the clock fails (it never throws). */
-  readonly clock: () => number;
-  /** Sealed tokens (issue 17): the mode and the parser; absent where sealed tokens are not read. */
-  readonly sealed?: SealedPolicy | undefined;
-  /** Origins that may read denials, `'*'` for any, or none (the floor bundles have none). */
-  readonly cors?: ReadonlySet<string> | '*' | undefined;
-  /** Whether the `CMCD` query parameter is left out of the forwarded request (the floor bundles pass it). */
-  readonly dropCmcd?: boolean | undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { ERR_CLAIM_INVALID, ERR_REVOCATION_UNAVAILABLE, ERR_TOKEN_REVOKED } from './codes.js';
 import { deny, isThenable, type Checked, type MaybeAsync } from './decide.js';
 import { isPlainObject } from './lib/own.js';
-import type { Prepared } from './prepare.js';
+import type { Prepared } from './core-types.js';
 
 /**
  * What a source knows about one token's `sub` and `sid`: the subject entry's

@@ -10,39 +10,10 @@ import { MAX_TOKEN_BYTES, decodeJsonObject, type TextDecoderFn } from './jwt.js'
 import { isCanonicalBase64url } from './lib/base64url.js';
 import { DETAILS } from './lib/flags.js';
 import { hasOwn } from './lib/own.js';
-import type { Prepared, PreparedKey } from './prepare.js';
+import type { ParsedSealed, Prepared, PreparedKey, SealedMode, SealedPolicy } from './core-types.js';
+
+export type { ParsedSealed, SealedMode, SealedPolicy } from './core-types.js';
 import { isSealedToken } from './seal-format.js';
-
-/**
- * Which tokens of scheme `jwt` a verifier takes: `allow` (default) both a JWS
- * and a sealed token, `require` only sealed ones (a JWS answers
- * ERR_ALG_NOT_ALLOWED), `deny` only a JWS (a sealed token answers
- * ERR_ALG_NOT_ALLOWED).
- *
- * @example
- * ```ts
- * import type { SealedMode } from '@urlseal/edge';
- * const mode: SealedMode = 'require'; // no readable claims in any log
- * ```
- */
-export type SealedMode = 'allow' | 'require' | 'deny';
-
-/** A compact JWE split and checked for shape, not yet decrypted. */
-export interface ParsedSealed {
-  readonly header: Readonly<Record<string, unknown>>;
-  /** The encoded protected header: its ASCII is the AAD. */
-  readonly aad: string;
-  /** IV, ciphertext and tag segments: canonical base64url, not decoded. */
-  readonly iv: string;
-  readonly ciphertext: string;
-  readonly tag: string;
-}
-
-/** What a verifier that reads sealed tokens carries (Prepared.sealed). */
-export interface SealedPolicy {
-  readonly mode: SealedMode;
-  readonly parse: (token: string) => ParsedSealed | undefined;
-}
 
 /** base64url lengths of a 96-bit IV and a 128-bit tag. */
 const IV_CHARS = 16;
