@@ -44,6 +44,8 @@ const SERVICES = {
   identity: { keyring: `urlseal-keyring/1 HS256:k1:${Buffer.from(SECRET).toString('base64url')} EdDSA:e2:AQ${'A'.repeat(41)}`, alone: false },
 } as const;
 
+const PLAYLIST = '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nseg-1.ts\n#EXT-X-ENDLIST\n';
+
 const servers: Server[] = [];
 const ports = new Map<string, number>();
 let workerd: Child | undefined;
@@ -51,7 +53,15 @@ let dir = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'urlseal-built-keyring-'));
-  const origin = await listen(servers, createServer((req, res) => res.end(`origin ${req.url}`)));
+  const origin = await listen(
+    servers,
+    createServer((req, res) => {
+      if (req.url?.startsWith('/v/list.m3u8')) {
+        res.setHeader('content-type', 'application/vnd.apple.mpegurl');
+        res.end(PLAYLIST);
+      } else res.end(`origin ${req.url}`);
+    }),
+  );
   const modules = await builtWorkerInto(dir);
   writeFileSync(join(dir, 'origin.txt'), origin);
   const services = [];
@@ -74,6 +84,17 @@ async function get(service: keyof typeof SERVICES, token: string, query = `token
 }
 
 describe('dist/worker.js in workerd with a built keyring', () => {
+  it('rewrites a manifest with the rewriter it loads on demand, and passes it untouched without that module', async () => {
+    const token = hs256(SECRET, 'k1', claims());
+    const rewritten = await fetch(`http://127.0.0.1:${ports.get('legacy')}/v/list.m3u8?token=${token}`);
+    expect(rewritten.status).toBe(200);
+    expect(await rewritten.text()).toContain(`seg-1.ts?token=${token}`);
+    // worker.js alone (no dist/worker-manifest.js in the config): the origin's bytes as they are.
+    const untouched = await fetch(`http://127.0.0.1:${ports.get('alone')}/v/list.m3u8?token=${token}`);
+    expect(untouched.status).toBe(200);
+    expect(await untouched.text()).toBe(PLAYLIST);
+  });
+
   it('grants with dist/worker.js alone, and denies a token of another secret', async () => {
     expect(await get('alone', hs256(SECRET, 'k1', claims()))).toEqual({ status: 200, body: 'origin /v/a.mp4' });
     expect(await get('alone', hs256(`${SECRET}-other`, 'k1', claims()))).toMatchObject({ status: 403, body: '{"error":"ERR_SIGNATURE_INVALID"}' });

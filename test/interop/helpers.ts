@@ -1,8 +1,8 @@
 // Shared helpers for the interop tests: free loopback ports, waiting for a port,
 // a recording origin, and stopping child processes started by a test.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -184,18 +184,19 @@ export interface WorkerdService {
 }
 
 /**
- * Builds the Worker (packages/edge/scripts/build-worker.js) and copies dist/worker.js and
- * the modules it loads only when asked (dist/worker-*.js, issue 16) into `dir`; answers
- * their file names, dist/worker.js first, for {@link workerdConfig}.
+ * Copies dist/worker.js and the modules it loads only when asked (dist/worker-*.js, issue
+ * 16; packages/edge/scripts/build-worker.js WORKER_LAZY_MODULES), as `npm run build` made
+ * them, into `dir`; answers their file names, dist/worker.js first, for {@link
+ * workerdConfig}. It never builds them itself: a build here would rewrite dist while other
+ * test files read it (the size budgets).
  */
 export async function builtWorkerInto(dir: string): Promise<string[]> {
-  const { buildWorker } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ files: { outfile: string }[] }>;
-  };
-  const { files } = await buildWorker({ quiet: true });
-  return files.map(({ outfile }) => {
-    copyFileSync(outfile, join(dir, basename(outfile)));
-    return basename(outfile);
+  const { WORKER_LAZY_MODULES } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as { WORKER_LAZY_MODULES: readonly string[] };
+  return ['worker', ...WORKER_LAZY_MODULES].map((module) => {
+    const file = `${ROOT}packages/edge/dist/${module}.js`;
+    if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+    copyFileSync(file, join(dir, `${module}.js`));
+    return `${module}.js`;
   });
 }
 

@@ -18,11 +18,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * leaves them out of its own bytes: the keyring JSON validator (a keyring `urlseal build
  * worker` wrote needs none of it), the checks of public keys (EC, OKP, RSA: an HMAC-only
  * keyring needs none), the secure-token check and its md5 (for a keyring with
- * secure-token secrets), the reading of URLSEAL_CORS and revocation (Workers KV). A module brings its own
+ * secure-token secrets), the reading of URLSEAL_CORS and revocation (Workers KV), and the
+ * HLS/DASH manifest rewriter (handle.ts imports it as ./manifest-rewriter.js, which this build
+ * maps to ./worker-manifest.js). A module brings its own
  * copy of the little it shares with dist/worker.js (errors, base64url). Wrangler, which
  * bundles `main` itself, puts them back into one script: the same code, loaded at once.
  */
-export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-key-checks', 'worker-secure-token', 'worker-cors', 'worker-revocation']);
+export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-key-checks', 'worker-secure-token', 'worker-cors', 'worker-revocation', 'worker-manifest']);
 
 /** Leaves the lazy modules out of a build that imports them: they stay `import('./worker-….js')`. */
 const LAZY_EXTERNAL = {
@@ -30,6 +32,8 @@ const LAZY_EXTERNAL = {
   setup(build) {
     const lazy = new RegExp(`^\\./(${WORKER_LAZY_MODULES.join('|')})\\.js$`);
     build.onResolve({ filter: lazy }, (args) => ({ path: args.path, external: true }));
+    // handle.ts's dynamic import of the manifest rewriter: the Worker's own lazy module.
+    build.onResolve({ filter: /^\.\/manifest-rewriter\.js$/ }, () => ({ path: './worker-manifest.js', external: true }));
   },
 };
 

@@ -2,7 +2,7 @@
 // runtimes (Workers, Deno, Vercel, Bun). Built on `verify`; the relay never
 // lets an origin answer escape as an exception.
 import type { TokenParams } from './carriers.js';
-import { MAX_MANIFEST_BYTES, bodyEncoding, rewriteManifest, type BodyEncoding } from './manifest.js';
+import { MAX_MANIFEST_BYTES, bodyEncoding, type BodyEncoding } from './manifest.js';
 import { connectionNames, relayPlan, type RelayPlan } from './relay.js';
 import { denialResponse, originFailure, type EdgeAnswer } from './respond.js';
 import type { Verifier, VerifyResult } from './verifier.js';
@@ -103,10 +103,11 @@ async function rewritten(request: Request, grant: Granted, answer: Response, pla
   const encoding = bodyEncoding(bytes.subarray(0, 16), answer.headers.get('content-encoding'));
   const text = encoding === undefined ? undefined : await decodeText(bytes, encoding);
   const manifest = grant.manifest;
-  const out =
-    text === undefined || manifest === undefined
-      ? undefined
-      : await rewriteManifest(text, { url: request.url, grant: manifest.grant, token: manifest.token, params });
+  if (text === undefined || manifest === undefined) return untouched();
+  // Loaded on the first manifest to rewrite: a Worker's plain requests never load the
+  // rewriter. A rewriter that cannot be loaded rewrites nothing: the bytes pass untouched.
+  const rewriter = await import('./manifest-rewriter.js').catch(() => undefined);
+  const out = rewriter === undefined ? undefined : await rewriter.rewriteManifest(text, { url: request.url, grant: manifest.grant, token: manifest.token, params });
   return out === undefined ? untouched() : relay(answer, plan, out);
 }
 
