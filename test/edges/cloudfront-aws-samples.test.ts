@@ -114,9 +114,13 @@ const CASES: Array<[string, CloudFrontEvent, Want]> = [
 ];
 
 const KEYRING = { kids: { k1: SECRET } };
+// The both-schemes function (issue 16) takes the same events: they carry JWTs, never st/e.
+const BOTH = { kids: { k1: SECRET }, secureToken: ['aws-samples-legacy-secret-0123456789abcdef'] };
 const BUILDS: Array<[string, CloudFrontBuildOptions]> = [
   ['inline', { keyring: KEYRING, params: { token: 'jwt' } }],
   ['KeyValueStore', { keyring: KEYRING, params: { token: 'jwt' }, kvs: true }],
+  ['both schemes, inline', { keyring: BOTH, params: { token: 'jwt' }, scheme: 'both' }],
+  ['both schemes, KeyValueStore', { keyring: BOTH, params: { token: 'jwt' }, scheme: 'both', kvs: true }],
 ];
 
 function check(label: string, raw: CloudFrontResult, want: Want): void {
@@ -138,7 +142,7 @@ function check(label: string, raw: CloudFrontResult, want: Want): void {
   for (const t of TOKENS) expect(everything.includes(t.split('.')[2] as string), `${label}: a token reached the origin`).toBe(false);
 }
 
-describe.each(BUILDS)('AWS-sample-shaped events through the JWT function (%s)', (_name, options) => {
+describe.each(BUILDS)('AWS-sample-shaped events through the JWT-verifying function (%s)', (_name, options) => {
   const built = buildCloudFrontFunction(options);
   const store = new Map((built.kvsData ?? []).map((entry) => [entry.key, entry.value]));
 
@@ -147,7 +151,7 @@ describe.each(BUILDS)('AWS-sample-shaped events through the JWT function (%s)', 
   });
 
   it('njs: every case, the same answers', () => {
-    const answers = runInNjs(`aws-samples-${options.kvs === true ? 'kvs' : 'inline'}`, built.code, CASES.map(([, event]) => event), Object.fromEntries(store), NOW);
+    const answers = runInNjs(`aws-samples-${options.scheme ?? 'jwt'}-${options.kvs === true ? 'kvs' : 'inline'}`, built.code, CASES.map(([, event]) => event), Object.fromEntries(store), NOW);
     CASES.forEach(([label, , want], index) => check(`njs: ${label}`, answers[index] as CloudFrontResult, want));
   });
 });
