@@ -2,7 +2,7 @@
 // (repeated names as multiValue, cookies lifted out of the headers, a kid named like an
 // Object.prototype member, the other scheme, the preset, the KeyValueStore, the build's
 // refusals). Functions run in the CloudFront-like context of test/hostile.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { CLOUDFRONT_MAX_BYTES, buildCloudFrontFunction, type CloudFrontBuildOptions } from '@urlseal/edge/build';
 import { describe, expect, it } from 'vitest';
 import { hs256 } from '../interop/helpers.js';
@@ -69,6 +69,24 @@ describe('CloudFront Functions', () => {
       const bad = jwt('k1', { path: '/v/a.mp4', geo: { allow: ['br'] } });
       expect(denial(await handle(get(`/v/a.mp4?token=${bad}`, country('BR'))))).toEqual({ status: 401, code: 'ERR_CLAIM_INVALID' });
     }
+  });
+
+  it('inlines a printable secret as its text and a binary one as base64url, and verifies with both (node:vm and njs)', async () => {
+    // 32 bytes that are no text: a NUL, a quote, bytes over 0x7f.
+    const binary = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 0x9c) % 256));
+    binary[0] = 0;
+    binary[1] = 0x22;
+    const keyring = { kids: { k1: SECRET }, keys: [{ kty: 'oct', kid: 'o1', alg: 'HS256', k: binary.toString('base64url') }] };
+    const built = buildCloudFrontFunction({ keyring });
+    expect(built.code).toContain(JSON.stringify(`~${SECRET}`));
+    expect(built.code).toContain(JSON.stringify(binary.toString('base64url')));
+    const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const input = `${enc({ alg: 'HS256', kid: 'o1', typ: 'JWT' })}.${enc({ exp: NOW + 300, iat: NOW, path: '/v/a.mp4' })}`;
+    const binaryToken = `${input}.${createHmac('sha256', binary).update(input).digest('base64url')}`;
+    const events = [get(`/v/a.mp4?token=${jwt('k1', { path: '/v/a.mp4' })}`), get(`/v/a.mp4?token=${binaryToken}`)];
+    const handler = loadCloudFrontFunction(built.code, { nowMs: NOW * 1000 });
+    for (const event of events) expect('forwarded' in readResult(await handler(structuredClone(event)), 'GET')).toBe(true);
+    for (const answer of runInNjs('inline-secrets', built.code, events, {}, NOW)) expect('forwarded' in readResult(answer, 'GET')).toBe(true);
   });
 
   it('answers the other scheme as an edge with no key for it', async () => {
