@@ -109,9 +109,9 @@ export function secureTokenCheck(crypto: CryptoModule, secret: Uint8Array): Secu
 /**
  * How an edge function is put together (one entry file per kind): where its
  * secrets come from, and which checks it carries. A CloudFront Function holds
- * 10 KB, so it verifies one scheme (the other answers as with no key for it)
- * and checks JWT claims without `ip` and `aud`/`iss` (docs/deploy/cloudfront.md);
- * nginx has room for both schemes and every claim.
+ * 10 KB: one scheme (the other answers as with no key for it) or both, and JWT
+ * claims without `ip` and `aud`/`iss` (docs/deploy/cloudfront.md); nginx has
+ * room for both schemes and every claim.
  */
 export type Wiring = Pick<Prepared, 'keys' | 'secureToken' | 'checkJwt' | 'checkSecureToken' | 'checkClaims' | 'sealed'>;
 
