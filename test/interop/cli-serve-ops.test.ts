@@ -21,11 +21,16 @@ const dir = mkdtempSync(join(tmpdir(), 'urlseal-serve-ops-'));
 
 let origin: Server;
 let originUrl = '';
+/** Called when the origin receives a request for /v/slow.mp4. */
+let slowReached: (() => void) | undefined;
 const children: Child[] = [];
 
 beforeAll(async () => {
   origin = createServer((req, res) => {
-    if (req.url === '/v/slow.mp4') return void setTimeout(() => res.end('slow done'), 3000);
+    if (req.url === '/v/slow.mp4') {
+      slowReached?.();
+      return void setTimeout(() => res.end('slow done'), 3000);
+    }
     res.end(`origin ${req.url}`);
   });
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
@@ -121,11 +126,12 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
     const file = join(dir, 'grace.json');
     writeFileSync(file, JSON.stringify({ kids: { a: A } }));
     const { child, base } = await serve(['--keyring', file, '--grace', '0.5']);
+    const reached = new Promise<void>((resolve) => (slowReached = resolve));
     const slow = fetch(`${base}/v/slow.mp4?token=${token('a', A)}`).then((res) => res.text()).then(
       (body) => body,
       () => 'cut',
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await reached; // in flight: the origin has the request
     const started = Date.now();
     expect(await child.stop('SIGTERM')).toBe(0);
     expect(Date.now() - started).toBeLessThan(2500);

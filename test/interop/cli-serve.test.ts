@@ -34,6 +34,9 @@ function peakRss(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** Called when the origin receives a request for /slow. */
+let slowReached: (() => void) | undefined;
+
 beforeAll(async () => {
   origin = createServer((req, res) => {
     if (req.url === '/big') {
@@ -49,7 +52,10 @@ beforeAll(async () => {
       };
       return pump();
     }
-    if (req.url === '/slow') return void setTimeout(() => res.end('finished'), 500);
+    if (req.url === '/slow') {
+      slowReached?.();
+      return void setTimeout(() => res.end('finished'), 500);
+    }
     res.end(`origin saw ${req.url}`);
   });
   await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
@@ -80,7 +86,8 @@ describe('urlseal serve', () => {
     expect(missing.headers.get('x-urlseal-error')).toBe('ERR_TOKEN_MISSING');
     const bad = await fetch(`${base}/v/a.txt?token=${t}x`);
     expect(bad.status).toBe(403);
-    await new Promise((r) => setTimeout(r, 100));
+    // The access log line of the last request: each line is written as its response ends, in order.
+    await expect.poll(() => edge?.stdout() ?? '', { timeout: 5000, interval: 10 }).toContain('"code":"ERR_SIGNATURE_INVALID"');
     const lines = (edge?.stdout() ?? '').trim().split('\n').slice(1).map((l) => JSON.parse(l));
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -174,8 +181,9 @@ describe('urlseal serve', () => {
     });
     try {
       await waitForPort(port, 20_000, () => child.exited());
+      const reached = new Promise<void>((resolve) => (slowReached = resolve));
       const pending = fetch(`http://127.0.0.1:${port}/slow?token=${token('/slow')}`).then(async (r) => [r.status, await r.text()]);
-      await new Promise((r) => setTimeout(r, 150));
+      await reached; // in flight: the origin has the request
       const code = await child.stop('SIGTERM');
       expect(await pending).toEqual([200, 'finished']);
       expect(code).toBe(0);

@@ -124,7 +124,8 @@ describe('urlseal serve --root', () => {
   });
 
   it('logs without tokens and without the file origin\'s secret prefix', async () => {
-    await new Promise((r) => setTimeout(r, 100));
+    // The access log line of the last request made above: each line is written as its response ends, in order.
+    await expect.poll(() => edge?.stdout() ?? '', { timeout: 5000, interval: 10 }).toContain('"path":"/videos/course-1/missing.mp4","status":404');
     const log = edge?.stdout() ?? '';
     expect(log).toContain('"path":"/videos/course-1/intro.txt","status":200');
     expect(log).not.toMatch(/eyJ|\/[0-9a-f]{32}\//);
