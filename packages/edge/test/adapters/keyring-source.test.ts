@@ -235,8 +235,8 @@ describe('keyringUrl', () => {
       await nextEvent(source, 'unavailable'); // the refresh timer fetched by itself
       expect(source.problem).toBe('answered HTTP 500');
       expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      expect(source.current()).toBeUndefined();
+      // maxStale (600 ms) after the last good fetch, the keyring is gone.
+      await expect.poll(() => source.current(), { timeout: 5000, interval: 20 }).toBeUndefined();
       expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, status: 503, code: 'ERR_KEYRING_UNAVAILABLE' });
       answer = 'good';
       await nextEvent(source, 'unchanged'); // back within the retry backoff (≤ refreshInterval)
