@@ -31,7 +31,7 @@ import { AZION_BUILD_OPTIONS } from '../packages/edge/scripts/build-azion.js';
 import { CLOUDFRONT_BUNDLES } from '../packages/edge/scripts/build-cloudfront.js';
 import { buildFloorBundle } from '../packages/edge/scripts/floor.js';
 import { WORKER_BUILD_OPTIONS, WORKER_LAZY_MODULES } from '../packages/edge/scripts/build-worker.js';
-import { WORKSPACES, buildWorkspace, upToDate } from '../scripts/build-bundles.js';
+import { ensureBuilt } from '../scripts/build-bundles.js';
 import { leaveOut } from './lib/leave-out.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -149,11 +149,7 @@ async function measureBundle(bundle) {
 
 /** The built files of @urlseal/edge (dist/): brought up to date as `npm run build` does (a build only when what they are built from changed). */
 function shippedDist() {
-  const workspace = WORKSPACES.find((w) => w.name === '@urlseal/edge');
-  if (!upToDate(ROOT, workspace)) {
-    const { status, stdout } = buildWorkspace(ROOT, workspace);
-    if (status !== 0) throw new Error(`the build of @urlseal/edge failed (${status}):\n${stdout}`);
-  }
+  ensureBuilt(ROOT, '@urlseal/edge');
   return (file) => {
     try {
       return readFileSync(`${EDGE}${file}`);

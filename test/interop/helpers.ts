@@ -184,16 +184,24 @@ export interface WorkerdService {
 }
 
 /**
- * Builds the Worker (packages/edge/scripts/build-worker.js) and copies dist/worker.js and
- * the modules it loads only when asked (dist/worker-*.js, issue 16) into `dir`; answers
- * their file names, dist/worker.js first, for {@link workerdConfig}.
+ * packages/edge/dist as `npm run build` leaves it: its bundles are built first only when they
+ * are not up to date (scripts/build-bundles.js), so a test never rewrites a file another reads.
+ */
+export async function builtEdge(): Promise<void> {
+  const { ensureBuilt } = (await import(`${ROOT}scripts/build-bundles.js`)) as { ensureBuilt(root: string, name: string): void };
+  ensureBuilt(ROOT, '@urlseal/edge');
+}
+
+/**
+ * Copies the built Worker (packages/edge/scripts/build-worker.js, through {@link builtEdge}):
+ * dist/worker.js and the modules it loads only when asked (dist/worker-*.js, issue 16) into
+ * `dir`; answers their file names, dist/worker.js first, for {@link workerdConfig}.
  */
 export async function builtWorkerInto(dir: string): Promise<string[]> {
-  const { buildWorker } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as {
-    buildWorker(o: { quiet: boolean }): Promise<{ files: { outfile: string }[] }>;
-  };
-  const { files } = await buildWorker({ quiet: true });
-  return files.map(({ outfile }) => {
+  await builtEdge();
+  const { WORKER_LAZY_MODULES } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as { WORKER_LAZY_MODULES: readonly string[] };
+  return ['worker', ...WORKER_LAZY_MODULES].map((name) => {
+    const outfile = `${ROOT}packages/edge/dist/${name}.js`;
     copyFileSync(outfile, join(dir, basename(outfile)));
     return basename(outfile);
   });
