@@ -4,9 +4,11 @@
 // (after `npm run build`: the CloudFront rows use dist/build); `npm run bench` shows the same
 // rows through bench/sections/sizes.js.
 //
-// - Budgets: every entry of size-budgets.json, measured as shipped (the Worker and Azion
-//   bundles as their build scripts make them, dist/nginx.js, the CloudFront functions as
-//   `urlseal build cloudfront` writes them for the keyrings the budgets name). dist/worker.js
+// - Budgets: every entry of size-budgets.json, measured as shipped: the files the edge's
+//   bundle build wrote into dist (first brought up to date as `npm run build` does, through
+//   scripts/build-bundles.js: built again only when what they are built from changed), the
+//   CloudFront functions as `urlseal build cloudfront` writes them from those bundles for the
+//   keyrings the budgets name. dist/worker.js
 //   is what the Worker loads for a plain request (a keyring `urlseal build worker` wrote, no
 //   revocation); the row WORKER_ALL adds the modules it loads only when its bindings ask
 //   (keyring JSON, public-key checks, secure-token, CORS origins, revocation), each file's gzip size added up.
@@ -26,9 +28,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { AZION_BUILD_OPTIONS } from '../packages/edge/scripts/build-azion.js';
-import { CLOUDFRONT_BUNDLES, buildCloudFrontBundles } from '../packages/edge/scripts/build-cloudfront.js';
+import { CLOUDFRONT_BUNDLES } from '../packages/edge/scripts/build-cloudfront.js';
 import { buildFloorBundle } from '../packages/edge/scripts/floor.js';
-import { WORKER_BUILD_OPTIONS, buildWorker, buildWorkerLean } from '../packages/edge/scripts/build-worker.js';
+import { WORKER_BUILD_OPTIONS, WORKER_LAZY_MODULES } from '../packages/edge/scripts/build-worker.js';
+import { ensureBuilt } from '../scripts/build-bundles.js';
 import { leaveOut } from './lib/leave-out.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -144,28 +147,40 @@ async function measureBundle(bundle) {
   return { name: bundle.name, minified: shipped.code.length, gzip: gzip(shipped.code), modules: modulesOf(shipped.metafile), features };
 }
 
+/** The built files of @urlseal/edge (dist/): brought up to date as `npm run build` does (a build only when what they are built from changed). */
+function shippedDist() {
+  ensureBuilt(ROOT, '@urlseal/edge');
+  return (file) => {
+    try {
+      return readFileSync(`${EDGE}${file}`);
+    } catch (error) {
+      throw new Error(`${file} is not there (\`npm run build\` writes it): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
+
 /** Every row of size-budgets.json, measured: `[{ budget, row, measured, goal, ceiling }]`; `measured` undefined when nothing here measures it. */
 async function measureBudgets(budgets) {
-  // The CloudFront functions read their bundles from dist: built from the sources now, as `npm run build` does.
-  await buildCloudFrontBundles({ quiet: true });
+  // Measured as shipped: the files `npm run build` wrote into dist (the CloudFront functions wrap dist's bundles).
+  const dist = shippedDist();
   const { buildCloudFrontFunction } = await import(pathToFileURL(`${EDGE}dist/build/index.js`).href);
   const shipped = {
-    // esbuild, then terser: built as `npm run build` builds it (into dist), then read.
-    'dist/worker.js': () => buildWorker({ quiet: true }).then(({ outfile }) => ({ code: readFileSync(outfile) })),
+    'dist/worker.js': () => ({ code: dist('dist/worker.js') }),
     // Every module the Worker may load, as one sum (gzip: each file's, added up, as each is sent and loaded on its own).
-    [WORKER_ALL]: () =>
-      buildWorker({ quiet: true }).then(({ files }) => ({ bytes: files.reduce((sum, f) => sum + f.minified, 0), gzip: files.reduce((sum, f) => sum + f.gzipped, 0) })),
-    'dist/azion.js': () => web(AZION_BUILD_OPTIONS)(),
-    'dist/nginx.js': () => floor('nginx-module.ts', 'nginx.js', { countryRules: true })(),
-    // esbuild, then terser: built as `npm run build` builds it (into dist), then read.
-    'dist/worker-lean.js': () => buildWorkerLean({ quiet: true }).then(({ outfile }) => ({ code: readFileSync(outfile) })),
+    [WORKER_ALL]: () => {
+      const files = ['worker', ...WORKER_LAZY_MODULES].map((name) => dist(`dist/${name}.js`));
+      return { bytes: files.reduce((sum, code) => sum + code.length, 0), gzip: files.reduce((sum, code) => sum + gzip(code), 0) };
+    },
+    'dist/azion.js': () => ({ code: dist('dist/azion.js') }),
+    'dist/nginx.js': () => ({ code: dist('dist/nginx.js') }),
+    'dist/worker-lean.js': () => ({ code: dist('dist/worker-lean.js') }),
   };
   const rows = [];
   for (const [budget, entry] of Object.entries(budgets)) {
     if (budget.startsWith('$')) continue;
     let sizes = {};
     if (shipped[budget] !== undefined) {
-      const { code, bytes, gzip: gzipped } = await shipped[budget]();
+      const { code, bytes, gzip: gzipped } = shipped[budget]();
       sizes = code === undefined ? { minified: bytes, gzip: gzipped } : { minified: code.length, gzip: gzip(code) };
     } else if (CLOUDFRONT_BUDGETS[budget] !== undefined) {
       sizes = { bytes: buildCloudFrontFunction(CLOUDFRONT_BUDGETS[budget]).bytes };

@@ -119,6 +119,19 @@ export function buildWorkspace(root, workspace, run = npm(root)) {
   return { status: 0, stdout };
 }
 
+/**
+ * What a test or the bench reads from a workspace's dist/ as `npm run build` left it: builds the
+ * workspace's bundles first only when they are not up to date (nothing is written otherwise, so
+ * readers running at the same time never see a file half rewritten); throws when that build fails.
+ */
+export function ensureBuilt(root, name) {
+  const workspace = WORKSPACES.find((w) => w.name === name);
+  if (workspace === undefined) throw new Error(`no bundle build for ${name}`);
+  if (upToDate(root, workspace)) return;
+  const { status, stdout } = buildWorkspace(root, workspace);
+  if (status !== 0) throw new Error(`the bundle build of ${name} failed (${status}):\n${stdout}`);
+}
+
 function main(args) {
   const all = args.includes('--all');
   for (const workspace of WORKSPACES) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { EdgeVM } from '@edge-runtime/vm';
 import { headerLines, type HostileRequest } from './cases.js';
 import { CLIENT_IP, NOW } from './helpers.js';
+import { builtEdge } from '../interop/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -19,10 +20,9 @@ type Listener = (event: unknown) => void;
 
 /** A fresh Edge runtime with dist/azion.js loaded, and a way to send it firewall events. */
 export async function loadAzion(): Promise<(request: HostileRequest, args: unknown, metadata?: Record<string, string>) => Promise<FirewallOutcome>> {
-  const { buildAzion } = (await import(join(ROOT, 'packages/edge/scripts/build-azion.js'))) as {
-    buildAzion(o: { quiet: boolean }): Promise<{ outfile: string }>;
-  };
-  const { outfile } = await buildAzion({ quiet: true });
+  // dist/azion.js as `npm run build` wrote it (built first only when not up to date).
+  await builtEdge();
+  const outfile = join(ROOT, 'packages/edge/dist/azion.js');
   const vm = new EdgeVM();
   vm.evaluate(`Date.now = () => ${NOW * 1000};`);
   vm.evaluate(readFileSync(outfile, 'utf8'));

@@ -1,7 +1,8 @@
 // Operating `urlseal serve`: the keyring file re-read on change and on SIGHUP
 // (garbage keeps the last good one), --metrics on its own listener, --keyring-url
 // with the key server down at start (503, then recovery), bad flags exit 2, and
-// SIGTERM with --grace.
+// SIGTERM with --grace. Flags refused before anything opens run main(argv) in process
+// (packages/sdk/test/cli/run.ts); everything else is the built CLI in a child process.
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { URLSEAL_BIN as BIN, freePort, hs256, startChild, startServe, waitForOutput, type Child } from './helpers.js';
+import { urlsealHere } from '../../packages/sdk/test/cli/run.js';
 
 const A = 'serve-ops-secret-a-0123456789abcdefghij';
 const B = 'serve-ops-secret-b-0123456789abcdefghij';
@@ -19,11 +21,16 @@ const dir = mkdtempSync(join(tmpdir(), 'urlseal-serve-ops-'));
 
 let origin: Server;
 let originUrl = '';
+/** Called when the origin receives a request for /v/slow.mp4. */
+let slowReached: (() => void) | undefined;
 const children: Child[] = [];
 
 beforeAll(async () => {
   origin = createServer((req, res) => {
-    if (req.url === '/v/slow.mp4') return void setTimeout(() => res.end('slow done'), 3000);
+    if (req.url === '/v/slow.mp4') {
+      slowReached?.();
+      return void setTimeout(() => res.end('slow done'), 3000);
+    }
     res.end(`origin ${req.url}`);
   });
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
@@ -119,24 +126,30 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
     const file = join(dir, 'grace.json');
     writeFileSync(file, JSON.stringify({ kids: { a: A } }));
     const { child, base } = await serve(['--keyring', file, '--grace', '0.5']);
+    const reached = new Promise<void>((resolve) => (slowReached = resolve));
     const slow = fetch(`${base}/v/slow.mp4?token=${token('a', A)}`).then((res) => res.text()).then(
       (body) => body,
       () => 'cut',
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await reached; // in flight: the origin has the request
     const started = Date.now();
     expect(await child.stop('SIGTERM')).toBe(0);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(await slow).toBe('cut');
   });
 
-  it('exits 2 with one line on an unusable keyring or bad flags', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0', ...args], { encoding: 'utf8', env: { ...process.env, URLSEAL_KEYRING: '' } });
+  it('exits 2 with one line on an unusable keyring or bad flags', async () => {
+    const env = { ...process.env, URLSEAL_KEYRING: '' };
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0', ...args], { encoding: 'utf8', env });
     const garbage = join(dir, 'garbage.json');
     writeFileSync(garbage, 'nope');
-    const cases: Array<[string[], RegExp]> = [
+    // A keyring file that cannot be used: the built CLI in a child process, which also shows it exits (the file was opened and watched).
+    const unusable: Array<[string[], RegExp]> = [
       [['--keyring', join(dir, 'missing.json')], /unusable keyring .*missing\.json: cannot read .* \(ENOENT\)/],
       [['--keyring', garbage], /unusable keyring .*garbage\.json: keyring: is not valid JSON/],
+    ];
+    // Refused while reading the flags, before anything is opened: main(argv) in process.
+    const flags: Array<[string[], RegExp]> = [
       [['--keyring', garbage, '--keyring-url', 'https://keys.example.com/k.json'], /not both/],
       [['--keyring-url', 'http://keys.example.com/k.json'], /--keyring-url: the keyring URL must be https:\/\//],
       [['--keyring', garbage, '--max-stale', '1h'], /--max-stale goes with --keyring-url/],
@@ -147,9 +160,17 @@ describe('urlseal serve: keyring file, metrics, signals', () => {
       [['--metrics', 'nope'], /--metrics takes HOST:PORT/],
       [['--grace=soon'], /--grace takes seconds/],
     ];
-    for (const [args, message] of cases) {
-      const result = run(...args);
-      expect(result.status, args.join(' ')).toBe(2);
+    const results: Array<[string[], RegExp, { code: number | null; stderr: string }]> = [
+      ...unusable.map(([args, message]) => {
+        const result = run(...args);
+        return [args, message, { code: result.status, stderr: result.stderr }] as [string[], RegExp, { code: number | null; stderr: string }];
+      }),
+    ];
+    for (const [args, message] of flags) {
+      results.push([args, message, await urlsealHere(['serve', '--origin', originUrl, '--port', '0', ...args], { URLSEAL_KEYRING: '' })]);
+    }
+    for (const [args, message, result] of results) {
+      expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(message);
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }

@@ -34,6 +34,9 @@ function peakRss(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** Called when the origin receives a request for /slow. */
+let slowReached: (() => void) | undefined;
+
 beforeAll(async () => {
   origin = createServer((req, res) => {
     if (req.url === '/big') {
@@ -49,7 +52,10 @@ beforeAll(async () => {
       };
       return pump();
     }
-    if (req.url === '/slow') return void setTimeout(() => res.end('finished'), 500);
+    if (req.url === '/slow') {
+      slowReached?.();
+      return void setTimeout(() => res.end('finished'), 500);
+    }
     res.end(`origin saw ${req.url}`);
   });
   await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
@@ -80,7 +86,8 @@ describe('urlseal serve', () => {
     expect(missing.headers.get('x-urlseal-error')).toBe('ERR_TOKEN_MISSING');
     const bad = await fetch(`${base}/v/a.txt?token=${t}x`);
     expect(bad.status).toBe(403);
-    await new Promise((r) => setTimeout(r, 100));
+    // The access log line of the last request: each line is written as its response ends, in order.
+    await expect.poll(() => edge?.stdout() ?? '', { timeout: 5000, interval: 10 }).toContain('"code":"ERR_SIGNATURE_INVALID"');
     const lines = (edge?.stdout() ?? '').trim().split('\n').slice(1).map((l) => JSON.parse(l));
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -112,26 +119,27 @@ describe('urlseal serve', () => {
     expect(growth, `peak RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(64 * 2 ** 20);
   }, 120_000);
 
-  it('exits 2 with one stderr line on an unusable keyring, and reads env URLSEAL_KEYRING', () => {
+  it('exits 2 with one stderr line on an unusable keyring, and reads env URLSEAL_KEYRING', async () => {
     const short = join(dir, 'short.json');
     writeFileSync(short, '{"kids":{"k":"too-short"}}');
     const { URLSEAL_KEYRING: _drop, ...env } = process.env;
+    // A keyring file that cannot be used: the built CLI in a child process, which also shows it exits (the file was opened and watched).
     for (const args of [
       ['--keyring', short],
       ['--keyring', join(dir, 'missing.json')],
-      [],
     ]) {
       const r = spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0', ...args], { env, encoding: 'utf8', timeout: 15_000 });
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stdout).toBe('');
     }
-    const envBad = spawnSync(process.execPath, [BIN, 'serve', '--origin', originUrl, '--port', '0'], {
-      env: { ...env, URLSEAL_KEYRING: '{"kids":{}}' },
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
-    expect(envBad.status).toBe(2);
+    // No keyring, or env URLSEAL_KEYRING unusable: refused before anything is opened, main(argv) in process.
+    const none = await urlsealHere(['serve', '--origin', originUrl, '--port', '0']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stdout).toBe('');
+    const envBad = await urlsealHere(['serve', '--origin', originUrl, '--port', '0'], { URLSEAL_KEYRING: '{"kids":{}}' });
+    expect(envBad.code).toBe(2);
   });
 
   it('--trust-proxy N takes the N-th X-Forwarded-For entry from the right; bare --trust-proxy is 1', async () => {
@@ -146,11 +154,19 @@ describe('urlseal serve', () => {
         await child.stop();
       }
     };
-    expect(await status([], '203.0.113.9')).toBe(403); // untrusted: the socket peer (127.0.0.1) counts
-    expect(await status(['--trust-proxy'], '203.0.113.9')).toBe(200);
-    expect(await status(['--trust-proxy', '--host', '127.0.0.1'], '198.51.100.1, 203.0.113.9')).toBe(200);
-    expect(await status(['--trust-proxy', '2'], '203.0.113.9, 10.0.0.1')).toBe(200);
-    expect(await status(['--trust-proxy=1'], '203.0.113.9, 10.0.0.1')).toBe(403); // the client wrote the first entry
+    // Five edges of their own, started at once.
+    const statuses = await Promise.all([
+      status([], '203.0.113.9'),
+      status(['--trust-proxy'], '203.0.113.9'),
+      status(['--trust-proxy', '--host', '127.0.0.1'], '198.51.100.1, 203.0.113.9'),
+      status(['--trust-proxy', '2'], '203.0.113.9, 10.0.0.1'),
+      status(['--trust-proxy=1'], '203.0.113.9, 10.0.0.1'),
+    ]);
+    expect(statuses[0]).toBe(403); // untrusted: the socket peer (127.0.0.1) counts
+    expect(statuses[1]).toBe(200);
+    expect(statuses[2]).toBe(200);
+    expect(statuses[3]).toBe(200);
+    expect(statuses[4]).toBe(403); // the client wrote the first entry
     // Refused while reading the flags, before anything is opened: main(argv) in process.
     const bad = await urlsealHere(['serve', '--origin', originUrl, '--keyring', keyringFile, '--trust-proxy=x']);
     expect(bad.code).toBe(2);
@@ -165,8 +181,9 @@ describe('urlseal serve', () => {
     });
     try {
       await waitForPort(port, 20_000, () => child.exited());
+      const reached = new Promise<void>((resolve) => (slowReached = resolve));
       const pending = fetch(`http://127.0.0.1:${port}/slow?token=${token('/slow')}`).then(async (r) => [r.status, await r.text()]);
-      await new Promise((r) => setTimeout(r, 150));
+      await reached; // in flight: the origin has the request
       const code = await child.stop('SIGTERM');
       expect(await pending).toEqual([200, 'finished']);
       expect(code).toBe(0);

@@ -2,17 +2,14 @@
 // module, the workerd export conditions), for the tests that run the Worker in workerd.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { WORKERS_BUNDLE } from './helpers.js';
+import { WORKERS_BUNDLE, builtEdge } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Bundles examples/cloudflare-worker/src/index.js into `outfile`. */
 export async function bundleExampleWorker(outfile: string): Promise<void> {
   // The package's own build first: the example imports its dist/worker.js.
-  const { buildWorker } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as {
-    buildWorker(o: { quiet: boolean }): Promise<unknown>;
-  };
-  await buildWorker({ quiet: true });
+  await builtEdge();
   await build({
     entryPoints: [`${ROOT}examples/cloudflare-worker/src/index.js`],
     outfile,

@@ -1,8 +1,8 @@
 // Shared helpers for the interop tests: free loopback ports, waiting for a port,
 // a recording origin, and stopping child processes started by a test.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -184,19 +184,27 @@ export interface WorkerdService {
 }
 
 /**
- * Copies dist/worker.js and the modules it loads only when asked (dist/worker-*.js, issue
- * 16; packages/edge/scripts/build-worker.js WORKER_LAZY_MODULES), as `npm run build` made
- * them, into `dir`; answers their file names, dist/worker.js first, for {@link
- * workerdConfig}. It never builds them itself: a build here would rewrite dist while other
- * test files read it (the size budgets).
+ * packages/edge/dist as `npm run build` leaves it: its bundles are built first only when they
+ * are not up to date (scripts/build-bundles.js), so a test never rewrites a file another reads.
+ */
+export async function builtEdge(): Promise<void> {
+  const { ensureBuilt } = (await import(`${ROOT}scripts/build-bundles.js`)) as { ensureBuilt(root: string, name: string): void };
+  ensureBuilt(ROOT, '@urlseal/edge');
+}
+
+/**
+ * Copies the built Worker (packages/edge/scripts/build-worker.js, through {@link builtEdge}, never
+ * rebuilt here while other test files read dist):
+ * dist/worker.js and the modules it loads only when asked (dist/worker-*.js, issue 16) into
+ * `dir`; answers their file names, dist/worker.js first, for {@link workerdConfig}.
  */
 export async function builtWorkerInto(dir: string): Promise<string[]> {
+  await builtEdge();
   const { WORKER_LAZY_MODULES } = (await import(`${ROOT}packages/edge/scripts/build-worker.js`)) as { WORKER_LAZY_MODULES: readonly string[] };
-  return ['worker', ...WORKER_LAZY_MODULES].map((module) => {
-    const file = `${ROOT}packages/edge/dist/${module}.js`;
-    if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
-    copyFileSync(file, join(dir, `${module}.js`));
-    return `${module}.js`;
+  return ['worker', ...WORKER_LAZY_MODULES].map((name) => {
+    const outfile = `${ROOT}packages/edge/dist/${name}.js`;
+    copyFileSync(outfile, join(dir, basename(outfile)));
+    return basename(outfile);
   });
 }
 

@@ -146,8 +146,9 @@ describe('urlseal serve --revocations URL (a real HTTP server on 127.0.0.1)', ()
     const down = urlseal(['serve', '--origin', originUrl, '--revocations', nobody, '--on-store-error', 'deny']);
     expect(down.status).toBe(2);
     expect(down.stderr).toMatch(/unusable revocation list at http:\/\/127\.0\.0\.1:\d+\/revocations\.json: fetch failed \(ECONNREFUSED\)/);
-    const plain = urlseal(['serve', '--origin', originUrl, '--revocations', 'http://lists.example.com/r.json', '--on-store-error', 'deny']);
-    expect(plain.status).toBe(2);
+    // Refused while reading the flags, before anything is opened: main(argv) in process.
+    const plain = await urlsealHere(['serve', '--origin', originUrl, '--revocations', 'http://lists.example.com/r.json', '--on-store-error', 'deny'], { URLSEAL_KEYRING: KEYRING });
+    expect(plain.code).toBe(2);
     expect(plain.stderr).toMatch(/must be https:\/\//);
     const onFile = await urlsealHere(['serve', '--origin', originUrl, '--revocations', file, '--on-store-error', 'deny', '--revocation-refresh', '5s'], { URLSEAL_KEYRING: KEYRING });
     expect(onFile.code).toBe(2);

@@ -235,7 +235,8 @@ describe('keyringUrl', () => {
       await nextEvent(source, 'unavailable'); // the refresh timer fetched by itself
       expect(source.problem).toBe('answered HTTP 500');
       expect(sync(live.decide(view(hs256('a', A)))).ok).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      // maxStale (600 ms) after the last good fetch, a refresh finds the keyring stale (and logs it): it is gone.
+      await expect.poll(() => lines.some((line) => (JSON.parse(line) as { result: string }).result === 'stale'), { timeout: 5000, interval: 20 }).toBe(true);
       expect(source.current()).toBeUndefined();
       expect(sync(live.decide(view(hs256('a', A))))).toMatchObject({ ok: false, status: 503, code: 'ERR_KEYRING_UNAVAILABLE' });
       answer = 'good';

@@ -223,12 +223,17 @@ describe('@urlseal/edge/node-server', () => {
   });
 
   it('stopGracefully lets an in-flight request finish', async () => {
-    const slowOrigin = createServer((_req, res) => setTimeout(() => res.end('late'), 300));
+    let reached: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => (reached = resolve));
+    const slowOrigin = createServer((_req, res) => {
+      reached();
+      setTimeout(() => res.end('late'), 300);
+    });
     const port = await listen(slowOrigin);
     const server = createEdgeServer({ origin: `http://127.0.0.1:${port}`, keyring: KEYRING, log: false });
     const base = `http://127.0.0.1:${await listen(server)}`;
     const pending = raw(base, `/x?token=${jwt({ path: '/x' })}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await inFlight; // the origin has the request
     const stopped = stopGracefully(server, 5000);
     const res = await pending;
     await stopped;
