@@ -10,17 +10,34 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 import { connect, createServer as createNetServer } from 'node:net';
 
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports handed out by freePort come from below the kernel's ephemeral range (32768–60999 on
+// Linux): a port the kernel picked and freePort released could be handed straight back to the
+// next `listen(0)` or outgoing connection of another test file (they run in parallel), before
+// the binary the port was meant for binds it; then requests reach the wrong server.
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+const handedOut = new Set<number>();
+
+/** Whether 127.0.0.1:port can be bound now (bound and released at once). */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1 for a binary a test starts: a random one below the kernel's
+ * ephemeral range that binds now, never the same twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.from} and ${PORT_RANGE.to} after 200 tries`);
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
