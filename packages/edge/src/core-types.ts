@@ -131,11 +131,8 @@ export type Checked = { readonly ok: true; readonly claims: Claims; readonly gra
 /** Synchronous when the crypto backend is (node:crypto), a promise otherwise (crypto.subtle). */
 export type MaybeAsync<T> = T | Promise<T>;
 
-/** Who asks: the client address, for `ip` claims, and the country, for `geo` claims. */
-export interface Client {
-  readonly clientIp?: string | undefined;
-  readonly country?: string | undefined;
-}
+/** Who asks: the client address, for `ip` claims, and the country, for `geo` claims (a RequestView is one). */
+export type Client = Pick<RequestView, 'clientIp' | 'country'>;
 
 /** One JWT key, ready to verify with. */
 export interface PreparedKey {
