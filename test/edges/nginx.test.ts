@@ -223,7 +223,7 @@ describe('nginx (njs): RS256 and PS256', () => {
     const { files, notes } = buildNginxModule({ keyring, origin: 'http://127.0.0.1:8080', dir: '/etc/nginx/urlseal' });
     expect(notes).toEqual([]);
     const spki = rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64url');
-    expect(files['urlseal.js']).toContain(JSON.stringify(['r1', spki, pub.n!.length]));
+    expect(files['urlseal.js']).toContain(JSON.stringify(['r1', spki, pub.n!.length, 'RS256']));
   });
 
   it('grants RS256 and PS256 tokens signed by jose, also with a 4096-bit key', async () => {

@@ -33,12 +33,12 @@ export interface BuiltConfig {
    */
   readonly sealKeys?: readonly (readonly string[])[];
   /**
-   * RSA public keys as `[kid, base64url SPKI DER, signature length]` (the JWK's `n` and `e`
-   * converted at build time; the length is `n`'s base64url length). nginx only: njs's
-   * WebCrypto imports RSA keys as `spki`; CloudFront Functions have no RSA. The kid's
-   * alg (RS256 or PS256) is its entry in `keys`.
+   * RSA public keys as `[kid, base64url SPKI DER, signature length, alg]` (the JWK's `n`
+   * and `e` converted at build time; the length is `n`'s base64url length; alg RS256 or
+   * PS256). nginx only: njs's WebCrypto imports RSA keys as `spki`; CloudFront Functions
+   * have no RSA.
    */
-  readonly rsaKeys?: readonly (readonly [string, string, number])[];
+  readonly rsaKeys?: readonly (readonly [string, string, number, string])[];
   readonly maxTtl: number;
   readonly leeway: number;
   /** Statuses that differ from SPEC §7 (`statuses`); the rest are SPEC's. */

@@ -39,15 +39,9 @@ function rsaKey(subtle: SubtleModule | undefined, alg: string, spki: string, sig
 export function withRsaKeys(keys: KeySource, config: BuiltConfig, subtle: SubtleModule | undefined): KeySource {
   const rsaKeys = config.rsaKeys;
   if (rsaKeys === undefined) return keys;
-  // Each kid's alg as the config lists it (an unverifiable key's own alg is NaN, crypto-module.ts).
-  const algs: Record<string, string> = Object.create(null);
-  (config.keys || []).forEach((entry) => {
-    algs[entry[0] as string] = entry[1] as string;
-  });
   const table: Record<string, PreparedKey> = Object.create(null);
   rsaKeys.forEach((entry) => {
-    const alg = algs[entry[0]];
-    if (alg !== undefined && hasOwn(RSA_SCHEMES, alg)) table[entry[0]] = rsaKey(subtle, alg as keyof typeof RSA_SCHEMES, entry[1], entry[2]);
+    if (hasOwn(RSA_SCHEMES, entry[3])) table[entry[0]] = rsaKey(subtle, entry[3], entry[1], entry[2]);
   });
   return { get: (kid) => (hasOwn(table, kid) ? table[kid] : keys.get(kid)) };
 }

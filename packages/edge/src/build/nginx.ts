@@ -101,11 +101,11 @@ export function buildNginxModule(options: NginxBuildOptions): NginxModule {
   if (typeof dir !== 'string' || !dir.startsWith('/') || /["'\s;{}]/.test(dir)) fail('the folder (dir) must be an absolute path without quotes, spaces, ";" or braces');
   const { config, keyring, notes } = builtConfig('buildNginxModule', rest, { jwt: true, secureToken: true, runtime: 'nginx (njs)', rsa: true });
   // RS256/PS256: njs's WebCrypto imports RSA public keys as SPKI only, so each JWK (n, e) is converted here, once.
-  const rsaKeys: [string, string, number][] = [];
+  const rsaKeys: [string, string, number, string][] = [];
   for (const entry of keyring?.keys.values() ?? []) {
     if (entry.rsa === undefined) continue;
     const spki = createPublicKey({ key: { kty: 'RSA', n: entry.rsa.n, e: entry.rsa.e }, format: 'jwk' }).export({ type: 'spki', format: 'der' });
-    rsaKeys.push([entry.kid, spki.toString('base64url'), entry.rsa.n.length]);
+    rsaKeys.push([entry.kid, spki.toString('base64url'), entry.rsa.n.length, entry.alg]);
   }
   if (config.keys?.every((key) => key.length < 3) && rsaKeys.length === 0 && (config.secureToken?.length ?? 0) === 0) {
     fail('nginx (njs) verifies HS256, RS256 and PS256 JWTs and secure-token, and this keyring holds none of them; add a kids secret (urlseal keygen), an RSA public key or a secureToken secret');
