@@ -27,7 +27,7 @@ export type { ExtractedRequest, TokenCarrier, TokenParams, TokenSource } from '.
 export { ipInRange, parseIpRange } from './ip.js';
 export { MAX_GEO_COUNTRIES, isGeoClaim, readCountry } from './geo.js';
 export type { IpRange } from './ip.js';
-export type { Scheme } from './decide.js';
+export type { Scheme } from './scheme.js';
 export { SEAL_IV_BYTES, SEAL_KDF_INFO, SEAL_KEY_BYTES, SEAL_TAG_BYTES, isSealedToken, sealedHeader } from './seal-format.js';
-export { MAX_REVOCATIONS_BYTES, parseRevocations } from './revocation.js';
-export type { RevocationEntries, RevocationList, RevocationSource } from './revocation.js';
+export { MAX_REVOCATIONS_BYTES, parseRevocations } from './revocation-list.js';
+export type { RevocationEntries, RevocationList, RevocationSource } from './revocation-list.js';

@@ -9,17 +9,9 @@ import type { DenialCode } from './codes.js';
 import type { SecureTokenCheck, SignatureCheck } from './crypto/backend.js';
 import type { Allowlist, CheckedClaims, ClaimFailure, ClaimPolicy, Claims, ParsedJwt } from './jwt.js';
 import type { JwtAlgorithm } from './keyring.js';
+import type { Scheme } from './scheme.js';
 
-/**
- * The token scheme a request was granted by.
- *
- * @example
- * ```ts
- * import type { Scheme } from '@urlseal/edge';
- * const scheme: Scheme = 'secure-token'; // the legacy md5 links
- * ```
- */
-export type Scheme = 'jwt' | 'secure-token';
+export type { Scheme };
 
 /**
  * The parts of a request the decision reads. Adapters build it from their

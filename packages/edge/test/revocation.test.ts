@@ -2,7 +2,7 @@
 // `handle` (Web) and `decide`/`verifyToken` on both crypto backends.
 import { describe, expect, it } from 'vitest';
 import { handle } from '../src/handle.js';
-import type { RevocationEntries, RevocationSource } from '../src/revocation.js';
+import type { RevocationEntries, RevocationSource } from '../src/revocation-list.js';
 import { NOW, backends, claims, hs256, keyringJson } from './helpers.js';
 
 const url = (path: string) => `https://cdn.test${path}`;

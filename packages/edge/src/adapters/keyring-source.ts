@@ -11,11 +11,12 @@ import type { TokenParams } from '../carriers.js';
 import type { DenialCode } from '../codes.js';
 import { isThenable, readableBy, type Decision, type Denial, type MaybeAsync, type RequestView } from '../decide.js';
 import { activeProblem, createKeyring, describeKid, describeNotAPath, MAX_KEYRING_BYTES, type Keyring, type KeyringJson } from '../keyring.js';
-import { createVerifier, type VerifierOptions } from '../node.js';
+import { nodeCrypto } from '../crypto/node.js';
+import type { VerifierOptions } from '../options.js';
 import { UrlsealError } from '../errors.js';
 import { isKeyring } from '../option-readers.js';
 import { readVerifierOptions } from '../options.js';
-import type { Verifier } from '../verifier.js';
+import { createVerifierWith, type Verifier } from '../verifier.js';
 import { checkTrustedUrl, digest, fetchDocument, messageOf, refresher } from './polled-url.js';
 import { checkOptionNames, readLog, readMs } from './source-options.js';
 import { watchFile } from './watched-file.js';
@@ -283,7 +284,7 @@ class SourceState {
  * ```
  */
 export function staticKeyring(keyring: Keyring | KeyringJson | string): KeyringSource {
-  createVerifier({ keyring }); // validated with createVerifier's own messages, every key imported
+  createVerifierWith(nodeCrypto, { keyring }); // validated with createVerifier's own messages, every key imported
   const valid = isKeyring(keyring) ? keyring : createKeyring(keyring);
   const loaded: LoadedKeyring = Object.freeze({ keyring: valid, confirmedAt: Date.now() });
   const state = new SourceState('static', undefined);
@@ -549,7 +550,7 @@ export function createLiveVerifier(options: LiveVerifierOptions): LiveVerifier {
     try {
       const loaded = source.current();
       if (loaded === undefined) return readableBy(resolved.cors, view, unavailable('keyring'));
-      if (built?.keyring !== loaded.keyring) built = { keyring: loaded.keyring, verifier: createVerifier({ ...rest, keyring: loaded.keyring }) };
+      if (built?.keyring !== loaded.keyring) built = { keyring: loaded.keyring, verifier: createVerifierWith(nodeCrypto, { ...rest, keyring: loaded.keyring }) };
       const decision = built.verifier.decide(view);
       return isThenable(decision) ? decision.then(undefined, () => readableBy(resolved.cors, view, faulted())) : decision;
     } catch {

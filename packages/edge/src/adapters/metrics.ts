@@ -8,7 +8,7 @@ import type { Decision } from '../decide.js';
 import type { KeyringReloadResult, KeyringSource } from './keyring-source.js';
 import type { MetricsRecorder, OriginErrorKind } from './metrics-recorder.js';
 import { isThenable } from '../decide.js';
-import type { RevocationSource } from '../revocation.js';
+import type { RevocationSource } from '../revocation-list.js';
 
 export type { OriginErrorKind } from './metrics-recorder.js';
 

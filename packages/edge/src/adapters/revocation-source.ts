@@ -4,7 +4,8 @@
 // keeps the last good list and logs one line without any id), a URL fetched as
 // the keyring URL is (ETag, refresh, max-stale), and Redis.
 import { resolve } from 'node:path';
-import { MAX_REVOCATIONS_BYTES, listLookup, parseRevocations, revocationKeys, storedEntries, type RevocationList, type RevocationSource } from '../revocation.js';
+import { MAX_REVOCATIONS_BYTES, parseRevocations, type RevocationList, type RevocationSource } from '../revocation-list.js';
+import { listLookup, revocationKeys, storedEntries } from '../revocation.js';
 import { checkTrustedUrl, digest, fetchDocument, messageOf, refresher, type AttemptResult } from './polled-url.js';
 import { checkOptionNames, readLog, readMs, stderrLog } from './source-options.js';
 import { watchFile, type FileRead } from './watched-file.js';

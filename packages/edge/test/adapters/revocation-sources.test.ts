@@ -17,8 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '../../src/node.js';
 import { handle } from '../../src/handle.js';
 import { revocationFile, revocationRedis, revocationUrl, type ManagedRevocationSource } from '../../src/adapters/revocation-source.js';
-import { MAX_REVOCATIONS_BYTES } from '../../src/revocation.js';
-import type { RevocationSource } from '../../src/revocation.js';
+import { MAX_REVOCATIONS_BYTES } from '../../src/revocation-list.js';
+import type { RevocationSource } from '../../src/revocation-list.js';
 import { NOW, claims, hs256, keyringJson } from '../helpers.js';
 import { freePort, startRedis } from '../../../../test/interop/redis.js';
 
