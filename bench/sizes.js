@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bytes per module and per feature of the edge bundles (issue 16), each bundle against its
 // goal in packages/edge/size-budgets.json. `node bench/sizes.js` prints the tables alone
-// (after `npm run build`: the CloudFront rows use dist/build); `npm run bench` shows the same
+// (after `npm run build`: the CloudFront rows use dist/builders); `npm run bench` shows the same
 // rows through bench/sections/sizes.js.
 //
 // - Budgets: every entry of size-budgets.json, measured as shipped: the files the edge's
@@ -22,7 +22,7 @@
 //   which ships without them, with the label kept and nginx's claims check), the others by
 //   putting a stub in place of the feature's module (bench/lib/leave-out.js); the call sites
 //   stay, so a cost is the module and what only it reaches. RSA in the Worker and Azion has no
-//   module of its own (keyring.ts, key-checks.ts, crypto/web.ts): not measured.
+//   module of its own (contract/keyring.ts, contract/key-checks.ts, core/crypto/web.ts): not measured.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -80,7 +80,7 @@ export const BUNDLES = [
     build: floor('cloudfront-jwt.ts', 'cloudfront-jwt.js', CLOUDFRONT_BUNDLES.jwt[2]),
     features: [
       { feature: 'country rules (geo claim, CloudFront-Viewer-Country)', shipped: true, variant: { countryRules: false } },
-      { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('sealed.ts') },
+      { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('core/sealed.ts') },
       // What a CloudFront build never runs, left out: its `uri` is origin-form; inline keys answer synchronously.
       { feature: 'absolute-form targets (never from CloudFront)', shipped: false, variant: { dropLabels: [] } },
       { feature: 'promise paths (inline keys are synchronous)', shipped: false, variant: { flags: { ASYNC: true } } },
@@ -91,7 +91,7 @@ export const BUNDLES = [
     build: floor('cloudfront-both.ts', 'cloudfront-both.js', CLOUDFRONT_BUNDLES.both[2]),
     features: [
       { feature: 'country rules (geo claim, CloudFront-Viewer-Country)', shipped: true, variant: { countryRules: false } },
-      { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('sealed.ts') },
+      { feature: 'sealed-token check (five segments: ERR_ALG_NOT_ALLOWED)', shipped: true, variant: stub('core/sealed.ts') },
     ],
   },
   {
@@ -99,8 +99,8 @@ export const BUNDLES = [
     build: floor('nginx-module.ts', 'nginx.js', { countryRules: true }),
     features: [
       { feature: 'country rules (geo claim)', shipped: true, variant: { countryRules: false } },
-      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('sealed.ts', 'adapters/njs-sealed.ts') },
-      { feature: 'RS256/PS256', shipped: true, variant: stub('adapters/njs-rsa.ts') },
+      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('core/sealed.ts', 'runtimes/nginx/njs-sealed.ts') },
+      { feature: 'RS256/PS256', shipped: true, variant: stub('runtimes/nginx/njs-rsa.ts') },
     ],
   },
   {
@@ -108,9 +108,9 @@ export const BUNDLES = [
     name: 'Worker (dist/worker.js)',
     build: web(WORKER_BUILD_OPTIONS),
     features: [
-      { feature: 'HLS manifest rewriting', shipped: true, variant: stub('manifest.ts') },
-      { feature: 'CORS preflight answer', shipped: true, variant: stub('preflight.ts') },
-      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('sealed.ts') },
+      { feature: 'HLS manifest rewriting', shipped: true, variant: stub('core/manifest.ts') },
+      { feature: 'CORS preflight answer', shipped: true, variant: stub('core/preflight.ts') },
+      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('core/sealed.ts') },
       { feature: 'country rules (geo claim)', shipped: true, variant: { dropLabels: ['COUNTRY_RULES'] } },
     ],
   },
@@ -118,8 +118,8 @@ export const BUNDLES = [
     name: 'Azion firewall function (dist/azion.js)',
     build: web(AZION_BUILD_OPTIONS),
     features: [
-      { feature: 'revocation', shipped: true, variant: stub('revocation.ts') },
-      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('sealed.ts') },
+      { feature: 'revocation', shipped: true, variant: stub('core/revocation.ts') },
+      { feature: 'sealed tokens (AES-GCM)', shipped: true, variant: stub('core/sealed.ts') },
       { feature: 'country rules (geo claim)', shipped: true, variant: { dropLabels: ['COUNTRY_RULES'] } },
     ],
   },
@@ -163,7 +163,7 @@ function shippedDist() {
 async function measureBudgets(budgets) {
   // Measured as shipped: the files `npm run build` wrote into dist (the CloudFront functions wrap dist's bundles).
   const dist = shippedDist();
-  const { buildCloudFrontFunction } = await import(pathToFileURL(`${EDGE}dist/build/index.js`).href);
+  const { buildCloudFrontFunction } = await import(pathToFileURL(`${EDGE}dist/builders/index.js`).href);
   const shipped = {
     'dist/worker.js': () => ({ code: dist('dist/worker.js') }),
     // Every module the Worker may load, as one sum (gzip: each file's, added up, as each is sent and loaded on its own).

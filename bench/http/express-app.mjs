@@ -1,7 +1,7 @@
 // The Express rows of `npm run bench`: express.static serving a folder, with or without
 // urlseal() in front. Usage: node express-app.mjs PORT DIR [--urlseal] (keyring: env URLSEAL_KEYRING)
 import express from 'express';
-import { urlseal } from '../../packages/edge/dist/adapters/express.js';
+import { urlseal } from '../../packages/edge/dist/runtimes/node/express.js';
 
 const [port, dir, flag] = process.argv.slice(2);
 const app = express();

@@ -19,24 +19,24 @@ function replaceOnce(source, from, to) {
 /** Stubs by path under packages/edge/src: the module's text, or a function of its source (TypeScript). */
 export const STUBS = {
   // No sealed tokens: every token is a JWS for `checkJwt` (a five-segment one is malformed).
-  'sealed.ts': `export { checkJwt as checkToken, checkJwt as checkJwtWithoutAes } from './decide.js';
+  'core/sealed.ts': `export { checkJwt as checkToken, checkJwt as checkJwtWithoutAes } from './decide.js';
 export function createSealedParser() { return function () { return undefined; }; }`,
   // nginx without AES-GCM content keys (unavailable stays: njs-rsa.ts imports it).
-  'adapters/njs-sealed.ts': `export function unavailable() { throw { code: 'ERR_KEYRING_UNAVAILABLE' }; }
+  'runtimes/nginx/njs-sealed.ts': `export function unavailable() { throw { code: 'ERR_KEYRING_UNAVAILABLE' }; }
 export function withSealKeys(keys) { return keys; }`,
   // nginx without RS256/PS256.
-  'adapters/njs-rsa.ts': `export var RSA_SCHEMES = {};
+  'runtimes/nginx/njs-rsa.ts': `export var RSA_SCHEMES = {};
 export function withRsaKeys(keys) { return keys; }`,
   // No HLS manifest is rewritten: every answer streams through.
-  'manifest.ts': `export var MAX_MANIFEST_BYTES = 0;
+  'core/manifest.ts': `export var MAX_MANIFEST_BYTES = 0;
 export function isManifest() { return false; }
 export function bodyEncoding() { return undefined; }
 export function rewriteManifest() { return Promise.resolve(undefined); }`,
   // No revocation: the option reads as absent.
-  'revocation.ts': `export function readRevocation() { return undefined; }
+  'core/revocation.ts': `export function readRevocation() { return undefined; }
 export function revocationKv() { return undefined; }`,
   // No CORS preflight answer: an OPTIONS request is decided as any other.
-  'preflight.ts': `export function preflightAnswer() { return undefined; }`,
+  'core/preflight.ts': `export function preflightAnswer() { return undefined; }`,
 };
 
 /** The plugin that loads the stubs of `modules` (paths under packages/edge/src, keys of STUBS). */

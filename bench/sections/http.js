@@ -95,7 +95,7 @@ server { listen 127.0.0.1:${nginxProxy};
   );
   const keyring = JSON.stringify({ kids: { b1: SECRET }, secureToken: [ST_SECRET] });
   // The njs module `urlseal build nginx` writes, in real nginx, in front of the same origin (issue 15).
-  const { buildNginxModule } = await import(pathToFileURL(join(ROOT, 'packages/edge/dist/build/index.js')).href);
+  const { buildNginxModule } = await import(pathToFileURL(join(ROOT, 'packages/edge/dist/builders/index.js')).href);
   const njsDir = join(dir, 'njs');
   mkdirSync(njsDir, { mode: 0o755 });
   const built = buildNginxModule({ keyring, origin: `http://127.0.0.1:${origin}`, dir: njsDir, accessLog: 'off' });

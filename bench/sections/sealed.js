@@ -5,7 +5,7 @@
 import { createDecipheriv, createSecretKey, hkdfSync, webcrypto } from 'node:crypto';
 import * as jose from 'jose';
 import { createSigner } from '@urlseal/sdk';
-import { createVerifier } from '../../packages/edge/dist/node.js';
+import { createVerifier } from '../../packages/edge/dist/runtimes/node/index.js';
 
 const GROUP_VERIFY = 'verify sealed (dir + A256GCM, prefix grant)';
 const GROUP_SIGN = 'sign sealed (dir + A256GCM, exact grant, sub, 5 min)';

@@ -15,7 +15,7 @@ import { WORKER_BUILD_OPTIONS } from '../../packages/edge/scripts/build-worker.j
 import { buildCloudFrontBundles } from '../../packages/edge/scripts/build-cloudfront.js';
 import { buildAzion } from '../../packages/edge/scripts/build-azion.js';
 import { buildNginxBundle } from '../../packages/edge/scripts/build-nginx.js';
-import { buildCloudFrontFunction, buildNginxModule, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/build/index.js';
+import { buildCloudFrontFunction, buildNginxModule, CLOUDFRONT_MAX_BYTES } from '../../packages/edge/dist/builders/index.js';
 import { recordCompressedSizes } from '../compressed-sizes.js';
 
 const GROUP = 'bundle size: dist/worker.js';

@@ -5,8 +5,8 @@ import { constants, createHash, createHmac, generateKeyPairSync, sign, timingSaf
 import { createVerifier as createFastJwtVerifier } from 'fast-jwt';
 import * as jose from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import { computeSecureToken } from '../../packages/edge/dist/contract.js';
-import { createVerifier } from '../../packages/edge/dist/node.js';
+import { computeSecureToken } from '../../packages/edge/dist/contract/index.js';
+import { createVerifier } from '../../packages/edge/dist/runtimes/node/index.js';
 import { jwt } from '../lib/tokens.js';
 
 const GROUP_JWT = 'verify HS256 (prefix grant)';

@@ -4,7 +4,7 @@
 // (createEdgeServer), Express mounted at /v and at the root, and dist/worker.js in real
 // workerd; each row asserts the same status, code (`x-urlseal-error` and the JSON `error`),
 // body and headers everywhere. Every adapter relays by the one plan in
-// packages/edge/src/relay.ts (docs/spec.md §9 "Relaying the origin's answer").
+// packages/edge/src/core/relay.ts (docs/spec.md §9 "Relaying the origin's answer").
 //
 // Where an adapter cannot produce a row, the row says so and why (`differs`: another answer
 // it gives instead, asserted; `na`: nothing to assert, listed as a skipped test with the

@@ -13,7 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createVerifier, handle } from '@urlseal/edge';
 import { urlseal } from '@urlseal/edge/express';
 import { createEdgeServer } from '@urlseal/edge/node-server';
-import { MAX_MANIFEST_BYTES } from '../../packages/edge/src/manifest.js';
+import { MAX_MANIFEST_BYTES } from '../../packages/edge/src/core/manifest.js';
 import { builtWorkerInto, freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
 import { workerdBinary } from '../interop/binaries.js';
 

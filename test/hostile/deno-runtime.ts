@@ -20,7 +20,7 @@ export interface DenoEdge {
 /** Starts examples/deno/main.ts on a free 127.0.0.1 port; `nowMs` pins the clock when given. */
 export async function startDenoExample(env: { URLSEAL_KEYRING: string; URLSEAL_ORIGIN: string }, nowMs?: number): Promise<DenoEdge> {
   const dir = mkdtempSync(join(tmpdir(), 'urlseal-deno-'));
-  writeFileSync(join(dir, 'import-map.json'), JSON.stringify({ imports: { '@urlseal/edge': pathToFileURL(join(ROOT, 'packages/edge/dist/index.js')).href } }));
+  writeFileSync(join(dir, 'import-map.json'), JSON.stringify({ imports: { '@urlseal/edge': pathToFileURL(join(ROOT, 'packages/edge/dist/web/index.js')).href } }));
   const main = pathToFileURL(join(ROOT, 'examples/deno/main.ts')).href;
   writeFileSync(join(dir, 'entry.ts'), `${nowMs === undefined ? '' : `Date.now = () => ${nowMs};\n`}await import(${JSON.stringify(main)});\n`);
   const port = await freePort();

@@ -2,7 +2,7 @@
 // with a recording fake origin.
 import { describe, expect, test } from 'vitest';
 import { createVerifier as createNodeVerifier, handle } from '@urlseal/edge';
-import { createVerifier as createWebVerifier } from '../../packages/edge/src/index.js';
+import { createVerifier as createWebVerifier } from '../../packages/edge/src/web/index.js';
 import { CASES, Ctx, KEYRING_JSON, headerLines, type Expectation, type HostileCase } from './cases.js';
 import { CLIENT_IP, NOW_DATE } from './helpers.js';
 import { assertDenial, assertForward, assertNoCarrier, type EdgeAnswer, type SeenByOrigin } from './assertions.js';

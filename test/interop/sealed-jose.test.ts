@@ -9,9 +9,9 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
 import { createSigner as createWebSigner } from '@urlseal/sdk/web';
-import { nodeCrypto } from '../../packages/edge/src/crypto/node.js';
-import { webCrypto } from '../../packages/edge/src/crypto/web.js';
-import { createVerifierWith } from '../../packages/edge/src/verifier.js';
+import { nodeCrypto } from '../../packages/edge/src/ops/node-crypto.js';
+import { webCrypto } from '../../packages/edge/src/core/crypto/web.js';
+import { createVerifierWith } from '../../packages/edge/src/web/verifier.js';
 
 const SECRET = 'interop-sealed-secret-0123456789abcdefghij';
 const KEYRING = { active: 'k1', kids: { k1: SECRET } };

@@ -97,7 +97,7 @@ describe('scripts/build-bundles.js', () => {
   it("the edge's and the player's inputs: their sources, scripts and package files, not dist/ or test/", () => {
     expect(WORKSPACES.map((w) => w.name)).toEqual(['@urlseal/edge', '@urlseal/player']);
     const [edge, player] = WORKSPACES.map((w) => inputFiles(ROOT, w));
-    for (const file of ['package-lock.json', 'tsconfig.base.json', 'scripts/build-bundles.js', 'packages/edge/package.json', 'packages/edge/tsconfig.json', 'packages/edge/src/adapters/worker.ts', 'packages/edge/src/adapters/cloudfront-jwt.ts', 'packages/edge/scripts/floor.js']) {
+    for (const file of ['package-lock.json', 'tsconfig.base.json', 'scripts/build-bundles.js', 'packages/edge/package.json', 'packages/edge/tsconfig.json', 'packages/edge/src/runtimes/worker/worker.ts', 'packages/edge/src/runtimes/cloudfront/cloudfront-jwt.ts', 'packages/edge/scripts/floor.js']) {
       expect(edge, file).toContain(file);
     }
     for (const file of ['packages/player/src/index.ts', 'packages/player/scripts/build.js', 'packages/player/package.json']) expect(player, file).toContain(file);

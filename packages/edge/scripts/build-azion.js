@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The esbuild options of the Azion bundle (the bench measures the same build). */
 export const AZION_BUILD_OPTIONS = Object.freeze({
-  entryPoints: [`${root}src/adapters/azion-function.ts`],
+  entryPoints: [`${root}src/runtimes/azion/azion-function.ts`],
   outfile: `${root}dist/azion.js`,
   bundle: true,
   format: 'iife',

@@ -17,12 +17,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // CloudFront-Viewer-Country). With the secrets inline every answer is synchronous
 // (ASYNC off: no promise paths); a KeyValueStore read is a promise.
 // The config's members get short names in the bundle, and the builder writes the config
-// with them (src/build/cloudfront-names.ts; tsc has compiled it by now).
-const { CLOUDFRONT_CONFIG_NAMES } = await importBuilt('build/cloudfront-names.js');
+// with them (src/builders/cloudfront-names.ts; tsc has compiled it by now).
+const { CLOUDFRONT_CONFIG_NAMES } = await importBuilt('builders/cloudfront-names.js');
 const ORIGIN_FORM = { dropLabels: ['ABSOLUTE_FORM'], configNames: CLOUDFRONT_CONFIG_NAMES };
 const INLINE = { ...ORIGIN_FORM, flags: { ASYNC: false } };
 
-/** The bundles: [entry in src/adapters, file in dist, buildFloorBundle options]. */
+/** The bundles: [entry in src/runtimes/cloudfront, file in dist, buildFloorBundle options]. */
 export const CLOUDFRONT_BUNDLES = Object.freeze({
   jwt: ['cloudfront-jwt.ts', 'cloudfront-jwt.js', { ...INLINE, countryRules: true }],
   'jwt-kvs': ['cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js', { ...ORIGIN_FORM, countryRules: true }],

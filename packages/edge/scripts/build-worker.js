@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * worker` wrote needs none of it), the checks of public keys (EC, OKP, RSA: an HMAC-only
  * keyring needs none), the secure-token check and its md5 (for a keyring with
  * secure-token secrets), the reading of URLSEAL_CORS and revocation (Workers KV), and the
- * HLS/DASH manifest rewriter (handle.ts imports it as ./manifest-rewriter.js, which this build
+ * HLS/DASH manifest rewriter (web/handle.ts imports it as ../core/manifest-rewriter.js, which this build
  * maps to ./worker-manifest.js). A module brings its own
  * copy of the little it shares with dist/worker.js (errors, base64url). Wrangler, which
  * bundles `main` itself, puts them back into one script: the same code, loaded at once.
@@ -33,7 +33,7 @@ const LAZY_EXTERNAL = {
     const lazy = new RegExp(`^\\./(${WORKER_LAZY_MODULES.join('|')})\\.js$`);
     build.onResolve({ filter: lazy }, (args) => ({ path: args.path, external: true }));
     // handle.ts's dynamic import of the manifest rewriter: the Worker's own lazy module.
-    build.onResolve({ filter: /^\.\/manifest-rewriter\.js$/ }, () => ({ path: './worker-manifest.js', external: true }));
+    build.onResolve({ filter: /^\.\.\/core\/manifest-rewriter\.js$/ }, () => ({ path: './worker-manifest.js', external: true }));
   },
 };
 
@@ -46,7 +46,7 @@ const WORKER_MANGLED = propertyPattern(INTERNAL_PROPERTY_NAMES.filter((name) => 
 
 /** The esbuild options of the Worker bundle (the bench measures the same build). */
 export const WORKER_BUILD_OPTIONS = Object.freeze({
-  entryPoints: [`${root}src/adapters/worker.ts`],
+  entryPoints: [`${root}src/runtimes/worker/worker.ts`],
   outfile: `${root}dist/worker.js`,
   bundle: true,
   format: 'esm',
@@ -67,7 +67,7 @@ export const WORKER_BUILD_OPTIONS = Object.freeze({
  * pass each other use the same names.
  */
 export function workerLazyBuildOptions(name, mangleCache) {
-  return Object.freeze({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${root}src/adapters/${name}.ts`], outfile: `${root}dist/${name}.js`, plugins: [], mangleCache });
+  return Object.freeze({ ...WORKER_BUILD_OPTIONS, entryPoints: [`${root}src/runtimes/worker/${name}.ts`], outfile: `${root}dist/${name}.js`, plugins: [], mangleCache });
 }
 
 const WEB_ONLY = {
@@ -114,7 +114,7 @@ export async function buildWorker({ quiet = false } = {}) {
  */
 export const WORKER_LEAN_BUILD_OPTIONS = Object.freeze({
   ...WORKER_BUILD_OPTIONS,
-  entryPoints: [`${root}src/adapters/worker-lean.ts`],
+  entryPoints: [`${root}src/runtimes/worker/worker-lean.ts`],
   outfile: `${root}dist/worker-lean.js`,
   dropLabels: ['NOT_ON_FLOOR', 'COUNTRY_RULES'],
   plugins: [FLOOR_FLAGS],

@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 /**
  * Property names internal to the edge core (Prepared, Target, TokenSource,
@@ -120,8 +120,16 @@ function checkFloor(name, code) {
   }
 }
 
+/** The runtime module named `entry` (a file name: each lives in exactly one `src/runtimes/<runtime>/`). */
+function runtimeEntry(root, entry) {
+  const runtimes = `${root}src/runtimes/`;
+  const found = readdirSync(runtimes).filter((runtime) => existsSync(`${runtimes}${runtime}/${entry}`));
+  if (found.length !== 1) throw new Error(`scripts/floor.js: ${entry} is in ${found.length} of src/runtimes/*/, not in exactly one`);
+  return `${runtimes}${found[0]}/${entry}`;
+}
+
 /**
- * Builds one floor bundle (an IIFE script) from `src/adapters/<entry>` into
+ * Builds one floor bundle (an IIFE script) from `src/runtimes/<runtime>/<entry>` into
  * `dist/<out>`, checks it, and returns `{ outfile, bytes, code, metafile }`.
  * `flags` overrides the floor's switches (floorFlags) and `dropLabels` names
  * further labelled statements to leave out (e.g. `ABSOLUTE_FORM`, for a runtime
@@ -144,7 +152,7 @@ export async function buildFloorBundle(root, entry, out, { quiet = false, countr
         mangleCache: { ...configNames },
         mangleQuoted: true,
       }),
-      entryPoints: [`${root}src/adapters/${entry}`], outfile, write: false, format: 'iife', logLevel: quiet ? 'silent' : 'warning',
+      entryPoints: [runtimeEntry(root, entry)], outfile, write: false, format: 'iife', logLevel: quiet ? 'silent' : 'warning',
     });
   } catch (error) {
     throw explainFloorError(`dist/${out}`, error);

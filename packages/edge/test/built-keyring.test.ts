@@ -4,14 +4,14 @@
 // when a verifier is made from it, as for a Keyring built by hand (issue 20).
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BUILT_KEYRING_MARKER, readBuiltKeyring, writeBuiltKeyring } from '../src/built-keyring.js';
-import { buildWorkerKeyring } from '../src/build/worker.js';
-import { webCrypto } from '../src/crypto/web.js';
-import { uncheckedKeyProblem } from '../src/key-checks.js';
-import { createKeyring, type Keyring } from '../src/keyring.js';
-import { readVerifierOptions } from '../src/options.js';
-import { prepareResolved } from '../src/prepare.js';
-import { verifierOf } from '../src/verifier.js';
+import { BUILT_KEYRING_MARKER, readBuiltKeyring, writeBuiltKeyring } from '../src/contract/built-keyring.js';
+import { buildWorkerKeyring } from '../src/builders/worker.js';
+import { webCrypto } from '../src/core/crypto/web.js';
+import { uncheckedKeyProblem } from '../src/contract/key-checks.js';
+import { createKeyring, type Keyring } from '../src/contract/keyring.js';
+import { readVerifierOptions } from '../src/core/options.js';
+import { prepareResolved } from '../src/core/prepare.js';
+import { verifierOf } from '../src/web/verifier.js';
 import { SECRET, ST_SECRET, asymmetricKeys, claims, currentDate, hs256, signAsymmetric } from './helpers.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_PARAMS, extractToken, forwardHeader } from '../src/carriers.js';
+import { DEFAULT_TOKEN_PARAMS, extractToken, forwardHeader } from '../src/contract/carriers.js';
 
 const headers = (h: Record<string, string> = {}) => (name: string) => h[name];
 const extract = (target: string, h: Record<string, string> = {}) => extractToken(target, headers(h), DEFAULT_TOKEN_PARAMS);

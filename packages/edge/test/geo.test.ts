@@ -3,8 +3,8 @@
 // 403 ERR_GEO_MISMATCH.
 import { describe, expect, it } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
-import { handle } from '../src/handle.js';
-import { geoClaim, readCountry } from '../src/geo.js';
+import { handle } from '../src/web/handle.js';
+import { geoClaim, readCountry } from '../src/contract/geo.js';
 import { backends, claims, currentDate, hs256, keyringJson } from './helpers.js';
 
 const PATH = '/videos/course-1/a.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
-import { handle } from '../src/handle.js';
-import { MAX_MANIFEST_BYTES } from '../src/manifest.js';
-import { denialResponse, originFailure } from '../src/respond.js';
+import { handle } from '../src/web/handle.js';
+import { MAX_MANIFEST_BYTES } from '../src/core/manifest.js';
+import { denialResponse, originFailure } from '../src/core/respond.js';
 import { NOW, backends, claims, currentDate, hs256, keyringJson } from './helpers.js';
 
 const url = (path: string) => `https://cdn.test${path}`;

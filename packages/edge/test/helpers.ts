@@ -1,12 +1,12 @@
 // Test helpers: sign tokens by hand with node:crypto (independent of the code
 // under test), and run each suite against both backends.
 import { createHmac, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
-import type { CryptoBackend } from '../src/crypto/backend.js';
-import * as web from '../src/index.js';
-import { SIGNATURE_BYTES, base64urlLength } from '../src/jwt.js';
-import type { KeyEntry } from '../src/keyring.js';
+import type { CryptoBackend } from '../src/core/crypto/backend.js';
+import * as web from '../src/web/index.js';
+import { SIGNATURE_BYTES, base64urlLength } from '../src/contract/jwt.js';
+import type { KeyEntry } from '../src/contract/keyring.js';
 import { isCanonicalBase64url } from '../src/lib/base64url.js';
-import * as node from '../src/node.js';
+import * as node from '../src/runtimes/node/index.js';
 
 export const NOW = 1_800_000_000;
 export const currentDate = new Date(NOW * 1000);

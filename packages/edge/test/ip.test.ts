@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ipInRange, parseIpRange } from '../src/ip.js';
+import { ipInRange, parseIpRange } from '../src/contract/ip.js';
 
 const inRange = (client: string, claim: string): boolean => ipInRange(client, parseIpRange(claim)!);
 

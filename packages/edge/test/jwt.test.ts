@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TOKEN_BYTES, checkClaims, createCachingJwtParser, createJwtParser, decodeSegmentText, parseJwt, type ClaimPolicy } from '../src/jwt.js';
+import { MAX_TOKEN_BYTES, checkClaims, createCachingJwtParser, createJwtParser, decodeSegmentText, parseJwt, type ClaimPolicy } from '../src/contract/jwt.js';
 import { NOW, b64, claims, hs256 } from './helpers.js';
 
 const header = { alg: 'HS256', kid: 'k1', typ: 'JWT' };

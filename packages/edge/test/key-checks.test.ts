@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLiveVerifier, keyringFile, keyringUrl } from '../src/adapters/keyring-source.js';
-import { handle } from '../src/handle.js';
-import { ed25519KeyProblem, p256KeyProblem } from '../src/key-checks.js';
-import { createKeyring } from '../src/keyring.js';
+import { createLiveVerifier, keyringFile, keyringUrl } from '../src/ops/keyring-source.js';
+import { handle } from '../src/web/handle.js';
+import { ed25519KeyProblem, p256KeyProblem } from '../src/contract/key-checks.js';
+import { createKeyring } from '../src/contract/keyring.js';
 import { asymmetricKeys, b64, backends, claims, currentDate, keyringJson, signAsymmetric } from './helpers.js';
 
 const hex = (text: string): string => Buffer.from(text, 'hex').toString('base64url');

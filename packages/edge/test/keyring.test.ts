@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { UrlsealError, activeProblem, createKeyring, describeKid, type KeyringJson } from '../src/contract.js';
+import { UrlsealError, activeProblem, createKeyring, describeKid, type KeyringJson } from '../src/contract/index.js';
 import { scanJson } from '../src/lib/json-scan.js';
 
 const SECRET = 'an-obviously-fake-test-secret-32b'; // 33 bytes

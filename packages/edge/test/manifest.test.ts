@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOKEN_PARAMS } from '../src/carriers.js';
-import { MAX_REWRITTEN_BYTES, bodyEncoding, isManifest, rewriteManifest } from '../src/manifest.js';
+import { DEFAULT_TOKEN_PARAMS } from '../src/contract/carriers.js';
+import { MAX_REWRITTEN_BYTES, bodyEncoding, isManifest, rewriteManifest } from '../src/core/manifest.js';
 
 const T = 'aaa.bbb.ccc';
 const BASE = `https://cdn.test/v/c1/master.m3u8?token=${T}`;

@@ -7,7 +7,7 @@ import {
   matchesGrant,
   parseGrant,
   tryCanonicalPath,
-} from '../src/contract.js';
+} from '../src/contract/index.js';
 
 describe('canonicalPath accepts and decodes once', () => {
   it.each([

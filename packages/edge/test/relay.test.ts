@@ -1,7 +1,7 @@
 // The relay plan (relay.ts, docs/spec.md §9 "Relaying the origin's answer"): the one rule
 // every adapter translates. Through the adapters: test/adapters/one-table.test.ts.
 import { describe, expect, it } from 'vitest';
-import { connectionNames, relayPlan } from '../src/relay.js';
+import { connectionNames, relayPlan } from '../src/core/relay.js';
 
 const plain = { path: '/v/a.mp4', manifest: undefined };
 const manifest = { path: '/v/index.m3u8', manifest: { token: 'eyJ.a.b', grant: ['/v/*'] } };

@@ -1,8 +1,8 @@
 // Revocation (issue 18): the rule, the store-fault answers and the cache, through
 // `handle` (Web) and `decide`/`verifyToken` on both crypto backends.
 import { describe, expect, it } from 'vitest';
-import { handle } from '../src/handle.js';
-import type { RevocationEntries, RevocationSource } from '../src/revocation-list.js';
+import { handle } from '../src/web/handle.js';
+import type { RevocationEntries, RevocationSource } from '../src/contract/revocation-list.js';
 import { NOW, backends, claims, hs256, keyringJson } from './helpers.js';
 
 const url = (path: string) => `https://cdn.test${path}`;

@@ -12,12 +12,12 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, constants, sign as signBytes, verify as verifyBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CryptoBackend } from '../src/crypto/backend.js';
-import { nodeCrypto } from '../src/crypto/node.js';
-import { webCrypto } from '../src/crypto/web.js';
-import { publicJwkProblem, rsaJwkProblem } from '../src/key-checks.js';
-import { createKeyring, type KeyEntry } from '../src/keyring.js';
-import { createVerifierWith } from '../src/verifier.js';
+import type { CryptoBackend } from '../src/core/crypto/backend.js';
+import { nodeCrypto } from '../src/ops/node-crypto.js';
+import { webCrypto } from '../src/core/crypto/web.js';
+import { publicJwkProblem, rsaJwkProblem } from '../src/contract/key-checks.js';
+import { createKeyring, type KeyEntry } from '../src/contract/keyring.js';
+import { createVerifierWith } from '../src/web/verifier.js';
 import { b64, claims, currentDate, hs256, signatureVerdict } from './helpers.js';
 
 const DIR = new URL('../../../test/vectors/rfc/', import.meta.url);

@@ -5,8 +5,8 @@
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createKeyring } from '../src/keyring.js';
-import { handle } from '../src/handle.js';
+import { createKeyring } from '../src/contract/keyring.js';
+import { handle } from '../src/web/handle.js';
 import { NOW, SECRET, asymmetricKeys, b64, backends, claims, currentDate, hs256, signAsymmetric } from './helpers.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });

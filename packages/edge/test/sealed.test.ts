@@ -4,10 +4,10 @@
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
-import { nodeCrypto } from '../src/crypto/node.js';
-import { webCrypto } from '../src/crypto/web.js';
-import { createVerifierWith } from '../src/verifier.js';
-import type { VerifierOptions } from '../src/options.js';
+import { nodeCrypto } from '../src/ops/node-crypto.js';
+import { webCrypto } from '../src/core/crypto/web.js';
+import { createVerifierWith } from '../src/web/verifier.js';
+import type { VerifierOptions } from '../src/core/options.js';
 
 const SECRET = 'edge-sealed-test-secret-0123456789abcdefgh';
 const KEYRING = { active: 'k1', kids: { k1: SECRET } };
@@ -84,9 +84,9 @@ describe('the content key', () => {
 
 describe('checkJwtWithoutAes (for edges without AES: CloudFront Functions)', () => {
   it('answers a sealed token ERR_ALG_NOT_ALLOWED and leaves every JWS to checkJwt', async () => {
-    const { prepareVerifier } = await import('../src/prepare.js');
-    const { checkJwtWithoutAes } = await import('../src/sealed.js');
-    const { decide } = await import('../src/decide.js');
+    const { prepareVerifier } = await import('../src/core/prepare.js');
+    const { checkJwtWithoutAes } = await import('../src/core/sealed.js');
+    const { decide } = await import('../src/core/decide.js');
     const p = { ...prepareVerifier(nodeCrypto, { keyring: KEYRING, currentDate: NOW }), checkJwt: checkJwtWithoutAes };
     const view = (token: string) => ({ method: 'GET', target: `/v/a.mp4?token=${token}`, header: () => undefined });
     expect(await decide(p, view(sealed))).toMatchObject({ ok: false, code: 'ERR_ALG_NOT_ALLOWED', detail: 'sealed tokens need AES' });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { computeSecureToken, parseSecureToken } from '../src/secure-token.js';
+import { computeSecureToken, parseSecureToken } from '../src/contract/secure-token.js';
 import { ST_SECRET, backends } from './helpers.js';
 
 interface Vector { secret: string; path: string; e: string; st: string; url_path: string }

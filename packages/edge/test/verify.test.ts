@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DENIAL_STATUS, UrlsealError, createKeyring } from '../src/contract.js';
-import { computeSecureToken } from '../src/secure-token.js';
+import { DENIAL_STATUS, UrlsealError, createKeyring } from '../src/contract/index.js';
+import { computeSecureToken } from '../src/contract/secure-token.js';
 import { NOW, SECRET, ST_SECRET, asymmetricKeys, b64, backends, claims, currentDate, hs256, keyringJson, signAsymmetric } from './helpers.js';
 
 const url = (path: string) => `https://cdn.test${path}`;

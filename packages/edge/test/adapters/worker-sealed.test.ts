@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner } from '@urlseal/sdk';
-import worker from '../../src/adapters/worker.js';
+import worker from '../../src/runtimes/worker/worker.js';
 import { KEYRING } from './helpers.js';
 
 const signer = createSigner({ keyring: KEYRING });

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nodeCrypto } from '../../src/crypto/node.js';
-import { webCrypto } from '../../src/crypto/web.js';
-import { computeSecureToken } from '../../src/secure-token.js';
-import { createVerifierWith } from '../../src/verifier.js';
-import type { KeyEntry } from '../../src/keyring.js';
+import { nodeCrypto } from '../../src/ops/node-crypto.js';
+import { webCrypto } from '../../src/core/crypto/web.js';
+import { computeSecureToken } from '../../src/contract/secure-token.js';
+import { createVerifierWith } from '../../src/web/verifier.js';
+import type { KeyEntry } from '../../src/contract/keyring.js';
 import { SECRET, claims, currentDate, hs256 } from '../helpers.js';
 
 describe.each([['web', webCrypto], ['node', nodeCrypto]] as const)('%s crypto backend', (_name, backend) => {

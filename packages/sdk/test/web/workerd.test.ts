@@ -40,7 +40,7 @@ beforeAll(async () => {
     ...WORKERS_BUNDLE,
     alias: {
       '@urlseal/sdk/web': join(ROOT, 'packages/sdk/src/web.ts'),
-      '@urlseal/edge/contract': join(ROOT, 'packages/edge/src/contract.ts'),
+      '@urlseal/edge/contract': join(ROOT, 'packages/edge/src/contract/index.ts'),
     },
   });
   expect(readFileSync(outfile, 'utf8')).not.toMatch(/["']node:/);
