@@ -193,7 +193,7 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
 }
 
 /**
- * A secret as the function inlines it (crypto-module.ts inlineSecret): `~` and
+ * A secret as the function inlines it (crypto/module.ts inlineSecret): `~` and
  * its bytes as text when they are printable ASCII (what `urlseal keygen`
  * makes: 43 bytes where base64url takes 58), else its base64url as it is.
  */
@@ -210,7 +210,7 @@ function functionCode(full: CloudFrontConfig, scheme: CloudFrontScheme, kvs: boo
     ? shared
     : {
         ...full,
-        // A kid it cannot verify needs no alg there (crypto-module.ts UNVERIFIABLE_KEY): the kid alone.
+        // A kid it cannot verify needs no alg there (crypto/module.ts UNVERIFIABLE_KEY): the kid alone.
         ...(keys === undefined ? {} : { keys: keys.map((entry) => (entry[2] === undefined ? [entry[0] as string] : [entry[0] as string, '', inlinedSecret(entry[2])])) }),
         ...(secureToken === undefined ? {} : { secureToken: secureToken.map(inlinedSecret) }),
       };

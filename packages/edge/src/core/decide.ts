@@ -169,7 +169,7 @@ function withKey(p: Prepared, parsed: ParsedJwt, key: PreparedKey | undefined, p
   if (key === undefined) return deny(p, ERR_KID_UNKNOWN, DETAILS && 'kid');
   if (parsed.header.alg !== key.alg) return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
   // The `algorithms` option. No floor bundle takes it (scripts/floor.js drops this statement):
-  // a key they cannot verify has the alg NaN there, which no header matches (crypto-module.ts).
+  // a key they cannot verify has the alg NaN there, which no header matches (crypto/module.ts).
   NOT_ON_FLOOR: if (p.algorithms !== undefined && !p.algorithms.has(key.alg)) return deny(p, ERR_ALG_NOT_ALLOWED, DETAILS && 'alg');
   if (parsed.signature.length !== key.signatureLength) return deny(p, ERR_SIGNATURE_INVALID, DETAILS && 'signature length');
   return then(key.check(parsed.signingInput, parsed.signature), (valid) => afterSignature(p, valid, parsed.payload, path, client));

@@ -34,7 +34,7 @@ export interface LeanWorkerEnv {
   URLSEAL_ORIGIN?: string;
 }
 
-// Restated here rather than imported, for bytes (measured 2026-12-04): web-request.ts's
+// Restated here rather than imported, for bytes (measured 2026-12-04): web/request.ts's
 // requestView/forwardRequest (the same view and forwarded request, plus the manifest's
 // accept-encoding rule) cost +594 B, lib/base64url.ts and lib/utf8.ts in place of
 // atob/btoa +1,428 B, against a 6 KB goal this build already misses.
