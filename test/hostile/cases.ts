@@ -198,7 +198,9 @@ export type DenialCode =
   | 'ERR_GEO_MISMATCH'
   | 'ERR_TOKEN_EXPIRED'
   | 'ERR_METHOD_NOT_ALLOWED'
-  | 'ERR_KEYRING_UNAVAILABLE';
+  | 'ERR_KEYRING_UNAVAILABLE'
+  | 'ERR_TOKEN_REVOKED'
+  | 'ERR_REVOCATION_UNAVAILABLE';
 
 export const STATUS_OF: Record<DenialCode, number> = {
   ERR_TOKEN_MISSING: 401,
@@ -214,6 +216,8 @@ export const STATUS_OF: Record<DenialCode, number> = {
   ERR_TOKEN_EXPIRED: 410,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_KEYRING_UNAVAILABLE: 503,
+  ERR_TOKEN_REVOKED: 403,
+  ERR_REVOCATION_UNAVAILABLE: 503,
 };
 
 export interface HostileRequest {

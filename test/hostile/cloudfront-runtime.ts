@@ -73,13 +73,18 @@ const MISSING = `
 export interface RuntimeOptions {
   nowMs: number;
   kvs?: ReadonlyMap<string, string>;
+  /** Keys whose reads fail as a failing store's do (`exists` and `get` reject). */
+  failKeys?: readonly string[];
+  /** Every key the function reads (`get` or `exists`), in order. */
+  reads?: string[];
 }
 
 /**
  * Loads a function's code into a fresh CloudFront-like context and returns its
  * `handler`. A KeyValueStore function's first line (`import cf from
  * 'cloudfront'`, which a script context cannot run) becomes a binding to a
- * store over `kvs`, whose `get` rejects a missing key as CloudFront's does.
+ * store over `kvs`, whose `get` rejects a missing key as CloudFront's does and
+ * whose `exists` tells whether there is one.
  */
 export function loadCloudFrontFunction(code: string, options: RuntimeOptions): (event: CloudFrontEvent) => Promise<CloudFrontResult> {
   const context = vm.createContext({});
@@ -93,9 +98,15 @@ export function loadCloudFrontFunction(code: string, options: RuntimeOptions): (
   let script = code;
   if (code.startsWith(importLine)) {
     const store = options.kvs ?? new Map<string, string>();
+    const failing = new Set(options.failKeys ?? []);
+    const read = (key: string) => {
+      options.reads?.push(key);
+      return failing.has(key) ? Promise.reject(new Error('KeyValueStore unavailable')) : undefined;
+    };
     context.__cloudfront = {
       kvs: () => ({
-        get: (key: string) => (store.has(key) ? Promise.resolve(store.get(key)) : Promise.reject(new Error('The key was not found'))),
+        get: (key: string) => read(key) ?? (store.has(key) ? Promise.resolve(store.get(key)) : Promise.reject(new Error('The key was not found'))),
+        exists: (key: string) => read(key) ?? Promise.resolve(store.has(key)),
       }),
     };
     script = `var cf = __cloudfront;\n${code.slice(importLine.length)}`;

@@ -14,14 +14,21 @@ export const NJS = '/usr/bin/njs';
 /**
  * The function, then a driver: Date frozen at NOW, every event through `handler`
  * (settled when it answers with a promise), the answers printed as one JSON array. A
- * KeyValueStore function's `import cf from 'cloudfront'` becomes a store over `kvs`.
+ * KeyValueStore function's `import cf from 'cloudfront'` becomes a store over `kvs`
+ * (`get` and `exists`), in which the keys of `failKeys` fail as a failing store's.
  */
-export function runInNjs(name: string, code: string, events: CloudFrontEvent[], kvs: Record<string, string>, nowSeconds = NOW): CloudFrontResult[] {
+export function runInNjs(name: string, code: string, events: CloudFrontEvent[], kvs: Record<string, string>, nowSeconds = NOW, failKeys: readonly string[] = []): CloudFrontResult[] {
   const importLine = "import cf from 'cloudfront';\n";
-  const store = `var STORE = ${JSON.stringify(kvs)};
-var cf = { kvs: function () { return { get: function (key) {
-  return Object.prototype.hasOwnProperty.call(STORE, key) ? Promise.resolve(STORE[key]) : Promise.reject(new Error('The key was not found'));
-} }; } };\n`;
+  // `get` rejects a missing key as CloudFront's does, `exists` tells; a key of failKeys fails both, as a failing store.
+  const store = `var STORE = ${JSON.stringify(kvs)}, FAILING = ${JSON.stringify(failKeys)};
+function has(key) { return Object.prototype.hasOwnProperty.call(STORE, key); }
+var cf = { kvs: function () { return {
+  get: function (key) {
+    if (FAILING.indexOf(key) >= 0) return Promise.reject(new Error('KeyValueStore unavailable'));
+    return has(key) ? Promise.resolve(STORE[key]) : Promise.reject(new Error('The key was not found'));
+  },
+  exists: function (key) { return FAILING.indexOf(key) >= 0 ? Promise.reject(new Error('KeyValueStore unavailable')) : Promise.resolve(has(key)); }
+}; } };\n`;
   const body = code.startsWith(importLine) ? store + code.slice(importLine.length) : code;
   const dir = mkdtempSync(join(tmpdir(), 'urlseal-njs-'));
   const driver = `

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Bundles the CloudFront Functions adapter, on the JavaScript floor
-// (scripts/floor.js), into six scripts that each leave the global factory
+// (scripts/floor.js), into eight scripts that each leave the global factory
 // `urlseal`: dist/cloudfront-{jwt,both,secure-token}[-kvs].js, one per scheme
-// (or both), with the secrets inlined or read from a KeyValueStore. `urlseal
+// (or both), with the secrets inlined or read from a KeyValueStore, and
+// dist/cloudfront-{jwt,both}-kvs-revoke.js, which also read revocation entries there. `urlseal
 // build cloudfront` wraps one with the validated keyring and the top-level
 // `handler`; a bundle alone is no function yet.
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,10 @@ export const CLOUDFRONT_BUNDLES = Object.freeze({
   'jwt-kvs': ['cloudfront-jwt-kvs.ts', 'cloudfront-jwt-kvs.js', { ...ORIGIN_FORM, countryRules: true }],
   both: ['cloudfront-both.ts', 'cloudfront-both.js', { ...INLINE, countryRules: true }],
   'both-kvs': ['cloudfront-both-kvs.ts', 'cloudfront-both-kvs.js', { ...ORIGIN_FORM, countryRules: true }],
+  // Revocation entries read from the KeyValueStore too (`--revocations`): the status table
+  // holds the two revocation codes (lib/flags.ts REVOCATION).
+  'jwt-kvs-revoke': ['cloudfront-jwt-kvs-revoke.ts', 'cloudfront-jwt-kvs-revoke.js', { ...ORIGIN_FORM, countryRules: false, flags: { REVOCATION: true } }],
+  'both-kvs-revoke': ['cloudfront-both-kvs-revoke.ts', 'cloudfront-both-kvs-revoke.js', { ...ORIGIN_FORM, countryRules: false, flags: { REVOCATION: true } }],
   'secure-token': ['cloudfront-secure-token.ts', 'cloudfront-secure-token.js', INLINE],
   'secure-token-kvs': ['cloudfront-secure-token-kvs.ts', 'cloudfront-secure-token-kvs.js', ORIGIN_FORM],
 });

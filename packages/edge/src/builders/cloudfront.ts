@@ -45,6 +45,13 @@ export interface CloudFrontBuildOptions extends BuildOptions {
   scheme?: CloudFrontScheme | undefined;
   /** Read the secrets per request from the KeyValueStore associated with the function. */
   kvs?: boolean | undefined;
+  /**
+   * With `kvs` and a JWT scheme: look revocation entries up in the same KeyValueStore
+   * (`sub:<user>` → notBefore, `sid:<session>` → until; docs/spec.md §9 "Revocation"), with
+   * `onStoreError` chosen as for `createVerifier`'s `revocation` (no default). The function
+   * leaves country rules out to make room: a token with a `geo` claim answers 403 ERR_GEO_MISMATCH.
+   */
+  revocation?: { onStoreError: 'deny' | 'allow' } | undefined;
 }
 
 /**
@@ -90,6 +97,8 @@ export interface CloudFrontFunction {
   readonly bytes: number;
   readonly scheme: CloudFrontScheme;
   readonly kvs: boolean;
+  /** What a store fault answers when the function looks revocations up; absent when it does not. */
+  readonly revocation: 'deny' | 'allow' | undefined;
   readonly kvsData: readonly KeyValueEntry[] | undefined;
   readonly notes: readonly string[];
 }
@@ -99,6 +108,8 @@ const BUNDLES = {
   'jwt-kvs': 'cloudfront-jwt-kvs.js',
   both: 'cloudfront-both.js',
   'both-kvs': 'cloudfront-both-kvs.js',
+  'jwt-kvs-revoke': 'cloudfront-jwt-kvs-revoke.js',
+  'both-kvs-revoke': 'cloudfront-both-kvs-revoke.js',
   'secure-token': 'cloudfront-secure-token.js',
   'secure-token-kvs': 'cloudfront-secure-token-kvs.js',
 } as const;
@@ -151,24 +162,31 @@ function defaultScheme(keyring: Keyring): CloudFrontScheme {
  */
 export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudFrontFunction {
   const kvs = options.kvs === true;
-  const { scheme: schemeOption, kvs: _kvs, ...buildOptions } = options;
+  const { scheme: schemeOption, kvs: _kvs, revocation: revocationOption, ...buildOptions } = options;
   if (schemeOption !== undefined && schemeOption !== 'jwt' && schemeOption !== 'secure-token' && schemeOption !== 'both') {
     fail('scheme must be "jwt", "secure-token" or "both"');
   }
+  const revocation = readRevocationOption(revocationOption, kvs);
   if (options.keyring === undefined && !kvs) fail('a keyring is required unless the secrets come from a KeyValueStore (kvs)');
   const probe = builtConfig('buildCloudFrontFunction', buildOptions, { jwt: false, secureToken: false, runtime: RUNTIME, keyringOptional: true });
   const scheme = schemeOption ?? (probe.keyring === undefined ? 'jwt' : defaultScheme(probe.keyring));
   const jwt = scheme !== 'secure-token';
   const secureToken = scheme !== 'jwt';
+  if (revocation !== undefined && !jwt) fail('revocation needs JWTs (their sub and sid claims): secure-token links carry neither; build the JWT function (scheme "jwt") with it');
   // A function reads only the secrets of the schemes it verifies: the other list stays out.
-  const { config: full, keyring, notes: keyNotes } = builtConfig('buildCloudFrontFunction', buildOptions, { jwt, secureToken, runtime: RUNTIME, keyringOptional: true });
+  const { config: full, keyring, notes: keyNotes } = builtConfig('buildCloudFrontFunction', buildOptions, { jwt, secureToken, runtime: RUNTIME, keyringOptional: true, revocation: revocation !== undefined });
   const notes = [...keyNotes];
   const kvsData: KeyValueEntry[] = [];
   if (jwt) {
     if (keyring !== undefined && ![...keyring.keys.values()].some((entry) => entry.alg === 'HS256')) fail(`scheme "${scheme}" needs an HS256 key in the keyring (kids, or an oct key with alg HS256)`);
     if (!secureToken && keyring !== undefined && keyring.secureToken.length > 0) notes.push('secureToken secrets are left out: this function answers secure-token links 401 ERR_ALG_NOT_ALLOWED (--scheme both verifies them too)');
     notes.push('tokens with an "ip" claim are denied (403 ERR_IP_MISMATCH), and aud/iss are not checked: a CloudFront Function has no room for them');
-    notes.push('"geo" claims are checked against the CloudFront-Viewer-Country header: name it in the behaviour\'s cache policy or origin request policy, or every token with a geo claim answers 403 ERR_GEO_MISMATCH');
+    if (revocation === undefined) {
+      notes.push('"geo" claims are checked against the CloudFront-Viewer-Country header: name it in the behaviour\'s cache policy or origin request policy, or every token with a geo claim answers 403 ERR_GEO_MISMATCH');
+    } else {
+      notes.push('tokens with a "geo" claim are denied (403 ERR_GEO_MISMATCH): a function that looks revocations up has no room for country rules');
+      notes.push(`revocations are read from the KeyValueStore (sub:<user>, sid:<session>; no cache, the delay is the store's propagation); a store fault ${revocation === 'deny' ? 'answers 503 ERR_REVOCATION_UNAVAILABLE' : 'lets the token pass'} (onStoreError "${revocation}")`);
+    }
     notes.push('sealed tokens (five segments) are denied 401 ERR_ALG_NOT_ALLOWED: CloudFront Functions have no AES');
     // In a KeyValueStore every kid has its entry: the secret after its alg, or the alg alone.
     for (const [kid, alg, secret] of full.keys ?? []) kvsData.push({ key: KVS_KID_PREFIX + kid, value: secret === undefined ? String(alg) : `HS256:${secret}` });
@@ -180,16 +198,28 @@ export function buildCloudFrontFunction(options: CloudFrontBuildOptions): CloudF
     secrets.forEach((secret, index) => kvsData.push({ key: KVS_SECURE_TOKEN_PREFIX + index, value: secret }));
     if (!jwt && keyring !== undefined && keyring.keys.size > 0) notes.push('JWT keys are left out: this function answers every JWT 401 (ERR_KID_UNKNOWN, or ERR_TOKEN_MALFORMED)');
   }
-  const code = functionCode(full, scheme, kvs);
+  const code = functionCode(full, scheme, kvs, revocation);
   const bytes = Buffer.byteLength(code);
   if (bytes > CLOUDFRONT_MAX_BYTES) {
-    const fix = kvs
-      ? 'shorten the options written into it (statuses, params)'
-      : 'each inlined key costs about 70 bytes: keep fewer keys in this keyring, or read them from a KeyValueStore (kvs)';
-    const split = scheme === 'both' ? '; or build one function per scheme (--scheme jwt, --scheme secure-token) for two cache behaviours' : '';
+    const fix =
+      revocation !== undefined && scheme === 'both'
+        ? 'the both-schemes function has no room for the revocation lookup: build one function per scheme for two cache behaviours (--scheme jwt with the revocation lookup, --scheme secure-token), or both schemes without revocation'
+        : kvs
+          ? 'shorten the options written into it (statuses, params)'
+          : 'each inlined key costs about 70 bytes: keep fewer keys in this keyring, or read them from a KeyValueStore (kvs)';
+    const split = scheme === 'both' && revocation === undefined ? '; or build one function per scheme (--scheme jwt, --scheme secure-token) for two cache behaviours' : '';
     throw new RangeError(`buildCloudFrontFunction: the function is ${bytes} bytes and CloudFront takes at most ${CLOUDFRONT_MAX_BYTES}; ${fix}${split}`);
   }
-  return { code, bytes, scheme, kvs, kvsData: keyring === undefined ? undefined : kvsData, notes };
+  return { code, bytes, scheme, kvs, revocation, kvsData: keyring === undefined ? undefined : kvsData, notes };
+}
+
+/** The `revocation` option: `{ onStoreError: 'deny' | 'allow' }` with `kvs`, or absent. */
+function readRevocationOption(value: CloudFrontBuildOptions['revocation'], kvs: boolean): 'deny' | 'allow' | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Object.keys(value).some((name) => name !== 'onStoreError')) fail('revocation must be an object { onStoreError: "deny" | "allow" }');
+  if (value.onStoreError !== 'deny' && value.onStoreError !== 'allow') fail('revocation.onStoreError is required: "deny" (a store fault answers 503) or "allow" (it passes)');
+  if (!kvs) fail('revocation reads its entries from the function\'s KeyValueStore: add kvs (--kvs)');
+  return value.onStoreError;
 }
 
 /**
@@ -203,7 +233,7 @@ function inlinedSecret(base64url: string): string {
 }
 
 /** The function's code: the bundle, the config (short member names, cloudfront-names.ts) and the top-level `handler`. */
-function functionCode(full: CloudFrontConfig, scheme: CloudFrontScheme, kvs: boolean): string {
+function functionCode(full: CloudFrontConfig, scheme: CloudFrontScheme, kvs: boolean, revocation: 'deny' | 'allow' | undefined): string {
   // With a KeyValueStore the secrets are read per request: none is inlined.
   const { keys, secureToken, ...shared } = full;
   const config: CloudFrontConfig = kvs
@@ -214,10 +244,11 @@ function functionCode(full: CloudFrontConfig, scheme: CloudFrontScheme, kvs: boo
         ...(keys === undefined ? {} : { keys: keys.map((entry) => (entry[2] === undefined ? [entry[0] as string] : [entry[0] as string, '', inlinedSecret(entry[2])])) }),
         ...(secureToken === undefined ? {} : { secureToken: secureToken.map(inlinedSecret) }),
       };
-  const bundle = readBundle(kvs ? `${scheme}-kvs` : scheme).trim();
+  const revoke = revocation !== undefined && scheme !== 'secure-token';
+  const bundle = readBundle(revoke ? (`${scheme}-kvs-revoke` as 'jwt-kvs-revoke') : kvs ? `${scheme}-kvs` : scheme).trim();
   // One short line: every byte counts against the 10 KB.
-  const head = `// urlseal ${scheme}${kvs ? ' kvs' : ''}`;
-  const call = `urlseal(${JSON.stringify(renameMembers(config, CLOUDFRONT_CONFIG_NAMES))},require("crypto")${kvs ? ',cf.kvs()' : ''})`;
+  const head = `// urlseal ${scheme}${kvs ? ' kvs' : ''}${revoke ? ' revocation' : ''}`;
+  const call = `urlseal(${JSON.stringify(renameMembers(config, CLOUDFRONT_CONFIG_NAMES))},require("crypto")${kvs ? ',cf.kvs()' : ''}${revoke ? `,"${revocation}"` : ''})`;
   return kvs
     ? `import cf from 'cloudfront';\n${head}\n${bundle}\nvar h=${call};\nasync function handler(e){return h(e)}\n`
     : `${head}\n${bundle}\nvar h=${call};\nfunction handler(e){return h(e)}\n`;

@@ -34,6 +34,8 @@ export interface BuildScope {
   readonly runtime: string;
   /** True when the secrets may live elsewhere (a KeyValueStore): the keyring may then be left out. */
   readonly keyringOptional?: boolean;
+  /** True when the function looks revocations up (a CloudFront KeyValueStore): the revocation codes' statuses travel too. */
+  readonly revocation?: boolean;
   /** True when the runtime verifies RS256/PS256 (nginx's njs, from the SPKI its build adds): RSA kids get no note. */
   readonly rsa?: boolean;
 }
@@ -49,12 +51,12 @@ export interface Built {
 const STAND_IN_KEYRING = { secureToken: ['x'.repeat(32)] };
 
 /** Only the statuses that differ from SPEC §7 travel: the function has the defaults. */
-function changedStatuses(statuses: Readonly<Record<DenialCode, number>>): Partial<Record<DenialCode, number>> | undefined {
+function changedStatuses(statuses: Readonly<Record<DenialCode, number>>, revocation: boolean): Partial<Record<DenialCode, number>> | undefined {
   const changed: Partial<Record<DenialCode, number>> = {};
   let any = false;
   for (const code of Object.keys(DENIAL_STATUS) as DenialCode[]) {
-    // No built edge function consults a revocation source: its codes would be bytes for nothing.
-    if (code === 'ERR_TOKEN_REVOKED' || code === 'ERR_REVOCATION_UNAVAILABLE') continue;
+    // A built function that consults no revocation source never answers these codes: bytes for nothing.
+    if (!revocation && (code === 'ERR_TOKEN_REVOKED' || code === 'ERR_REVOCATION_UNAVAILABLE')) continue;
     if (statuses[code] !== DENIAL_STATUS[code]) {
       changed[code] = statuses[code];
       any = true;
@@ -89,7 +91,7 @@ export function builtConfig(caller: string, options: BuildOptions, scope: BuildS
     }
   }
   const secureToken = scope.secureToken ? (keyring?.secureToken ?? []).map((secret) => encodeBase64url(secret)) : [];
-  const statuses = changedStatuses(resolved.statuses);
+  const statuses = changedStatuses(resolved.statuses, scope.revocation === true);
   // Every denial at one status (the cloudfront preset): one number instead of a map of every code.
   const all = Object.values(resolved.statuses);
   const status = statuses !== undefined && all.every((value) => value === all[0]) ? all[0] : undefined;

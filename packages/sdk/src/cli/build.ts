@@ -14,6 +14,8 @@ const FLAGS = {
   scheme: { type: 'string' },
   kvs: { type: 'boolean' },
   'kvs-data': { type: 'string' },
+  revocations: { type: 'string' },
+  'on-store-error': { type: 'string' },
   preset: { type: 'string' },
   origin: { type: 'string' },
   location: { type: 'string' },
@@ -23,7 +25,7 @@ const FLAGS = {
 const TARGETS = ['cloudfront', 'nginx', 'worker'] as const;
 // The flags each target takes: any other, given to it, says so instead of being ignored.
 const TAKES: Readonly<Record<(typeof TARGETS)[number], readonly string[]>> = {
-  cloudfront: ['keyring', 'out', 'preset', 'scheme', 'kvs', 'kvs-data'],
+  cloudfront: ['keyring', 'out', 'preset', 'scheme', 'kvs', 'kvs-data', 'revocations', 'on-store-error'],
   nginx: ['keyring', 'out', 'preset', 'origin', 'location', 'access-log'],
   worker: ['keyring', 'out'],
 };
@@ -54,9 +56,27 @@ function outputFlag(parsed: ParsedArgs, name: 'out' | 'kvs-data'): string | unde
   return value;
 }
 
+/**
+ * `--revocations kvs` with its required `--on-store-error` (no silent default, as for `serve`):
+ * the function looks revocation entries up in its KeyValueStore.
+ */
+function revocationFlags(parsed: ParsedArgs, kvs: boolean): { onStoreError: 'deny' | 'allow' } | undefined {
+  const where = stringFlag(parsed, 'revocations');
+  const mode = stringFlag(parsed, 'on-store-error');
+  if (where === undefined) {
+    if (mode !== undefined) throw new UsageError('--on-store-error goes with --revocations kvs');
+    return undefined;
+  }
+  if (where !== 'kvs') throw new UsageError('--revocations: a CloudFront Function reads revocations from its KeyValueStore only: give --revocations kvs (with --kvs)');
+  if (!kvs) throw new UsageError('--revocations kvs reads the entries from the function\'s KeyValueStore: add --kvs');
+  if (mode === undefined) throw new UsageError('--revocations needs --on-store-error deny (a store fault answers 503) or --on-store-error allow (it passes): choose one');
+  return { onStoreError: choiceFlag(mode, '--on-store-error', ['deny', 'allow'] as const) as 'deny' | 'allow' };
+}
+
 /** `urlseal build cloudfront`: the function on stdout or --out, the KeyValueStore entries to --kvs-data. */
 function buildCloudFront(parsed: ParsedArgs): number {
   const kvs = parsed.values.kvs === true;
+  const revocation = revocationFlags(parsed, kvs);
   const kvsDataFile = outputFlag(parsed, 'kvs-data');
   if (kvsDataFile !== undefined && !kvs) throw new UsageError('--kvs-data takes the KeyValueStore entries of a --kvs build; add --kvs');
   // With a KeyValueStore the function holds no secret: the keyring only fills --kvs-data.
@@ -68,13 +88,14 @@ function buildCloudFront(parsed: ParsedArgs): number {
     kvs,
     scheme: choiceFlag(stringFlag(parsed, 'scheme'), '--scheme', ['jwt', 'secure-token', 'both'] as const),
     preset: presetFlag(parsed),
+    revocation,
   });
   const out = outputFlag(parsed, 'out');
   if (out === undefined) process.stdout.write(built.code);
   else writePrivateFile(out, built.code);
   if (kvsDataFile !== undefined) writePrivateFile(kvsDataFile, `${JSON.stringify({ data: built.kvsData ?? [] }, null, 2)}\n`);
   for (const note of built.notes) warn('build', note);
-  const where = kvs ? 'secrets in the KeyValueStore' : 'secrets inline';
+  const where = kvs ? `secrets${built.revocation === undefined ? '' : ' and revocations'} in the KeyValueStore` : 'secrets inline';
   const written = out === undefined ? '' : ` → ${out}`;
   process.stderr.write(`urlseal build: cloudfront function (${built.scheme}, ${where}) ${built.bytes} of ${CLOUDFRONT_MAX_BYTES} bytes${written}\n`);
   if (kvsDataFile !== undefined) process.stderr.write(`urlseal build: ${built.kvsData?.length ?? 0} KeyValueStore entries → ${kvsDataFile}\n`);
@@ -120,7 +141,7 @@ function buildWorker(parsed: ParsedArgs): number {
 
 /**
  * `urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token|both] [--kvs
- * [--kvs-data FILE]] [--preset cloudfront]`: validates the keyring and writes the
+ * [--kvs-data FILE] [--revocations kvs --on-store-error deny|allow]] [--preset cloudfront]`: validates the keyring and writes the
  * CloudFront Function (stdout, or `--out`), with its size and notes on stderr.
  * `urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX] [--access-log FILE|off]`: writes
  * the njs module and its nginx config snippets to DIR.

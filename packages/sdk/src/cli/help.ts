@@ -157,7 +157,8 @@ cache TTL (default 10 s). Entries no token can match any more are dropped on eac
 TIME is now, now+DUR (now+1h), a Unix time in seconds, or ISO 8601 (2026-12-03T20:00:00Z).`;
 
 export const BUILD_HELP = `Usage: urlseal build cloudfront [-k FILE] [--out FILE] [--scheme jwt|secure-token|both]
-                     [--kvs [--kvs-data FILE]] [--preset cloudfront]
+                     [--kvs [--kvs-data FILE] [--revocations kvs --on-store-error deny|allow]]
+                     [--preset cloudfront]
        urlseal build nginx [-k FILE] --out DIR --origin URL [--location PREFIX]
                      [--access-log FILE|off] [--preset cloudfront]
        urlseal build worker [-k FILE] [--out FILE]
@@ -191,6 +192,11 @@ URLSEAL_KEYRING < FILE (docs/deploy/workers.md).
                        the keyring is then needed only for --kvs-data
   --kvs-data FILE      with --kvs: write the KeyValueStore entries (one per kid) as the
                        JSON that aws cloudfront create-key-value-store imports
+  --revocations kvs    with --kvs: also look revocations up in that store (sub:<user>,
+                       sid:<session> → a Unix time, as urlseal revoke means them); the
+                       function then has no room for country rules (a geo claim is 403)
+  --on-store-error MODE  required with --revocations: deny (a store fault answers 503
+                       ERR_REVOCATION_UNAVAILABLE) or allow (it passes)
   --origin URL         nginx: where granted requests go (http(s)://host[:port], no path)
   --location PREFIX    nginx: the protected location (default /); /_token/ paths always are
   --access-log FILE    nginx: the server's access log, in a format without any token
