@@ -45,11 +45,26 @@ describe('bundle size budgets (packages/edge/size-budgets.json)', () => {
   it.each([
     ['cloudfront (3 kids, inline)', { keyring: { kids: KIDS } }],
     ['cloudfront (KeyValueStore, preset cloudfront)', { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' as const }],
+    ['cloudfront with revocation (KeyValueStore, preset cloudfront)', { keyring: { kids: KIDS }, kvs: true, preset: 'cloudfront' as const, revocation: { onStoreError: 'deny' as const } }],
     ['cloudfront both schemes (3 kids, 2 secrets, inline)', { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] } }],
     ['cloudfront both schemes (3 kids, 2 secrets, KeyValueStore)', { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] }, kvs: true }],
     ['cloudfront secure-token (2 secrets, inline)', { keyring: { secureToken: [secret(4), secret(5)] } }],
   ])('%s stays under its ceiling', (name, options) => {
     expect(buildCloudFrontFunction(options).bytes).toBeLessThanOrEqual((budget(name).bytes as { ceiling: number }).ceiling);
+  });
+
+  it('both schemes with revocation is refused as over 10 KB (docs/deploy/cloudfront.md), and the bundle stays under its ceiling', () => {
+    const name = 'cloudfront both schemes with revocation (3 kids, 2 secrets, KeyValueStore; over 10 KB, not built)';
+    const options = { keyring: { kids: KIDS, secureToken: [secret(4), secret(5)] }, kvs: true, revocation: { onStoreError: 'deny' as const } };
+    let message = '';
+    try {
+      buildCloudFrontFunction(options);
+    } catch (error) {
+      message = (error as RangeError).message;
+    }
+    const stated = /the function is (\d+) bytes/.exec(message);
+    expect(stated, 'refused as too large: when it fits, build it, document it and drop this row').not.toBeNull();
+    expect(Number(stated?.[1])).toBeLessThanOrEqual((budget(name).bytes as { ceiling: number }).ceiling);
   });
 
   it('every budget has a goal at or below its ceiling', () => {

@@ -46,8 +46,8 @@ function freezeForUsers<T>(table: T): Readonly<T> {
 /**
  * HTTP status for every denial code of SPEC §7 and of its v1.2 additions
  * (`ERR_TOKEN_REVOKED`, `ERR_REVOCATION_UNAVAILABLE`). The keys are the stable
- * codes that tests, logs and clients match on. (The floor bundles, which
- * consult no revocation source, leave the revocation codes out: lib/flags.ts.)
+ * codes that tests, logs and clients match on. (The floor bundles that
+ * consult no revocation source leave the revocation codes out: lib/flags.ts.)
  *
  * @example
  * ```ts

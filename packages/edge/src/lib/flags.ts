@@ -18,5 +18,5 @@ export const LIBRARY: boolean = true;
  */
 export const ASYNC: boolean = true;
 
-/** The build can consult a revocation source (issue 18); the floor bundles have none, so its codes stay out of their status table. */
+/** The build can consult a revocation source (issue 18); the floor bundles have none (but the CloudFront KeyValueStore functions built with revocation: scripts/build-cloudfront.js), so its codes stay out of their status table. */
 export const REVOCATION: boolean = true;

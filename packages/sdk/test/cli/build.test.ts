@@ -125,6 +125,36 @@ describe('urlseal build cloudfront', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^urlseal build: the function is \d+ bytes and CloudFront takes at most 10240; .*KeyValueStore \(kvs\)\n$/);
   });
+
+  it('--revocations kvs --on-store-error MODE: a KeyValueStore function that looks revocations up, saying what it gives up', async () => {
+    for (const mode of ['deny', 'allow']) {
+      const { code, stdout, stderr } = await urlsealHere(['build', 'cloudfront', '-k', jwtKeyring, '--kvs', '--revocations', 'kvs', '--on-store-error', mode]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^import cf from 'cloudfront';\n\/\/ urlseal jwt kvs revocation\n/);
+      expect(stdout).toContain(`cf.kvs(),"${mode}")`);
+      expect(stdout).not.toContain(JWT_SECRET);
+      expect(stderr).toMatch(/"geo" claim are denied \(403 ERR_GEO_MISMATCH\)/);
+      expect(stderr).toMatch(new RegExp(`onStoreError "${mode}"`));
+      expect(stderr).toMatch(new RegExp(`cloudfront function \\(jwt, secrets and revocations in the KeyValueStore\\) ${Buffer.byteLength(stdout)} of 10240 bytes\\n$`));
+    }
+  });
+
+  it('refuses --revocations without --kvs, without --on-store-error, with another source, or for secure-token alone, in one line each', async () => {
+    await expectUsageError(['build', 'cloudfront', '-k', jwtKeyring, '--revocations', 'kvs', '--on-store-error', 'deny'], /add --kvs$/m);
+    await expectUsageError(['build', 'cloudfront', '-k', jwtKeyring, '--kvs', '--revocations', 'kvs'], /--revocations needs --on-store-error deny .* or --on-store-error allow/);
+    await expectUsageError(['build', 'cloudfront', '-k', jwtKeyring, '--kvs', '--on-store-error', 'deny'], /--on-store-error goes with --revocations kvs/);
+    await expectUsageError(['build', 'cloudfront', '-k', jwtKeyring, '--kvs', '--revocations', 'redis://127.0.0.1:6379/secret-db', '--on-store-error', 'deny'], /give --revocations kvs \(with --kvs\)$/m);
+    await expectUsageError(['build', 'cloudfront', '-k', jwtKeyring, '--kvs', '--revocations', 'kvs', '--on-store-error', 'sometimes'], /--on-store-error must be one of deny, allow/);
+    await expectUsageError(['build', 'cloudfront', '-k', mixedKeyring, '--kvs', '--revocations', 'kvs', '--on-store-error', 'deny', '--scheme', 'secure-token'], /revocation needs JWTs/);
+    const { stderr } = await urlsealHere(['build', 'cloudfront', '-k', jwtKeyring, '--kvs', '--revocations', 'redis://127.0.0.1:6379/secret-db', '--on-store-error', 'deny']);
+    expect(stderr).not.toContain('secret-db');
+  });
+
+  it('refuses both schemes with the revocation lookup (over 10 KB) and says how to split them', async () => {
+    const { code, stderr } = await urlsealHere(['build', 'cloudfront', '-k', mixedKeyring, '--kvs', '--revocations', 'kvs', '--on-store-error', 'deny']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^urlseal build: the function is \d+ bytes and CloudFront takes at most 10240; the both-schemes function has no room for the revocation lookup: build one function per scheme .*--scheme jwt with the revocation lookup, --scheme secure-token.*\n$/);
+  });
 });
 
 describe('urlseal build nginx', () => {

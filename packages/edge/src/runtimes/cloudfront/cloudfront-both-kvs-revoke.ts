@@ -1,5 +1,5 @@
 // Entry of dist/cloudfront-both-kvs-revoke.js: cloudfront-both-kvs.ts that also reads
-// revocation entries from the KeyValueStore (`urlseal build cloudfront --kvs --revocations deny|allow`).
+// revocation entries from the KeyValueStore (`urlseal build cloudfront --kvs --revocations kvs --on-store-error deny|allow`).
 import { createHandler, type CloudFrontConfig, type CloudFrontCrypto } from './cloudfront.js';
 import { kvsKeys, kvsSecureToken } from './cloudfront-kvs.js';
 import { withKvsRevocation, type CloudFrontRevocationStore } from './cloudfront-revocation.js';
