@@ -23,8 +23,13 @@ export const KVS_MAX_KEY_BYTES = 512;
 // revocation.ts's DECIMAL: a Unix time, no sign, no leading zero, at most 16 digits.
 const DECIMAL = /^(0|[1-9]\d{0,15})$/;
 
-/** The entry under `key` as a number, `undefined` when there is none; a fault rejects. */
-function entry(kvs: CloudFrontRevocationStore, key: string): Promise<number | undefined> {
+/**
+ * The entry under `key` as a number, `missing` when there is none; a fault rejects. An empty
+ * id is never looked up: no entry has one (ids are 1–1024 characters).
+ */
+function entry(kvs: CloudFrontRevocationStore, prefix: string, id: unknown, missing?: number): Promise<number | undefined> | number | undefined {
+  if (!id) return missing;
+  const key = prefix + id;
   if (Buffer.byteLength(key) > KVS_MAX_KEY_BYTES) return Promise.reject();
   // `get` fails for a missing key as for a failing store: `exists` tells them apart.
   return kvs.exists(key).then((found) =>
@@ -33,39 +38,33 @@ function entry(kvs: CloudFrontRevocationStore, key: string): Promise<number | un
           if (!DECIMAL.test(value) || !Number.isSafeInteger(+value)) throw 0;
           return +value;
         })
-      : undefined,
-  );
-}
-
-/** A granted token against the store's entries for its `sub` and `sid` (only when it has one). */
-function lookUp(p: Prepared, kvs: CloudFrontRevocationStore, onStoreError: 'deny' | 'allow', checked: Checked): Checked | Promise<Checked> {
-  if (!checked.ok) return checked;
-  const claims = checked.claims;
-  const sub = claims.sub as string | undefined;
-  const sid = claims.sid;
-  if (sid !== undefined && typeof sid !== 'string') return deny(p, ERR_CLAIM_INVALID);
-  if (sub === undefined && sid === undefined) return checked;
-  const reads = [sub === undefined ? undefined : entry(kvs, `sub:${sub}`), sid === undefined ? undefined : entry(kvs, `sid:${sid}`)];
-  return Promise.all(reads).then(
-    (found) => {
-      const notBefore = found[0];
-      const until = found[1];
-      // A token without iat cannot show it is newer than the subject entry: revoked too. A clock
-      // that fails (NaN) is inside every session entry: closed.
-      const revoked = (notBefore !== undefined && !((claims.iat as number) >= notBefore)) || (until !== undefined && !(p.clock() >= until * 1000));
-      return revoked ? deny(p, ERR_TOKEN_REVOKED) : checked;
-    },
-    () => (onStoreError === 'allow' ? checked : deny(p, ERR_REVOCATION_UNAVAILABLE)),
+      : missing,
   );
 }
 
 /**
- * The wiring with its `checkJwt` followed by the store's entries: ERR_TOKEN_REVOKED when one
- * matches; a store fault answers ERR_REVOCATION_UNAVAILABLE, or passes when the build chose `allow`.
+ * The wiring with its `checkJwt` followed, for a granted token with `sub` or `sid`, by the
+ * store's entries: ERR_TOKEN_REVOKED when one matches; a store fault answers
+ * ERR_REVOCATION_UNAVAILABLE, or passes when the build chose `allow`.
  */
 export function withKvsRevocation(wiring: Wiring, kvs: CloudFrontRevocationStore, onStoreError: 'deny' | 'allow'): Wiring {
   const checkJwt = wiring.checkJwt;
   const checkThenLookUp: Prepared['checkJwt'] = (p, token, path, client) =>
-    Promise.resolve(checkJwt(p, token, path, client)).then((checked) => lookUp(p, kvs, onStoreError, checked));
+    Promise.resolve(checkJwt(p, token, path, client)).then((checked): Checked | Promise<Checked> => {
+      if (!checked.ok) return checked;
+      const claims = checked.claims;
+      if (claims.sid !== undefined && typeof claims.sid !== 'string') return deny(p, ERR_CLAIM_INVALID);
+      // A token with neither claim reads nothing: both entries settle at once.
+      return Promise.all([entry(kvs, 'sub:', claims.sub), entry(kvs, 'sid:', claims.sid, 0)]).then(
+        (found) => {
+          const notBefore = found[0];
+          // A token without iat cannot show it is newer than a subject entry: revoked too. No
+          // session entry reads as until 0, which every clock has passed but a failing one (NaN): closed.
+          const revoked = (notBefore !== undefined && !((claims.iat as number) >= notBefore)) || !(p.clock() >= (found[1] as number) * 1000);
+          return revoked ? deny(p, ERR_TOKEN_REVOKED) : checked;
+        },
+        () => (onStoreError === 'allow' ? checked : deny(p, ERR_REVOCATION_UNAVAILABLE)),
+      );
+    });
   return Object.assign(wiring, { checkJwt: checkThenLookUp });
 }
