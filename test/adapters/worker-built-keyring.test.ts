@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkerKeyring } from '@urlseal/edge/build';
+import { createSigner } from '@urlseal/sdk';
 import { computeSecureToken } from '@urlseal/edge/contract';
 import { workerdBinary } from '../interop/binaries.js';
 import { builtWorkerInto, freePort, hs256, startChild, waitForPort, workerdConfig, type Child } from '../interop/helpers.js';
@@ -98,6 +99,18 @@ describe('dist/worker.js in workerd with a built keyring', () => {
   it('grants with dist/worker.js alone, and denies a token of another secret', async () => {
     expect(await get('alone', hs256(SECRET, 'k1', claims()))).toEqual({ status: 200, body: 'origin /v/a.mp4' });
     expect(await get('alone', hs256(`${SECRET}-other`, 'k1', claims()))).toMatchObject({ status: 403, body: '{"error":"ERR_SIGNATURE_INVALID"}' });
+  });
+
+  it('opens a sealed token with the module it loads for the first one, and answers 503 without that module', async () => {
+    const sealed = createSigner({ keyring: { kids: { k1: SECRET } } }).signToken('/v/*', { seal: true, sub: 'student-42' });
+    expect(sealed.split('.')).toHaveLength(5);
+    // Every module in the config (dist/worker-sealed.js among them): granted, and again from the loaded module.
+    expect(await get('legacy', sealed)).toEqual({ status: 200, body: 'origin /v/a.mp4' });
+    expect(await get('legacy', sealed)).toEqual({ status: 200, body: 'origin /v/a.mp4' });
+    // worker.js alone: the sealed-token code cannot be loaded, 503, never a grant; a JWS still passes.
+    expect(await get('alone', sealed)).toEqual({ status: 503, body: '{"error":"ERR_KEYRING_UNAVAILABLE"}' });
+    expect(await get('alone', sealed)).toEqual({ status: 503, body: '{"error":"ERR_KEYRING_UNAVAILABLE"}' });
+    expect(await get('alone', hs256(SECRET, 'k1', claims()))).toEqual({ status: 200, body: 'origin /v/a.mp4' });
   });
 
   it('answers 503 to keyring JSON when its validator module cannot be loaded', async () => {

@@ -14,6 +14,7 @@ import {
   type ClaimFailure,
   type ClaimPolicy,
   type ParsedJwt,
+  type TextDecoderFn,
 } from '../contract/jwt.js';
 import type { JwtAlgorithm, KeyEntry } from '../contract/keyring.js';
 import { readVerifierOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
@@ -25,8 +26,21 @@ import type { KeySource, Prepared, PreparedKey } from './types.js';
 
 export type { KeySource, Prepared, PreparedKey } from './types.js';
 
-/** `checkToken` (a JWS or a sealed token), then the revocation check on a granted token: never a lookup for a token denied before. */
-function withRevocation(revocation: PreparedRevocation): Prepared['checkJwt'] {
+/**
+ * How a verifier reads sealed tokens: the `jwt` scheme's check (a JWS or a sealed token,
+ * as the `sealed` mode allows) and the sealed-token parser. {@link SEALED_TOKENS} is the
+ * core's; the Worker passes its own, which loads them on first use (issue 16).
+ */
+export interface SealedTokens {
+  readonly check: Prepared['checkJwt'];
+  readonly parser: (decode: TextDecoderFn) => SealedPolicy['parse'];
+}
+
+/** The core's sealed-token check and parser (core/sealed.ts). */
+export const SEALED_TOKENS: SealedTokens = { check: checkToken, parser: createSealedParser };
+
+/** The `jwt` check, then the revocation check on a granted token: never a lookup for a token denied before. */
+function withRevocation(checkToken: Prepared['checkJwt'], revocation: PreparedRevocation): Prepared['checkJwt'] {
   return (p, token, path, client) => {
     const checked = checkToken(p, token, path, client);
     return isThenable(checked) ? checked.then((settled) => revocation.check(p, settled)) : revocation.check(p, checked);
@@ -38,7 +52,7 @@ function withRevocation(revocation: PreparedRevocation): Prepared['checkJwt'] {
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  return prepareResolved(backend, readVerifierOptions(options), uncheckedKeyProblem);
+  return prepareResolved(backend, readVerifierOptions(options), uncheckedKeyProblem, SEALED_TOKENS);
 }
 
 /**
@@ -47,8 +61,14 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
  * deploy time) starts here, so its bundle need not hold the option and keyring readers.
  * `keyProblem` says why a key entry's public key is unusable (issue 20): key-checks.ts's
  * `uncheckedKeyProblem`, or, for a keyring of HMAC keys only, a function answering none.
+ * `sealedTokens`: {@link SEALED_TOKENS}, or a bundle's own way to them.
  */
-export function prepareResolved(backend: CryptoBackend, resolved: ResolvedOptions, keyProblem: (entry: KeyEntry) => string | undefined): Prepared {
+export function prepareResolved(
+  backend: CryptoBackend,
+  resolved: ResolvedOptions,
+  keyProblem: (entry: KeyEntry) => string | undefined,
+  sealedTokens: SealedTokens,
+): Prepared {
   const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = resolved;
   const keys = new Map<string, PreparedKey>();
   for (const [kid, entry] of keyring.keys) {
@@ -72,7 +92,7 @@ export function prepareResolved(backend: CryptoBackend, resolved: ResolvedOption
     parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
     // Revocation runs on what every other JWT check granted (issue 18): a secure-token carries no sub or sid.
-    checkJwt: revocation === undefined ? checkToken : withRevocation(revocation),
+    checkJwt: revocation === undefined ? sealedTokens.check : withRevocation(sealedTokens.check, revocation),
     checkSecureToken,
     checkClaims,
     algorithms,
@@ -83,7 +103,7 @@ export function prepareResolved(backend: CryptoBackend, resolved: ResolvedOption
     clock,
     cors,
     dropCmcd: cmcd === 'drop',
-    sealed: Object.freeze({ mode: sealed, parse: createSealedParser((segment) => backend.decodeText(segment)) }),
+    sealed: Object.freeze({ mode: sealed, parse: sealedTokens.parser((segment) => backend.decodeText(segment)) }),
   });
 }
 

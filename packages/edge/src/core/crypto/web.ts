@@ -114,7 +114,8 @@ function aesGcmOpen(key: Promise<CryptoKey>): SealOpen {
   };
 }
 
-function importSealSecret(secret: Uint8Array): SealOpen {
+/** A kid's sealed-token opener: the AES-256-GCM content key derived from its secret by HKDF (docs/spec.md §9), once. */
+export function importSealSecret(secret: Uint8Array): SealOpen {
   let key: Promise<CryptoKey>;
   try {
     key = crypto.subtle
@@ -134,7 +135,8 @@ function importSealSecret(secret: Uint8Array): SealOpen {
   return aesGcmOpen(key);
 }
 
-function importContentKey(raw: Uint8Array): SealOpen {
+/** An opener over a content key given as it is (32 bytes). */
+export function importContentKey(raw: Uint8Array): SealOpen {
   if (raw.length !== SEAL_KEY_BYTES) throw new TypeError(`a sealed-token content key is ${SEAL_KEY_BYTES} bytes`);
   return aesGcmOpen(crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'AES-GCM' }, false, ['decrypt']));
 }
@@ -145,20 +147,19 @@ export function importSecureTokenSecret(secret: Uint8Array): SecureTokenCheck {
 }
 
 /** A base64url segment as strict UTF-8 text, or `undefined`. */
-function decodeText(segment: string): string | undefined {
+export function decodeText(segment: string): string | undefined {
   const bytes = decodeBase64url(segment);
   return bytes === undefined ? undefined : decodeUtf8(bytes);
 }
 
 /**
- * {@link webCrypto} but its secure-token check, for a bundle that loads that check (and
- * md5) only for a keyring with secure-token secrets: the Worker (issue 16).
+ * {@link webCrypto} but its secure-token check and its sealed-token openers, for a bundle
+ * that loads those (and md5, and AES-GCM) only when the keyring or a token needs them:
+ * the Worker (issue 16).
  */
-export const webCryptoJws: Omit<CryptoBackend, 'importSecureTokenSecret'> = /* @__PURE__ */ Object.freeze({
+export const webCryptoSignatures: Omit<CryptoBackend, 'importSecureTokenSecret' | 'importSealSecret' | 'importContentKey'> = /* @__PURE__ */ Object.freeze({
   name: 'web',
   importKey,
-  importSealSecret,
-  importContentKey,
   decodeBytes: decodeUtf8,
   decodeText,
 });

@@ -5,17 +5,21 @@
 // modules of their own (dist/worker-json-keyring.js, worker-key-checks.js,
 // worker-secure-token.js, worker-cors.js, worker-revocation.js), loaded only when the
 // bindings ask for them (issue 16): a keyring `urlseal build worker` wrote is read without
-// the JSON validator.
+// the JSON validator. The sealed-token code (worker-sealed.js) loads with the first token
+// that needs it.
 import { BUILT_KEYRING_MARKER, readBuiltKeyring } from '../../contract/built-keyring.js';
 import { DEFAULT_TOKEN_PARAMS } from '../../contract/carriers.js';
 import { DENIAL_STATUS, type DenialCode } from '../../contract/codes.js';
-import type { CryptoBackend } from '../../core/crypto/backend.js';
-import { webCryptoJws } from '../../core/crypto/web.js';
+import type { CryptoBackend, SealOpen } from '../../core/crypto/backend.js';
+import { decodeText, webCryptoSignatures } from '../../core/crypto/web.js';
+import { isSealedToken } from '../../contract/seal-format.js';
+import { checkJwt } from '../../core/decide.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from '../../contract/defaults.js';
 import { handle } from '../../web/handle.js';
 import type { Keyring } from '../../contract/keyring.js';
 import { readCmcd, readSealed } from '../../core/options.js';
-import { prepareResolved } from '../../core/prepare.js';
+import { prepareResolved, type SealedTokens } from '../../core/prepare.js';
+import type { SealedPolicy } from '../../core/types.js';
 import type { KvLike, PreparedRevocation } from '../../core/revocation.js';
 import { denialResponse, originFailure } from '../../core/respond.js';
 import { verifierOf, type Verifier } from '../../web/verifier.js';
@@ -71,6 +75,45 @@ async function revocationOf(onStoreError: string | undefined, cacheTtl: string |
   return readRevocation({ source: revocationKv({ get: (key) => (kv as KvLike).get(key) }), onStoreError, cacheTtl: Number(cacheTtl || 10) });
 }
 
+let sealedModule: Promise<typeof import('./worker-sealed.js')> | undefined;
+/** worker-sealed.js, loaded once; a deployment without it answers sealed tokens 503, as for the other modules (and tries again on the next). */
+const sealedCode = () =>
+  (sealedModule ??= import('./worker-sealed.js').catch(() => {
+    sealedModule = undefined;
+    throw { code: 'ERR_KEYRING_UNAVAILABLE' }; // decide keeps a code it knows: never a grant, never the client's fault
+  }));
+let parseSealed: SealedPolicy['parse'] | undefined;
+
+/**
+ * The sealed-token check and parser from worker-sealed.js, loaded for the first token that
+ * needs them: a five-segment token, or any token when sealed ones are required. Every other
+ * JWS is checked here, as the core's `checkToken` would check it.
+ */
+const LAZY_SEALED: SealedTokens = {
+  check: (p, token, path, client) =>
+    p.sealed?.mode !== 'require' && !isSealedToken(token)
+      ? checkJwt(p, token, path, client)
+      : sealedCode().then((sealed) => {
+          parseSealed ??= sealed.createSealedParser(decodeText);
+          return sealed.checkToken(p, token, path, client);
+        }),
+  // Only ever called by that module's checkToken, after the module has set it.
+  parser: () => (token) => (parseSealed as SealedPolicy['parse'])(token),
+};
+
+/** An opener from worker-sealed.js, its key made on the first sealed token that needs it, then kept. */
+function lazyOpener(make: (sealed: Awaited<ReturnType<typeof sealedCode>>) => SealOpen): SealOpen {
+  let open: Promise<SealOpen> | undefined;
+  return (aad, iv, ciphertext, tag) =>
+    (open ??= sealedCode().then(make)).then(
+      (opener) => opener(aad, iv, ciphertext, tag),
+      (error: unknown) => {
+        open = undefined;
+        throw error;
+      },
+    );
+}
+
 /** Never called: a keyring without secure-token secrets imports none. */
 function refuseSecureToken(): never {
   throw new TypeError('no secure-token secret to import');
@@ -91,7 +134,9 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
     const keyProblem = hmacOnly ? () => undefined : (await import('./worker-key-checks.js')).uncheckedKeyProblem;
     // The secure-token check (md5) only for a keyring with secure-token secrets: prepareResolved imports none otherwise.
     const backend: CryptoBackend = {
-      ...webCryptoJws,
+      ...webCryptoSignatures,
+      importSealSecret: (secret) => lazyOpener((sealed) => sealed.importSealSecret(secret)),
+      importContentKey: (raw) => lazyOpener((sealed) => sealed.importContentKey(raw)),
       importSecureTokenSecret: keyring.secureToken.length === 0 ? refuseSecureToken : (await import('./worker-secure-token.js')).importSecureTokenSecret,
     };
     const origins = cors === undefined || cors.trim() === '*' ? cors?.trim() : cors.split(',').map((o) => o.trim());
@@ -112,7 +157,7 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
         sealed: readSealed(sealed?.trim()),
         cmcd: readCmcd(cmcd?.trim()),
         revocation: kvName === undefined ? undefined : await revocationOf(onStoreError, cacheTtl),
-      }, keyProblem),
+      }, keyProblem, LAZY_SEALED),
     );
   } catch {
     return 'ERR_KEYRING_UNAVAILABLE'; // never echo the keyring error: it may name key material
