@@ -11,7 +11,7 @@
 //   keyrings the budgets name. dist/worker.js
 //   is what the Worker loads for a plain request (a keyring `urlseal build worker` wrote, no
 //   revocation); the row WORKER_ALL adds the modules it loads only when its bindings ask
-//   (keyring JSON, public-key checks, secure-token, CORS origins, revocation, manifest rewriting, sealed tokens), each file's gzip size added up.
+//   (keyring JSON, public-key checks, secure-token, CORS origins, revocation, manifest rewriting, sealed tokens, ip claims), each file's gzip size added up.
 // - Modules: esbuild's metafile `bytesInOutput` of each source module, for the CloudFront
 //   JWT function, nginx, the Worker and Azion (the lean Worker has its budget row only). For
 //   the floor bundles (CloudFront, nginx) and the Worker these are esbuild's minified bytes, before terser
@@ -38,7 +38,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EDGE = `${ROOT}packages/edge/`;
 export const BUDGETS_FILE = 'packages/edge/size-budgets.json';
 /** The budget of dist/worker.js and the modules it loads only when its bindings ask for them. */
-export const WORKER_ALL = 'dist/worker.js + on-demand modules (json-keyring, key-checks, secure-token, cors, revocation, manifest, sealed)';
+export const WORKER_ALL = 'dist/worker.js + on-demand modules (json-keyring, key-checks, secure-token, cors, revocation, manifest, sealed, ip)';
 
 // The realistic keyring of test/packaging/bundle-sizes.test.ts: three kids, two legacy secrets, 43-character secrets.
 const secret = (n) => `${'k'.repeat(40)}${n}${n}${n}`;

@@ -113,6 +113,20 @@ describe('dist/worker.js in workerd with a built keyring', () => {
     expect(await get('alone', hs256(SECRET, 'k1', claims()))).toEqual({ status: 200, body: 'origin /v/a.mp4' });
   });
 
+  it('checks an ip claim with the module it loads for the first one, and answers 503 without that module', async () => {
+    const token = hs256(SECRET, 'k1', { ...claims(), ip: '192.0.2.0/24' });
+    const from = async (service: keyof typeof SERVICES, address: string) => {
+      const response = await fetch(`http://127.0.0.1:${ports.get(service)}/v/a.mp4?token=${token}`, { headers: { 'cf-connecting-ip': address } });
+      return { status: response.status, body: await response.text() };
+    };
+    expect(await from('legacy', '192.0.2.7')).toEqual({ status: 200, body: 'origin /v/a.mp4' });
+    expect(await from('legacy', '198.51.100.7')).toEqual({ status: 403, body: '{"error":"ERR_IP_MISMATCH"}' });
+    expect(await from('legacy', '192.0.2.8')).toEqual({ status: 200, body: 'origin /v/a.mp4' });
+    // worker.js alone: the ip reader cannot be loaded, 503 from inside the range too, never a grant.
+    expect(await from('alone', '192.0.2.7')).toEqual({ status: 503, body: '{"error":"ERR_KEYRING_UNAVAILABLE"}' });
+    expect(await from('alone', '198.51.100.7')).toEqual({ status: 503, body: '{"error":"ERR_KEYRING_UNAVAILABLE"}' });
+  });
+
   it('answers 503 to keyring JSON when its validator module cannot be loaded', async () => {
     expect(await get('json', hs256(SECRET, 'k1', claims()))).toEqual({ status: 503, body: '{"error":"ERR_KEYRING_UNAVAILABLE"}' });
   });

@@ -21,11 +21,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * secure-token secrets), the reading of URLSEAL_CORS and revocation (Workers KV), and the
  * HLS/DASH manifest rewriter (web/handle.ts imports it as ../core/manifest-rewriter.js, which this build
  * maps to ./worker-manifest.js), and the sealed-token code (parser, check, AES-GCM), loaded
- * with the first token that needs it. A module brings its own
+ * with the first token that needs it, as is the reader of `ip` claims. A module brings its own
  * copy of the little it shares with dist/worker.js (errors, base64url). Wrangler, which
  * bundles `main` itself, puts them back into one script: the same code, loaded at once.
  */
-export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-key-checks', 'worker-secure-token', 'worker-cors', 'worker-revocation', 'worker-manifest', 'worker-sealed']);
+export const WORKER_LAZY_MODULES = Object.freeze(['worker-json-keyring', 'worker-key-checks', 'worker-secure-token', 'worker-cors', 'worker-revocation', 'worker-manifest', 'worker-sealed', 'worker-ip']);
 
 /** Leaves the lazy modules out of a build that imports them: they stay `import('./worker-….js')`. */
 const LAZY_EXTERNAL = {

@@ -10,7 +10,7 @@ import { webCrypto } from '../src/core/crypto/web.js';
 import { uncheckedKeyProblem } from '../src/contract/key-checks.js';
 import { createKeyring, type Keyring } from '../src/contract/keyring.js';
 import { readVerifierOptions } from '../src/core/options.js';
-import { SEALED_TOKENS, prepareResolved } from '../src/core/prepare.js';
+import { JWT_CHECKS, prepareResolved } from '../src/core/prepare.js';
 import { verifierOf } from '../src/web/verifier.js';
 import { SECRET, ST_SECRET, asymmetricKeys, claims, currentDate, hs256, signAsymmetric } from './helpers.js';
 
@@ -34,7 +34,7 @@ function material(keyring: Keyring): unknown {
 
 /** A verifier from a keyring, as the Worker makes it (its key check: key-checks.ts's). */
 function verifierFrom(keyring: Keyring) {
-  return verifierOf(prepareResolved(webCrypto, { ...readVerifierOptions({ keyring: { kids: { x: SECRET } }, currentDate }), keyring }, uncheckedKeyProblem, SEALED_TOKENS));
+  return verifierOf(prepareResolved(webCrypto, { ...readVerifierOptions({ keyring: { kids: { x: SECRET } }, currentDate }), keyring }, uncheckedKeyProblem, JWT_CHECKS));
 }
 
 describe('built keyrings', () => {

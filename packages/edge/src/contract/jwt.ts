@@ -335,7 +335,20 @@ export function checkCoreClaims(
  * issuer when configured. A failure names the claim.
  */
 export function checkClaims(payload: Record<string, unknown>, now: number, policy: ClaimPolicy): CheckedClaims | ClaimFailure {
-  const checked = checkCoreClaims(payload, now, policy, ipClaim);
+  return checkClaimsWith(payload, now, policy, ipClaim);
+}
+
+/**
+ * {@link checkClaims} with the reader of `ip` claims given: a bundle may load it when a
+ * token has one (the Worker). Without one, a token with an `ip` claim is denied.
+ */
+export function checkClaimsWith(
+  payload: Record<string, unknown>,
+  now: number,
+  policy: ClaimPolicy,
+  readIp: ((claim: unknown) => IpCheck | undefined) | undefined,
+): CheckedClaims | ClaimFailure {
+  const checked = checkCoreClaims(payload, now, policy, readIp);
   if ('code' in checked) return checked;
   if (policy.audience !== undefined && !audienceMatches(payload.aud, policy.audience)) return failure(ERR_CLAIM_INVALID, DETAILS && 'aud');
   if (policy.issuer !== undefined && !(typeof payload.iss === 'string' && policy.issuer.has(payload.iss))) {

@@ -27,17 +27,18 @@ import type { KeySource, Prepared, PreparedKey } from './types.js';
 export type { KeySource, Prepared, PreparedKey } from './types.js';
 
 /**
- * How a verifier reads sealed tokens: the `jwt` scheme's check (a JWS or a sealed token,
- * as the `sealed` mode allows) and the sealed-token parser. {@link SEALED_TOKENS} is the
- * core's; the Worker passes its own, which loads them on first use (issue 16).
+ * The `jwt` scheme's checks: the token's (a JWS or a sealed token, as the `sealed` mode
+ * allows), the sealed-token parser, and the claims'. {@link JWT_CHECKS} are the core's; the
+ * Worker passes its own, which load the sealed-token and `ip` code on first use (issue 16).
  */
-export interface SealedTokens {
+export interface JwtChecks {
   readonly check: Prepared['checkJwt'];
   readonly parser: (decode: TextDecoderFn) => SealedPolicy['parse'];
+  readonly claims: Prepared['checkClaims'];
 }
 
-/** The core's sealed-token check and parser (core/sealed.ts). */
-export const SEALED_TOKENS: SealedTokens = { check: checkToken, parser: createSealedParser };
+/** The core's: core/sealed.ts's check and parser, contract/jwt.ts's claim checks. */
+export const JWT_CHECKS: JwtChecks = { check: checkToken, parser: createSealedParser, claims: checkClaims };
 
 /** The `jwt` check, then the revocation check on a granted token: never a lookup for a token denied before. */
 function withRevocation(checkToken: Prepared['checkJwt'], revocation: PreparedRevocation): Prepared['checkJwt'] {
@@ -52,7 +53,7 @@ function withRevocation(checkToken: Prepared['checkJwt'], revocation: PreparedRe
  * `UrlsealError` `ERR_KEYRING_INVALID`) and imports every key once with `backend`.
  */
 export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions): Prepared {
-  return prepareResolved(backend, readVerifierOptions(options), uncheckedKeyProblem, SEALED_TOKENS);
+  return prepareResolved(backend, readVerifierOptions(options), uncheckedKeyProblem, JWT_CHECKS);
 }
 
 /**
@@ -61,13 +62,13 @@ export function prepareVerifier(backend: CryptoBackend, options: VerifierOptions
  * deploy time) starts here, so its bundle need not hold the option and keyring readers.
  * `keyProblem` says why a key entry's public key is unusable (issue 20): key-checks.ts's
  * `uncheckedKeyProblem`, or, for a keyring of HMAC keys only, a function answering none.
- * `sealedTokens`: {@link SEALED_TOKENS}, or a bundle's own way to them.
+ * `jwtChecks`: {@link JWT_CHECKS}, or a bundle's own way to them.
  */
 export function prepareResolved(
   backend: CryptoBackend,
   resolved: ResolvedOptions,
   keyProblem: (entry: KeyEntry) => string | undefined,
-  sealedTokens: SealedTokens,
+  jwtChecks: JwtChecks,
 ): Prepared {
   const { keyring, maxTtl, leeway, audience, issuer, algorithms, statuses, params, clock, cors, sealed, cmcd, revocation } = resolved;
   const keys = new Map<string, PreparedKey>();
@@ -92,9 +93,9 @@ export function prepareResolved(
     parseJwt: createCachingJwtParser((segment) => backend.decodeText(segment)),
     policy: Object.freeze({ leeway, maxTtl, audience, issuer }),
     // Revocation runs on what every other JWT check granted (issue 18): a secure-token carries no sub or sid.
-    checkJwt: revocation === undefined ? sealedTokens.check : withRevocation(sealedTokens.check, revocation),
+    checkJwt: revocation === undefined ? jwtChecks.check : withRevocation(jwtChecks.check, revocation),
     checkSecureToken,
-    checkClaims,
+    checkClaims: jwtChecks.claims,
     algorithms,
     params,
     pathPrefix: `/${params.pathSegment}/`,
@@ -103,7 +104,7 @@ export function prepareResolved(
     clock,
     cors,
     dropCmcd: cmcd === 'drop',
-    sealed: Object.freeze({ mode: sealed, parse: sealedTokens.parser((segment) => backend.decodeText(segment)) }),
+    sealed: Object.freeze({ mode: sealed, parse: jwtChecks.parser((segment) => backend.decodeText(segment)) }),
   });
 }
 

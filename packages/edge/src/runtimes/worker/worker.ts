@@ -5,21 +5,23 @@
 // modules of their own (dist/worker-json-keyring.js, worker-key-checks.js,
 // worker-secure-token.js, worker-cors.js, worker-revocation.js), loaded only when the
 // bindings ask for them (issue 16): a keyring `urlseal build worker` wrote is read without
-// the JSON validator. The sealed-token code (worker-sealed.js) loads with the first token
-// that needs it.
+// the JSON validator. The sealed-token code (worker-sealed.js) and the reader of `ip`
+// claims (worker-ip.js) load with the first token that needs them.
 import { BUILT_KEYRING_MARKER, readBuiltKeyring } from '../../contract/built-keyring.js';
 import { DEFAULT_TOKEN_PARAMS } from '../../contract/carriers.js';
 import { DENIAL_STATUS, type DenialCode } from '../../contract/codes.js';
 import type { CryptoBackend, SealOpen } from '../../core/crypto/backend.js';
 import { decodeText, webCryptoSignatures } from '../../core/crypto/web.js';
 import { isSealedToken } from '../../contract/seal-format.js';
-import { checkJwt } from '../../core/decide.js';
+import { checkJwt, isThenable, type Checked, type MaybeAsync } from '../../core/decide.js';
 import { DEFAULT_LEEWAY, DEFAULT_MAX_TTL } from '../../contract/defaults.js';
 import { handle } from '../../web/handle.js';
 import type { Keyring } from '../../contract/keyring.js';
 import { readCmcd, readSealed } from '../../core/options.js';
-import { prepareResolved, type SealedTokens } from '../../core/prepare.js';
-import type { SealedPolicy } from '../../core/types.js';
+import { checkClaimsWith } from '../../contract/jwt.js';
+import type { IpCheck } from '../../contract/ip.js';
+import { prepareResolved, type JwtChecks } from '../../core/prepare.js';
+import type { Prepared, SealedPolicy } from '../../core/types.js';
 import type { KvLike, PreparedRevocation } from '../../core/revocation.js';
 import { denialResponse, originFailure } from '../../core/respond.js';
 import { verifierOf, type Verifier } from '../../web/verifier.js';
@@ -75,30 +77,60 @@ async function revocationOf(onStoreError: string | undefined, cacheTtl: string |
   return readRevocation({ source: revocationKv({ get: (key) => (kv as KvLike).get(key) }), onStoreError, cacheTtl: Number(cacheTtl || 10) });
 }
 
-let sealedModule: Promise<typeof import('./worker-sealed.js')> | undefined;
-/** worker-sealed.js, loaded once; a deployment without it answers sealed tokens 503, as for the other modules (and tries again on the next). */
-const sealedCode = () =>
-  (sealedModule ??= import('./worker-sealed.js').catch(() => {
-    sealedModule = undefined;
-    throw { code: 'ERR_KEYRING_UNAVAILABLE' }; // decide keeps a code it knows: never a grant, never the client's fault
-  }));
+/** A lazy module, loaded once; one that cannot be loaded is the deployment's fault (503, tried again on the next request). */
+function loader<M>(load: () => Promise<M>): () => Promise<M> {
+  let loaded: Promise<M> | undefined;
+  return () =>
+    (loaded ??= load().catch(() => {
+      loaded = undefined;
+      throw { code: 'ERR_KEYRING_UNAVAILABLE' }; // decide keeps a code it knows: never a grant, never the client's fault
+    }));
+}
+
+const sealedCode = loader(() => import('./worker-sealed.js'));
+const ipCode = loader(() => import('./worker-ip.js'));
 let parseSealed: SealedPolicy['parse'] | undefined;
+let readIp: ((claim: unknown) => IpCheck | undefined) | undefined;
+// Set when a token's claims needed the ip reader before it was loaded.
+let ipAsked = false;
+
+/** A JWS here, as the core's `checkToken` checks it; a sealed token (or any, when sealed ones are required) by worker-sealed.js. */
+const jwsOrSealed: Prepared['checkJwt'] = (p, token, path, client) =>
+  p.sealed?.mode !== 'require' && !isSealedToken(token)
+    ? checkJwt(p, token, path, client)
+    : sealedCode().then((sealed) => {
+        parseSealed ??= sealed.createSealedParser(decodeText);
+        return sealed.checkToken(p, token, path, client);
+      });
+
+/** The first token with an `ip` claim stops at its claims (see `claims` below): checked again once worker-ip.js is loaded. */
+function afterIpLoaded(p: Prepared, token: string, path: string, client: Parameters<Prepared['checkJwt']>[3], checked: Checked): MaybeAsync<Checked> {
+  if (checked.ok || readIp !== undefined || !ipAsked) return checked;
+  return ipCode().then((ip) => {
+    readIp = ip.ipClaim;
+    return jwsOrSealed(p, token, path, client);
+  });
+}
 
 /**
- * The sealed-token check and parser from worker-sealed.js, loaded for the first token that
- * needs them: a five-segment token, or any token when sealed ones are required. Every other
- * JWS is checked here, as the core's `checkToken` would check it.
+ * The Worker's JWT checks: the sealed-token code (worker-sealed.js) and the reader of `ip`
+ * claims (worker-ip.js) load with the first token that needs them, so a plain request runs
+ * without either in dist/worker.js.
  */
-const LAZY_SEALED: SealedTokens = {
-  check: (p, token, path, client) =>
-    p.sealed?.mode !== 'require' && !isSealedToken(token)
-      ? checkJwt(p, token, path, client)
-      : sealedCode().then((sealed) => {
-          parseSealed ??= sealed.createSealedParser(decodeText);
-          return sealed.checkToken(p, token, path, client);
-        }),
-  // Only ever called by that module's checkToken, after the module has set it.
+const LAZY_JWT: JwtChecks = {
+  check: (p, token, path, client) => {
+    const checked = jwsOrSealed(p, token, path, client);
+    return isThenable(checked) ? checked.then((settled) => afterIpLoaded(p, token, path, client, settled)) : afterIpLoaded(p, token, path, client, checked);
+  },
+  // Only ever called by worker-sealed.js's checkToken, after jwsOrSealed has set it.
   parser: () => (token) => (parseSealed as SealedPolicy['parse'])(token),
+  claims: (payload, now, policy) => {
+    if (payload.ip !== undefined && readIp === undefined) {
+      ipAsked = true;
+      return { code: 'ERR_KEYRING_UNAVAILABLE' }; // never an answer: afterIpLoaded checks the token again
+    }
+    return checkClaimsWith(payload, now, policy, readIp);
+  },
 };
 
 /** An opener from worker-sealed.js, its key made on the first sealed token that needs it, then kept. */
@@ -157,7 +189,7 @@ async function makeVerifier(settings: Settings): Promise<Verifier | DenialCode> 
         sealed: readSealed(sealed?.trim()),
         cmcd: readCmcd(cmcd?.trim()),
         revocation: kvName === undefined ? undefined : await revocationOf(onStoreError, cacheTtl),
-      }, keyProblem, LAZY_SEALED),
+      }, keyProblem, LAZY_JWT),
     );
   } catch {
     return 'ERR_KEYRING_UNAVAILABLE'; // never echo the keyring error: it may name key material
