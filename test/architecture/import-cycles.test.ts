@@ -1,24 +1,15 @@
 // No import cycles (docs/architecture.md "Layers"): in each package's sources, the graph of
 // relative imports (type-only imports too: a cycle of types is still a cycle of modules)
 // has no strongly connected component of more than one module, and no module imports itself.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sourceFiles } from './sources.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function sourceFiles(folder: string): string[] {
-  const files: string[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (path.endsWith('.ts') && !path.endsWith('.d.ts')) files.push(path);
-  }
-  return files;
-}
 
 /** Every cycle of relative imports under `folder`, each as its modules (relative paths, sorted). */
 export function importCycles(folder: string): string[][] {

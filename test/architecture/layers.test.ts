@@ -3,12 +3,13 @@
 // a runtime never imports another runtime; lib, contract, core and web import nothing from node:*
 // (they run on every edge). A checker that found nothing could pass by accident, so it is also run
 // over a scratch tree with one fault of each kind.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sourceFiles } from './sources.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,16 +17,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const LAYERS = ['lib', 'contract', 'core', 'web', 'ops', 'runtimes', 'builders'] as const;
 /** The layers that run at every edge, so import no Node built-in. */
 const RUNTIME_AGNOSTIC = new Set(['lib', 'contract', 'core', 'web']);
-
-function sourceFiles(folder: string): string[] {
-  const files: string[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (path.endsWith('.ts') && !path.endsWith('.d.ts')) files.push(path);
-  }
-  return files;
-}
 
 /** `layer` is the first folder under src; `unit` tells runtimes apart (`runtimes/worker`). */
 function placeOf(src: string, file: string): { layer: string; unit: string } {
